@@ -1,0 +1,905 @@
+"""Read and validate the dashboard workbook (xlsx) with python-calamine.
+
+The reader never evaluates formulas or macros: it checks the file container
+first (size, zip signature, zip-bomb ratios, macros) and only then lets
+python-calamine parse the sheets, once.  Validation is column-wise with
+pandas/numpy; Python loops only run over the problems found.  Every problem is
+collected (never only the first) as a :class:`Problem` whose ``mensaje`` is a
+Spanish sentence naming sheet, Excel row, column, value found and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from mpi_dash import schema
+from mpi_dash.schema import Column
+
+__all__ = [
+    "Limits",
+    "Problem",
+    "WorkbookData",
+    "WorkbookError",
+    "read_workbook",
+    "validate_workbook",
+    "problems_frame",
+]
+
+Source = str | Path | bytes | bytearray | memoryview
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits checked before and while parsing a workbook."""
+
+    max_file_bytes: int = 20 * MIB
+    max_uncompressed_bytes: int = 400 * MIB
+    max_compression_ratio: float = 200.0
+    # Members smaller than this are not ratio-checked (tiny XML parts compress very well).
+    ratio_check_min_bytes: int = 1 * MIB
+    max_rows: int = 500_000  # data rows per sheet
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a workbook (an error, or an *aviso* that does not block)."""
+
+    hoja: str
+    fila: int | None
+    columna: str | None
+    valor: str
+    esperado: str
+    nivel: str = "error"
+
+    @property
+    def mensaje(self) -> str:
+        """One Spanish sentence naming sheet, row, column, value found and what was expected."""
+        where = [f'Hoja "{self.hoja}"' if self.hoja else "Archivo"]
+        if self.fila is not None:
+            where.append(f"fila {self.fila}")
+        if self.columna:
+            where.append(f'columna "{self.columna}"')
+        if self.valor != "":
+            found = f'se encontró "{self.valor}"'
+        elif self.fila is not None and self.fila > 1 and self.columna:
+            found = "la celda está vacía"
+        else:
+            found = "no se encontró"
+        prefix = "Aviso. " if self.nivel == "aviso" else ""
+        return f"{prefix}{', '.join(where)}: {found}; se esperaba {self.esperado}."
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    """The validated content of a workbook."""
+
+    plan: pd.DataFrame | None
+    avances: pd.DataFrame
+    parametros: dict[str, float]
+    avisos: tuple[Problem, ...]
+
+
+class WorkbookError(Exception):
+    """The workbook cannot be used; ``problems`` lists all of the problems found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(p.mensaje for p in self.problems))
+
+
+# --------------------------------------------------------------------------- container checks
+
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_XLSX_EXPECTED = "un libro de Excel .xlsx (guárdelo con «Libro de Excel (*.xlsx)»)"
+_UNREADABLE = "el archivo no se pudo leer como Excel .xlsx"
+
+
+def _describe_non_zip(head: bytes) -> str:
+    """A Spanish description of what a non-zip file looks like."""
+    if head.startswith(_OLE_SIGNATURE):
+        return "un libro .xls antiguo (Excel 97-2003) o un libro protegido con contraseña"
+    if head.startswith(b"%PDF"):
+        return "un documento PDF"
+    if head.startswith(b"{\\rtf"):
+        return "un documento RTF"
+    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return "un documento HTML/XML"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError:
+            return "un archivo de contenido desconocido"
+    return "un archivo de texto (por ejemplo CSV)"
+
+
+def _file_problem(valor: str, esperado: str) -> Problem:
+    return Problem(hoja="", fila=None, columna=None, valor=valor, esperado=esperado)
+
+
+def _fmt_int(value: float) -> str:
+    """es-MX grouping for messages: 1,234,567."""
+    return f"{int(value):,}"
+
+
+def _check_container(head: bytes, size: int, zip_source: object, limits: Limits) -> list[Problem]:
+    """File-level checks BEFORE parsing: size, signature, zip directory, bombs, macros."""
+    if size == 0:
+        return [_file_problem("0 bytes (archivo vacío)", "un libro de Excel .xlsx con datos")]
+    if size > limits.max_file_bytes:
+        return [
+            _file_problem(
+                f"{_fmt_int(size)} bytes",
+                f"un archivo de a lo más {_fmt_int(limits.max_file_bytes)} bytes",
+            )
+        ]
+    if not head.startswith(_ZIP_SIGNATURES):
+        return [_file_problem(_describe_non_zip(head), _XLSX_EXPECTED)]
+    try:
+        with zipfile.ZipFile(zip_source) as archive:  # reads only the central directory
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return [_file_problem("un archivo ZIP dañado o incompleto", _XLSX_EXPECTED)]
+    names = {info.filename.lower().lstrip("/") for info in infos}
+    problems: list[Problem] = []
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            found = "un libro binario de Excel (.xlsb)"
+        elif "content.xml" in names:
+            found = "una hoja de cálculo OpenDocument (.ods)"
+        elif "word/document.xml" in names:
+            found = "un documento de Word (.docx)"
+        else:
+            found = "un archivo ZIP que no contiene un libro de Excel (falta xl/workbook.xml)"
+        return [_file_problem(found, _XLSX_EXPECTED)]
+    if any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names):
+        problems.append(
+            _file_problem(
+                "un libro con macros (.xlsm: contiene xl/vbaProject.bin o hojas de macros)",
+                "un libro .xlsx sin macros (guárdelo como «Libro de Excel (*.xlsx)»)",
+            )
+        )
+    total = sum(max(info.file_size, 0) for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        problems.append(
+            _file_problem(
+                f"{_fmt_int(total)} bytes sin comprimir",
+                f"a lo más {_fmt_int(limits.max_uncompressed_bytes)} bytes sin comprimir "
+                "(posible «bomba ZIP»)",
+            )
+        )
+    for info in infos:
+        if info.file_size < limits.ratio_check_min_bytes:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            problems.append(
+                _file_problem(
+                    f"la parte {info.filename} con razón de compresión {ratio:,.0f} a 1",
+                    f"una razón de compresión de a lo más {limits.max_compression_ratio:,.0f} a 1 "
+                    "(posible «bomba ZIP»)",
+                )
+            )
+            break
+    return problems
+
+
+# --------------------------------------------------------------------------- cell conversion
+
+_type_of = np.frompyfunc(type, 1, 1)
+_NUMERIC_KINDS = frozenset({"floating", "integer", "mixed-integer-float"})
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text, for messages and text columns ('' when empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "VERDADERO" if value else "FALSO"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_cell_text_ufunc = np.frompyfunc(_cell_text, 1, 1)
+
+
+def _numbers(col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column → (float64 values, blank mask, bad mask). Numeric-looking text is accepted."""
+    n = len(col)
+    if n == 0 or infer_dtype(col, skipna=False) in _NUMERIC_KINDS:
+        values = col.astype(np.float64)
+        bad = ~np.isfinite(values)
+        return values, np.zeros(n, dtype=bool), bad
+    types = _type_of(col)
+    values = np.full(n, np.nan)
+    is_num = (types == float) | (types == int)
+    values[is_num] = col[is_num].astype(np.float64)
+    blank = (types == type(None))
+    is_str = types == str
+    if is_str.any():
+        stripped = pd.Series(col[is_str], dtype=object).str.strip()
+        empty = (stripped == "").to_numpy(dtype=bool)
+        parsed = pd.to_numeric(stripped.where(~empty, None), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        idx = np.flatnonzero(is_str)
+        blank[idx[empty]] = True
+        values[idx] = parsed
+    bad = ~blank & ~np.isfinite(values)
+    values[blank] = np.nan
+    return values, blank, bad
+
+
+def _texts(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column → (object array of stripped str or None, blank mask)."""
+    if len(col) and infer_dtype(col, skipna=False) == "string":
+        out = np.array(pd.Series(col, dtype=object).str.strip().to_numpy(dtype=object), dtype=object)
+    else:
+        out = _cell_text_ufunc(col).astype(object) if len(col) else col.astype(object)
+    blank = np.asarray(out == "", dtype=bool)
+    out[blank] = None
+    return out, blank
+
+
+def _blank_cells(col: np.ndarray) -> np.ndarray:
+    """Blank mask for any column (empty string, whitespace or None)."""
+    blank = np.asarray(col == "", dtype=bool)
+    if infer_dtype(col, skipna=False) in _NUMERIC_KINDS:
+        return blank
+    types = _type_of(col)
+    blank |= types == type(None)
+    is_str = np.flatnonzero((types == str) & ~blank)
+    if len(is_str):
+        stripped = pd.Series(col[is_str], dtype=object).str.strip()
+        blank[is_str[(stripped == "").to_numpy(dtype=bool)]] = True
+    return blank
+
+
+# --------------------------------------------------------------------------- sheets → tables
+
+
+@dataclass
+class _Table:
+    """The recognised columns of one sheet, data rows only, with true Excel row numbers."""
+
+    sheet: str  # name as in the file
+    raw: dict[str, np.ndarray]  # internal column name → object array (non-empty rows only)
+    rows: np.ndarray  # Excel row numbers (int64)
+    columns: dict[str, Column]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class _Collector:
+    """Accumulates problems; builds them only for the cells that fail (loop over problems only)."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def cells(
+        self,
+        table: _Table,
+        name: str,
+        mask: np.ndarray,
+        esperado: str,
+        nivel: str = "error",
+        valores: Sequence[str] | None = None,
+    ) -> None:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        header = table.columns[name].header
+        raw = table.raw.get(name)
+        rows = table.rows[idx]
+        for k, i in enumerate(idx):
+            valor = valores[k] if valores is not None else (_cell_text(raw[i]) if raw is not None else "")
+            self.items.append(Problem(table.sheet, int(rows[k]), header, valor, esperado, nivel))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.nivel == "error"]
+
+
+def _read_table(
+    book: object,
+    actual_name: str,
+    sheet_name: str,
+    columns: Sequence[Column],
+    limits: Limits,
+    out: _Collector,
+) -> _Table | None:
+    """Parse one sheet once; map headers (any case/accents/spaces); drop fully empty rows."""
+    try:
+        sheet = book.get_sheet_by_name(actual_name)  # type: ignore[attr-defined]
+        height = int(sheet.height)
+        if height - 1 > limits.max_rows:
+            out.add(
+                Problem(
+                    sheet_name,
+                    None,
+                    None,
+                    f"{_fmt_int(height - 1)} filas",
+                    f"a lo más {_fmt_int(limits.max_rows)} filas de datos por hoja",
+                )
+            )
+            return None
+        data = sheet.to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - any parser failure becomes a Problem
+        out.add(Problem(sheet_name, None, None, "la hoja no se pudo leer", _XLSX_EXPECTED))
+        return None
+
+    by_header = {schema.normalize_header(c.header): c for c in columns}
+    by_header.update({schema.normalize_header(c.name.replace("_", " ")): c for c in columns})
+    header_index = next((i for i, r in enumerate(data) if any(_cell_text(v) for v in r)), None)
+    if header_index is None:
+        return _Table(sheet_name, {}, np.zeros(0, dtype=np.int64), {c.name: c for c in columns})
+    header_row = data[header_index]
+    positions: dict[str, int] = {}
+    for j, cell in enumerate(header_row):
+        column = by_header.get(schema.normalize_header(_cell_text(cell)))
+        if column is None:
+            continue  # unknown extra columns are ignored
+        if column.name in positions:
+            out.add(
+                Problem(
+                    sheet_name,
+                    header_index + 1,
+                    column.header,
+                    _cell_text(cell),
+                    f'una sola columna "{column.header}" (está repetida)',
+                )
+            )
+            continue
+        positions[column.name] = j
+    for column in columns:
+        if column.required and column.name not in positions:
+            out.add(
+                Problem(
+                    sheet_name,
+                    header_index + 1,
+                    column.header,
+                    "",
+                    f'una columna con el encabezado "{column.header}" en la fila de encabezados',
+                )
+            )
+    body = data[header_index + 1 :]
+    n = len(body)
+    if n and positions:
+        grid = np.array(body, dtype=object)
+        if grid.ndim != 2:  # ragged rows (should not happen with calamine)
+            width = max(len(r) for r in body)
+            grid = np.array([list(r) + [""] * (width - len(r)) for r in body], dtype=object)
+        raw = {name: grid[:, j] for name, j in positions.items()}
+    else:
+        raw = {name: np.zeros(0, dtype=object) for name in positions}
+        n = 0
+    rows = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
+    if n:
+        empty = np.ones(n, dtype=bool)
+        for col in raw.values():
+            empty &= _blank_cells(col)
+        if empty.any():
+            keep = ~empty
+            raw = {k: v[keep] for k, v in raw.items()}
+            rows = rows[keep]
+    return _Table(sheet_name, raw, rows, {c.name: c for c in columns})
+
+
+# --------------------------------------------------------------------------- column validators
+
+
+def _number_column(
+    table: _Table, name: str, out: _Collector, esperado: str = "un número"
+) -> tuple[np.ndarray, np.ndarray]:
+    col = table.raw.get(name)
+    if col is None:
+        n = len(table)
+        return np.full(n, np.nan), np.ones(n, dtype=bool)
+    values, blank, bad = _numbers(col)
+    out.cells(table, name, bad, esperado)
+    values = values.copy()
+    values[bad] = np.nan
+    return values, blank | bad
+
+
+def _year_column(table: _Table, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    """Año: an integer 2000–2100. Returns (int64 values, invalid mask)."""
+    col = table.raw.get("anio")
+    n = len(table)
+    if col is None:
+        return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
+    values, blank, bad = _numbers(col)
+    with np.errstate(invalid="ignore"):
+        ok = ~blank & ~bad & (values == np.floor(values)) & (values >= 2000) & (values <= 2100)
+    out.cells(table, "anio", ~ok, "un año entero de cuatro cifras (por ejemplo 2023)")
+    return np.where(ok, values, 0).astype(np.int64), ~ok
+
+
+def _text_column(table: _Table, name: str, out: _Collector, required_value: bool = False) -> np.ndarray:
+    col = table.raw.get(name)
+    if col is None:
+        return np.full(len(table), None, dtype=object)
+    values, blank = _texts(col)
+    if required_value:
+        out.cells(table, name, blank, f'un valor en "{table.columns[name].header}"')
+    return values
+
+
+def _enum_aliases(canonical: Sequence[str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for value in canonical:
+        key = schema.normalize_header(value)
+        aliases[key] = value
+        aliases[key.replace("_", " ")] = value
+        aliases[key.replace(" ", "_")] = value
+    for alias, value in (extra or {}).items():
+        aliases[schema.normalize_header(alias)] = value
+    return aliases
+
+
+_ENUMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "tipo_calculo": (
+        schema.TIPOS_CALCULO,
+        _enum_aliases(schema.TIPOS_CALCULO, {"ano_anterior": "anio_anterior", "año anterior": "anio_anterior"}),
+    ),
+    "acumulacion": (schema.ACUMULACIONES, _enum_aliases(schema.ACUMULACIONES)),
+    "sentido": (schema.SENTIDOS, _enum_aliases(schema.SENTIDOS)),
+}
+
+
+def _enum_column(table: _Table, name: str, out: _Collector) -> np.ndarray:
+    """Any case/accents accepted; canonical spelling stored. Blank or unknown → error."""
+    canonical, aliases = _ENUMS[name]
+    col = table.raw.get(name)
+    if col is None:
+        return np.full(len(table), None, dtype=object)
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    mapped = np.array(
+        [aliases.get(schema.normalize_header(_cell_text(u))) for u in uniques] + [None], dtype=object
+    )
+    values = mapped[codes] if len(codes) else np.zeros(0, dtype=object)
+    bad = np.asarray(pd.isna(values), dtype=bool)
+    options = ", ".join(canonical)
+    out.cells(table, name, bad, f"uno de: {options}")
+    return values
+
+
+def _quarter_column(table: _Table, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    col = table.raw.get("trimestre")
+    n = len(table)
+    if col is None:
+        return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    parsed = np.array([schema.parse_quarter(_quarter_input(u)) or 0 for u in uniques] + [0], dtype=np.int64)
+    values = parsed[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    bad = values == 0
+    out.cells(table, "trimestre", bad, "un trimestre: 1 a 4, T1 a T4 o Marzo, Junio, Septiembre, Diciembre")
+    return values, bad
+
+
+def _quarter_input(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _duplicates(
+    table: _Table, keys: dict[str, np.ndarray], valid: np.ndarray, out: _Collector, what: str
+) -> np.ndarray:
+    """Mark every repetition (after the first) of the key among valid rows."""
+    n = len(table)
+    dup = np.zeros(n, dtype=bool)
+    if not n:
+        return dup
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in keys.items()})
+    frame["_fila"] = table.rows
+    sub = frame[valid]
+    mask = sub.duplicated(list(keys), keep="first").to_numpy()
+    if not mask.any():
+        return dup
+    first = sub.groupby(list(keys), sort=False)["_fila"].transform("first").to_numpy()
+    idx = np.flatnonzero(valid)[mask]
+    dup[idx] = True
+    first_rows = first[mask]
+    header = table.columns["clave"].header
+    for k, i in enumerate(idx):
+        valor = " / ".join(str(keys[c][i]) for c in keys)
+        out.add(
+            Problem(
+                table.sheet,
+                int(table.rows[i]),
+                header,
+                valor,
+                f"una sola fila por {what} (ya aparece en la fila {int(first_rows[k])})",
+            )
+        )
+    return dup
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _plan_frame(table: _Table, out: _Collector) -> pd.DataFrame:
+    n = len(table)
+    clave = _text_column(table, "clave", out, required_value=True)
+    anio, anio_bad = _year_column(table, out)
+    data: dict[str, object] = {}
+    for column in schema.PLAN_COLUMNS:
+        name = column.name
+        if name == "clave":
+            data[name] = clave
+        elif name == "anio":
+            data[name] = anio
+        elif name in _ENUMS:
+            data[name] = _enum_column(table, name, out)
+        elif column.kind == "number":
+            data[name] = _number_column(table, name, out)[0]
+        else:
+            data[name] = _text_column(table, name, out)
+    thresholds = np.column_stack([data[c] for c in schema.THRESHOLD_COLUMNS]) if n else None
+    if thresholds is not None:
+        complete = ~np.isnan(thresholds).any(axis=1)
+        a_min, v_min, v_max, a_max = (thresholds[:, schema.THRESHOLD_COLUMNS.index(c)] for c in (
+            "amarillo_min", "verde_min", "verde_max", "amarillo_max"))
+        disordered = complete & ~((a_min <= v_min) & (v_min <= v_max) & (v_max <= a_max))
+        out.cells(
+            table,
+            "verde_min",
+            disordered,
+            "umbrales ordenados: Amarillo mín ≤ Verde mín ≤ Verde máx ≤ Amarillo máx",
+            valores=[
+                f"{a:g} / {b:g} / {c:g} / {d:g}"
+                for a, b, c, d in thresholds[disordered][:, [2, 0, 1, 3]]
+            ],
+        )
+    valid = (clave != None) & ~anio_bad  # noqa: E711 - elementwise
+    _duplicates(table, {"clave": clave, "anio": anio}, np.asarray(valid, dtype=bool), out, "Clave y Año")
+    frame = pd.DataFrame(
+        {
+            name: (pd.Series(values, dtype=object) if np.asarray(values).dtype == object else values)
+            for name, values in data.items()
+        }
+    )
+    return frame
+
+
+def _plan_keys(plan: pd.DataFrame | None) -> set[tuple[str, int]]:
+    if plan is None or not len(plan):
+        return set()
+    claves = plan["clave"].astype(object)
+    years = pd.to_numeric(plan["anio"], errors="coerce")
+    ok = claves.notna() & years.notna()
+    return set(zip(claves[ok].map(lambda v: str(v).strip()), years[ok].astype(np.int64)))
+
+
+def _avances_frame(
+    table: _Table,
+    out: _Collector,
+    reference: set[tuple[str, int]] | None,
+    reference_label: str,
+) -> pd.DataFrame:
+    clave = _text_column(table, "clave", out, required_value=True)
+    anio, anio_bad = _year_column(table, out)
+    trimestre, trimestre_bad = _quarter_column(table, out)
+    if "realizado" in table.raw:
+        realizado, realizado_blank, bad_number = _numbers(table.raw["realizado"])
+        negative = ~realizado_blank & ~bad_number & (realizado < 0)
+        out.cells(table, "realizado", bad_number, "un número mayor o igual a 0 (sin texto)")
+        out.cells(table, "realizado", negative, "un número mayor o igual a 0")
+        out.cells(
+            table,
+            "realizado",
+            realizado_blank,
+            "un número; la fila se omitió (un Realizado vacío no se cuenta como 0)",
+            nivel="aviso",
+        )
+    else:
+        realizado = np.full(len(table), np.nan)
+        realizado_blank = np.zeros(len(table), dtype=bool)
+    justificacion = _text_column(table, "justificacion", out)
+    evidencia = _text_column(table, "evidencia", out)
+    key_valid = np.asarray(clave != None, dtype=bool) & ~anio_bad  # noqa: E711
+    if reference is not None and len(table) and "clave" in table.raw and "anio" in table.raw:
+        known = pd.MultiIndex.from_tuples(list(reference), names=["clave", "anio"]) if reference else None
+        pairs = pd.MultiIndex.from_arrays([pd.Series(clave, dtype=object), anio])
+        found = pairs.isin(known) if known is not None else np.zeros(len(table), dtype=bool)
+        unknown = key_valid & ~np.asarray(found, dtype=bool)
+        idx = np.flatnonzero(unknown)
+        for i in idx:
+            out.add(
+                Problem(
+                    table.sheet,
+                    int(table.rows[i]),
+                    table.columns["clave"].header,
+                    str(clave[i]),
+                    f"una Clave que exista en {reference_label} para el año {int(anio[i])}",
+                )
+            )
+    # Blank Realizado rows are dropped: duplicates are judged among the rows that count.
+    dup_valid = key_valid & ~trimestre_bad & ~realizado_blank
+    _duplicates(
+        table,
+        {"clave": clave, "anio": anio, "trimestre": trimestre},
+        dup_valid,
+        out,
+        "Clave, Año y Trimestre",
+    )
+    keep = ~realizado_blank
+    return pd.DataFrame(
+        {
+            "clave": pd.Series(clave[keep], dtype=object),
+            "anio": anio[keep],
+            "trimestre": trimestre[keep],
+            "realizado": realizado[keep].astype(np.float64),
+            "justificacion": pd.Series(justificacion[keep], dtype=object),
+            "evidencia": pd.Series(evidencia[keep], dtype=object),
+        }
+    )
+
+
+def _parameter_key(value: str) -> str:
+    folded = schema.normalize_header(value)
+    for column in schema.PLAN_COLUMNS:
+        if column.name in schema.THRESHOLD_COLUMNS and schema.normalize_header(column.header) == folded:
+            return column.name
+    return folded.replace(" ", "_")
+
+
+def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
+    params = dict(schema.DEFAULT_THRESHOLDS)
+    names = _text_column(table, "parametro", out, required_value=True)
+    values, blank = _number_column(table, "valor", out)
+    if "valor" in table.raw:
+        raw_blank = _numbers(table.raw["valor"])[1]
+        out.cells(table, "valor", raw_blank & (names != None), "un número")  # noqa: E711
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name is None:
+            continue
+        key = _parameter_key(name)
+        if key in seen:
+            out.add(
+                Problem(
+                    table.sheet,
+                    int(table.rows[i]),
+                    table.columns["parametro"].header,
+                    name,
+                    f"un solo renglón por parámetro (ya aparece en la fila {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = int(table.rows[i])
+        if not blank[i]:
+            params[key] = float(values[i])
+    a_min, v_min, v_max, a_max = (params[k] for k in ("amarillo_min", "verde_min", "verde_max", "amarillo_max"))
+    if not (a_min <= v_min <= v_max <= a_max):
+        out.add(
+            Problem(
+                table.sheet,
+                None,
+                table.columns["valor"].header,
+                f"amarillo_min {a_min:g}, verde_min {v_min:g}, verde_max {v_max:g}, amarillo_max {a_max:g}",
+                "umbrales ordenados: amarillo_min ≤ verde_min ≤ verde_max ≤ amarillo_max",
+            )
+        )
+    return params
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _open(source: Source) -> tuple[bytes, int, object, object] | Problem:
+    """(head, size, zip source, calamine source) or a Problem when the path cannot be read."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        return data[:8], len(data), io.BytesIO(data), io.BytesIO(data)
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return _file_problem(str(path), "un archivo existente y legible")
+    if path.is_dir():
+        return _file_problem(str(path), "un archivo, no una carpeta")
+    return head, size, path, path
+
+
+def _sheet_lookup(names: Sequence[str]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for name in names:
+        lookup.setdefault(schema.normalize_header(name), name)
+    return lookup
+
+
+_SHEET_ORDER = {schema.SHEET_PLAN: 1, schema.SHEET_AVANCES: 2, schema.SHEET_PARAMETROS: 3}
+
+
+def _sort_key(problem: Problem) -> tuple[int, int, int]:
+    sheet = _SHEET_ORDER.get(problem.hoja, 9) if problem.hoja else 0
+    return (sheet, problem.fila or 0, 0 if problem.nivel == "error" else 1)
+
+
+def _read(source: Source, known_plan: pd.DataFrame | None, limits: Limits) -> tuple[WorkbookData | None, list[Problem]]:
+    opened = _open(source)
+    if isinstance(opened, Problem):
+        return None, [opened]
+    head, size, zip_source, book_source = opened
+    container = _check_container(head, size, zip_source, limits)
+    if container:
+        return None, container
+
+    from python_calamine import CalamineWorkbook
+
+    out = _Collector()
+    try:
+        if isinstance(book_source, Path):
+            book = CalamineWorkbook.from_path(str(book_source))
+        else:
+            book = CalamineWorkbook.from_filelike(book_source)
+        sheet_names = list(book.sheet_names)
+    except Exception:  # noqa: BLE001 - any parser failure becomes a Problem
+        return None, [_file_problem(_UNREADABLE, _XLSX_EXPECTED)]
+
+    lookup = _sheet_lookup(sheet_names)
+    found = ", ".join(sheet_names)
+
+    def resolve(wanted: str, required: bool) -> str | None:
+        actual = lookup.get(schema.normalize_header(wanted))
+        if actual is None and required:
+            out.add(Problem(wanted, None, None, found, f'una hoja llamada "{wanted}"'))
+        return actual
+
+    plan_name = resolve(schema.SHEET_PLAN, required=known_plan is None)
+    avances_name = resolve(schema.SHEET_AVANCES, required=True)
+    param_name = resolve(schema.SHEET_PARAMETROS, required=False)
+
+    # Problems name the sheet by its contract name ("Avances") even when spelled " AVANCES ".
+    plan_table = (
+        _read_table(book, plan_name, schema.SHEET_PLAN, schema.PLAN_COLUMNS, limits, out)
+        if plan_name
+        else None
+    )
+    avances_table = (
+        _read_table(book, avances_name, schema.SHEET_AVANCES, schema.AVANCES_COLUMNS, limits, out)
+        if avances_name
+        else None
+    )
+    param_table = (
+        _read_table(book, param_name, schema.SHEET_PARAMETROS, schema.PARAMETROS_COLUMNS, limits, out)
+        if param_name
+        else None
+    )
+    try:
+        book.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+    tables = [t for t in (plan_table, avances_table) if t is not None]
+    if tables and all(len(t) == 0 for t in tables) and not out.errors:
+        out.add(
+            _file_problem(
+                "un libro sin filas de datos",
+                'al menos una fila de datos en la hoja "Plan" o en la hoja "Avances"',
+            )
+        )
+
+    plan = _plan_frame(plan_table, out) if plan_table is not None else None
+    if plan is not None:
+        reference = _plan_keys(plan)
+        label = 'la hoja "Plan"'
+        if known_plan is not None:
+            file_years = set(plan["anio"].tolist())
+            reference |= {key for key in _plan_keys(known_plan) if key[1] not in file_years}
+            label = 'la hoja "Plan" o en el plan vigente'
+    elif known_plan is not None:
+        reference, label = _plan_keys(known_plan), "el plan vigente"
+    else:
+        reference, label = None, ""
+    if avances_table is not None:
+        avances = _avances_frame(avances_table, out, reference, label)
+    else:
+        avances = _empty_avances()
+    parametros = _parametros(param_table, out) if param_table is not None else dict(schema.DEFAULT_THRESHOLDS)
+    problems = sorted(out.items, key=_sort_key)
+    if any(p.nivel == "error" for p in problems):
+        return None, problems
+    avisos = tuple(p for p in problems if p.nivel == "aviso")
+    return WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos), problems
+
+
+def _empty_avances() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "clave": pd.Series([], dtype=object),
+            "anio": np.zeros(0, dtype=np.int64),
+            "trimestre": np.zeros(0, dtype=np.int64),
+            "realizado": np.zeros(0, dtype=np.float64),
+            "justificacion": pd.Series([], dtype=object),
+            "evidencia": pd.Series([], dtype=object),
+        }
+    )
+
+
+def _safe_read(
+    source: Source, known_plan: pd.DataFrame | None, limits: Limits
+) -> tuple[WorkbookData | None, list[Problem]]:
+    try:
+        return _read(source, known_plan, limits)
+    except Exception:  # noqa: BLE001 - never a traceback for bad input
+        return None, [_file_problem(_UNREADABLE, _XLSX_EXPECTED)]
+
+
+def read_workbook(
+    source: Source,
+    *,
+    known_plan: pd.DataFrame | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> WorkbookData:
+    """Read and validate a workbook; raise :class:`WorkbookError` with every problem found.
+
+    ``source`` is a path or the file's bytes.  When the ``Plan`` sheet is absent, ``known_plan``
+    (the current plan) is required and the ``Avances`` keys are checked against it.
+    """
+    data, problems = _safe_read(source, known_plan, limits)
+    if data is None:
+        raise WorkbookError(problems)
+    return data
+
+
+def validate_workbook(
+    source: Source,
+    *,
+    known_plan: pd.DataFrame | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Problem]:
+    """Every problem of a workbook: errors and *avisos* (empty list = valid, nothing to report)."""
+    return _safe_read(source, known_plan, limits)[1]
+
+
+PROBLEM_COLUMNS = ("nivel", "hoja", "fila", "columna", "valor", "esperado", "mensaje")
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table: nivel, hoja, fila, columna, valor, esperado, mensaje."""
+    items = list(problems)
+    return pd.DataFrame(
+        {
+            "nivel": pd.Series([p.nivel for p in items], dtype=object),
+            "hoja": pd.Series([p.hoja for p in items], dtype=object),
+            "fila": pd.array([p.fila for p in items], dtype="Int64"),
+            "columna": pd.Series([p.columna for p in items], dtype=object),
+            "valor": pd.Series([p.valor for p in items], dtype=object),
+            "esperado": pd.Series([p.esperado for p in items], dtype=object),
+            "mensaje": pd.Series([p.mensaje for p in items], dtype=object),
+        },
+        columns=list(PROBLEM_COLUMNS),
+    )
