@@ -1,0 +1,204 @@
+"""es-MX formatting of numbers, percentages, dates, quarters and semáforo labels.
+
+Mexican Spanish writes ``1,234.5`` (comma thousands, point decimals) and ``87.5 %``.
+Empty values (None, NaN) are shown as an em dash.  The semáforo is never shown as
+colour alone: every label carries an icon *and* a Spanish word.
+
+Stdlib only, so the UI, the figures and the exports share exactly one spelling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from numbers import Real
+
+EMPTY = "—"
+
+# Icon + word for every value of schema.SEMAFOROS (colour-blind safe: the word carries the meaning).
+SEMAFORO_LABELS: dict[str, str] = {
+    "verde": "🟢 Verde",
+    "amarillo": "🟡 Amarillo",
+    "rojo": "🔴 Rojo",
+    "pendiente": "⏳ Pendiente",
+    "informativo": "ℹ️ Informativo",
+    "sin_dato": "⚪ Sin dato",
+    "sin_meta": "— Sin meta",
+}
+
+# Word only (for places where emoji do not render, e.g. some spreadsheet viewers / CSV).
+SEMAFORO_WORDS: dict[str, str] = {
+    "verde": "Verde",
+    "amarillo": "Amarillo",
+    "rojo": "Rojo",
+    "pendiente": "Pendiente",
+    "informativo": "Informativo",
+    "sin_dato": "Sin dato",
+    "sin_meta": "Sin meta",
+}
+
+# Strong colours for charts (high contrast on white) and light fills for spreadsheet cells.
+SEMAFORO_COLORS: dict[str, str] = {
+    "verde": "#1A7F37",
+    "amarillo": "#D4A106",
+    "rojo": "#C62828",
+    "pendiente": "#5B6B7F",
+    "informativo": "#2F5D8A",
+    "sin_dato": "#9E9E9E",
+    "sin_meta": "#BDBDBD",
+}
+SEMAFORO_FILLS: dict[str, str] = {
+    "verde": "C8E6C9",
+    "amarillo": "FFF59D",
+    "rojo": "FFCDD2",
+    "pendiente": "E3E8EF",
+    "informativo": "D6E4F0",
+    "sin_dato": "EEEEEE",
+    "sin_meta": "F5F5F5",
+}
+
+TIPO_CALCULO_LABELS: dict[str, str] = {
+    "avance_meta": "Avance de la meta",
+    "periodo_anterior": "Comparación con el trimestre anterior",
+    "anio_anterior": "Comparación con el año anterior",
+    "conteo": "Conteo",
+    "hito": "Hito",
+}
+
+QUARTER_MONTHS: dict[int, str] = {1: "Marzo", 2: "Junio", 3: "Septiembre", 4: "Diciembre"}
+QUARTER_SPANS: dict[int, str] = {1: "enero–marzo", 2: "abril–junio", 3: "julio–septiembre",
+                                 4: "octubre–diciembre"}
+
+
+def is_empty(value: object) -> bool:
+    """True for None, NaN/NaT-like floats, pandas NA and blank strings."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, Real):
+        return math.isnan(float(value))
+    if type(value).__name__ in {"NAType", "NaTType"}:  # pandas.NA / NaT without importing pandas
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124
+    except (TypeError, ValueError):
+        return False
+
+
+def format_number(value: object, decimals: int | None = None) -> str:
+    """es-MX number: ``1234.5 → '1,234.5'``.
+
+    ``decimals=None`` shows integers without decimals and other values with one decimal.
+    """
+    if is_empty(value):
+        return EMPTY
+    number = float(value)  # type: ignore[arg-type]
+    if math.isinf(number):
+        return EMPTY
+    if decimals is None:
+        decimals = 0 if number.is_integer() else 1
+    text = f"{number:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0.0"
+    return text
+
+
+def format_percent(value: object, decimals: int = 1) -> str:
+    """es-MX percentage with a space before the sign: ``87.5 → '87.5 %'``."""
+    if is_empty(value):
+        return EMPTY
+    text = format_number(value, decimals)
+    return EMPTY if text == EMPTY else f"{text} %"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """dd/mm/aaaa, the format of Mexican transparency formats."""
+    if value is None:
+        return EMPTY
+    return value.strftime("%d/%m/%Y")
+
+
+def semaforo_label(value: object) -> str:
+    """Icon + Spanish word for a semáforo value (unknown/empty → '⚪ Sin dato')."""
+    if is_empty(value):
+        return SEMAFORO_LABELS["sin_dato"]
+    return SEMAFORO_LABELS.get(str(value), SEMAFORO_LABELS["sin_dato"])
+
+
+def semaforo_word(value: object) -> str:
+    """Spanish word only (exports)."""
+    if is_empty(value):
+        return SEMAFORO_WORDS["sin_dato"]
+    return SEMAFORO_WORDS.get(str(value), SEMAFORO_WORDS["sin_dato"])
+
+
+def tipo_calculo_label(value: object) -> str:
+    """Spanish name of a tipo de cálculo."""
+    if is_empty(value):
+        return EMPTY
+    return TIPO_CALCULO_LABELS.get(str(value), str(value))
+
+
+def quarter_label(trimestre: int) -> str:
+    """'Marzo' … 'Diciembre' (the month that closes the quarter)."""
+    return QUARTER_MONTHS[int(trimestre)]
+
+
+def cutoff_label(anio: int, trimestre: int) -> str:
+    """Human label of a cut-off: 'corte a Junio 2023 (abril–junio)'."""
+    k = int(trimestre)
+    return f"corte a {QUARTER_MONTHS[k]} {int(anio)} ({QUARTER_SPANS[k]})"
+
+
+def quarter_dates(anio: int, trimestre: int) -> tuple[dt.date, dt.date]:
+    """First and last day of quarter ``trimestre`` of ``anio``."""
+    k = int(trimestre)
+    if k not in QUARTER_MONTHS:
+        raise ValueError(f"Trimestre inválido: {trimestre!r}; se esperaba 1, 2, 3 o 4.")
+    start = dt.date(int(anio), 3 * k - 2, 1)
+    end = dt.date(int(anio), 12, 31) if k == 4 else dt.date(int(anio), 3 * k + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def format_indicator_value(valor: object, tipo_calculo: object, unidad: object = None) -> str:
+    """The indicator value as what it is: a percentage of the goal, a ratio, a count or a milestone."""
+    tipo = "" if is_empty(tipo_calculo) else str(tipo_calculo)
+    if tipo == "hito":
+        if is_empty(valor):
+            return EMPTY
+        return "✅ Alcanzado" if float(valor) >= 100 else "⏳ No alcanzado"  # type: ignore[arg-type]
+    if is_empty(valor):
+        return EMPTY
+    if tipo == "avance_meta":
+        return f"{format_percent(valor)} de la meta"
+    if tipo == "periodo_anterior":
+        return f"{format_percent(valor)} del trimestre anterior"
+    if tipo == "anio_anterior":
+        return f"{format_percent(valor)} del año anterior"
+    text = format_number(valor)
+    if tipo == "conteo" and not is_empty(unidad):
+        return f"{text} ({str(unidad).strip().lower()})"
+    return text
+
+
+def short_program_name(programa: object, max_chars: int = 42) -> str:
+    """Sentence-case program heading without its number, cut at a word boundary.
+
+    'ACCIONES DE PREVENCIÓN Y CAPACITACIÓN PARA …' → 'Acciones de prevención y capacitación…'
+    """
+    if is_empty(programa):
+        return EMPTY
+    text = " ".join(str(programa).split())
+    head, _, rest = text.partition(" ")
+    if rest and head.rstrip(".").isdigit():
+        text = rest
+    if text.isupper():
+        text = text[:1] + text[1:].lower()
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars + 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    stops = (" y", " de", " del", " la", " el", " a", " para", " en", " con")
+    while any(cut.endswith(stop) for stop in stops):
+        cut = next(cut[: -len(stop)] for stop in stops if cut.endswith(stop))
+    return cut + "…"

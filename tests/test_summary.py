@@ -1,0 +1,200 @@
+"""Program aggregation, semáforo counts, IPTT and baseline tables (hand-computed on dash_fixtures.sample)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dash_fixtures import avances_frame, plan_frame, plan_row, quarters, results_frame, sample
+from mpi_dash import schema, summary
+
+
+@pytest.fixture()
+def data():
+    return sample()
+
+
+def _close(a, b):
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return a is None or (isinstance(a, float) and math.isnan(a))
+    return a == pytest.approx(b)
+
+
+# (trimestre, programa, avance, esperado, cumplimiento, semaforo, n_con_dato)
+PROGRAM_CASES = [
+    (1, "1", (25 + 10) / 2, 25.0, 70.0, "amarillo", 2),      # 70 exactly is amarillo
+    (2, "1", (50 + 20) / 2, 50.0, 70.0, "amarillo", 2),
+    (3, "1", (75 + 60) / 2, 75.0, 90.0, "verde", 2),         # 90 exactly is verde
+    (4, "1", 100.0, 100.0, 100.0, "verde", 2),
+    (1, "2", 50.0, 25.0, 200.0, "rojo", 1),                  # overshoot beyond 130
+    (2, "2", math.nan, math.nan, math.nan, "sin_dato", 0),   # unreported: never counted as 0
+    (3, "2", 100.0, 75.0, 133.333333, "rojo", 1),            # 2/2 capped at 100
+    (1, "6", 100.0, 100.0, 100.0, "verde", 1),               # hito reached, due Q1
+    (4, "6", 100.0, 100.0, 100.0, "verde", 1),
+]
+
+
+@pytest.mark.parametrize(("k", "programa", "avance", "esperado", "cumplimiento", "semaforo", "n_dato"),
+                         PROGRAM_CASES)
+def test_program_summary(data, k, programa, avance, esperado, cumplimiento, semaforo, n_dato):
+    plan, results = data
+    out = summary.program_summary(results, plan, 2023, k).set_index("programa_num")
+    row = out.loc[programa]
+    assert _close(row["avance_pct"], avance)
+    assert _close(row["esperado_pct"], esperado)
+    assert _close(row["cumplimiento_pct"], cumplimiento)
+    assert row["semaforo"] == semaforo
+    assert row["n_con_dato"] == n_dato
+
+
+def test_program_summary_shape_and_order(data):
+    plan, results = data
+    out = summary.program_summary(results, plan, 2023, 2)
+    assert out["programa_num"].tolist() == ["1", "2", "6"]
+    assert out["n_indicadores"].tolist() == [3, 1, 1]
+    assert out["n_medibles"].tolist() == [2, 1, 1]        # 1.2.1 (periodo_anterior) is not in the gauge
+    assert out.loc[0, "programa_corto"] == "Atención integral a personas defensoras…"
+
+
+def test_program_semaforo_uses_parametros(data):
+    plan, results = data
+    strict = {"verde_min": 95.0, "verde_max": 105.0, "amarillo_min": 80.0, "amarillo_max": 120.0}
+    out = summary.program_summary(results, plan, 2023, 3, strict).set_index("programa_num")
+    assert out.loc["1", "semaforo"] == "amarillo"     # 90 % is amarillo under stricter thresholds
+
+
+def test_programs_sort_numerically():
+    plan = plan_frame([plan_row("10.1"), plan_row("2.1"), plan_row("1.1")])
+    results = results_frame([r for c in ("10.1", "2.1", "1.1") for r in quarters(c, 2023)])
+    assert summary.program_summary(results, plan, 2023, 1)["programa_num"].tolist() == ["1", "2", "10"]
+
+
+def test_expected_zero_program():
+    plan = plan_frame([plan_row("1.1", meta_anual=1.0, programado_t4=1.0),
+                       plan_row("2.1", meta_anual=1.0, programado_t4=1.0)])
+    results = results_frame([
+        *quarters("1.1", 2023, valor_indicador=[0, 0, 0, 100], esperado_pct=[0, 0, 0, 100]),
+        *quarters("2.1", 2023, valor_indicador=[100, 100, 100, 100], esperado_pct=[0, 0, 0, 100]),
+    ])
+    out = summary.program_summary(results, plan, 2023, 1).set_index("programa_num")
+    assert out.loc["1", "semaforo"] == "sin_meta"
+    assert out.loc["2", "semaforo"] == "verde"
+    assert math.isnan(out.loc["1", "cumplimiento_pct"])
+
+
+@pytest.mark.parametrize(("k", "expected"), [
+    (1, {"verde": 2, "rojo": 2, "informativo": 1}),
+    (2, {"verde": 2, "rojo": 1, "informativo": 1, "sin_dato": 1}),
+    (3, {"verde": 2, "rojo": 1, "amarillo": 1, "informativo": 1}),
+])
+def test_semaforo_counts(data, k, expected):
+    plan, results = data
+    counts = summary.semaforo_counts(summary.at_cutoff(results, plan, 2023, k))
+    assert counts["semaforo"].tolist() == list(schema.SEMAFOROS)
+    assert dict(zip(counts["semaforo"], counts["n"])) == {s: expected.get(s, 0) for s in schema.SEMAFOROS}
+
+
+def test_red_indicators_carry_justificacion(data):
+    plan, results = data
+    red = summary.red_indicators(summary.at_cutoff(results, plan, 2023, 1))
+    assert red["clave"].tolist() == ["1.3", "2.1"]
+    assert red["justificacion"].tolist() == ["Se reprogramaron talleres", "+Se adelantó la capacitación"]
+    assert summary.red_indicators(summary.at_cutoff(results, plan, 2023, 4)).empty
+
+
+def test_iptt_table(data):
+    plan, results = data
+    table = summary.iptt_table(results, plan, 2023, 2)
+    assert tuple(table.columns) == summary.IPTT_COLUMNS
+    assert table["clave"].tolist() == ["1.1.1", "1.2.1", "1.3", "2.1", "6"]   # plan order
+    row = table.set_index("clave").loc["1.3"]
+    assert [row[f"programado_t{k}"] for k in range(1, 5)] == [2.5] * 4       # the full calendar
+    assert [row["realizado_t1"], row["realizado_t2"]] == [1.0, 1.0]
+    assert math.isnan(row["realizado_t3"]) and math.isnan(row["realizado_t4"])  # after the cut-off
+    assert row["avance_pct"] == 20 and row["cumplimiento_pct"] == 40 and row["semaforo"] == "rojo"
+    assert row["linea_base_acumulada"] == 4 and row["variacion_linea_base_pct"] == -50
+    # not avance_meta → no % avance; unreported quarter → sin_dato with empty realizado
+    assert math.isnan(table.set_index("clave").loc["1.2.1", "avance_pct"])
+    assert table.set_index("clave").loc["2.1", "semaforo"] == "sin_dato"
+    assert math.isnan(table.set_index("clave").loc["2.1", "realizado_t2"])
+
+
+def test_iptt_headers_are_spanish_and_unique():
+    headers = list(summary.IPTT_HEADERS.values())
+    assert len(set(headers)) == len(headers)
+    assert "Programado Marzo" in headers and "Semáforo" in headers
+
+
+@pytest.mark.parametrize(("clave", "r", "b", "var", "con"), [
+    ("1.1.1", 2, 2, 0, True), ("1.2.1", 22, 16, 37.5, True), ("1.3", 2, 4, -50, True),
+    ("2.1", math.nan, math.nan, math.nan, False), ("6", 1, math.nan, math.nan, False),
+])
+def test_baseline_table(data, clave, r, b, var, con):
+    plan, results = data
+    table = summary.baseline_table(results, plan, 2023, 2).set_index("clave")
+    row = table.loc[clave]
+    assert _close(row["realizado_acumulado"], r)
+    assert _close(row["linea_base_acumulada"], b)
+    assert _close(row["variacion_linea_base_pct"], var)
+    assert bool(row["con_linea_base"]) is con
+
+
+def test_baseline_by_program(data):
+    plan, results = data
+    out = summary.baseline_by_program(summary.baseline_table(results, plan, 2023, 2)).set_index("programa_num")
+    assert out.loc["1", "realizado_acumulado"] == 2 + 22 + 2
+    assert out.loc["1", "linea_base_acumulada"] == 2 + 16 + 4
+    assert out.loc["1", "variacion_pct"] == pytest.approx((26 - 22) / 22 * 100)
+    assert out.loc["1", "n_con_linea_base"] == 3
+    assert out.loc["2", "n_con_linea_base"] == 0 and math.isnan(out.loc["2", "variacion_pct"])
+
+
+def test_baseline_excludes_indicators_without_current_value(data):
+    plan, results = data
+    # Q3: 1.2.1 has no 2022 Q3 → excluded from both totals, so the program compares like with like.
+    out = summary.baseline_by_program(summary.baseline_table(results, plan, 2023, 3)).set_index("programa_num")
+    assert out.loc["1", "realizado_acumulado"] == 3 + 6
+    assert out.loc["1", "linea_base_acumulada"] == 2 + 6
+
+
+def test_latest_cutoff_and_years(data):
+    plan, _ = data
+    assert summary.available_years(plan) == [2022, 2023]
+    avances = avances_frame([("1.1.1", 2022, 4, 1.0), ("1.1.1", 2023, 1, 1.0), ("1.3", 2023, 3, 2.0)])
+    assert summary.latest_cutoff(plan, avances) == (2023, 3)
+    assert summary.latest_cutoff(plan, avances.iloc[:0]) == (2023, 1)
+    assert summary.latest_cutoff(plan, avances_frame([("1.1.1", 2030, 2, 1.0)])) == (2023, 1)
+
+
+def test_ficha_tecnica_skips_empty_and_uses_headers(data):
+    plan, _ = data
+    pairs = dict(summary.ficha_tecnica(plan.iloc[1]))
+    assert pairs["Clave"] == "1.1.1" and pairs["Meta anual"] == "4"
+    assert "Meta ajustada" not in pairs
+    assert pairs["Método de cálculo"] == "(Realizadas/Programadas)*100"
+
+
+def test_indicator_history(data):
+    _, results = data
+    hist = summary.indicator_history(results, "1.3", 2023)
+    assert hist["trimestre"].tolist() == [1, 2, 3, 4]
+    assert hist["realizado_acumulado"].tolist() == [1, 2, 6, 10]
+
+
+def test_inputs_not_mutated(data):
+    plan, results = data
+    plan_before, results_before = plan.copy(deep=True), results.copy(deep=True)
+    summary.program_summary(results, plan, 2023, 2)
+    summary.iptt_table(results, plan, 2023, 2)
+    summary.baseline_by_program(summary.baseline_table(results, plan, 2023, 2))
+    pd.testing.assert_frame_equal(plan, plan_before)
+    pd.testing.assert_frame_equal(results, results_before)
+
+
+def test_classify_bounds():
+    pct = pd.Series([69.9, 70, 89.9, 90, 110, 110.1, 130, 130.1, np.nan])
+    assert summary.classify(pct).tolist() == ["rojo", "amarillo", "amarillo", "verde", "verde", "amarillo",
+                                              "amarillo", "rojo", "sin_dato"]
