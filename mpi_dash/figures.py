@@ -1,0 +1,228 @@
+"""Plotly figure builders for the dashboard (pure: data in → ``go.Figure`` out).
+
+Projector-friendly: large fonts, dark text on white, semáforo bands always paired with words
+(the pages print icon + word next to every gauge).  Figures reference no external resource:
+no web fonts, no MathJax (every ``$`` is removed from texts), no images.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from mpi_dash import schema
+from mpi_dash.formatting import (
+    SEMAFORO_COLORS,
+    SEMAFORO_WORDS,
+    format_number,
+    format_percent,
+    is_empty,
+)
+
+FONT_FAMILY = "Source Sans Pro, Noto Sans, DejaVu Sans, Arial, sans-serif"  # system fonts only
+BASE_FONT = 18
+TEXT_COLOR = "#1B1B1B"
+MUTED = "#5B6B7F"
+CURRENT_COLOR = "#9F2241"   # institutional guinda: current year / realizado
+PREVIOUS_COLOR = "#7A8A99"  # grey-blue: previous year / línea base
+PLAN_COLOR = "#BC955C"      # gold: programado
+BAND_ALPHA = 0.35
+# Semáforo colours dark enough for text on white (amarillo darkened for contrast).
+WORD_COLORS = {**SEMAFORO_COLORS, "amarillo": "#7A5C00"}
+QUARTERS = list(schema.QUARTER_NAMES.values())
+
+
+def _clean(text: object) -> str:
+    """Text safe for Plotly: no MathJax trigger (``$``), collapsed whitespace."""
+    return " ".join(str("" if is_empty(text) else text).replace("$", "").split())
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    """Break a long title into lines of about ``width`` characters (Plotly uses <br>)."""
+    words, lines, line = _clean(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    value = hex_color.lstrip("#")
+    r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"family": FONT_FAMILY, "size": BASE_FONT, "color": TEXT_COLOR},
+        separators=".,",  # es-MX: point decimals, comma thousands
+        margin={"l": 30, "r": 30, "t": 90 if title else 40, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        title={"text": _clean(title), "font": {"size": BASE_FONT + 4}} if title else None,
+        hoverlabel={"font": {"size": BASE_FONT}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": BASE_FONT}},
+    )
+    return fig
+
+
+def _thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
+    merged = dict(schema.DEFAULT_THRESHOLDS)
+    for key in merged:
+        value = (parametros or {}).get(key)
+        if value is not None and not is_empty(value):
+            merged[key] = float(value)
+    return merged
+
+
+def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = None,
+                   axis_max: float = 100.0) -> list[dict[str, object]]:
+    """Gauge steps: the semáforo thresholds (percent of *expected*) mapped onto the progress axis.
+
+    With expected e: rojo [0, e·am), amarillo [e·am, e·vm), verde [e·vm, e·vM], amarillo (e·vM, e·aM],
+    rojo beyond — clipped to [0, axis_max].  Expected 0 or unknown → one neutral band.
+    """
+    if is_empty(esperado) or float(esperado) <= 0:
+        return [{"range": [0, axis_max], "color": _rgba(SEMAFORO_COLORS["sin_meta"], BAND_ALPHA)}]
+    t, e = _thresholds(parametros), float(esperado) / 100
+    edges = [0.0, e * t["amarillo_min"], e * t["verde_min"], e * t["verde_max"], e * t["amarillo_max"], np.inf]
+    colours = ["rojo", "amarillo", "verde", "amarillo", "rojo"]
+    steps = []
+    for lo, hi, colour in zip(edges[:-1], edges[1:], colours, strict=True):
+        lo, hi = min(lo, axis_max), min(hi, axis_max)
+        if hi > lo:
+            steps.append({"range": [lo, hi], "color": _rgba(SEMAFORO_COLORS[colour], BAND_ALPHA)})
+    return steps
+
+
+def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
+                  parametros: Mapping[str, float] | None = None, height: int = 300) -> go.Figure:
+    """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
+    has_value = not is_empty(avance)
+    indicator = go.Indicator(
+        mode="gauge+number" if has_value else "gauge",
+        value=float(avance) if has_value else None,  # type: ignore[arg-type]
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 52, "color": TEXT_COLOR}},
+        title={"text": _wrap(titulo), "font": {"size": BASE_FONT + 2}},
+        domain={"x": [0, 1], "y": [0.12, 1]},
+        gauge={
+            "shape": "angular",
+            "axis": {"range": [0, 100], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100],
+                     "tickfont": {"size": BASE_FONT - 4}},
+            "bar": {"color": TEXT_COLOR, "thickness": 0.3},
+            "steps": semaforo_bands(esperado if has_value else None, parametros),  # type: ignore[arg-type]
+            "threshold": {"line": {"color": "#000000", "width": 5}, "thickness": 0.9,
+                          "value": float(esperado) if not is_empty(esperado) else 0.0},
+            "bgcolor": "white",
+            "borderwidth": 1,
+            "bordercolor": MUTED,
+        },
+    )
+    fig = go.Figure(indicator)
+    word = SEMAFORO_WORDS.get(semaforo, SEMAFORO_WORDS["sin_dato"])
+    caption = (f"{word} · esperado {format_percent(esperado)}" if has_value else "Sin dato al corte")
+    fig.add_annotation(text=f"<b>{caption}</b>", x=0.5, y=0.0, xref="paper", yref="paper", showarrow=False,
+                       font={"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)})
+    _layout(fig, height=height)
+    fig.update_layout(margin={"l": 30, "r": 30, "t": 80, "b": 20})
+    return fig
+
+
+def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,
+                     parametros: Mapping[str, float] | None = None, height: int = 130) -> go.Figure:
+    """Bullet gauge of an ``avance_meta`` indicator: percent of the annual goal vs expected at cut-off."""
+    has_value = not is_empty(valor)
+    top = max(100.0, float(valor) if has_value else 0.0)
+    fig = go.Figure(go.Indicator(
+        mode="gauge+number" if has_value else "gauge",
+        value=float(valor) if has_value else None,  # type: ignore[arg-type]
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 36}},
+        title={"text": _wrap(titulo, 30), "font": {"size": BASE_FONT - 2}, "align": "left"},
+        domain={"x": [0.32, 1], "y": [0, 1]},
+        gauge={
+            "shape": "bullet",
+            "axis": {"range": [0, top], "ticksuffix": " %", "tickfont": {"size": BASE_FONT - 4}},
+            "bar": {"color": TEXT_COLOR, "thickness": 0.35},
+            "steps": semaforo_bands(esperado if has_value else None, parametros, top),  # type: ignore[arg-type]
+            "threshold": {"line": {"color": "#000000", "width": 4}, "thickness": 0.9,
+                          "value": float(esperado) if not is_empty(esperado) else 0.0},
+        },
+    ))
+    _layout(fig, height=height)
+    fig.update_layout(margin={"l": 20, "r": 40, "t": 20, "b": 30})
+    return fig
+
+
+def quarter_bars(history: pd.DataFrame, trimestre: int, unidad: str = "") -> go.Figure:
+    """Realizado vs programado per quarter (realizado only up to the cut-off)."""
+    hist = history.sort_values("trimestre")
+    k = hist["trimestre"].to_numpy()
+    programado = pd.to_numeric(hist["programado_trimestre"], errors="coerce").to_numpy(dtype=float)
+    realizado = pd.to_numeric(hist["realizado_trimestre"], errors="coerce").to_numpy(dtype=float)
+    realizado = np.where(k <= trimestre, realizado, np.nan)
+    x = [schema.QUARTER_NAMES[int(q)] for q in k]
+    fig = go.Figure([
+        go.Bar(name="Programado", x=x, y=programado, marker_color=PLAN_COLOR,
+               text=[format_number(v) for v in programado], textposition="outside"),
+        go.Bar(name="Realizado", x=x, y=realizado, marker_color=CURRENT_COLOR,
+               text=[format_number(v) if not np.isnan(v) else "" for v in realizado], textposition="outside"),
+    ])
+    _layout(fig, height=340, title=f"Realizado y programado por trimestre{f' ({unidad})' if unidad else ''}")
+    fig.update_layout(barmode="group", yaxis={"rangemode": "tozero", "tickformat": ",~r"})
+    fig.update_xaxes(categoryorder="array", categoryarray=QUARTERS)
+    return fig
+
+
+def cumulative_line(history: pd.DataFrame, anio: int, trimestre: int) -> go.Figure:
+    """Cumulative realizado of the year vs the previous year (línea base) and the programmed calendar."""
+    hist = history.sort_values("trimestre")
+    k = hist["trimestre"].to_numpy()
+    x = [schema.QUARTER_NAMES[int(q)] for q in k]
+    actual = pd.to_numeric(hist["realizado_acumulado"], errors="coerce").to_numpy(dtype=float)
+    actual = np.where(k <= trimestre, actual, np.nan)
+    base = pd.to_numeric(hist["linea_base_acumulada"], errors="coerce").to_numpy(dtype=float)
+    plan = pd.to_numeric(hist["programado_acumulado"], errors="coerce").to_numpy(dtype=float)
+    fig = go.Figure([
+        go.Scatter(name=f"Realizado {anio}", x=x, y=actual, mode="lines+markers",
+                   line={"color": CURRENT_COLOR, "width": 5}, marker={"size": 14}),
+        go.Scatter(name=f"{anio - 1} (línea base)", x=x, y=base, mode="lines+markers",
+                   line={"color": PREVIOUS_COLOR, "width": 4, "dash": "dot"}, marker={"size": 12,
+                                                                                    "symbol": "square"}),
+        go.Scatter(name="Programado acumulado", x=x, y=plan, mode="lines",
+                   line={"color": PLAN_COLOR, "width": 3, "dash": "dash"}),
+    ])
+    _layout(fig, height=340, title=f"Acumulado {anio} frente a {anio - 1}")
+    fig.update_layout(yaxis={"rangemode": "tozero", "tickformat": ",~r"})
+    fig.update_xaxes(categoryorder="array", categoryarray=QUARTERS)
+    return fig
+
+
+def baseline_bars(table: pd.DataFrame, label_col: str, anio: int, *, current_col: str = "realizado_acumulado",
+                  base_col: str = "linea_base_acumulada", title: str = "") -> go.Figure:
+    """Side-by-side horizontal bars: current year vs previous year at the same cut-off, one pair per row."""
+    labels = [_wrap(v, 40) for v in table[label_col]]
+    current = pd.to_numeric(table[current_col], errors="coerce").to_numpy(dtype=float)
+    base = pd.to_numeric(table[base_col], errors="coerce").to_numpy(dtype=float)
+    fig = go.Figure([
+        go.Bar(name=str(anio - 1), y=labels, x=base, orientation="h", marker_color=PREVIOUS_COLOR,
+               text=[format_number(v) if not np.isnan(v) else "sin línea base" for v in base],
+               textposition="outside"),
+        go.Bar(name=str(anio), y=labels, x=current, orientation="h", marker_color=CURRENT_COLOR,
+               text=[format_number(v) if not np.isnan(v) else "sin dato" for v in current],
+               textposition="outside"),
+    ])
+    _layout(fig, height=max(260, 90 + 70 * len(labels)), title=title or None)
+    fig.update_layout(barmode="group", xaxis={"rangemode": "tozero", "tickformat": ",~r"},
+                      legend={"traceorder": "reversed"})
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -1,0 +1,111 @@
+"""Plotly builders: values, threshold markers, semáforo bands, no network resources, large fonts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dash_fixtures import sample
+from mpi_dash import figures, summary
+from mpi_dash.formatting import SEMAFORO_COLORS
+
+
+def _band_colours(steps):
+    by_colour = {figures._rgba(c, figures.BAND_ALPHA): name for name, c in SEMAFORO_COLORS.items()}
+    return [(tuple(s["range"]), by_colour[s["color"]]) for s in steps]
+
+
+@pytest.mark.parametrize(("esperado", "expected"), [
+    (50.0, [((0, 35), "rojo"), ((35, 45), "amarillo"), ((45, 55), "verde"), ((55, 65), "amarillo"),
+            ((65, 100), "rojo")]),
+    (100.0, [((0, 70), "rojo"), ((70, 90), "amarillo"), ((90, 100), "verde")]),
+    (25.0, [((0, 17.5), "rojo"), ((17.5, 22.5), "amarillo"), ((22.5, 27.5), "verde"), ((27.5, 32.5), "amarillo"),
+            ((32.5, 100), "rojo")]),
+    (0.0, [((0, 100), "sin_meta")]),
+    (math.nan, [((0, 100), "sin_meta")]),
+])
+def test_semaforo_bands(esperado, expected):
+    got = _band_colours(figures.semaforo_bands(esperado))
+    assert [(tuple(pytest.approx(x) for x in r), c) for r, c in got] == \
+           [(tuple(pytest.approx(x) for x in r), c) for r, c in expected]
+
+
+def test_bands_follow_parametros():
+    steps = figures.semaforo_bands(100.0, {"verde_min": 95, "verde_max": 105, "amarillo_min": 80,
+                                           "amarillo_max": 120})
+    assert [tuple(s["range"]) for s in steps] == [(0, 80), (80, 95), (95, 100)]
+
+
+def test_program_gauge_value_threshold_and_word():
+    fig = figures.program_gauge(35.0, 50.0, "Atención integral a personas defensoras…", "amarillo")
+    ind = fig.data[0]
+    assert ind.type == "indicator" and ind.mode == "gauge+number"
+    assert ind.value == 35.0 and ind.gauge.threshold.value == 50.0
+    assert ind.number.suffix == " %"
+    assert ind.gauge.axis.range == (0, 100)
+    assert "Amarillo" in fig.layout.annotations[0].text and "50.0 %" in fig.layout.annotations[0].text
+    assert fig.layout.separators == ".,"
+
+
+def test_program_gauge_without_data_says_so():
+    fig = figures.program_gauge(math.nan, math.nan, "Colaboración interinstitucional", "sin_dato")
+    assert fig.data[0].mode == "gauge" and fig.data[0].value is None
+    assert "Sin dato" in fig.layout.annotations[0].text
+
+
+def test_bullet_axis_grows_with_overshoot():
+    fig = figures.indicator_bullet(150.0, 50.0, "Indicador")
+    assert fig.data[0].gauge.shape == "bullet" and fig.data[0].gauge.axis.range == (0, 150.0)
+    assert figures.indicator_bullet(20.0, 50.0, "x").data[0].gauge.axis.range == (0, 100.0)
+
+
+def test_quarter_bars_hide_realizado_after_cutoff():
+    _, results = sample()
+    hist = summary.indicator_history(results, "1.3", 2023)
+    fig = figures.quarter_bars(hist, 2, "Talleres")
+    programado, realizado = fig.data
+    assert list(programado.x) == ["Marzo", "Junio", "Septiembre", "Diciembre"]
+    assert list(programado.y) == [2.5] * 4
+    assert list(realizado.y[:2]) == [1, 1] and np.isnan(realizado.y[2]) and np.isnan(realizado.y[3])
+    assert list(programado.text) == ["2.5"] * 4
+
+
+def test_cumulative_line_compares_with_previous_year():
+    _, results = sample()
+    fig = figures.cumulative_line(summary.indicator_history(results, "1.3", 2023), 2023, 3)
+    names = [t.name for t in fig.data]
+    assert names == ["Realizado 2023", "2022 (línea base)", "Programado acumulado"]
+    assert list(fig.data[0].y[:3]) == [1, 2, 6] and np.isnan(fig.data[0].y[3])
+    assert list(fig.data[1].y) == [2, 4, 6, 8]
+
+
+def test_baseline_bars_label_missing_baseline():
+    plan, results = sample()
+    table = summary.baseline_table(results, plan, 2023, 2)
+    fig = figures.baseline_bars(table, "clave", 2023)
+    previous, current = fig.data
+    assert previous.name == "2022" and current.name == "2023"
+    assert list(previous.text) == ["2", "16", "4", "sin línea base", "sin línea base"]
+    assert list(current.text)[3] == "sin dato"
+
+
+def test_figures_reference_nothing_external_and_strip_mathjax():
+    plan, results = sample()
+    hist = summary.indicator_history(results, "1.1.1", 2023)
+    figs = [
+        figures.program_gauge(50, 50, "Método $M1$ (x/y)*100", "verde"),
+        figures.indicator_bullet(50, 50, "$M1$ talleres"),
+        figures.quarter_bars(hist, 2), figures.cumulative_line(hist, 2023, 2),
+        figures.baseline_bars(summary.baseline_table(results, plan, 2023, 2), "indicador", 2023),
+    ]
+    for fig in figs:
+        payload = fig.to_json()
+        assert "$" not in payload
+        assert "http://" not in payload.replace("http://www.w3.org", "") and "https://" not in payload
+        assert fig.layout.font.size >= 18
+
+
+def test_long_titles_are_wrapped():
+    assert figures._wrap("Acciones de prevención y capacitación para el ejercicio", 20).count("<br>") >= 2
