@@ -1,0 +1,187 @@
+"""The upload template: an xlsx the coordinators fill in and upload back.
+
+Sheet ``Avances`` has one row per indicator × quarter of one plan year, with the contract columns
+(Clave, Año, Trimestre, Realizado, Justificación, Evidencia) plus reference columns the reader ignores
+(Indicador, Unidad de medida, Meta anual, Programa).  Claves, years and names are pre-filled and locked
+(sheet protection without password, to avoid accidents), Trimestre has a dropdown, Realizado accepts only
+numbers ≥ 0, and the values already stored are pre-filled.  Sheet ``Instrucciones`` explains the steps and
+records the revision the template was made from (``Revisión base``), so an upload of an old template does
+not undo later changes to rows the person did not edit (see ``store``).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from mpi_dash.diff import Snapshot
+from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES
+
+INSTRUCTIONS_SHEET = "Instrucciones"
+BASE_REVISION_LABEL = "Revisión base"
+HEADERS: tuple[str, ...] = ("Clave", "Indicador", "Año", "Trimestre", "Realizado", "Justificación", "Evidencia",
+                            "Unidad de medida", "Meta anual", "Programa")
+EDITABLE: frozenset[str] = frozenset({"Trimestre", "Realizado", "Justificación", "Evidencia"})
+WIDTHS = {"Clave": 10, "Indicador": 60, "Año": 8, "Trimestre": 14, "Realizado": 12, "Justificación": 50,
+          "Evidencia": 40, "Unidad de medida": 28, "Meta anual": 12, "Programa": 50}
+
+INSTRUCTIONS: tuple[str, ...] = (
+    "Cómo llenar esta plantilla",
+    "1. Escriba en la hoja «Avances» el valor realizado de cada indicador en la columna «Realizado» "
+    "(solo números, con punto decimal: 12.5). Lo que ya estaba guardado aparece prellenado.",
+    "2. Una celda «Realizado» vacía significa «sin reporte»: esa fila no se toma en cuenta (nunca se lee como 0). "
+    "Si el valor realizado es cero, escriba 0.",
+    "3. Si el avance está por debajo o por encima de lo programado, explique por qué en «Justificación» "
+    "y anote el documento de respaldo en «Evidencia» (por ejemplo: «Acta de sesión ordinaria 2/2023»).",
+    "4. No cambie «Clave», «Indicador», «Año» ni «Programa» (están bloqueadas). «Trimestre» se elige de la lista: "
+    "Marzo, Junio, Septiembre o Diciembre.",
+    "5. Puede dejar las filas de otros programas tal como están o borrarlas: solo se actualizan las filas que "
+    "cambian; las que no vienen en el archivo se conservan.",
+    "6. Guarde el archivo como «Libro de Excel (*.xlsx)» y súbalo en la página «Cargar avances» del tablero. "
+    "Antes de guardar verá una vista previa de lo que cambia; nada se guarda hasta que usted confirme.",
+    "7. Cada carga queda registrada como una revisión en «Historial», desde donde se puede consultar, "
+    "descargar el archivo original o revertir.",
+)
+
+
+def template_year(snapshot: Snapshot) -> int:
+    """Default year of the template: the latest year of the plan."""
+    if snapshot.plan.empty:
+        raise ValueError("El plan está vacío: no hay indicadores para la plantilla.")
+    return int(snapshot.plan["anio"].max())
+
+
+def template_rows(snapshot: Snapshot, anio: int) -> pd.DataFrame:
+    """One row per indicator × quarter of ``anio`` (plan order), with stored values where they exist."""
+    plan = snapshot.plan[snapshot.plan["anio"] == anio].reset_index(drop=True)
+    if plan.empty:
+        raise ValueError(f"El plan no tiene indicadores del año {anio}.")
+    n = len(plan)
+    rows = pd.DataFrame({
+        "clave": np.repeat(plan["clave"].to_numpy(dtype=object), 4),
+        "anio": np.full(4 * n, anio, dtype=np.int64),
+        "trimestre": np.tile(np.arange(1, 5, dtype=np.int64), n),
+        "indicador": np.repeat(plan["indicador"].to_numpy(dtype=object), 4),
+        "unidad_medida": np.repeat(plan["unidad_medida"].to_numpy(dtype=object), 4),
+        "meta_anual": np.repeat(plan["meta_anual"].to_numpy(dtype=float), 4),
+        "programa": np.repeat(plan["programa"].to_numpy(dtype=object), 4),
+    })
+    stored = snapshot.avances[["clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"]]
+    return rows.merge(stored, on=["clave", "anio", "trimestre"], how="left", sort=False)
+
+
+def _text(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int | None = None,
+                   now: datetime | None = None) -> bytes:
+    """The template xlsx (bytes) for ``anio`` (default: latest plan year) made from ``snapshot``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    year = template_year(snapshot) if anio is None else int(anio)
+    rows = template_rows(snapshot, year)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_AVANCES
+    ws.append(list(HEADERS))
+    header_fill = PatternFill("solid", fgColor="9F2241")
+    locked_fill = PatternFill("solid", fgColor="F3EEE8")
+    for col, name in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = WIDTHS[name]
+    values = {
+        "Clave": rows["clave"], "Indicador": rows["indicador"], "Año": rows["anio"],
+        "Trimestre": rows["trimestre"].map(QUARTER_NAMES), "Realizado": rows["realizado"],
+        "Justificación": rows["justificacion"], "Evidencia": rows["evidencia"],
+        "Unidad de medida": rows["unidad_medida"], "Meta anual": rows["meta_anual"], "Programa": rows["programa"],
+    }
+    columns = [[_text(v) for v in values[name].tolist()] for name in HEADERS]
+    unlocked = Protection(locked=False)
+    for r, record in enumerate(zip(*columns), start=2):
+        for c, (name, value) in enumerate(zip(HEADERS, record), start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text is text: a leading "=" is never a formula
+            if name in EDITABLE:
+                cell.protection = unlocked
+            else:
+                cell.fill = locked_fill
+            if name in ("Indicador", "Justificación", "Programa"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = len(rows) + 1
+    col_of = {name: get_column_letter(i) for i, name in enumerate(HEADERS, start=1)}
+    quarter = DataValidation(type="list", formula1='"' + ",".join(QUARTER_NAMES.values()) + '"',
+                             allow_blank=False, showErrorMessage=True, errorTitle="Trimestre no válido",
+                             error="Elija Marzo, Junio, Septiembre o Diciembre.")
+    quarter.add(f"{col_of['Trimestre']}2:{col_of['Trimestre']}{last}")
+    number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle="Realizado no válido",
+                            error="Escriba un número mayor o igual a 0 (con punto decimal), o deje la celda vacía.",
+                            showInputMessage=True, promptTitle="Realizado",
+                            prompt="Número ≥ 0. Vacío = sin reporte (no se lee como 0).")
+    number.add(f"{col_of['Realizado']}2:{col_of['Realizado']}{last}")
+    ws.add_data_validation(quarter)
+    ws.add_data_validation(number)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(rows) + 1}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+
+    info = wb.create_sheet(INSTRUCTIONS_SHEET)
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 110
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    info.append(["Plantilla de avances", f"Plan Anual de Trabajo {year} · MPI CDMX"])
+    info.append(["Año", year])
+    info.append([BASE_REVISION_LABEL, revision if revision is not None else ""])
+    info.append(["Generada", stamp])
+    info.append([])
+    for line in INSTRUCTIONS:
+        info.append(["", line])
+    for row in info.iter_rows(min_row=1, max_row=4):
+        row[0].font = Font(bold=True)
+    info.cell(row=6, column=2).font = Font(bold=True, size=13)
+    for row in info.iter_rows(min_row=7):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    wb.active = 0
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def read_base_revision(content: bytes) -> int | None:
+    """The ``Revisión base`` recorded in a template's Instrucciones sheet, or None (not a template)."""
+    from python_calamine import CalamineWorkbook
+
+    from mpi_dash.schema import normalize_header
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = {normalize_header(n): n for n in book.sheet_names}
+        sheet = names.get(normalize_header(INSTRUCTIONS_SHEET))
+        if sheet is None:
+            return None
+        for row in book.get_sheet_by_name(sheet).to_python(nrows=20):
+            if len(row) >= 2 and normalize_header(row[0]) == normalize_header(BASE_REVISION_LABEL):
+                value = row[1]
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+                    return int(value)
+                return None
+    except Exception:  # noqa: BLE001 - a damaged/unknown sheet simply means "not a template"
+        return None
+    return None
