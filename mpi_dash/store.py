@@ -307,6 +307,37 @@ def revision_file(revision: int, path: str | Path | None = None) -> tuple[str, b
 
 
 # --------------------------------------------------------------------------- uploads
+MAX_UPLOAD_MB_ENV = "MPI_DASH_MAX_UPLOAD_MB"
+MAX_UPLOAD_ROWS_ENV = "MPI_DASH_MAX_UPLOAD_ROWS"
+STREAMLIT_CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
+DEFAULT_MAX_UPLOAD_MB = 10
+
+
+def max_upload_mb() -> int:
+    """Upload size limit in MB: ``$MPI_DASH_MAX_UPLOAD_MB``, else ``server.maxUploadSize`` of
+    ``.streamlit/config.toml`` (the same limit the browser enforces), else 10."""
+    env = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
+    if env:
+        return max(int(float(env)), 1)
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        import tomllib
+
+        return int(tomllib.loads(STREAMLIT_CONFIG.read_text("utf-8"))["server"]["maxUploadSize"])
+    return DEFAULT_MAX_UPLOAD_MB
+
+
+def upload_limits() -> Any:
+    """``workbook.Limits`` for uploads (page and command line alike): the configured size limit."""
+    from mpi_dash.workbook import Limits
+
+    limits = Limits(max_file_bytes=max_upload_mb() * 1024 * 1024)
+    rows = os.environ.get(MAX_UPLOAD_ROWS_ENV, "").strip()
+    if rows:
+        from dataclasses import replace
+
+        limits = replace(limits, max_rows=max(int(rows), 1))
+    return limits
+
 def _sheet_present(content: bytes, sheet: str) -> bool:
     from python_calamine import CalamineWorkbook
 
@@ -321,10 +352,8 @@ def _prepare(db: Database, content: bytes, filename: str, limits: Any | None) ->
 
     base = _latest(db)
     before = _snapshot(db, base)
-    kwargs = {"known_plan": before.plan}
-    if limits is not None:
-        kwargs["limits"] = limits
-    data = read_workbook(content, **kwargs)  # raises WorkbookError with every problem
+    # raises WorkbookError with every problem
+    data = read_workbook(content, known_plan=before.plan, limits=limits or upload_limits())
     params = data.parametros if _sheet_present(content, SHEET_PARAMETROS) else None
     avances = data.avances
     template_rev = read_base_revision(content)

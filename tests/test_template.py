@@ -1,0 +1,110 @@
+"""template.py: the upload template (locked keys, dropdown, numeric validation, round trip)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan, seed_bytes
+
+from mpi_dash.diff import apply_upload, diff_snapshots, make_snapshot
+from mpi_dash.template import HEADERS, INSTRUCTIONS_SHEET, build_template, read_base_revision, template_rows
+from mpi_dash.workbook import read_workbook
+
+
+@pytest.fixture
+def snap():
+    return make_snapshot(sample_plan(), sample_avances(), SAMPLE_PARAMETROS)
+
+
+def _sheet(content: bytes):
+    wb = load_workbook(io.BytesIO(content))
+    return wb, wb["Avances"]
+
+
+def test_layout_locking_and_validation(snap):
+    wb, ws = _sheet(build_template(snap, revision=7))
+    assert wb.sheetnames == ["Avances", INSTRUCTIONS_SHEET]
+    assert [c.value for c in ws[1]] == list(HEADERS)
+    assert ws.max_row == 1 + 3 * 4  # 3 indicators of 2023 × 4 quarters
+    col = {name: i + 1 for i, name in enumerate(HEADERS)}
+    assert ws.protection.sheet is True
+    for r in range(2, ws.max_row + 1):
+        assert ws.cell(r, col["Clave"]).protection.locked
+        assert ws.cell(r, col["Indicador"]).protection.locked
+        assert ws.cell(r, col["Año"]).protection.locked
+        assert not ws.cell(r, col["Realizado"]).protection.locked
+        assert not ws.cell(r, col["Trimestre"]).protection.locked
+    rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
+    assert rules["list"].formula1 == '"Marzo,Junio,Septiembre,Diciembre"'
+    assert str(rules["list"].sqref) == "D2:D13"
+    assert rules["decimal"].operator == "greaterThanOrEqual" and rules["decimal"].formula1 == "0"
+    assert str(rules["decimal"].sqref) == "E2:E13"
+    info = wb[INSTRUCTIONS_SHEET]
+    assert any("vacía" in str(c.value) and "0" in str(c.value) for c in info["B"])
+
+
+def test_prefilled_values(snap):
+    _, ws = _sheet(build_template(snap))
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    first = rows[0]
+    assert first[:7] == ["1.1.1", "Indicador 1.1.1", 2023, "Marzo", 1, None, "Acta 1/2023"]
+    assert first[8] == 4 and first[9] == "1. PROGRAMA"
+    assert [r[4] for r in rows[:4]] == [1, 1, None, None]  # Q3/Q4 not reported yet: blank, never 0
+    assert [r[3] for r in rows[:4]] == ["Marzo", "Junio", "Septiembre", "Diciembre"]
+
+
+def test_round_trip_changes_nothing(snap):
+    content = build_template(snap)
+    data = read_workbook(content, known_plan=snap.plan)
+    assert data.plan is None
+    assert len(data.avisos) == 12 - 4  # blank Realizado rows are avisos, not zeros
+    after = apply_upload(snap, plan=None, avances=data.avances, parametros=None)
+    assert diff_snapshots(snap, after).is_empty
+
+
+def test_edited_template_changes_one_cell(snap):
+    wb, ws = _sheet(build_template(snap))
+    ws["E4"] = 2.5  # 1.1.1 Septiembre
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = read_workbook(buffer.getvalue(), known_plan=snap.plan)
+    after = apply_upload(snap, plan=None, avances=data.avances, parametros=None)
+    cells = diff_snapshots(snap, after, with_semaforo=False).cells
+    avances_cells = cells[cells["tabla"] == "Avances"]
+    assert avances_cells[["clave", "trimestre", "campo", "antes", "despues"]].values.tolist() == [
+        ["1.1.1", 3, "Realizado", None, 2.5]]
+
+
+def test_formula_like_text_stays_text():
+    plan = sample_plan((2023,))
+    plan.loc[0, "indicador"] = '=HYPERLINK("http://x","y")'
+    avances = sample_avances().assign(justificacion="+12 sesiones")
+    snap = make_snapshot(plan, avances, SAMPLE_PARAMETROS)
+    content = build_template(snap)
+    _, ws = _sheet(content)
+    assert ws["B2"].data_type == "s" and ws["B2"].value == '=HYPERLINK("http://x","y")'
+    assert ws["F2"].data_type == "s" and ws["F2"].value == "+12 sesiones"
+    data = read_workbook(content, known_plan=snap.plan)
+    assert after_is_same(snap, data)
+
+
+def after_is_same(snap, data) -> bool:
+    return diff_snapshots(snap, apply_upload(snap, plan=None, avances=data.avances, parametros=None)).is_empty
+
+
+@pytest.mark.parametrize(("revision", "expected"), [(7, 7), (None, None)])
+def test_base_revision_recorded(snap, revision, expected):
+    assert read_base_revision(build_template(snap, revision=revision)) == expected
+
+
+@pytest.mark.parametrize("content", [seed_bytes(), b"", b"no es excel"])
+def test_base_revision_absent(content):
+    assert read_base_revision(content) is None
+
+
+def test_year_selection(snap):
+    assert set(template_rows(snap, 2022)["anio"]) == {2022}
+    with pytest.raises(ValueError, match="no tiene indicadores del año 2030"):
+        build_template(snap, anio=2030)
