@@ -100,7 +100,10 @@ ACCIONES: list[dict[str, Any]] = [
         "meta_anual": 1,
         "tipo": "hito",
         "programado": (0, 0, 0, 1),
-        "notas": "Hito: «al menos una» actividad (la segunda edición de la mesa), con vencimiento en Diciembre.",
+        "notas": (
+            "Hito: «al menos una» actividad (la segunda edición de la mesa), con vencimiento en "
+            "Diciembre."
+        ),
     },
     {
         "clave": "1.1.4",
@@ -109,7 +112,10 @@ ACCIONES: list[dict[str, Any]] = [
         "meta_anual": 1,
         "tipo": "hito",
         "programado": (1, 0, 0, 0),
-        "notas": "Hito: una publicación, con vencimiento en Marzo (se necesitan para gestionar los recursos del año).",
+        "notas": (
+            "Hito: una publicación, con vencimiento en Marzo (se necesitan para gestionar los recursos "
+            "del año)."
+        ),
     },
     {
         "clave": "1.1.5",
@@ -118,7 +124,9 @@ ACCIONES: list[dict[str, Any]] = [
         "origen": SOLO_CRONOGRAMA,
         "meta_anual": None,
         "tipo": "conteo",
-        "notas": "Acción que solo aparece en el cronograma (sin ficha técnica ni meta): se informa el conteo.",
+        "notas": (
+            "Acción que solo aparece en el cronograma (sin ficha técnica ni meta): se informa el conteo."
+        ),
     },
     {
         "clave": "1.2.1",
@@ -127,11 +135,16 @@ ACCIONES: list[dict[str, Any]] = [
         "meta_anual": None,
         "tipo": "periodo_anterior",
         "acumulacion": "periodo",
-        "notas": "Atiende la demanda («100 % de casos que lo soliciten»): sin meta numérica; se compara con el periodo anterior.",
+        "notas": (
+            "Atiende la demanda («100 % de casos que lo soliciten»): sin meta numérica; se compara con "
+            "el periodo anterior."
+        ),
     },
     {
         "clave": "1.2.2.a",
-        "accion": "Seguimiento a casos incorporados al MPI CDMX: a) Incorporaciones por procedimiento ordinario",
+        "accion": (
+            "Seguimiento a casos incorporados al MPI CDMX: a) Incorporaciones por procedimiento ordinario"
+        ),
         "objetivo": _OBJ_1_2,
         "meta_anual": None,
         "tipo": "avance_meta",
@@ -139,7 +152,10 @@ ACCIONES: list[dict[str, Any]] = [
     },
     {
         "clave": "1.2.2.b",
-        "accion": "Seguimiento a casos incorporados al MPI CDMX: b) Incorporaciones por procedimiento extraordinario",
+        "accion": (
+            "Seguimiento a casos incorporados al MPI CDMX: b) Incorporaciones por procedimiento "
+            "extraordinario"
+        ),
         "objetivo": _OBJ_1_2,
         "meta_anual": None,
         "tipo": "avance_meta",
@@ -196,7 +212,9 @@ ACCIONES: list[dict[str, Any]] = [
         "origen": SOLO_CRONOGRAMA,
         "meta_anual": None,
         "tipo": "conteo",
-        "notas": "Acción que solo aparece en el cronograma (sin ficha técnica ni meta): se informa el conteo.",
+        "notas": (
+            "Acción que solo aparece en el cronograma (sin ficha técnica ni meta): se informa el conteo."
+        ),
     },
     {
         "clave": "2.1",
@@ -205,7 +223,10 @@ ACCIONES: list[dict[str, Any]] = [
         "meta_anual": 1,
         "tipo": "hito",
         "programado": (0, 0, 0, 1),
-        "notas": "Meta «al menos una» capacitación (la descripción menciona 2): hito con vencimiento en Diciembre.",
+        "notas": (
+            "Meta «al menos una» capacitación (la descripción menciona 2): hito con vencimiento en "
+            "Diciembre."
+        ),
     },
     {
         "clave": "2.2",
@@ -280,7 +301,9 @@ ACCIONES: list[dict[str, Any]] = [
         "meta_anual": 4,
         "tipo": "avance_meta",
         "programado": (1, 1, 1, 1),
-        "notas": "El plan no da número: se eligen 4 actualizaciones trimestrales de la información de oficio.",
+        "notas": (
+            "El plan no da número: se eligen 4 actualizaciones trimestrales de la información de oficio."
+        ),
     },
     {
         "clave": "5.2",
@@ -327,402 +350,622 @@ CRONOGRAMA_META_TEXTO = "25% de manera trimestral"
 # Ficha técnica of every detailed action, verbatim (normalised as described in the module docstring).
 FICHAS: dict[str, dict[str, str]] = {
     '1.1.1': {
-        'meta_texto': 'Realización de 4 Sesiones Ordinarias de la Junta de Gobierno programadas para el 2023.',
-        'indicador': ('Número total de sesiones ordinarias de la Dirección General con los órganos que integran la '
-            'Junta de Gobierno del MPI CDMX.'),
-        'dimension': 'Sesiones ordinarias de la DG con las instituciones que integran la Junta de Gobierno del MPI CDMX.',
-        'definicion': 'Realizar en tiempo y forma las sesiones programadas con la Junta de Gobierno.',
-        'metodo_calculo': ('M1 (Número de sesiones con la Junta de Gobierno realizadas en el período que se informa/T el '
-            'número de sesiones programadas con la Junta de Gobierno) *100'),
-        'unidad_medida': 'Sesiones con la Junta de Gobierno.',
-        'linea_base': 'Número de sesiones del año inmediato anterior.',
-        'responsables': 'Secretaría de Gobierno, Dirección General; Coordinación de Desarrollo y Evaluación de Medidas.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realización de 4 Sesiones Ordinarias de la Junta de Gobierno programadas para el 2023."
+        ),
+        "indicador": (
+            "Número total de sesiones ordinarias de la Dirección General con los órganos que integran la "
+            "Junta de Gobierno del MPI CDMX."
+        ),
+        "dimension": (
+            "Sesiones ordinarias de la DG con las instituciones que integran la Junta de Gobierno del MPI "
+            "CDMX."
+        ),
+        "definicion": "Realizar en tiempo y forma las sesiones programadas con la Junta de Gobierno.",
+        "metodo_calculo": (
+            "M1 (Número de sesiones con la Junta de Gobierno realizadas en el período que se informa/T el "
+            "número de sesiones programadas con la Junta de Gobierno) *100"
+        ),
+        "unidad_medida": "Sesiones con la Junta de Gobierno.",
+        "linea_base": "Número de sesiones del año inmediato anterior.",
+        "responsables": (
+            "Secretaría de Gobierno, Dirección General; Coordinación de Desarrollo y Evaluación de Medidas."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.1.2': {
-        'meta_texto': 'Realización de al menos 6 Sesiones del Consejo de Evaluación de Medidas programadas para el 2023.',
-        'indicador': 'Número total de sesiones del Consejo de Evaluación de Medidas.',
-        'dimension': 'Sesiones del Consejo de Evaluación de Medidas.',
-        'definicion': 'Realizar en tiempo y forma las sesiones del Consejo de Evaluación de Medidas.',
-        'metodo_calculo': ('M1 (Número de sesiones con el Consejo de Evaluación de Medidas realizadas en el período que se '
-            'informa/T el número de sesiones programadas con el Consejo de Evaluación de Medidas) *100'),
-        'unidad_medida': 'Sesiones con el Consejo de Evaluación de Medidas.',
-        'linea_base': 'Número de sesiones del año inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realización de al menos 6 Sesiones del Consejo de Evaluación de Medidas programadas para el "
+            "2023."
+        ),
+        "indicador": "Número total de sesiones del Consejo de Evaluación de Medidas.",
+        "dimension": "Sesiones del Consejo de Evaluación de Medidas.",
+        "definicion": "Realizar en tiempo y forma las sesiones del Consejo de Evaluación de Medidas.",
+        "metodo_calculo": (
+            "M1 (Número de sesiones con el Consejo de Evaluación de Medidas realizadas en el período que se "
+            "informa/T el número de sesiones programadas con el Consejo de Evaluación de Medidas) *100"
+        ),
+        "unidad_medida": "Sesiones con el Consejo de Evaluación de Medidas.",
+        "linea_base": "Número de sesiones del año inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.1.3': {
-        'meta_texto': 'Realizar al menos una actividad relacionada con la Mesa de Trabajo Multisectorial.',
-        'indicador': 'Realización de la actividad programada de la Mesa de Trabajo Multisectorial para 2023.',
-        'dimension': 'Actividades de la Mesa de Trabajo Multisectorial.',
-        'definicion': 'Realizar en tiempo y forma la segunda edición de la mesa de trabajo multisectorial.',
-        'metodo_calculo': ('M1 (Número de actividades con la Mesa Multisectorial que integran el MPI CDMX realizadas en el '
-            'período que se informa/T el número de sesiones programadas con el órgano en mención) * 100'),
-        'unidad_medida': 'Actividades con la Mesa Multisectorial.',
-        'linea_base': 'Número de actividades del año inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": "Realizar al menos una actividad relacionada con la Mesa de Trabajo Multisectorial.",
+        "indicador": "Realización de la actividad programada de la Mesa de Trabajo Multisectorial para 2023.",
+        "dimension": "Actividades de la Mesa de Trabajo Multisectorial.",
+        "definicion": "Realizar en tiempo y forma la segunda edición de la mesa de trabajo multisectorial.",
+        "metodo_calculo": (
+            "M1 (Número de actividades con la Mesa Multisectorial que integran el MPI CDMX realizadas en el "
+            "período que se informa/T el número de sesiones programadas con el órgano en mención) * 100"
+        ),
+        "unidad_medida": "Actividades con la Mesa Multisectorial.",
+        "linea_base": "Número de actividades del año inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.1.4': {
-        'meta_texto': ('Publicación de los Lineamientos de acción social para atender las necesidades de las personas '
-            'defensoras de derechos humanos y periodistas en situación de riesgo.'),
-        'indicador': 'Publicación de los lineamientos de acción social 2023.',
-        'dimension': 'La publicación.',
-        'definicion': ('Realizar la publicación en tiempo y forma de los lineamientos de acción social para poder '
-            'gestionar los recursos para medidas de las personas beneficiarias del MPI CDMX.'),
-        'metodo_calculo': ('M1 (Número de publicaciones realizados en el período que se informa/T el número de publicaciones '
-            'programadas) *100'),
-        'unidad_medida': 'Lineamientos de acción social.',
-        'linea_base': 'Publicaciones realizadas en el año inmediato anterior.',
-        'responsables': ('Dirección General, Coordinación jurídica, Coordinación Administrativa y Coordinación de '
-            'Desarrollo y Evaluación de Medidas.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Publicación de los Lineamientos de acción social para atender las necesidades de las personas "
+            "defensoras de derechos humanos y periodistas en situación de riesgo."
+        ),
+        "indicador": "Publicación de los lineamientos de acción social 2023.",
+        "dimension": "La publicación.",
+        "definicion": (
+            "Realizar la publicación en tiempo y forma de los lineamientos de acción social para poder "
+            "gestionar los recursos para medidas de las personas beneficiarias del MPI CDMX."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de publicaciones realizados en el período que se informa/T el número de "
+            "publicaciones programadas) *100"
+        ),
+        "unidad_medida": "Lineamientos de acción social.",
+        "linea_base": "Publicaciones realizadas en el año inmediato anterior.",
+        "responsables": (
+            "Dirección General, Coordinación jurídica, Coordinación Administrativa y Coordinación de "
+            "Desarrollo y Evaluación de Medidas."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.2.1': {
-        'meta_texto': 'Brindar atenciones o canalizaciones al 100% de casos que lo soliciten.',
-        'indicador': 'Número de atenciones o canalizaciones de casos del MPI CDMX.',
-        'dimension': 'Atenciones o canalizaciones de casos del MPI CDMX.',
-        'definicion': 'Realizar atenciones o canalizaciones de casos del MPI CDMX.',
-        'metodo_calculo': ('M1 (Atenciones o canalizaciones realizadas durante el periodo T/acciones realizadas en el '
-            'periodo anterior) *100'),
-        'unidad_medida': 'Número de atenciones o canalizaciones.',
-        'linea_base': 'Número de atenciones del periodo inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": "Brindar atenciones o canalizaciones al 100% de casos que lo soliciten.",
+        "indicador": "Número de atenciones o canalizaciones de casos del MPI CDMX.",
+        "dimension": "Atenciones o canalizaciones de casos del MPI CDMX.",
+        "definicion": "Realizar atenciones o canalizaciones de casos del MPI CDMX.",
+        "metodo_calculo": (
+            "M1 (Atenciones o canalizaciones realizadas durante el periodo T/acciones realizadas en el "
+            "periodo anterior) *100"
+        ),
+        "unidad_medida": "Número de atenciones o canalizaciones.",
+        "linea_base": "Número de atenciones del periodo inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; Enlace de Planeación y Seguimiento a Medidas de Protección."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.2.2.a': {
-        'meta_texto': ('Dar seguimiento a los casos incorporados y a las solicitudes de incorporación por proceso '
-            'ordinario.'),
-        'indicador': 'Número de incorporaciones al MPI CDMX por procedimiento ordinario.',
-        'dimension': 'Incorporaciones al MPI CDMX por procedimientos ordinarios que se tienen en el mismo MPI CDMX.',
-        'definicion': 'Dar seguimiento a los casos incorporados y a las solicitudes de incorporación.',
-        'metodo_calculo': ('M1 (incorporaciones realizadas durante el periodo T/incorporaciones programadas en el periodo T) '
-            '*100'),
-        'unidad_medida': 'Número de incorporaciones realizadas por procedimiento ordinario.',
-        'linea_base': 'Número de incorporaciones por procedimiento ordinario.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Dar seguimiento a los casos incorporados y a las solicitudes de incorporación por proceso "
+            "ordinario."
+        ),
+        "indicador": "Número de incorporaciones al MPI CDMX por procedimiento ordinario.",
+        "dimension": (
+            "Incorporaciones al MPI CDMX por procedimientos ordinarios que se tienen en el mismo MPI CDMX."
+        ),
+        "definicion": "Dar seguimiento a los casos incorporados y a las solicitudes de incorporación.",
+        "metodo_calculo": (
+            "M1 (incorporaciones realizadas durante el periodo T/incorporaciones programadas en el periodo "
+            "T) *100"
+        ),
+        "unidad_medida": "Número de incorporaciones realizadas por procedimiento ordinario.",
+        "linea_base": "Número de incorporaciones por procedimiento ordinario.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.2.2.b': {
-        'meta_texto': ('Dar seguimiento a los casos incorporados y a las solicitudes de incorporación mediante '
-            'procedimiento extraordinario.'),
-        'indicador': 'Número de incorporaciones al MPI CDMX por procedimiento extraordinario.',
-        'dimension': 'Incorporaciones al MPI CDMX por procedimientos extraordinarios.',
-        'definicion': ('Dar seguimiento a los casos incorporados y a las solicitudes de incorporación por procedimiento '
-            'extraordinario.'),
-        'metodo_calculo': ('M1 (incorporaciones realizadas durante el periodo T/incorporaciones programadas en el periodo T) '
-            '*100'),
-        'unidad_medida': 'Número de incorporaciones realizadas por procedimiento extraordinario.',
-        'linea_base': 'Número de incorporaciones del periodo inmediato anterior mediante el procedimiento extraordinario.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Dar seguimiento a los casos incorporados y a las solicitudes de incorporación mediante "
+            "procedimiento extraordinario."
+        ),
+        "indicador": "Número de incorporaciones al MPI CDMX por procedimiento extraordinario.",
+        "dimension": "Incorporaciones al MPI CDMX por procedimientos extraordinarios.",
+        "definicion": (
+            "Dar seguimiento a los casos incorporados y a las solicitudes de incorporación por procedimiento "
+            "extraordinario."
+        ),
+        "metodo_calculo": (
+            "M1 (incorporaciones realizadas durante el periodo T/incorporaciones programadas en el periodo "
+            "T) *100"
+        ),
+        "unidad_medida": "Número de incorporaciones realizadas por procedimiento extraordinario.",
+        "linea_base": (
+            "Número de incorporaciones del periodo inmediato anterior mediante el procedimiento "
+            "extraordinario."
+        ),
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.2.3': {
-        'meta_texto': ('Brindar atención complementaria a las solicitudes correspondientes a los casos incorporados al '
-            'Mecanismo de Protección de Personas Defensoras de Derechos de la Secretaría de Gobernación del '
-            'Gobierno de México.'),
-        'indicador': ('Número de casos atendidos en colaboración con el Mecanismo de Protección de la Secretaría de '
-            'Gobernación del Gobierno de México.'),
-        'dimension': ('Casos atendidos en colaboración con el Mecanismo de Protección de la Secretaría de Gobernación '
-            'del Gobierno de México.'),
-        'definicion': ('Brindar medidas de atención complementaria a casos incorporados al Mecanismo de Protección de '
-            'Personas Defensoras de Derechos de la Secretaría de Gobernación del Gobierno de México.'),
-        'metodo_calculo': ('Número de colaboraciones con el Mecanismo de Protección de la Secretaría de Gobernación del '
-            'Gobierno de México.'),
-        'unidad_medida': 'Número de incorporaciones realizadas.',
-        'linea_base': 'Número de atenciones y apoyos del periodo inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; JUD de Sistematización; Enlace de Planeación y Seguimiento de Medidas de '
-            'Protección.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Brindar atención complementaria a las solicitudes correspondientes a los casos incorporados al "
+            "Mecanismo de Protección de Personas Defensoras de Derechos de la Secretaría de Gobernación del "
+            "Gobierno de México."
+        ),
+        "indicador": (
+            "Número de casos atendidos en colaboración con el Mecanismo de Protección de la Secretaría de "
+            "Gobernación del Gobierno de México."
+        ),
+        "dimension": (
+            "Casos atendidos en colaboración con el Mecanismo de Protección de la Secretaría de Gobernación "
+            "del Gobierno de México."
+        ),
+        "definicion": (
+            "Brindar medidas de atención complementaria a casos incorporados al Mecanismo de Protección de "
+            "Personas Defensoras de Derechos de la Secretaría de Gobernación del Gobierno de México."
+        ),
+        "metodo_calculo": (
+            "Número de colaboraciones con el Mecanismo de Protección de la Secretaría de Gobernación del "
+            "Gobierno de México."
+        ),
+        "unidad_medida": "Número de incorporaciones realizadas.",
+        "linea_base": "Número de atenciones y apoyos del periodo inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; JUD de Sistematización; Enlace de Planeación y Seguimiento de Medidas de "
+            "Protección."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.3': {
-        'meta_texto': 'Realizar al menos 10 talleres de autoprotección facilitados por el MPI CDMX.',
-        'indicador': ('Número de talleres individuales y colectivos facilitados a personas defensoras de derechos '
-            'humanos y periodistas.'),
-        'dimension': 'Talleres facilitados.',
-        'definicion': ('Facilitar talleres de autoprotección para dotar a las personas defensoras de derechos humanos, '
-            'periodistas y personas que ejercen la libertad de expresión de herramientas que les permitan '
-            'trazar un conjunto de acciones para enfrentar riesgos y reducir las probabilidades de '
-            'consumación de alguna agresión.'),
-        'metodo_calculo': 'M1 (Talleres realizados durante el periodo T /número de talleres programados) *100',
-        'unidad_medida': 'Número de talleres realizados.',
-        'linea_base': 'Número de talleres del periodo inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; JUD de Trabajo Multisectorial; Enlace de Planeación y Seguimiento de '
-            'Medidas de Protección.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": "Realizar al menos 10 talleres de autoprotección facilitados por el MPI CDMX.",
+        "indicador": (
+            "Número de talleres individuales y colectivos facilitados a personas defensoras de derechos "
+            "humanos y periodistas."
+        ),
+        "dimension": "Talleres facilitados.",
+        "definicion": (
+            "Facilitar talleres de autoprotección para dotar a las personas defensoras de derechos humanos, "
+            "periodistas y personas que ejercen la libertad de expresión de herramientas que les permitan "
+            "trazar un conjunto de acciones para enfrentar riesgos y reducir las probabilidades de "
+            "consumación de alguna agresión."
+        ),
+        "metodo_calculo": (
+            "M1 (Talleres realizados durante el periodo T /número de talleres programados) *100"
+        ),
+        "unidad_medida": "Número de talleres realizados.",
+        "linea_base": "Número de talleres del periodo inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; JUD de Trabajo Multisectorial; Enlace de Planeación y Seguimiento de "
+            "Medidas de Protección."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.4': {
-        'meta_texto': ('Mantener un monitoreo de fuentes abiertas durante todo el año 2023 y sistematizar la información '
-            'recopilada sobre agresiones en contra de personas defensoras de derechos humanos y periodistas.'),
-        'indicador': 'Número de registros de hallazgos de información.',
-        'dimension': 'Registros de hallazgos de información.',
-        'definicion': ('Elaborar un monitoreo de fuentes abiertas con el objetivo de contar con información que sirva '
-            'como insumo para casos que pueden estar vinculados a riesgos con motivo de su actividad de '
-            'personas defensoras de derechos humanos y periodistas.'),
-        'metodo_calculo': ('M1 (Número de registro de hallazgos de información / número de registro del año periodo del año '
-            'anterior) * 100'),
-        'unidad_medida': 'Registro de hallazgos.',
-        'linea_base': 'Los registros mensuales del año inmediato anterior.',
-        'responsables': 'Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; JUD de Sistematización.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Mantener un monitoreo de fuentes abiertas durante todo el año 2023 y sistematizar la "
+            "información recopilada sobre agresiones en contra de personas defensoras de derechos humanos y "
+            "periodistas."
+        ),
+        "indicador": "Número de registros de hallazgos de información.",
+        "dimension": "Registros de hallazgos de información.",
+        "definicion": (
+            "Elaborar un monitoreo de fuentes abiertas con el objetivo de contar con información que sirva "
+            "como insumo para casos que pueden estar vinculados a riesgos con motivo de su actividad de "
+            "personas defensoras de derechos humanos y periodistas."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de registro de hallazgos de información / número de registro del año periodo del año "
+            "anterior) * 100"
+        ),
+        "unidad_medida": "Registro de hallazgos.",
+        "linea_base": "Los registros mensuales del año inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; JUD de Sistematización."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '1.5.1': {
-        'meta_texto': ('Detección y atención de personas defensoras de derechos humanos y periodistas que en el contexto '
-            'de las protestas sociales se encuentren en situación de riesgo y requieran apoyo por parte del '
-            'MPI CDMX.'),
-        'indicador': 'Número de veces en los que se atiende la Base MPI CDMX.',
-        'dimension': ('La detección de agresiones contra personas defensoras, periodistas y atención de casos; así como '
-            'el seguimiento a los casos que requirieron algún tipo de atención por parte del MPI CDMX a '
-            'través de la documentación de los casos, acompañamiento y evaluación de medidas.'),
-        'definicion': ('La detección de agresiones contra personas defensoras de derechos humanos y periodistas durante '
-            'la movilización para brindar la atención de casos que lo requieran a través de la documentación '
-            'de los casos, acompañamiento y evaluación de medidas.'),
-        'metodo_calculo': 'M1 (Número de registro de información / número de registro del año periodo del año anterior) * 100',
-        'unidad_medida': 'Registro de agresiones a personas periodistas o defensoras de DDHH.',
-        'linea_base': 'Los registros del año inmediato anterior.',
-        'responsables': ('Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas '
-            'de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento '
-            'al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización.'),
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Detección y atención de personas defensoras de derechos humanos y periodistas que en el "
+            "contexto de las protestas sociales se encuentren en situación de riesgo y requieran apoyo por "
+            "parte del MPI CDMX."
+        ),
+        "indicador": "Número de veces en los que se atiende la Base MPI CDMX.",
+        "dimension": (
+            "La detección de agresiones contra personas defensoras, periodistas y atención de casos; así "
+            "como el seguimiento a los casos que requirieron algún tipo de atención por parte del MPI CDMX a "
+            "través de la documentación de los casos, acompañamiento y evaluación de medidas."
+        ),
+        "definicion": (
+            "La detección de agresiones contra personas defensoras de derechos humanos y periodistas durante "
+            "la movilización para brindar la atención de casos que lo requieran a través de la documentación "
+            "de los casos, acompañamiento y evaluación de medidas."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de registro de información / número de registro del año periodo del año anterior) * "
+            "100"
+        ),
+        "unidad_medida": "Registro de agresiones a personas periodistas o defensoras de DDHH.",
+        "linea_base": "Los registros del año inmediato anterior.",
+        "responsables": (
+            "Dirección General; Coordinación de Desarrollo y Evaluación de Medidas; Subdirección de Medidas "
+            "de Protección, JUD de Apoyo y Atención a Medidas de Protección; JUD de Desarrollo y Seguimiento "
+            "al Plan de Protección; JUD de Trabajo Multisectorial; JUD de Sistematización."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '2.1': {
-        'meta_texto': ('Realizar al menos una capacitación a instancias integrantes de la Junta de Gobierno y el Consejo '
-            'de Evaluación de Medidas durante 2023.'),
-        'indicador': ('Número de capacitaciones impartidas a las personas servidoras públicas que participan en la '
-            'Junta de Gobierno y al Consejo de Evaluación de Medidas.'),
-        'dimension': 'Capacitaciones impartidas a las personas servidoras públicas.',
-        'definicion': ('El MPI CDMX realizará una capacitación especializada dirigida a las personas servidoras públicas '
-            'que forman parte de las instituciones integrantes de la Junta de Gobierno y el Consejo de '
-            'Evaluación de Medidas.'),
-        'metodo_calculo': 'M1 (Capacitaciones realizadas durante el periodo T/número de capacitaciones programadas) *100',
-        'unidad_medida': 'Número de capacitaciones realizadas.',
-        'linea_base': 'Número de talleres del periodo inmediato anterior.',
-        'responsables': 'Dirección General, Presidencia de la Junta de Gobierno y el Consejo de Evaluación de Medidas.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar al menos una capacitación a instancias integrantes de la Junta de Gobierno y el "
+            "Consejo de Evaluación de Medidas durante 2023."
+        ),
+        "indicador": (
+            "Número de capacitaciones impartidas a las personas servidoras públicas que participan en la "
+            "Junta de Gobierno y al Consejo de Evaluación de Medidas."
+        ),
+        "dimension": "Capacitaciones impartidas a las personas servidoras públicas.",
+        "definicion": (
+            "El MPI CDMX realizará una capacitación especializada dirigida a las personas servidoras "
+            "públicas que forman parte de las instituciones integrantes de la Junta de Gobierno y el Consejo "
+            "de Evaluación de Medidas."
+        ),
+        "metodo_calculo": (
+            "M1 (Capacitaciones realizadas durante el periodo T/número de capacitaciones programadas) *100"
+        ),
+        "unidad_medida": "Número de capacitaciones realizadas.",
+        "linea_base": "Número de talleres del periodo inmediato anterior.",
+        "responsables": (
+            "Dirección General, Presidencia de la Junta de Gobierno y el Consejo de Evaluación de Medidas."
+        ),
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '2.2': {
-        'meta_texto': 'Realizar acciones establecidas en los compromisos generados de cada uno de los convenios.',
-        'indicador': 'Acciones interinstitucionales realizadas para cada convenio.',
-        'dimension': 'Acciones interinstitucionales realizadas para cada convenio.',
-        'definicion': 'Acciones de seguimiento a los convenios firmados.',
-        'metodo_calculo': ('M1 (acciones establecidas en los compromisos generados de cada convenio T /número de acciones '
-            'establecidas en los compromisos programadas) × 100'),
-        'unidad_medida': 'Acciones interinstitucionales realizadas para cada convenio.',
-        'linea_base': ('Número de acciones interinstitucionales realizadas en el año inmediato anterior de cada convenio '
-            'firmado.'),
-        'responsables': 'Enlaces designados para cada uno de los convenios.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar acciones establecidas en los compromisos generados de cada uno de los convenios."
+        ),
+        "indicador": "Acciones interinstitucionales realizadas para cada convenio.",
+        "dimension": "Acciones interinstitucionales realizadas para cada convenio.",
+        "definicion": "Acciones de seguimiento a los convenios firmados.",
+        "metodo_calculo": (
+            "M1 (acciones establecidas en los compromisos generados de cada convenio T /número de acciones "
+            "establecidas en los compromisos programadas) × 100"
+        ),
+        "unidad_medida": "Acciones interinstitucionales realizadas para cada convenio.",
+        "linea_base": (
+            "Número de acciones interinstitucionales realizadas en el año inmediato anterior de cada "
+            "convenio firmado."
+        ),
+        "responsables": "Enlaces designados para cada uno de los convenios.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '2.3': {
-        'meta_texto': 'Establecer una colaboración con organismos o instancias internacionales.',
-        'indicador': 'Acciones generadas para cada colaboración.',
-        'dimension': 'Acciones generadas para cada colaboración.',
-        'definicion': ('Colaboración con organizaciones internacionales especializadas vinculadas con la defensa de los '
-            'derechos humanos, el ejercicio de la libertad de expresión y el periodismo.'),
-        'metodo_calculo': ('M1 (Número de colaboraciones establecidas con organizaciones internacionales realizadas en el '
-            'periodo reportado T /número de colaboraciones con organizaciones internacionales programadas) × '
-            '100'),
-        'unidad_medida': 'Colaboraciones establecidas con organizaciones internacionales.',
-        'linea_base': 'Número de acciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General y enlaces designados por los organismos.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": "Establecer una colaboración con organismos o instancias internacionales.",
+        "indicador": "Acciones generadas para cada colaboración.",
+        "dimension": "Acciones generadas para cada colaboración.",
+        "definicion": (
+            "Colaboración con organizaciones internacionales especializadas vinculadas con la defensa de los "
+            "derechos humanos, el ejercicio de la libertad de expresión y el periodismo."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de colaboraciones establecidas con organizaciones internacionales realizadas en el "
+            "periodo reportado T /número de colaboraciones con organizaciones internacionales programadas) × "
+            "100"
+        ),
+        "unidad_medida": "Colaboraciones establecidas con organizaciones internacionales.",
+        "linea_base": "Número de acciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General y enlaces designados por los organismos.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '3.1': {
-        'meta_texto': 'Realizar 3 actividades de prevención y capacitación relacionadas con estos temas durante 2023.',
-        'indicador': 'Número total de capacitaciones.',
-        'dimension': 'Capacitaciones realizadas.',
-        'definicion': ('Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de '
-            'derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones '
-            'programadas) * 100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Número de capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar 3 actividades de prevención y capacitación relacionadas con estos temas durante 2023."
+        ),
+        "indicador": "Número total de capacitaciones.",
+        "dimension": "Capacitaciones realizadas.",
+        "definicion": (
+            "Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de "
+            "derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones "
+            "programadas) * 100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Número de capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '3.2': {
-        'meta_texto': 'Realizar 4 actividades de prevención y capacitación relacionadas con estos temas durante 2023.',
-        'indicador': 'Número total de capacitaciones.',
-        'dimension': 'Capacitaciones realizadas.',
-        'definicion': ('Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de '
-            'derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones '
-            'programadas) *100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Número de capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar 4 actividades de prevención y capacitación relacionadas con estos temas durante 2023."
+        ),
+        "indicador": "Número total de capacitaciones.",
+        "dimension": "Capacitaciones realizadas.",
+        "definicion": (
+            "Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de "
+            "derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones "
+            "programadas) *100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Número de capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '3.3': {
-        'meta_texto': 'Realizar 4 actividades de prevención y capacitación relacionados con estos temas durante 2023.',
-        'indicador': 'Número total de capacitaciones.',
-        'dimension': 'Capacitaciones realizadas.',
-        'definicion': ('Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de '
-            'derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones '
-            'programadas) *100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Número de capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar 4 actividades de prevención y capacitación relacionados con estos temas durante 2023."
+        ),
+        "indicador": "Número total de capacitaciones.",
+        "dimension": "Capacitaciones realizadas.",
+        "definicion": (
+            "Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de "
+            "derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones "
+            "programadas) *100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Número de capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentadas ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '3.4': {
-        'meta_texto': 'Realizar 4 actividades de prevención y capacitación relacionados con este tema durante 2023.',
-        'indicador': 'Número total de capacitaciones.',
-        'dimension': 'Capacitaciones realizadas.',
-        'definicion': ('Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de '
-            'derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones '
-            'programadas) *100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Número de capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar 4 actividades de prevención y capacitación relacionados con este tema durante 2023."
+        ),
+        "indicador": "Número total de capacitaciones.",
+        "dimension": "Capacitaciones realizadas.",
+        "definicion": (
+            "Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de "
+            "derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones "
+            "programadas) *100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Número de capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '3.5': {
-        'meta_texto': 'Realizar 3 actividades de prevención y capacitación relacionados con este tema durante 2023.',
-        'indicador': 'Número total de capacitaciones.',
-        'dimension': 'Capacitaciones realizadas.',
-        'definicion': ('Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de '
-            'derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones '
-            'programadas) *100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Número de capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': ('Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI '
-            'CDMX.'),
+        "meta_texto": (
+            "Realizar 3 actividades de prevención y capacitación relacionados con este tema durante 2023."
+        ),
+        "indicador": "Número total de capacitaciones.",
+        "dimension": "Capacitaciones realizadas.",
+        "definicion": (
+            "Estas capacitaciones y espacios de aprendizaje estarán dirigidos a personas defensoras de "
+            "derechos humanos, periodistas, integrantes de colectivas y organizaciones sociales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el periodo reportado T/número de capacitaciones "
+            "programadas) *100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Número de capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Informes bimestrales del MPI CDMX que son presentados ante la Junta de Gobierno del propio MPI "
+            "CDMX."
+        ),
     },
     '4.1': {
-        'meta_texto': 'Obtener el certificado de 100% capacitados para el ejercicio 2023.',
-        'indicador': 'Número de capacitaciones solicitadas por el INFO CDMX.',
-        'dimension': 'Capacitaciones en materia de transparencia para el personal del MPI CDMX.',
-        'definicion': ('El MPI CDMX capacitará a todo su personal en materia de transparencia con la finalidad de '
-            'cumplir dos objetivos; el primero, otorgar a los servidores públicos las herramientas necesarias '
-            'para entender la relevancia de la transparencia, el gobierno abierto y la rendición de cuentas '
-            'para garantizar la probidad de la función pública; el segundo, lograr obtener el certificado '
-            '100% capacitados en materia de transparencia que otorga el Instituto de Transparencia, Acceso a '
-            'la Información Pública, Protección de Datos Personales y Rendición de Cuentas de la Ciudad de '
-            'México para el ejercicio 2023.'),
-        'metodo_calculo': ('M1 (Número de capacitaciones realizadas en el período que se informa/T el número de '
-            'capacitaciones programadas) *100'),
-        'unidad_medida': 'Capacitaciones realizadas.',
-        'linea_base': 'Capacitaciones realizadas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': 'Constancias de las capacitaciones realizadas.',
+        "meta_texto": "Obtener el certificado de 100% capacitados para el ejercicio 2023.",
+        "indicador": "Número de capacitaciones solicitadas por el INFO CDMX.",
+        "dimension": "Capacitaciones en materia de transparencia para el personal del MPI CDMX.",
+        "definicion": (
+            "El MPI CDMX capacitará a todo su personal en materia de transparencia con la finalidad de "
+            "cumplir dos objetivos; el primero, otorgar a los servidores públicos las herramientas "
+            "necesarias para entender la relevancia de la transparencia, el gobierno abierto y la rendición "
+            "de cuentas para garantizar la probidad de la función pública; el segundo, lograr obtener el "
+            "certificado 100% capacitados en materia de transparencia que otorga el Instituto de "
+            "Transparencia, Acceso a la Información Pública, Protección de Datos Personales y Rendición de "
+            "Cuentas de la Ciudad de México para el ejercicio 2023."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de capacitaciones realizadas en el período que se informa/T el número de "
+            "capacitaciones programadas) *100"
+        ),
+        "unidad_medida": "Capacitaciones realizadas.",
+        "linea_base": "Capacitaciones realizadas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": "Constancias de las capacitaciones realizadas.",
     },
     '5.1': {
-        'meta_texto': ('Llevar a cabo la actualización en tiempo y forma de la información pública de oficio tanto '
-            'dentro del Sistema de Portales de Obligación SIPOT, como de la plataforma local y de la página '
-            'oficial del mismo MPI CDMX.'),
-        'indicador': ('Número total de informes mensuales, bimestrales, semestrales y anuales según lo marca el '
-            'calendario del Instituto de Transparencia, Acceso a la Información Pública, Protección de Datos '
-            'Personales y Rendición de Cuentas de la Ciudad de México.'),
-        'dimension': 'Informes mensuales, bimestrales, semestrales y anuales.',
-        'definicion': ('Llevar a cabo la actualización en tiempo y forma de la información pública de oficio tanto '
-            'dentro del Sistema de Portales de Obligación SIPOT, como de la plataforma local y de la página '
-            'oficial del mismo MPI CDMX.'),
-        'metodo_calculo': ('M1 (Número de informes realizados en período que se informa/T Número informes solicitados por el '
-            'INFO CDMX) *100'),
-        'unidad_medida': 'Informes realizados.',
-        'linea_base': 'Informes realizados en el año inmediato anterior.',
-        'responsables': 'Unidad de Transparencia.',
-        'fuente_informacion': ('Informes bimestrales en materia de transparencia que se presentan y se aprueban en las sesiones '
-            'del Comité de Transparencia.'),
+        "meta_texto": (
+            "Llevar a cabo la actualización en tiempo y forma de la información pública de oficio tanto "
+            "dentro del Sistema de Portales de Obligación SIPOT, como de la plataforma local y de la página "
+            "oficial del mismo MPI CDMX."
+        ),
+        "indicador": (
+            "Número total de informes mensuales, bimestrales, semestrales y anuales según lo marca el "
+            "calendario del Instituto de Transparencia, Acceso a la Información Pública, Protección de Datos "
+            "Personales y Rendición de Cuentas de la Ciudad de México."
+        ),
+        "dimension": "Informes mensuales, bimestrales, semestrales y anuales.",
+        "definicion": (
+            "Llevar a cabo la actualización en tiempo y forma de la información pública de oficio tanto "
+            "dentro del Sistema de Portales de Obligación SIPOT, como de la plataforma local y de la página "
+            "oficial del mismo MPI CDMX."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de informes realizados en período que se informa/T Número informes solicitados por "
+            "el INFO CDMX) *100"
+        ),
+        "unidad_medida": "Informes realizados.",
+        "linea_base": "Informes realizados en el año inmediato anterior.",
+        "responsables": "Unidad de Transparencia.",
+        "fuente_informacion": (
+            "Informes bimestrales en materia de transparencia que se presentan y se aprueban en las sesiones "
+            "del Comité de Transparencia."
+        ),
     },
     '5.2': {
-        'meta_texto': ('Dar atención de manera eficiente a las solicitudes de información que llegan a través del '
-            'sistema SISAI 2.0 rectificando, cancelando los datos personales recibidos por medios '
-            'electrónicos o presenciales en la Oficina de Información Pública del Mecanismo de acuerdo con la '
-            'Normatividad vigente en la Materia con ética y responsabilidad en la atención a las solicitudes.'),
-        'indicador': 'Número de solicitudes de información que ingresaron y que se desahogaron.',
-        'dimension': 'Solicitudes de información que ingresaron y que se desahogaron.',
-        'definicion': ('Dar atención de manera eficiente a las solicitudes de información que llegan a través del '
-            'sistema SISAI 2.0.'),
-        'metodo_calculo': ('M1 (Número de solicitudes atendidas en el periodo reportado /T Número de solicitudes atendidas '
-            'en el período inmediato anterior) *100'),
-        'unidad_medida': 'Solicitudes atendidas.',
-        'linea_base': 'Solicitudes atendidas en el año inmediato anterior.',
-        'responsables': 'Unidad de Transparencia.',
-        'fuente_informacion': 'Reporte en el Sistema de Captura de Reportes Estadísticos de Solicitudes de Información.',
+        "meta_texto": (
+            "Dar atención de manera eficiente a las solicitudes de información que llegan a través del "
+            "sistema SISAI 2.0 rectificando, cancelando los datos personales recibidos por medios "
+            "electrónicos o presenciales en la Oficina de Información Pública del Mecanismo de acuerdo con "
+            "la Normatividad vigente en la Materia con ética y responsabilidad en la atención a las "
+            "solicitudes."
+        ),
+        "indicador": "Número de solicitudes de información que ingresaron y que se desahogaron.",
+        "dimension": "Solicitudes de información que ingresaron y que se desahogaron.",
+        "definicion": (
+            "Dar atención de manera eficiente a las solicitudes de información que llegan a través del "
+            "sistema SISAI 2.0."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de solicitudes atendidas en el periodo reportado /T Número de solicitudes atendidas "
+            "en el período inmediato anterior) *100"
+        ),
+        "unidad_medida": "Solicitudes atendidas.",
+        "linea_base": "Solicitudes atendidas en el año inmediato anterior.",
+        "responsables": "Unidad de Transparencia.",
+        "fuente_informacion": (
+            "Reporte en el Sistema de Captura de Reportes Estadísticos de Solicitudes de Información."
+        ),
     },
     '5.3': {
-        'meta_texto': 'Generar trimestralmente el reporte de estadísticas de las solicitudes de información.',
-        'indicador': 'Número total de los reportes generados.',
-        'dimension': 'Reportes generados.',
-        'definicion': ('Actualizar la Plataforma Nacional de Transparencia y generar el reporte trimestral '
-            'correspondiente, con la finalidad de tener visibilidad de los temas de interés público y de esta '
-            'manera generar la información para la actualización de la página institucional.'),
-        'metodo_calculo': ('M1 (Número de informes realizados en período que se informa/T Número informes solicitados por el '
-            'INFO CDMX) *100'),
-        'unidad_medida': 'Informes realizados.',
-        'linea_base': 'Reportes generados en el año inmediato anterior.',
-        'responsables': 'Unidad de transparencia.',
-        'fuente_informacion': 'Reporte en el Sistema de Captura de Reportes Estadísticos de Solicitudes de Información.',
+        "meta_texto": "Generar trimestralmente el reporte de estadísticas de las solicitudes de información.",
+        "indicador": "Número total de los reportes generados.",
+        "dimension": "Reportes generados.",
+        "definicion": (
+            "Actualizar la Plataforma Nacional de Transparencia y generar el reporte trimestral "
+            "correspondiente, con la finalidad de tener visibilidad de los temas de interés público y de "
+            "esta manera generar la información para la actualización de la página institucional."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de informes realizados en período que se informa/T Número informes solicitados por "
+            "el INFO CDMX) *100"
+        ),
+        "unidad_medida": "Informes realizados.",
+        "linea_base": "Reportes generados en el año inmediato anterior.",
+        "responsables": "Unidad de transparencia.",
+        "fuente_informacion": (
+            "Reporte en el Sistema de Captura de Reportes Estadísticos de Solicitudes de Información."
+        ),
     },
     '5.4': {
-        'meta_texto': ('Que el Comité de Transparencia lleve a cabo cuatro sesiones programadas con la finalidad de '
-            'verificar que los procedimientos en materia de transparencia que realicen las Unidades '
-            'Administrativas sigan los principios de: I. Certeza II. Eficacia III. Imparcialidad IV. '
-            'Independencia V. Legalidad VI. Máxima publicidad VII. Objetividad VIII. Profesionalismo IX. '
-            'Transparencia.'),
-        'indicador': 'Número de sesiones ordinarias y extraordinarias conforme al calendario establecido.',
-        'dimension': 'Sesiones ordinarias realizadas por el Comité de Transparencia.',
-        'definicion': ('Que el Comité de Transparencia cumpla con las obligaciones establecidas en la Ley, realizando y '
-            'proponiendo acciones preventivas con la finalidad de garantizar el derecho de toda persona de '
-            'acceso a la información y protección de sus datos personales.'),
-        'metodo_calculo': ('M1 (Número de sesiones del comité de transparencia en el período que se informa/T el número de '
-            'sesiones del comité de transparencia programadas) * 100'),
-        'unidad_medida': 'Sesiones realizadas.',
-        'linea_base': 'Sesiones del comité realizadas en la gestión inmediata anterior.',
-        'responsables': 'Unidad de Transparencia.',
-        'fuente_informacion': 'Actas de las sesiones.',
+        "meta_texto": (
+            "Que el Comité de Transparencia lleve a cabo cuatro sesiones programadas con la finalidad de "
+            "verificar que los procedimientos en materia de transparencia que realicen las Unidades "
+            "Administrativas sigan los principios de: I. Certeza II. Eficacia III. Imparcialidad IV. "
+            "Independencia V. Legalidad VI. Máxima publicidad VII. Objetividad VIII. Profesionalismo IX. "
+            "Transparencia."
+        ),
+        "indicador": "Número de sesiones ordinarias y extraordinarias conforme al calendario establecido.",
+        "dimension": "Sesiones ordinarias realizadas por el Comité de Transparencia.",
+        "definicion": (
+            "Que el Comité de Transparencia cumpla con las obligaciones establecidas en la Ley, realizando y "
+            "proponiendo acciones preventivas con la finalidad de garantizar el derecho de toda persona de "
+            "acceso a la información y protección de sus datos personales."
+        ),
+        "metodo_calculo": (
+            "M1 (Número de sesiones del comité de transparencia en el período que se informa/T el número de "
+            "sesiones del comité de transparencia programadas) * 100"
+        ),
+        "unidad_medida": "Sesiones realizadas.",
+        "linea_base": "Sesiones del comité realizadas en la gestión inmediata anterior.",
+        "responsables": "Unidad de Transparencia.",
+        "fuente_informacion": "Actas de las sesiones.",
     },
     '6': {
-        'meta_texto': 'Aprobación del Plan Anual de Trabajo 2023 por la Junta de Gobierno',
-        'indicador': 'N/A',
-        'dimension': 'Planeación terminada.',
-        'definicion': ('Elaboración y aprobación del plan anual 2023. Se debe considerar que el cumplimiento de las '
-            'actividades en la Planeación está sujeto al presupuesto aprobado para el ejercicio 2023, '
-            'mientras que las actividades que se realicen en colaboración con otras instituciones están '
-            'sujetas también a los tiempos de las otras instituciones.'),
-        'metodo_calculo': 'No aplica.',
-        'unidad_medida': 'Planeación 2023 aprobada.',
-        'linea_base': 'Acciones cumplidas en el año inmediato anterior.',
-        'responsables': 'Dirección General.',
-        'fuente_informacion': 'Acta de la Junta de Gobierno mediante la que se aprueba el Plan Anual de Trabajo 2023.',
+        "meta_texto": "Aprobación del Plan Anual de Trabajo 2023 por la Junta de Gobierno",
+        "indicador": "N/A",
+        "dimension": "Planeación terminada.",
+        "definicion": (
+            "Elaboración y aprobación del plan anual 2023. Se debe considerar que el cumplimiento de las "
+            "actividades en la Planeación está sujeto al presupuesto aprobado para el ejercicio 2023, "
+            "mientras que las actividades que se realicen en colaboración con otras instituciones están "
+            "sujetas también a los tiempos de las otras instituciones."
+        ),
+        "metodo_calculo": "No aplica.",
+        "unidad_medida": "Planeación 2023 aprobada.",
+        "linea_base": "Acciones cumplidas en el año inmediato anterior.",
+        "responsables": "Dirección General.",
+        "fuente_informacion": (
+            "Acta de la Junta de Gobierno mediante la que se aprueba el Plan Anual de Trabajo 2023."
+        ),
     },
 }
 
@@ -824,7 +1067,9 @@ JUSTIFICACIONES: dict[tuple[int, str, int], str] = {
         "Se realizó la capacitación reprogramada; la del segundo trimestre quedó pendiente por la "
         "agenda de las organizaciones convocadas."
     ),
-    (PLAN_YEAR, "3.1", 3): "El rezago disminuye con la capacitación de agosto; se recupera en el cuarto trimestre.",
+    (PLAN_YEAR, "3.1", 3): (
+        "El rezago disminuye con la capacitación de agosto; se recupera en el cuarto trimestre."
+    ),
     (PLAN_YEAR, "3.3", 3): (
         "Se impartieron dos talleres de seguridad digital por la alta demanda de colectivas de "
         "periodistas."
@@ -834,7 +1079,9 @@ JUSTIFICACIONES: dict[tuple[int, str, int], str] = {
         "organizaciones sociales."
     ),
     (PLAN_YEAR, "3.4", 3): "El área responsable no entregó el reporte de septiembre a tiempo para el corte.",
-    (PLAN_YEAR, "3.5", 1): "Se adelantó una capacitación programada para el segundo trimestre a petición de una colectiva.",
+    (PLAN_YEAR, "3.5", 1): (
+        "Se adelantó una capacitación programada para el segundo trimestre a petición de una colectiva."
+    ),
     (PLAN_YEAR, "3.5", 2): (
         "No se realizaron capacitaciones en el trimestre porque una se adelantó a marzo y otra se "
         "reprogramó para julio."
@@ -857,9 +1104,15 @@ EVIDENCIAS: dict[str, str] = {
     "1.1.1": "Acta de sesión ordinaria {n}/{anio} de la Junta de Gobierno",
     "1.1.2": "Actas de las sesiones del Consejo de Evaluación de Medidas ({mes} {anio})",
     "1.1.3": "Relatoría de la Mesa de Trabajo Multisectorial {anio}",
-    "1.1.4": "Publicación de los Lineamientos de acción social {anio} en la Gaceta Oficial de la Ciudad de México",
+    "1.1.4": (
+        "Publicación de los Lineamientos de acción social {anio} en la Gaceta Oficial de la Ciudad de "
+        "México"
+    ),
     "1.1.5": "Minutas de trabajo con el Consejo Consultivo ({mes} {anio})",
-    "2.1": "Lista de asistencia y constancias de la capacitación a la Junta de Gobierno y al Consejo ({mes} {anio})",
+    "2.1": (
+        "Lista de asistencia y constancias de la capacitación a la Junta de Gobierno y al Consejo ({mes} "
+        "{anio})"
+    ),
     "2.3": "Carta de intención firmada con el organismo internacional ({anio})",
     "3.1": "Listas de asistencia y memoria fotográfica ({mes} {anio})",
     "3.2": "Listas de asistencia y memoria fotográfica ({mes} {anio})",
@@ -930,7 +1183,12 @@ LEAME: list[tuple[str, str, str, str]] = [
         "",
     ),
     ("Plan", "", "Una fila por indicador y año: la ficha técnica de cada acción del plan y su meta.", ""),
-    ("Plan", "Clave", "Número de la acción en el plan (por ejemplo 1.1.1 o 1.2.2.a). Única en cada año.", "Texto"),
+    (
+        "Plan",
+        "Clave",
+        "Número de la acción en el plan (por ejemplo 1.1.1 o 1.2.2.a). Única en cada año.",
+        "Texto",
+    ),
     ("Plan", "Año", "Ejercicio al que pertenece la fila.", "Número entero (2022, 2023)"),
     ("Plan", "Programa", "Encabezado del programa del plan al que pertenece la acción.", "Texto"),
     (
@@ -943,7 +1201,12 @@ LEAME: list[tuple[str, str, str, str]] = [
     ("Plan", "Indicador", "Indicador de la ficha técnica.", "Texto"),
     ("Plan", "Dimensión", "Dimensión para medir, según la ficha técnica.", "Texto"),
     ("Plan", "Definición", "Definición del indicador, según la ficha técnica.", "Texto"),
-    ("Plan", "Método de cálculo", "Método de cálculo con variable de la fórmula, según la ficha técnica.", "Texto"),
+    (
+        "Plan",
+        "Método de cálculo",
+        "Método de cálculo con variable de la fórmula, según la ficha técnica.",
+        "Texto",
+    ),
     ("Plan", "Unidad de medida", "Unidad en la que se cuenta lo realizado.", "Texto"),
     (
         "Plan",
@@ -961,19 +1224,23 @@ LEAME: list[tuple[str, str, str, str]] = [
     (
         "Plan",
         "Tipo de cálculo",
-        "Cómo se calcula el indicador. avance_meta: cumplimiento = realizado acumulado ÷ programado "
-        "acumulado × 100 (semáforo por umbrales). periodo_anterior: valor = realizado del trimestre ÷ "
-        "realizado del trimestre anterior × 100 (informativo). anio_anterior: valor = realizado ÷ "
-        "realizado del mismo periodo del año anterior × 100 (informativo). conteo: valor = número "
-        "realizado (informativo). hito: evento único; verde cuando se cumple, rojo si no se cumplió "
-        "al vencer el trimestre con Programado = 1, pendiente antes.",
+        "Cómo se calcula el indicador. avance_meta: cumplimiento = realizado ÷ programado × 100 "
+        "(acumulados o del trimestre, según Acumulación), con semáforo por umbrales; si no hay meta: "
+        "sin_meta (nada realizado) o informativo. periodo_anterior: valor = realizado del trimestre ÷ "
+        "realizado del trimestre anterior × 100 (informativo). anio_anterior: valor = realizado "
+        "acumulado ÷ realizado acumulado al mismo trimestre del año anterior × 100 (informativo). "
+        "conteo: valor = número realizado acumulado (informativo). hito: evento único; verde en "
+        "cuanto lo realizado llega a la meta, rojo si no se cumplió al vencer (el trimestre con "
+        "Programado = 1), pendiente antes.",
         "avance_meta, periodo_anterior, anio_anterior, conteo, hito",
     ),
     (
         "Plan",
         "Acumulación",
-        "acumulado: se suman los trimestres del año (enero a la fecha). periodo: cada trimestre se "
-        "compara por separado.",
+        "Aplica a avance_meta. acumulado: se comparan los totales de enero a la fecha (realizado "
+        "acumulado ÷ programado acumulado). periodo: cada trimestre se compara por separado (realizado "
+        "del trimestre ÷ programado del trimestre). En periodo_anterior se anota «periodo» solo como "
+        "descripción: su fórmula ya compara trimestres.",
         "acumulado, periodo",
     ),
     (
@@ -992,8 +1259,8 @@ LEAME: list[tuple[str, str, str, str]] = [
         "Plan",
         "Programado T1",
         "Cantidad programada para el trimestre 1 (Marzo). Si las cuatro columnas Programado están "
-        "vacías se usa Meta ÷ 4 («25 % de manera trimestral»). En un hito, el trimestre con 1 es su "
-        "vencimiento.",
+        "vacías se usa Meta ÷ 4 en cada trimestre («25 % de manera trimestral»); si se llena alguna, "
+        "las vacías cuentan como 0. En un hito, el trimestre con 1 es su vencimiento.",
         "Número ≥ 0 o vacío",
     ),
     ("Plan", "Programado T2", "Cantidad programada para el trimestre 2 (Junio).", "Número ≥ 0 o vacío"),
@@ -1042,9 +1309,19 @@ LEAME: list[tuple[str, str, str, str]] = [
         "Explicación de la variación; se espera en todo trimestre con semáforo rojo o amarillo.",
         "Texto",
     ),
-    ("Avances", "Evidencia", "Documento que respalda lo realizado (acta, lista de asistencia, acuse).", "Texto"),
+    (
+        "Avances",
+        "Evidencia",
+        "Documento que respalda lo realizado (acta, lista de asistencia, acuse).",
+        "Texto",
+    ),
     ("Parámetros", "", "Valores generales del tablero.", ""),
-    ("Parámetros", "Parámetro", "Nombre del parámetro.", "verde_min, verde_max, amarillo_min, amarillo_max, datos_ilustrativos"),
+    (
+        "Parámetros",
+        "Parámetro",
+        "Nombre del parámetro.",
+        "verde_min, verde_max, amarillo_min, amarillo_max, datos_ilustrativos",
+    ),
     ("Parámetros", "Valor", "Valor numérico del parámetro.", "Número"),
     ("Parámetros", "Descripción", "Qué significa el parámetro.", "Texto"),
     (

@@ -272,7 +272,9 @@ def test_meta_text_is_the_plan_sentence(
 def test_programa_is_the_program_heading(
     plan_2023: dict[str, dict[str, Any]], numero: str, heading: str
 ) -> None:
-    programas = {row["Programa"] for clave, row in plan_2023.items() if schema.program_number(clave) == numero}
+    programas = {
+        row["Programa"] for clave, row in plan_2023.items() if schema.program_number(clave) == numero
+    }
     assert programas == {heading}
 
 
@@ -286,7 +288,10 @@ def test_plan_claves_unique_per_year_and_2022_mirrors_2023(plan: list[dict[str, 
     assert sorted(by_year[2022]) == sorted(by_year[2023])
     for clave, row_2023 in by_year[2023].items():
         row_2022 = by_year[2022][clave]
-        for header in ("Programa", "Acción", "Indicador", "Método de cálculo", "Meta anual", "Tipo de cálculo"):
+        for header in (
+            "Programa", "Acción", "Indicador",
+            "Método de cálculo", "Meta anual", "Tipo de cálculo",
+        ):
             assert row_2022[header] == row_2023[header], (clave, header)
 
 
