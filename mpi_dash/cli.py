@@ -1,0 +1,349 @@
+"""Command line: ``python -m mpi_dash <comando> …`` (messages in Spanish).
+
+Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`):
+
+* ``validate ARCHIVO`` — exit 0 when the workbook is valid (prints a summary and any *avisos*),
+  1 with every problem listed, 2 on usage errors or a missing file.
+* ``report ARCHIVO --anio 2023 --trimestre 2 --formato json|csv|xlsx [-o SALIDA]`` — one row per
+  indicator with exactly ``schema.REPORT_FIELDS``; json/csv go to stdout without ``-o``; xlsx
+  needs ``-o``.
+
+Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
+Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
+stays instant.  To add a command: write ``cmd_x(args) -> int`` and ``_add_x(subparsers)``
+and call it from :func:`build_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, NoReturn
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+MAX_AVISOS_IN_REPORT = 20
+
+# argparse's own (English) messages, translated for users.
+_ARGPARSE_ES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", r"faltan argumentos obligatorios: \1"),
+    (r"unrecognized arguments: (.*)", r"argumentos no reconocidos: \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"opción no válida: \1 (elija entre \2)"),
+    (r"expected one argument", r"se esperaba un valor"),
+    (r"ambiguous option: (.*) could match (.*)", r"opción ambigua: \1 puede ser \2"),
+    (r"one of the arguments (.*) is required", r"se requiere uno de los argumentos \1"),
+    (r"not allowed with argument (.*)", r"no se permite junto con el argumento \1"),
+    (r"invalid (\S+) value: (.*)", r"valor no válido: \2"),
+    (r"^argument ", r"argumento "),
+)
+
+
+def _translate(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_ES:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+class _SpanishFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="uso: " if prefix is None else prefix)
+
+
+class SpanishArgumentParser(argparse.ArgumentParser):
+    """argparse with Spanish section titles, help flag and error messages (exit code 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _SpanishFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opciones"
+        self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_translate(message)}\n")
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» no es un año; se esperaba un entero como 2023") from None
+    if not 2000 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"«{text}» no es un año válido; se esperaba entre 2000 y 2100")
+    return value
+
+
+def _quarter(text: str) -> int:
+    from mpi_dash.schema import parse_quarter
+
+    value = parse_quarter(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» no es un trimestre; se esperaba 1–4, T1–T4 o Marzo, Junio, Septiembre, Diciembre"
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _print(message: str = "", stream: IO[str] | None = None) -> None:
+    print(message, file=stream or sys.stdout)
+
+
+def _missing_file(path: Path) -> int | None:
+    """Exit code 2 with a Spanish message when ``path`` is not an existing file."""
+    if path.is_file():
+        return None
+    reason = "es una carpeta" if path.is_dir() else "no existe"
+    _print(f"Error: el archivo «{path}» {reason}; se esperaba la ruta de un libro .xlsx.", sys.stderr)
+    return EXIT_USAGE
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+def _write_output(data: bytes, out: str | None) -> None:
+    """Write to stdout (``None`` or ``-``) or to a file, atomically (temp file + rename)."""
+    if out is None or out == "-":
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:  # a text-only stream (e.g. some test harnesses)
+            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.flush()
+        return
+    target = Path(out)
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO…: write in place
+        with target.open("wb") as handle:
+            handle.write(data)
+        return
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate ARCHIVO``: list every problem (exit 1) or summarise a valid workbook (exit 0)."""
+    path = Path(args.archivo)
+    missing = _missing_file(path)
+    if missing is not None:
+        return missing
+    from mpi_dash.workbook import read_workbook, WorkbookError
+
+    try:
+        data = read_workbook(path)
+    except WorkbookError as exc:
+        errors = [p for p in exc.problems if p.nivel == "error"]
+        avisos = [p for p in exc.problems if p.nivel != "error"]
+        _print(f"El libro «{path.name}» no es válido: {_plural(len(errors), 'error', 'errores')}.")
+        for problem in errors:
+            _print(f"- {problem.mensaje}")
+        if avisos:
+            _print(f"Además, {_plural(len(avisos), 'aviso', 'avisos')}:")
+            for problem in avisos:
+                _print(f"- {problem.mensaje}")
+        return EXIT_INVALID
+    plan = data.plan
+    n_plan = 0 if plan is None else len(plan)
+    years = "" if plan is None or not n_plan else _years_text(plan["anio"].unique().tolist())
+    _print(
+        f"Libro válido: {_plural(n_plan, 'indicador', 'indicadores')}{years}, "
+        f"{_plural(len(data.avances), 'avance', 'avances')}."
+    )
+    if data.avisos:
+        _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')}:")
+        for problem in data.avisos:
+            _print(f"- {problem.mensaje}")
+    return EXIT_OK
+
+
+def _years_text(years: list[int]) -> str:
+    ordered = sorted(int(y) for y in years)
+    return f" (año {ordered[0]})" if len(ordered) == 1 else f" (años {', '.join(map(str, ordered))})"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``report``: exactly ``schema.REPORT_FIELDS`` per indicator for one year and quarter."""
+    path = Path(args.archivo)
+    missing = _missing_file(path)
+    if missing is not None:
+        return missing
+    from mpi_dash import engine, report_io
+    from mpi_dash.workbook import read_workbook, WorkbookError
+
+    try:
+        data = read_workbook(path)
+    except WorkbookError as exc:
+        errors = [p for p in exc.problems if p.nivel == "error"]
+        _print(
+            f"No se generó el informe: el libro «{path.name}» tiene "
+            f"{_plural(len(errors), 'error', 'errores')}.",
+            sys.stderr,
+        )
+        for problem in errors:
+            _print(f"- {problem.mensaje}", sys.stderr)
+        return EXIT_INVALID
+    plan = data.plan
+    available = sorted({int(y) for y in plan["anio"].unique()}) if plan is not None else []
+    if args.anio not in available:
+        shown = ", ".join(map(str, available)) or "ninguno"
+        _print(
+            f"No se generó el informe: el libro no tiene indicadores del año {args.anio} "
+            f"(años disponibles: {shown}).",
+            sys.stderr,
+        )
+        return EXIT_INVALID
+    try:
+        table = engine.report(plan, data.avances, args.anio, args.trimestre, data.parametros)
+    except ValueError as exc:
+        _print(f"No se generó el informe: {exc}", sys.stderr)
+        return EXIT_INVALID
+    payload = report_io.report_bytes(table, args.formato)
+    try:
+        _write_output(payload, args.salida)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        _print(f"No se pudo escribir «{args.salida}»: {reason}.", sys.stderr)
+        return EXIT_INVALID
+    if data.avisos:
+        _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')} del libro:", sys.stderr)
+        for problem in data.avisos[:MAX_AVISOS_IN_REPORT]:
+            _print(f"- {problem.mensaje}", sys.stderr)
+        hidden = len(data.avisos) - MAX_AVISOS_IN_REPORT
+        if hidden > 0:
+            _print(f"… y {hidden:,} más (véalos todos con «validate»).", sys.stderr)
+    if args.salida not in (None, "-"):
+        _print(f"Informe escrito en «{args.salida}»: {_plural(len(table), 'indicador', 'indicadores')}.",
+               sys.stderr)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _add_validate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="valida un libro .xlsx y lista todos sus problemas",
+        description="Valida un libro .xlsx (hojas Plan, Avances y Parámetros) y lista todos sus "
+        "problemas con hoja, fila, columna y valor. Código de salida: 0 válido, 1 con errores, "
+        "2 error de uso o archivo inexistente.",
+    )
+    parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    parser.set_defaults(func=cmd_validate)
+
+
+def _add_report(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="informe de un año y trimestre (json, csv o xlsx)",
+        description="Calcula los indicadores de un año y trimestre: una fila por indicador con los "
+        "campos clave, anio, trimestre, tipo_calculo, realizado_trimestre, realizado_acumulado, "
+        "meta, programado_acumulado, valor_indicador, esperado_pct, cumplimiento_pct, semaforo, "
+        "linea_base_acumulada, variacion_linea_base_pct y justificacion.",
+    )
+    parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    parser.add_argument("--anio", type=_year, required=True, metavar="AÑO", help="año, por ejemplo 2023")
+    parser.add_argument(
+        "--trimestre",
+        type=_quarter,
+        required=True,
+        metavar="TRIMESTRE",
+        help="1–4, T1–T4 o Marzo, Junio, Septiembre, Diciembre",
+    )
+    parser.add_argument(
+        "--formato",
+        choices=("json", "csv", "xlsx"),
+        default="json",
+        help="formato de salida (json por omisión; xlsx requiere -o)",
+    )
+    parser.add_argument(
+        "-o",
+        "--salida",
+        metavar="SALIDA",
+        default=None,
+        help="archivo de salida (por omisión, la salida estándar)",
+    )
+    parser.set_defaults(func=cmd_report, check=_check_report)
+
+
+def _check_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.formato == "xlsx" and args.salida in (None, "-"):
+        parser.error("el formato xlsx requiere un archivo de salida: use -o ARCHIVO.xlsx")
+
+
+def build_parser() -> SpanishArgumentParser:
+    """The ``python -m mpi_dash`` parser with one subcommand per ``_add_*`` function."""
+    parser = SpanishArgumentParser(
+        prog="python -m mpi_dash",
+        description="Herramientas de línea de comandos del tablero del MPI CDMX.",
+    )
+    subparsers = parser.add_subparsers(
+        title="comandos", dest="comando", metavar="COMANDO", parser_class=SpanishArgumentParser
+    )
+    subparsers.required = True
+    for add in (_add_validate, _add_report):
+        add(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 invalid data, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        check: Callable[[argparse.ArgumentParser, argparse.Namespace], None] | None = getattr(
+            args, "check", None
+        )
+        if check is not None:
+            check(_subparser(parser, args.comando), args)
+    except SystemExit as exc:  # argparse: --help (0) or usage error (2)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # e.g. `… | head`: not an error for the user
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush
+        except OSError:
+            pass
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _print("Interrumpido.", sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("MPI_DASH_DEBUG"):
+            raise
+        _print(f"Error inesperado ({type(exc).__name__}): {exc}", sys.stderr)
+        return EXIT_INVALID
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]
+    return parser
