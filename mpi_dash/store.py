@@ -280,7 +280,9 @@ def list_revisions(path: str | Path | None = None) -> pd.DataFrame:
             "r.reverted_to, r.base_revision FROM revisions r LEFT JOIN files f ON f.id = r.file_id "
             "ORDER BY r.id DESC")
         rows = cur.fetchall()
-    frame = pd.DataFrame(rows, columns=list(REVISION_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(REVISION_COLUMNS), dtype=object)
+    for col in ("fecha", "autor", "archivo", "sha256", "comentario", "tipo"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     for col in ("numero", "celdas_cambiadas"):
         frame[col] = frame[col].astype("int64")
     for col in ("revierte_a", "revision_base"):

@@ -1,0 +1,311 @@
+"""store.py on temporary databases: seed, import, diff, revert, conflicts, multi-year, bad input, crash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from upload_helpers import (
+    BAD_UPLOADS,
+    ROW_LIMIT_CASE,
+    TEST_MAX_UPLOAD_MB,
+    make_db,
+    sample_plan,
+    seed_bytes,
+    upload_bytes,
+    workbook_bytes,
+)
+
+from mpi_dash import store
+from mpi_dash.diff import diff_snapshots, make_snapshot
+from mpi_dash.template import build_template
+from mpi_dash.workbook import WorkbookError, read_workbook
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_db(tmp_path)
+
+
+def realizado(snapshot, clave, anio, trimestre):
+    rows = snapshot.avances.query("clave == @clave and anio == @anio and trimestre == @trimestre")
+    return None if rows.empty else float(rows["realizado"].iloc[0])
+
+
+def test_seed_is_revision_one(db):
+    revs = store.list_revisions(db)
+    assert list(revs.columns) == list(store.REVISION_COLUMNS)
+    assert revs[["numero", "autor", "comentario", "tipo"]].values.tolist() == [
+        [1, "sistema", "Carga inicial desde seed_plan.xlsx", "carga_inicial"]]
+    assert revs["sha256"].iloc[0] == hashlib.sha256(seed_bytes()).hexdigest()
+    rev, snap = store.load_snapshot(path=db)
+    data = read_workbook(seed_bytes())
+    assert rev == 1
+    assert diff_snapshots(make_snapshot(data.plan, data.avances, data.parametros), snap).is_empty
+    assert snap.parametros["datos_ilustrativos"] == 1.0
+
+
+def test_seed_from_bundled_workbook(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    monkeypatch.setenv(store.DB_ENV, str(tmp_path / "default.sqlite"))
+    revs = store.list_revisions()
+    assert revs[["numero", "autor", "comentario"]].values.tolist() == [
+        [1, "sistema", "Carga inicial desde data/plan_2023.xlsx"]]
+    assert (tmp_path / "default.sqlite").exists()
+    data = read_workbook(REPO_ROOT / "data" / "plan_2023.xlsx")
+    _, snap = store.load_snapshot()
+    assert diff_snapshots(make_snapshot(data.plan, data.avances, data.parametros), snap,
+                          with_semaforo=False).is_empty
+    assert list(snap.plan["clave"]) == list(data.plan["clave"])  # plan order kept
+
+
+def test_connection_pragmas_and_migrations(db):
+    with store.open_store(db) as conn:
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+        assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial"]
+        assert store.migrations.pending(conn) == []
+        errors: list[BaseException] = []
+
+        def use_elsewhere():
+            try:
+                conn.execute("SELECT 1")
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        worker = threading.Thread(target=use_elsewhere)
+        worker.start()
+        worker.join()
+        assert errors and isinstance(errors[0], sqlite3.ProgrammingError)  # never shared across threads
+        with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
+            conn.execute("INSERT INTO avances_versions (revision_id, clave, anio, trimestre, present) "
+                         "VALUES (999, 'x', 2023, 1, 1)")
+
+
+def test_import_preview_and_commit(db):
+    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso una sesión", "Acta 2/2023"),
+                            ("1.1.1", 2023, "Septiembre", 1.0)])
+    preview = store.prepare_upload(content, "avances_junio.xlsx", path=db)
+    assert preview.base_revision == 1 and not preview.is_empty
+    assert store.latest_revision(db) == 1  # the preview saves nothing
+    assert preview.changes.count("Avances", "cambiado") == 1 and preview.changes.count("Avances", "nuevo") == 1
+    assert preview.avances_sin_cambio == 0
+    sem = {(r.trimestre, r.antes, r.despues) for r in preview.changes.semaforo.itertuples()}
+    assert (2, "verde", "amarillo") in sem  # R2 = 1.5 of P2 = 2 → 75 %
+    rev = store.commit_preview(preview, author="Ana López", comment="Avances de junio", path=db)
+    assert rev == 2
+    _, snap = store.load_snapshot(path=db)
+    assert realizado(snap, "1.1.1", 2023, 2) == 0.5 and realizado(snap, "1.1.1", 2023, 3) == 1.0
+    assert realizado(snap, "1.2.1", 2022, 4) == 14.0  # rows absent from the upload are left as they are
+    assert snap.parametros["datos_ilustrativos"] == 0.0  # official figures uploaded → banner off
+    top = store.list_revisions(db).iloc[0]
+    assert (top.numero, top.autor, top.comentario, top.archivo, top.tipo) == (
+        2, "Ana López", "Avances de junio", "avances_junio.xlsx", "importacion")
+    assert top.sha256 == hashlib.sha256(content).hexdigest()
+    assert top.celdas_cambiadas == preview.changes.n_cells == 4  # Q2 Realizado+Justificación, Q3 Realizado, flag
+    assert store.revision_file(2, db) == ("avances_junio.xlsx", content)
+    changes = store.revision_changes(2, db)
+    assert changes.n_cells == 4 and not changes.semaforo.empty
+
+
+def test_identical_upload_saves_nothing(db):
+    before = store.dump_sql(db)
+    preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 1.0, None, "Acta 2/2023")]), "x.xlsx",
+                                   path=db)
+    assert preview.is_empty and preview.avances_sin_cambio == 1
+    assert store.commit_preview(preview, author="Ana", comment="otra vez", path=db) is None
+    rev, _ = store.import_file(seed_bytes(), "seed.xlsx", author="Ana", comment="igual", path=db)
+    assert rev is None
+    assert store.dump_sql(db) == before
+
+
+def test_conflict_second_session_must_repreview(db):
+    one = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", path=db)
+    two = store.prepare_upload(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "b.xlsx", path=db)
+    assert store.commit_preview(one, author="Ana", comment="primera", path=db) == 2
+    dump = store.dump_sql(db)
+    with pytest.raises(store.ConflictError, match="revisión 2 después de que se preparó") as info:
+        store.commit_preview(two, author="Beto", comment="segunda", path=db)
+    assert (info.value.base, info.value.latest) == (1, 2)
+    assert store.dump_sql(db) == dump  # nothing saved, no lost update
+    again = store.prepare_upload(two.content, "b.xlsx", path=db)
+    assert store.commit_preview(again, author="Beto", comment="segunda", path=db) == 3
+    _, snap = store.load_snapshot(path=db)
+    assert realizado(snap, "1.1.1", 2023, 2) == 0.5 and realizado(snap, "1.2.1", 2023, 2) == 20.0
+
+
+def test_revert_is_a_new_revision(db):
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2", path=db)
+    store.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0)]), "b.xlsx", author="Ana", comment="r3",
+                      path=db)
+    _, rev1 = store.load_snapshot(1, db)
+    new = store.revert(1, author="Coordinación", reason="Cifras sin validar", path=db)
+    assert new == 4
+    _, now = store.load_snapshot(path=db)
+    assert diff_snapshots(rev1, now, with_semaforo=False).is_empty
+    revs = store.list_revisions(db)
+    assert revs["numero"].tolist() == [4, 3, 2, 1]  # nothing deleted
+    top = revs.iloc[0]
+    assert (top.tipo, top.revierte_a, top.comentario, top.archivo) == ("reversion", 1, "Cifras sin validar", None)
+    cells = store.revision_changes(4, db, with_semaforo=False).cells
+    # Q2 Realizado and Evidencia back, flag back, Q3 withdrawn
+    assert sorted(zip(cells["campo"], cells["tipo"])) == [
+        ("Evidencia", "cambiado"), ("Realizado", "cambiado"), ("Realizado", "retirado"),
+        ("datos_ilustrativos", "cambiado")]
+    assert store.revision_file(4, db) is None
+    _, at2 = store.load_snapshot(2, db)
+    assert realizado(at2, "1.1.1", 2023, 2) == 0.5  # history still readable
+    with pytest.raises(store.StoreError, match="no hay nada que revertir"):
+        store.revert(1, author="x", reason="y", path=db)
+    with pytest.raises(store.StoreError, match="No existe la revisión 9"):
+        store.revert(9, author="x", reason="y", path=db)
+
+
+@pytest.mark.parametrize(("author", "comment", "message"), [
+    ("", "c", "Falta el nombre"), ("  ", "c", "Falta el nombre"), ("Ana", "", "Falta el comentario")])
+def test_author_and_comment_required(db, author, comment, message):
+    preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", path=db)
+    with pytest.raises(store.StoreError, match=message):
+        store.commit_preview(preview, author=author, comment=comment, path=db)
+    assert store.latest_revision(db) == 1
+
+
+def test_multi_year_baseline_from_stored_actuals(db):
+    from mpi_dash.engine import compute_all
+
+    plan_2024 = sample_plan((2024,))
+    avances_2024 = [["1.1.1", 2024, "Marzo", 2.0, None, None], ["1.1.1", 2024, "Junio", 1.0, None, None]]
+    content = workbook_bytes(plan_2024, avances_rows=avances_2024)
+    rev, _ = store.import_file(content, "plan_2024.xlsx", author="Planeación", comment="Plan 2024", path=db)
+    assert rev == 2
+    _, snap = store.load_snapshot(path=db)
+    assert sorted(set(snap.plan["anio"])) == [2022, 2023, 2024]
+    result = compute_all(snap.plan, snap.avances, snap.parametros).set_index(["clave", "anio", "trimestre"])
+    # 2023 stored actuals of 1.1.1: Q1 = 1, Q2 = 1 → B_1 = 1, B_2 = 2
+    assert result.loc[("1.1.1", 2024, 1), "linea_base_acumulada"] == 1.0
+    assert result.loc[("1.1.1", 2024, 2), "linea_base_acumulada"] == 2.0
+    assert result.loc[("1.1.1", 2024, 1), "variacion_linea_base_pct"] == pytest.approx(100.0)  # (2 − 1)/1
+    assert result.loc[("1.1.1", 2024, 2), "variacion_linea_base_pct"] == pytest.approx(50.0)   # (3 − 2)/2
+
+
+def test_stale_template_does_not_undo_later_changes(db):
+    _, snap = store.load_snapshot(path=db)
+    template = build_template(snap, revision=1)  # downloaded at revision 1
+    store.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "otro.xlsx",
+                      author="Beto", comment="corrige marzo", path=db)
+    from openpyxl import load_workbook
+    import io
+
+    wb = load_workbook(io.BytesIO(template))
+    wb["Avances"]["E4"] = 1.0  # the person only fills 1.1.1 Septiembre
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    preview = store.prepare_upload(buffer.getvalue(), "plantilla.xlsx", path=db)
+    assert preview.template_revision == 1
+    assert preview.omitidas[["clave", "trimestre", "realizado"]].values.tolist() == [["1.1.1", 1, 1.0]]
+    store.commit_preview(preview, author="Ana", comment="septiembre", path=db)
+    _, now = store.load_snapshot(path=db)
+    assert realizado(now, "1.1.1", 2023, 1) == 3.0  # Beto's later correction survives
+    assert realizado(now, "1.1.1", 2023, 3) == 1.0
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_bad_input_leaves_database_identical(db, monkeypatch, case):
+    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
+    if case == ROW_LIMIT_CASE:
+        monkeypatch.setenv(store.MAX_UPLOAD_ROWS_ENV, "2")
+    before = store.dump_sql(db)
+    content = BAD_UPLOADS[case]()
+    with pytest.raises(WorkbookError) as info:
+        store.prepare_upload(content, f"{case}.xlsx", path=db)
+    assert info.value.problems and all(p.mensaje for p in info.value.problems)
+    with pytest.raises(WorkbookError):
+        store.import_file(content, f"{case}.xlsx", author="Ana", comment="malo", path=db)
+    assert store.dump_sql(db) == before
+
+
+def test_problem_names_sheet_row_column_value(db):
+    with pytest.raises(WorkbookError) as info:
+        store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 1.0), ("1.1.1", 2023, "Marzo", "dos")]),
+                             "x.xlsx", path=db)
+    (problem,) = [p for p in info.value.problems if p.nivel == "error"]
+    assert (problem.hoja, problem.fila, problem.columna, problem.valor) == ("Avances", 3, "Realizado", "dos")
+
+
+def test_threads_importing_at_once_all_apply(db):
+    comments = [f"hilo {i}" for i in range(4)]
+    results: dict[str, object] = {}
+
+    def work(i: int) -> None:
+        content = upload_bytes([("1.2.1", 2023, "Junio", float(100 + i))])
+        try:
+            results[comments[i]] = store.import_file(content, f"h{i}.xlsx", author=f"P{i}", comment=comments[i],
+                                                     path=db)[0]
+        except BaseException as exc:  # noqa: BLE001
+            results[comments[i]] = exc
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [2, 3, 4, 5]
+    assert sorted(store.list_revisions(db)["comentario"].tolist()[:4]) == comments
+
+
+def test_backup(db, tmp_path):
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2", path=db)
+    dest = store.backup(tmp_path / "respaldo.sqlite", db)
+    assert store.integrity_check(dest) == "ok"
+    assert store.dump_sql(dest) == store.dump_sql(db)
+    with pytest.raises(store.StoreError, match="Ya existe"):
+        store.backup(dest, db)
+    folder = tmp_path / "respaldos"
+    folder.mkdir()
+    assert store.backup(folder, db).parent == folder
+
+
+CRASH_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from mpi_dash import store
+    original = store._write_revision
+    def stalled(db, *args, **kwargs):
+        number = original(db, *args, **kwargs)   # every row written, transaction still open
+        print("EN_TRANSACCION", number, flush=True)
+        time.sleep(120)
+        return number
+    store._write_revision = stalled
+    content = open(sys.argv[2], "rb").read()
+    store.import_file(content, "x.xlsx", author="Ana", comment="muere", path=sys.argv[1])
+""")
+
+
+def test_killed_import_leaves_previous_revision_intact(db, tmp_path):
+    upload = tmp_path / "upload.xlsx"
+    upload.write_bytes(upload_bytes([("1.1.1", 2023, "Junio", 0.5), ("1.2.1", 2023, "Junio", 30.0)]))
+    before = store.dump_sql(db)
+    proc = subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT, str(db), str(upload)], cwd=REPO_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("EN_TRANSACCION 2"), proc.stderr.read()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert store.integrity_check(db) == "ok"
+    assert store.latest_revision(db) == 1
+    assert store.dump_sql(db) == before
+    rev, _ = store.import_file(upload.read_bytes(), "x.xlsx", author="Ana", comment="otra vez", path=db)
+    assert rev == 2  # the write lock was released by the crash
