@@ -1,8 +1,13 @@
 """The single data-access point of the dashboard.
 
 Pages call :func:`current_version` (cheap) to key their cache and
-:func:`load_dataset` to get the data.  Today the data come from the bundled
-workbook; the store (SQLite) replaces this source without touching pages.
+:func:`load_dataset` to get the data.  The data come from the latest revision of
+the SQLite store (``mpi_dash.store``: ``$MPI_DASH_DB`` or ``instance/mpi_dash.sqlite``,
+created and seeded from the bundled workbook on first use).
+
+Developer override: when ``$MPI_DASH_WORKBOOK`` is set and ``$MPI_DASH_DB`` is not, the
+dashboard reads that workbook directly, read-only (tests and quick previews of a file);
+with both set, the store at ``$MPI_DASH_DB`` is seeded from that workbook.
 """
 
 from __future__ import annotations
@@ -36,8 +41,19 @@ def workbook_path() -> Path:
     return Path(os.environ.get(WORKBOOK_ENV) or DEFAULT_WORKBOOK)
 
 
+def use_store() -> bool:
+    """True unless only ``$MPI_DASH_WORKBOOK`` is set (read-only workbook mode, see module doc)."""
+    from mpi_dash.store import DB_ENV
+
+    return bool(os.environ.get(DB_ENV)) or not os.environ.get(WORKBOOK_ENV)
+
+
 def current_version() -> str:
-    """A cheap key that changes whenever the data change (path, size, mtime)."""
+    """A cheap key that changes whenever the data change (store: latest revision; workbook: path, size, mtime)."""
+    if use_store():
+        from mpi_dash import store
+
+        return store.version_key()
     path = workbook_path()
     stat = path.stat()
     raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
@@ -45,7 +61,9 @@ def current_version() -> str:
 
 
 def load_dataset() -> Dataset:
-    """Read and validate the current data; raises ``WorkbookError`` on invalid data."""
+    """The current data (latest store revision); raises ``StoreError``/``WorkbookError`` on invalid data."""
+    if use_store():
+        return _load_from_store()
     from mpi_dash.workbook import read_workbook
 
     path = workbook_path()
@@ -58,4 +76,19 @@ def load_dataset() -> Dataset:
         version=version,
         ilustrativo=bool(data.parametros.get("datos_ilustrativos", 0)),
         origen=f"Libro {path.name}",
+    )
+
+
+def _load_from_store() -> Dataset:
+    from mpi_dash import store
+
+    revision, snapshot = store.load_snapshot()
+    info = store.revision_info(revision)
+    return Dataset(
+        plan=snapshot.plan,
+        avances=snapshot.avances,
+        parametros=dict(snapshot.parametros),
+        version=store.version_key(),
+        ilustrativo=bool(snapshot.parametros.get("datos_ilustrativos", 0)),
+        origen=f"Base de datos, revisión {revision} ({info['fecha'][:10]}, {info['autor']})",
     )

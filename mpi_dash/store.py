@@ -255,7 +255,19 @@ def version_key(path: str | Path | None = None) -> str:
     """Cheap cache key of the current data: database file + latest revision number and time."""
     with open_store(path) as db:
         row = db.execute("SELECT id, created_at FROM revisions ORDER BY id DESC LIMIT 1").fetchone()
-    return f"{db_path(path).resolve()}#{row[0]}@{row[1]}"
+    target = db_path(path).resolve()
+    return f"{target}:{target.stat().st_ino}#{row[0]}@{row[1]}"
+
+
+def revision_info(revision: int, path: str | Path | None = None) -> dict[str, Any]:
+    """One revision's row (same keys as :data:`REVISION_COLUMNS`)."""
+    with open_store(path) as db:
+        _check_revision(_latest(db), revision)
+        row = db.execute(
+            "SELECT r.id, r.created_at, r.author, f.filename, f.sha256, r.comment, r.cells_changed, r.kind, "
+            "r.reverted_to, r.base_revision FROM revisions r LEFT JOIN files f ON f.id = r.file_id "
+            "WHERE r.id = ?", [revision]).fetchone()
+    return dict(zip(REVISION_COLUMNS, row))
 
 
 def load_snapshot(revision: int | None = None, path: str | Path | None = None) -> tuple[int, Snapshot]:
