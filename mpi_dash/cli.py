@@ -7,6 +7,9 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
 * ``report ARCHIVO --anio 2023 --trimestre 2 --formato json|csv|xlsx [-o SALIDA]`` — one row per
   indicator with exactly ``schema.REPORT_FIELDS``; json/csv go to stdout without ``-o``; xlsx
   needs ``-o``.
+* ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]``, ``historial``, ``revertir N --autor
+  --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store``); an invalid file exits 1 and
+  saves nothing, a file identical to the stored data exits 0 and saves nothing.
 
 Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
 Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
@@ -243,6 +246,166 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- store commands
+# import / historial / revertir / respaldo work on the SQLite store (``mpi_dash.store``; ``--db`` or
+# $MPI_DASH_DB, else instance/mpi_dash.sqlite, created and seeded on first use).
+
+
+def _store_error(exc: Exception) -> int:
+    _print(f"Error: {exc}", sys.stderr)
+    return EXIT_INVALID
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``import ARCHIVO --autor --comentario``: validate and save as one revision (no preview)."""
+    path = Path(args.archivo)
+    missing = _missing_file(path)
+    if missing is not None:
+        return missing
+    from mpi_dash import store
+    from mpi_dash.workbook import WorkbookError
+
+    try:
+        revision, preview = store.import_file(path.read_bytes(), path.name, author=args.autor,
+                                              comment=args.comentario, path=args.db)
+    except WorkbookError as exc:
+        errors = [p for p in exc.problems if p.nivel == "error"]
+        _print(f"No se importó «{path.name}»: {_plural(len(errors), 'error', 'errores')}. "
+               "No se guardó nada.", sys.stderr)
+        for problem in errors:
+            _print(f"- {problem.mensaje}", sys.stderr)
+        return EXIT_INVALID
+    except store.StoreError as exc:
+        return _store_error(exc)
+    if preview.omitidas is not None and len(preview.omitidas):
+        _print(f"{_plural(len(preview.omitidas), 'fila no se aplicó', 'filas no se aplicaron')}: la plantilla "
+               f"es de la revisión {preview.template_revision} y esos valores cambiaron después.")
+    if revision is None:
+        _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): no se guardó nada.")
+        return EXIT_OK
+    changes = preview.changes
+    _print(f"Guardada la revisión {revision}: {_plural(changes.n_cells, 'celda cambiada', 'celdas cambiadas')}, "
+           f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
+    if preview.avisos:
+        _print(f"{_plural(len(preview.avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
+        for problem in preview.avisos[:MAX_AVISOS_IN_REPORT]:
+            _print(f"- {problem.mensaje}")
+        if len(preview.avisos) > MAX_AVISOS_IN_REPORT:
+            _print(f"… y {len(preview.avisos) - MAX_AVISOS_IN_REPORT:,} más.")
+    return EXIT_OK
+
+
+def cmd_historial(args: argparse.Namespace) -> int:
+    """``historial``: every revision, newest first."""
+    from mpi_dash import store
+
+    try:
+        revisions = store.list_revisions(args.db)
+    except store.StoreError as exc:
+        return _store_error(exc)
+    header = ("Rev.", "Fecha (UTC)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
+    rows = [header]
+    for r in revisions.itertuples():
+        archivo = r.archivo or (f"(reversión a la {r.revierte_a})" if r.tipo == store.KIND_REVERT else "—")
+        rows.append((str(r.numero), r.fecha.replace("T", " ")[:16], r.autor, archivo,
+                     (r.sha256 or "—")[:12], f"{r.celdas_cambiadas:,}", r.comentario))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    for row in rows:
+        _print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    return EXIT_OK
+
+
+def cmd_revertir(args: argparse.Namespace) -> int:
+    """``revertir N --autor --motivo``: a new revision whose data equal revision N."""
+    from mpi_dash import store
+
+    try:
+        revision = store.revert(args.revision, author=args.autor, reason=args.motivo, path=args.db)
+        cells = store.revision_info(revision, args.db)["celdas_cambiadas"]
+    except store.StoreError as exc:
+        return _store_error(exc)
+    _print(f"Guardada la revisión {revision}: los datos vuelven a ser los de la revisión {args.revision} "
+           f"({_plural(cells, 'celda cambiada', 'celdas cambiadas')}). No se borró ninguna revisión.")
+    return EXIT_OK
+
+
+def cmd_respaldo(args: argparse.Namespace) -> int:
+    """``respaldo DESTINO``: online copy of the database (SQLite backup API)."""
+    from mpi_dash import store
+
+    try:
+        target = store.backup(args.destino, args.db)
+    except store.StoreError as exc:
+        return _store_error(exc)
+    except OSError as exc:
+        return _store_error(Exception(f"no se pudo escribir el respaldo: {exc.strerror or exc}"))
+    _print(f"Respaldo escrito en «{target}» (verificación de integridad: correcta).")
+    return EXIT_OK
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="RUTA", default=None,
+                        help="base de datos SQLite (por omisión $MPI_DASH_DB o instance/mpi_dash.sqlite)")
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("no puede estar vacío")
+    return text.strip()
+
+
+def _revision_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión (empiezan en 1)")
+    return value
+
+
+def _add_import(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import", help="valida un archivo de avances y lo guarda como una revisión",
+        description="Valida el archivo con las mismas reglas que la página «Cargar avances» y, si es "
+        "válido, lo guarda como una nueva revisión (actualiza por Clave, Año y Trimestre; las filas "
+        "que no vienen se conservan). Código de salida: 0 guardado o sin cambios, 1 archivo inválido "
+        "(no se guarda nada), 2 error de uso.")
+    parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    parser.add_argument("--autor", type=_text, required=True, metavar="NOMBRE", help="quién carga")
+    parser.add_argument("--comentario", type=_text, required=True, metavar="TEXTO", help="qué se carga y por qué")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_import)
+
+
+def _add_historial(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("historial", help="lista las revisiones guardadas",
+                                   description="Lista todas las revisiones, de la más reciente a la primera.")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_historial)
+
+
+def _add_revertir(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "revertir", help="vuelve a los datos de una revisión (como revisión nueva)",
+        description="Crea una revisión nueva cuyos datos son los de la revisión N. No se borra nada.")
+    parser.add_argument("revision", type=_revision_number, metavar="N", help="número de revisión")
+    parser.add_argument("--autor", type=_text, required=True, metavar="NOMBRE", help="quién revierte")
+    parser.add_argument("--motivo", type=_text, required=True, metavar="TEXTO", help="por qué se revierte")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_revertir)
+
+
+def _add_respaldo(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "respaldo", help="copia de seguridad de la base de datos",
+        description="Copia la base de datos en línea (API de respaldo de SQLite) a DESTINO: un archivo "
+        "nuevo, o una carpeta donde se crea un archivo con fecha y hora. Nunca sobrescribe.")
+    parser.add_argument("destino", metavar="DESTINO", help="archivo nuevo o carpeta")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_respaldo)
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -307,7 +470,7 @@ def build_parser() -> SpanishArgumentParser:
         title="comandos", dest="comando", metavar="COMANDO", parser_class=SpanishArgumentParser
     )
     subparsers.required = True
-    for add in (_add_validate, _add_report):
+    for add in (_add_validate, _add_report, _add_import, _add_historial, _add_revertir, _add_respaldo):
         add(subparsers)
     return parser
 
