@@ -1,0 +1,280 @@
+"""Downloads of the dashboard: styled Excel (IPTT), CSV (UTF-8 with BOM) and the SIPOT layout.
+
+Every text cell goes through :func:`mpi_dash.report_io.neutralize_formula`, so a value starting with
+``=``, ``+``, ``-`` or ``@`` is written as text, never as a spreadsheet formula.  openpyxl is imported
+lazily (only when a workbook is written).  Functions return bytes ready for ``st.download_button``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from mpi_dash import schema
+from mpi_dash.formatting import (
+    SEMAFORO_FILLS,
+    format_date,
+    format_percent,
+    is_empty,
+    quarter_dates,
+    semaforo_label,
+    semaforo_word,
+    tipo_calculo_label,
+)
+from mpi_dash.report_io import neutralize_formula
+from mpi_dash.summary import IPTT_HEADERS
+
+PERCENT_COLUMNS = ("avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct")
+HEADER_FILL = "9F2241"
+HEADER_FONT = "FFFFFF"
+NUMBER_FORMAT = "#,##0.##"
+PERCENT_FORMAT = '#,##0.0" %"'
+
+SIPOT_COLUMNS: tuple[str, ...] = (
+    "Ejercicio",
+    "Fecha de inicio del periodo que se informa",
+    "Fecha de término del periodo que se informa",
+    "Nombre del programa o concepto al que corresponde el indicador",
+    "Objetivo institucional",
+    "Nombre del indicador",
+    "Dimensión(es) a medir",
+    "Definición del indicador",
+    "Método de cálculo",
+    "Unidad de medida",
+    "Frecuencia de medición",
+    "Línea base",
+    "Metas programadas",
+    "Metas ajustadas en su caso",
+    "Avance de las metas",
+    "Sentido del indicador",
+    "Fuente de información",
+    "Área(s) responsable(s) que genera(n), posee(n), publica(n) y actualizan la información",
+    "Fecha de validación",
+    "Fecha de actualización",
+    "Nota",
+)
+
+SUMMARY_HEADERS: dict[str, str] = {
+    "programa_num": "Programa",
+    "programa": "Nombre del programa",
+    "n_indicadores": "Indicadores",
+    "n_medibles": "Indicadores con meta o hito",
+    "n_con_dato": "Con dato al corte",
+    "avance_pct": "% avance del programa",
+    "esperado_pct": "% esperado al corte",
+    "cumplimiento_pct": "% cumplimiento",
+    "semaforo": "Semáforo",
+}
+
+
+def _clean_text(value: object) -> object:
+    """Neutralise text; turn NaN/None into None (empty cell)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, str):
+        return neutralize_formula(value)
+    return value
+
+
+def iptt_export_frame(iptt: pd.DataFrame, *, semaforo_icons: bool = True) -> pd.DataFrame:
+    """The IPTT table with Spanish headers and readable enumerations (numbers stay numeric)."""
+    out = iptt.copy()
+    out["tipo_calculo"] = out["tipo_calculo"].map(tipo_calculo_label)
+    out["semaforo"] = out["semaforo"].map(semaforo_label if semaforo_icons else semaforo_word)
+    return out[[c for c in IPTT_HEADERS if c in out.columns]].rename(columns=IPTT_HEADERS)
+
+
+def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).map(_clean_text)
+    return out
+
+
+def to_csv_bytes(iptt: pd.DataFrame) -> bytes:
+    """CSV, UTF-8 with BOM (Excel shows accents), point decimals, semáforo as a word, formulas neutralised."""
+    frame = _neutralized(iptt_export_frame(iptt, semaforo_icons=False))
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = (),
+                 semaforo_header: str | None = None, semaforo_values: list[str] | None = None) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    percent = set(percent_headers)
+    thin = Side(style="thin", color="BFBFBF")
+    ws.append([str(c) for c in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color=HEADER_FONT, size=12)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(bottom=thin)
+    ws.row_dimensions[1].height = 48
+    for values in frame.itertuples(index=False, name=None):
+        ws.append([_cell_value(v) for v in values])
+    for j, name in enumerate(frame.columns, start=1):
+        letter = get_column_letter(j)
+        texts = [str(name)] + [str(v) for v in frame.iloc[:, j - 1].tolist()[:200]]
+        ws.column_dimensions[letter].width = min(60, max(10, max(len(t) for t in texts) * 0.9 + 2))
+        for row in range(2, len(frame) + 2):
+            cell = ws.cell(row=row, column=j)
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = PERCENT_FORMAT if name in percent else NUMBER_FORMAT
+            else:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if semaforo_header is not None and semaforo_values is not None:
+        col = list(frame.columns).index(semaforo_header) + 1
+        for row, value in enumerate(semaforo_values, start=2):
+            cell = ws.cell(row=row, column=col)
+            cell.fill = PatternFill("solid", fgColor=SEMAFORO_FILLS.get(value, SEMAFORO_FILLS["sin_dato"]))
+            cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def _cell_value(value: object) -> object:
+    if is_empty(value):
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, str):
+        return neutralize_formula(value)
+    return value
+
+
+def _force_text(ws) -> None:
+    """openpyxl treats any str starting with '=' as a formula: mark every text cell as plain text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
+                   origen: str = "", ilustrativo: bool = False) -> bytes:
+    """Styled workbook: ``Resumen`` (one row per program), one ``Programa N`` sheet per program with its
+    IPTT rows, and ``Notas`` (cut-off, source, how the program progress is computed).  Header rows are
+    frozen, semáforo cells filled with their colour *and* carry icon + word."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Resumen"
+    resumen = programs.copy()
+    resumen_semaforo = resumen["semaforo"].astype(object).tolist()
+    resumen["semaforo"] = resumen["semaforo"].map(semaforo_label)
+    resumen = resumen[[c for c in SUMMARY_HEADERS if c in resumen.columns]].rename(columns=SUMMARY_HEADERS)
+    _write_sheet(ws, resumen, percent_headers=[SUMMARY_HEADERS[c] for c in ("avance_pct", "esperado_pct",
+                                                                            "cumplimiento_pct")],
+                 semaforo_header="Semáforo", semaforo_values=resumen_semaforo)
+    pct_headers = [IPTT_HEADERS[c] for c in PERCENT_COLUMNS]
+    for number, part in iptt.groupby("programa_num", sort=False):
+        sheet = wb.create_sheet(_sheet_name(f"Programa {number}"))
+        _write_sheet(sheet, iptt_export_frame(part), percent_headers=pct_headers, semaforo_header="Semáforo",
+                     semaforo_values=part["semaforo"].astype(object).tolist())
+    notes = wb.create_sheet("Notas")
+    desde, hasta = quarter_dates(anio, trimestre)
+    rows = [
+        ("Corte", f"{schema.QUARTER_NAMES[int(trimestre)]} {int(anio)} (acumulado del {format_date(dt.date(int(anio), 1, 1))} al {format_date(hasta)})"),
+        ("Trimestre informado", f"{format_date(desde)} – {format_date(hasta)}"),
+        ("Origen de los datos", origen or "—"),
+        ("Datos ilustrativos", "Sí: los avances son ilustrativos, no cifras oficiales." if ilustrativo else "No"),
+        ("Avance del programa", "Promedio del avance de sus indicadores de avance de meta (cada uno topado en "
+                                "100 %) y de sus hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
+        ("Semáforo", "Verde 90–110 %, amarillo 70–<90 % o >110–130 %, rojo fuera de esos rangos "
+                     "(% de cumplimiento respecto de lo programado; umbrales de la hoja Parámetros)."),
+        ("Generado", format_date(dt.date.today())),
+    ]
+    _write_sheet(notes, pd.DataFrame(rows, columns=["Concepto", "Descripción"]))
+    notes.column_dimensions["B"].width = 100
+    for sheet in wb.worksheets:
+        _force_text(sheet)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """Excel sheet names: ≤ 31 chars, none of []:*?/\\."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, " ")
+    return name[:31]
+
+
+def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacion: dt.date,
+                fecha_actualizacion: dt.date, ilustrativo: bool = False) -> pd.DataFrame:
+    """SIPOT *Indicadores de resultados* rows (columns ``SIPOT_COLUMNS``) from ``summary.at_cutoff``."""
+    desde, hasta = quarter_dates(anio, trimestre)
+    valor = pd.to_numeric(cut["valor_indicador"], errors="coerce")
+    notes = [_sipot_note(row, anio, trimestre, ilustrativo) for row in cut.to_dict("records")]
+    frame = pd.DataFrame({
+        SIPOT_COLUMNS[0]: int(anio),
+        SIPOT_COLUMNS[1]: format_date(desde),
+        SIPOT_COLUMNS[2]: format_date(hasta),
+        SIPOT_COLUMNS[3]: cut["programa"],
+        SIPOT_COLUMNS[4]: cut["objetivo"],
+        SIPOT_COLUMNS[5]: cut["indicador"],
+        SIPOT_COLUMNS[6]: cut["dimension"],
+        SIPOT_COLUMNS[7]: cut["definicion"],
+        SIPOT_COLUMNS[8]: cut["metodo_calculo"],
+        SIPOT_COLUMNS[9]: cut["unidad_medida"],
+        SIPOT_COLUMNS[10]: cut["frecuencia"],
+        SIPOT_COLUMNS[11]: cut["linea_base"],
+        SIPOT_COLUMNS[12]: pd.to_numeric(cut["meta_anual"], errors="coerce"),
+        SIPOT_COLUMNS[13]: pd.to_numeric(cut["meta_ajustada"], errors="coerce"),
+        SIPOT_COLUMNS[14]: valor.round(2),
+        SIPOT_COLUMNS[15]: cut["sentido"],
+        SIPOT_COLUMNS[16]: cut["fuente_informacion"],
+        SIPOT_COLUMNS[17]: cut["responsables"],
+        SIPOT_COLUMNS[18]: format_date(fecha_validacion),
+        SIPOT_COLUMNS[19]: format_date(fecha_actualizacion),
+        SIPOT_COLUMNS[20]: notes,
+    }, index=cut.index)
+    return frame.reset_index(drop=True)
+
+
+def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: bool) -> str:
+    tipo = str(row.get("tipo_calculo") or "")
+    month = schema.QUARTER_NAMES[int(trimestre)]
+    what = {
+        "avance_meta": f"Avance: porcentaje de la meta anual acumulado a {month} {anio}",
+        "periodo_anterior": "Avance: realizado del trimestre como porcentaje del trimestre anterior",
+        "anio_anterior": "Avance: realizado acumulado como porcentaje del mismo corte del año anterior",
+        "conteo": "Avance: número de casos acumulado en el año (indicador de conteo)",
+        "hito": "Avance: 100 = hito alcanzado, 0 = no alcanzado",
+    }.get(tipo, "Avance del indicador")
+    parts = [what + "."]
+    semaforo = row.get("semaforo")
+    if is_empty(row.get("valor_indicador")):
+        parts.append("Sin dato reportado al corte.")
+    else:
+        parts.append(f"Semáforo: {semaforo_word(semaforo)}.")
+        if not is_empty(row.get("cumplimiento_pct")):
+            parts.append(f"Cumplimiento respecto de lo programado: {format_percent(row.get('cumplimiento_pct'))}.")
+    if not is_empty(row.get("justificacion")):
+        parts.append(f"Justificación: {' '.join(str(row['justificacion']).split())}")
+    if ilustrativo:
+        parts.append("Datos ilustrativos, no cifras oficiales.")
+    return " ".join(parts)
+
+
+def to_sipot_excel_bytes(frame: pd.DataFrame) -> bytes:
+    """One sheet ``Indicadores de resultados`` with the SIPOT columns, header frozen, text cells as text."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Indicadores de resultados"
+    _write_sheet(ws, frame[list(SIPOT_COLUMNS)], percent_headers=())
+    _force_text(ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

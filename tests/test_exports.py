@@ -1,0 +1,138 @@
+"""Downloads: styled Excel, CSV with BOM, SIPOT layout — read back with openpyxl/pandas; injection neutralised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dash_fixtures import sample
+from mpi_dash import exports, summary
+from mpi_dash.summary import IPTT_HEADERS
+
+INJECTED_INDICATOR = '=HYPERLINK("http://x")'
+
+
+@pytest.fixture()
+def q1():
+    plan, results = sample()
+    return (summary.iptt_table(results, plan, 2023, 1), summary.program_summary(results, plan, 2023, 1),
+            summary.at_cutoff(results, plan, 2023, 1))
+
+
+def _all_cells(wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            yield from row
+
+
+def test_csv_has_bom_headers_rows_and_words(q1):
+    iptt, _, _ = q1
+    data = exports.to_csv_bytes(iptt)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back.columns) == list(IPTT_HEADERS.values())
+    assert back["Clave"].astype(str).tolist() == ["1.1.1", "1.2.1", "1.3", "2.1", "6"]
+    assert back["Semáforo"].tolist() == ["Verde", "Informativo", "Rojo", "Rojo", "Verde"]
+    assert back.loc[2, "Variación vs línea base (%)"] == -50          # numbers are not neutralised
+    assert back.loc[2, "Programado Marzo"] == 2.5
+    assert back["Tipo de cálculo"].tolist()[1] == "Comparación con el trimestre anterior"
+
+
+def test_csv_neutralises_formulas(q1):
+    iptt, _, _ = q1
+    back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt)), encoding="utf-8-sig")
+    assert back.loc[3, "Indicador"] == "'" + INJECTED_INDICATOR
+    assert back.loc[3, "Justificación"] == "'+Se adelantó la capacitación"
+    text = exports.to_csv_bytes(iptt).decode("utf-8-sig")
+    for line in text.splitlines():
+        for cell in line.split(","):
+            assert not cell.strip('"').startswith(("=", "+", "@")), cell
+
+
+def test_excel_structure_and_styles(q1):
+    iptt, programs, _ = q1
+    data = exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1, origen="Libro x.xlsx",
+                                  ilustrativo=True)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Resumen", "Programa 1", "Programa 2", "Programa 6", "Notas"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+    resumen = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Resumen")
+    assert len(resumen) == 3 and resumen["Programa"].astype(str).tolist() == ["1", "2", "6"]
+    assert resumen["Semáforo"].tolist() == ["🟡 Amarillo", "🔴 Rojo", "🟢 Verde"]
+    assert resumen["% avance del programa"].tolist() == pytest.approx([17.5, 50.0, 100.0])
+    p1 = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Programa 1")
+    assert list(p1.columns) == list(IPTT_HEADERS.values())
+    assert p1["Clave"].tolist() == ["1.1.1", "1.2.1", "1.3"]
+    assert p1["Realizado Marzo"].tolist() == [1, 10, 1]
+    assert p1["Realizado Junio"].isna().all()                       # after the cut-off
+    # semáforo cell: fill colour + icon and word
+    ws = wb["Programa 1"]
+    col = [c.value for c in ws[1]].index("Semáforo") + 1
+    assert ws.cell(row=4, column=col).value == "🔴 Rojo"
+    assert ws.cell(row=4, column=col).fill.fgColor.rgb.endswith("FFCDD2")
+    pct_col = [c.value for c in ws[1]].index("% cumplimiento") + 1
+    assert ws.cell(row=4, column=pct_col).number_format == exports.PERCENT_FORMAT
+    notas = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Notas")
+    assert "ilustrativos" in notas.set_index("Concepto").loc["Datos ilustrativos", "Descripción"]
+
+
+def test_excel_never_contains_formulas(q1):
+    iptt, programs, _ = q1
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)))
+    cells = list(_all_cells(wb))
+    assert all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'" + INJECTED_INDICATOR in values and INJECTED_INDICATOR not in values
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+def test_sipot_layout(q1):
+    *_, cut = q1
+    plan, results = sample()
+    cut = summary.at_cutoff(results, plan, 2023, 2)
+    frame = exports.sipot_frame(cut, 2023, 2, fecha_validacion=dt.date(2023, 7, 10),
+                                fecha_actualizacion=dt.date(2023, 7, 12), ilustrativo=True)
+    assert tuple(frame.columns) == exports.SIPOT_COLUMNS and len(frame) == 5
+    row = frame.iloc[2]                                               # 1.3
+    assert row["Ejercicio"] == 2023
+    assert row["Fecha de inicio del periodo que se informa"] == "01/04/2023"
+    assert row["Fecha de término del periodo que se informa"] == "30/06/2023"
+    assert row["Metas programadas"] == 10 and math.isnan(row["Metas ajustadas en su caso"])
+    assert row["Avance de las metas"] == 20
+    assert row["Fecha de validación"] == "10/07/2023" and row["Fecha de actualización"] == "12/07/2023"
+    assert "Semáforo: Rojo" in row["Nota"] and "ilustrativos" in row["Nota"]
+    assert "Justificación: =cmd" in row["Nota"]
+    assert "Sin dato reportado al corte" in frame.iloc[3]["Nota"]     # 2.1 unreported in Junio
+
+
+def test_sipot_excel_round_trip_and_injection(q1):
+    *_, cut = q1
+    frame = exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date(2023, 4, 5),
+                                fecha_actualizacion=dt.date(2023, 4, 5))
+    data = exports.to_sipot_excel_bytes(frame)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Indicadores de resultados"] and wb.active.freeze_panes == "A2"
+    back = pd.read_excel(io.BytesIO(data), engine="openpyxl")
+    assert tuple(back.columns) == exports.SIPOT_COLUMNS and len(back) == 5
+    assert back.loc[3, "Nombre del indicador"] == "'" + INJECTED_INDICATOR
+    assert all(c.data_type != "f" for c in _all_cells(wb))
+
+
+def test_exports_do_not_mutate(q1):
+    iptt, programs, cut = q1
+    before = (iptt.copy(deep=True), programs.copy(deep=True), cut.copy(deep=True))
+    exports.to_csv_bytes(iptt)
+    exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)
+    exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date.today(), fecha_actualizacion=dt.date.today())
+    for a, b in zip((iptt, programs, cut), before, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_sheet_names_are_excel_safe():
+    assert exports._sheet_name("Programa 1/2: [x]*?" + "y" * 40) == "Programa 1 2   x   " + "y" * 12
