@@ -280,7 +280,8 @@ def test_vence_trimestre_is_empty_for_other_types() -> None:
         # conteo: R_k, thresholds (when the row has them) are absolute and never mirrored
         ("conteo", (3, 4), (), 1, None, "Ascendente", dict(valor_indicador=3.0, semaforo="informativo")),
         ("conteo", (3, 4), (), 2, None, "Ascendente", dict(valor_indicador=7.0, semaforo="informativo")),
-        ("conteo", (3, 4), (), 1, (5, 10, 3, 12), "Ascendente", dict(valor_indicador=3.0, semaforo="amarillo")),
+        ("conteo", (3, 4), (), 1, (5, 10, 3, 12), "Ascendente",
+         dict(valor_indicador=3.0, semaforo="amarillo")),
         ("conteo", (3, 4), (), 2, (5, 10, 3, 12), "Descendente", dict(valor_indicador=7.0, semaforo="verde")),
         ("conteo", (3, None), (), 2, None, "Ascendente", dict(valor_indicador=NAN, semaforo="sin_dato")),
     ],
@@ -347,7 +348,8 @@ def test_empty_plan_gives_empty_frame_with_columns() -> None:
 
 
 def test_case_insensitive_enums() -> None:
-    got = result(plan_row(meta=8.0, tipo="AVANCE_META", acumulacion="Periodo", sentido="ASCENDENTE"), (1, 2), 2)
+    row = plan_row(meta=8.0, tipo="AVANCE_META", acumulacion="Periodo", sentido="ASCENDENTE")
+    got = result(row, (1, 2), 2)
     assert got["tipo_calculo"] == "avance_meta" and got["cumplimiento_pct"] == 100.0
 
 
