@@ -1,7 +1,28 @@
-"""Entry point of the dashboard: `streamlit run app.py`."""
+"""Entry point of the dashboard: `streamlit run app.py` (pages listed explicitly with st.navigation)."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon="📊", layout="wide")
-st.title("Tablero trimestral del Plan Anual de Trabajo")
-st.write("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y Periodistas de la Ciudad de México.")
+st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=":material/speed:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+# Projector-friendly tweaks: larger metric values and table text (no external fonts or scripts).
+st.html("""<style>
+[data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stCaptionContainer"] { font-size: 1rem; }
+</style>""")
+
+PAGES = {
+    "Tablero": [
+        st.Page("app_pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen", default=True),
+        st.Page("app_pages/programa.py", title="Programa", icon=":material/folder_open:", url_path="programa"),
+        st.Page("app_pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:", url_path="linea_base"),
+        st.Page("app_pages/tablas.py", title="Tablas y descargas", icon=":material/download:", url_path="tablas"),
+    ],
+}
+
+page = st.navigation(PAGES)
+with st.sidebar:
+    st.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y "
+               "Periodistas de la Ciudad de México · Plan Anual de Trabajo")
+page.run()

@@ -1,0 +1,69 @@
+"""Línea base: the chosen cut-off against the same cut-off of the previous year, per program and indicator."""
+
+import streamlit as st
+
+from mpi_dash import figures, summary
+from mpi_dash.formatting import tipo_calculo_label
+from ui_common import get_data, page_header, program_options, remembered_selectbox
+
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+ALL = "todos"
+
+loaded = get_data()
+anio, trimestre = page_header("Línea base: comparación con el año anterior", loaded)
+plan, results = loaded.dataset.plan, loaded.results
+
+table = summary.baseline_table(results, plan, anio, trimestre)
+by_program = summary.baseline_by_program(table)
+by_program["etiqueta"] = by_program["programa_num"] + ". " + by_program["programa_corto"]
+
+st.caption(f"Realizado acumulado de enero al corte en {anio} frente al mismo corte de {anio - 1}. "
+           "Variación = (actual − línea base) / línea base × 100. «Sin línea base»: el año anterior no tiene "
+           "dato (o fue 0) para ese indicador, así que no se calcula variación.")
+if not table["con_linea_base"].any():
+    st.info(f"Ningún indicador tiene línea base: no hay avances de {anio - 1} cargados para este corte.",
+            icon="ℹ️")
+
+st.subheader("Por programa")
+st.caption("Suma del realizado acumulado de los indicadores que tienen dato en ambos años (comparación "
+           "entre los mismos indicadores).")
+st.plotly_chart(figures.baseline_bars(by_program, "etiqueta", anio), theme=None, config=PLOT_CONFIG)
+st.dataframe(
+    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "linea_base_acumulada", "realizado_acumulado",
+                "variacion_pct"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "etiqueta": st.column_config.TextColumn("Programa", width="large"),
+        "n_con_linea_base": st.column_config.NumberColumn("Indicadores comparables", format="%d"),
+        "n_indicadores": st.column_config.NumberColumn("Indicadores", format="%d"),
+        "linea_base_acumulada": st.column_config.NumberColumn(f"{anio - 1} (línea base)", format="%,.1f"),
+        "realizado_acumulado": st.column_config.NumberColumn(str(anio), format="%,.1f"),
+        "variacion_pct": st.column_config.NumberColumn("Variación", format="%,.1f %%"),
+    },
+)
+
+st.subheader("Por indicador")
+options = {ALL: "Todos los programas", **program_options(plan, anio)}
+chosen = remembered_selectbox("Programa", list(options), key="programa_linea_base", format_func=options.get)
+shown = table if chosen == ALL else table.loc[table["programa_num"] == chosen]
+shown = shown.assign(
+    etiqueta=shown["clave"] + " · " + shown["indicador"].fillna(""),
+    situacion=shown["con_linea_base"].map({True: "Con línea base", False: "Sin línea base"}),
+    tipo=shown["tipo_calculo"].map(tipo_calculo_label),
+)
+st.plotly_chart(figures.baseline_bars(shown, "etiqueta", anio), theme=None, config=PLOT_CONFIG)
+st.caption("Haga clic en el encabezado de una columna para ordenar la tabla.")
+st.dataframe(
+    shown[["clave", "indicador", "tipo", "linea_base_acumulada", "realizado_acumulado",
+           "variacion_linea_base_pct", "situacion"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "clave": st.column_config.TextColumn("Clave", width="small"),
+        "indicador": st.column_config.TextColumn("Indicador", width="large"),
+        "tipo": st.column_config.TextColumn("Tipo de cálculo"),
+        "linea_base_acumulada": st.column_config.NumberColumn(f"{anio - 1} (línea base)", format="%,.1f"),
+        "realizado_acumulado": st.column_config.NumberColumn(str(anio), format="%,.1f"),
+        "variacion_linea_base_pct": st.column_config.NumberColumn("Variación", format="%,.1f %%"),
+        "situacion": st.column_config.TextColumn("Línea base"),
+    },
+)

@@ -1,0 +1,74 @@
+"""Resumen: one gauge per program at the chosen cut-off, semáforo counts and the indicators in rojo."""
+
+import streamlit as st
+
+from mpi_dash import figures, summary
+from mpi_dash.formatting import SEMAFORO_LABELS, format_indicator_value, format_percent, semaforo_label
+from ui_common import get_data, page_header
+
+AGGREGATION_HELP = (
+    "Avance del programa = promedio del avance de sus indicadores de avance de meta (cada uno topado en "
+    "100 %) y de sus hitos (100 % alcanzado, 0 % no alcanzado), solo de los que tienen dato al corte. "
+    "Avance esperado = promedio de lo programado al corte para esos mismos indicadores. "
+    "Los indicadores de conteo o de comparación con el periodo o año anterior no tienen meta y no entran al "
+    "promedio (se ven en la página Programa)."
+)
+
+loaded = get_data()
+anio, trimestre = page_header("Resumen del avance por programa", loaded)
+plan, results, parametros = loaded.dataset.plan, loaded.results, loaded.dataset.parametros
+
+programs = summary.program_summary(results, plan, anio, trimestre, parametros)
+cut = summary.at_cutoff(results, plan, anio, trimestre)
+
+st.subheader("Avance de cada programa frente a lo esperado al corte")
+st.caption("Aguja oscura: avance del programa · línea negra: avance esperado al corte · bandas: "
+           "🔴 rojo, 🟡 amarillo y 🟢 verde respecto de lo esperado.", help=AGGREGATION_HELP)
+
+per_row = 3
+for start in range(0, len(programs), per_row):
+    cols = st.columns(per_row, gap="medium")
+    for col, row in zip(cols, programs.iloc[start:start + per_row].itertuples(index=False), strict=False):
+        with col, st.container(border=True):
+            fig = figures.program_gauge(row.avance_pct, row.esperado_pct,
+                                        f"{row.programa_num}. {row.programa_corto}", row.semaforo, parametros)
+            st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True},
+                            key=f"gauge_{row.programa_num}")
+            st.markdown(f"### {semaforo_label(row.semaforo)}")
+            st.caption(f"Avance {format_percent(row.avance_pct)} · esperado {format_percent(row.esperado_pct)} · "
+                       f"{row.n_con_dato} de {row.n_medibles} indicadores con meta o hito tienen dato "
+                       f"({row.n_indicadores} indicadores en total).", help=f"{row.programa}\n\n{AGGREGATION_HELP}")
+
+st.subheader("Indicadores por semáforo")
+counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
+metric_cols = st.columns(4)
+for col, value in zip(metric_cols, ("verde", "amarillo", "rojo", "sin_dato"), strict=True):
+    col.metric(SEMAFORO_LABELS[value], f"{counts[value]:,}", border=True)
+st.caption(" · ".join(f"{SEMAFORO_LABELS[v]}: {counts[v]}" for v in ("pendiente", "informativo", "sin_meta"))
+           + f" · Total de indicadores: {sum(counts.values())}")
+
+st.subheader("Indicadores en 🔴 rojo y su justificación")
+red = summary.red_indicators(cut)
+if red.empty:
+    st.success("Ningún indicador está en rojo en este corte.", icon="✅")
+else:
+    table = red.assign(
+        programa=red["programa_num"] + ". " + red["programa_corto"],
+        valor=[format_indicator_value(v, t) for v, t in zip(red["valor_indicador"], red["tipo_calculo"],
+                                                              strict=True)],
+        cumplimiento=red["cumplimiento_pct"].map(format_percent),
+        justificacion=red["justificacion"].fillna("Sin justificación registrada"),
+    )[["programa", "clave", "indicador", "valor", "cumplimiento", "justificacion"]]
+    st.dataframe(table, hide_index=True, width="stretch", row_height=60, column_config={
+        "programa": st.column_config.TextColumn("Programa", width="medium"),
+        "clave": st.column_config.TextColumn("Clave", width="small"),
+        "indicador": st.column_config.TextColumn("Indicador", width="large"),
+        "valor": st.column_config.TextColumn("Valor"),
+        "cumplimiento": st.column_config.TextColumn("% cumplimiento"),
+        "justificacion": st.column_config.TextColumn("Justificación", width="large"),
+    })
+
+with st.expander("¿Cómo se calcula el avance de cada programa?"):
+    st.markdown(AGGREGATION_HELP + "\n\nEl semáforo compara el avance con lo esperado: 🟢 verde de 90 % a "
+                "110 % de lo esperado, 🟡 amarillo de 70 % a menos de 90 % (o de más de 110 % a 130 %), "
+                "🔴 rojo fuera de esos rangos. Los umbrales vienen de la hoja *Parámetros*.")

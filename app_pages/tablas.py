@@ -1,0 +1,78 @@
+"""Tablas y descargas: the IPTT table of the cut-off and its downloads (Excel, CSV, SIPOT)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from mpi_dash import exports, summary
+from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
+from mpi_dash.summary import IPTT_HEADERS
+from ui_common import Loaded, get_data, page_header, program_options, remembered_selectbox
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALL = "todos"
+PERCENT = {"avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct"}
+TEXT = {"programa_num", "clave", "indicador", "tipo_calculo", "unidad_medida", "semaforo", "justificacion",
+        "evidencia"}
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparando archivos…")
+def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date, actualizacion: dt.date,
+                    _loaded: Loaded) -> dict[str, bytes]:
+    """All files of one cut-off, cached per data version (``_loaded`` is not hashed: version keys it)."""
+    plan, results = _loaded.dataset.plan, _loaded.results
+    iptt = summary.iptt_table(results, plan, anio, trimestre)
+    programs = summary.program_summary(results, plan, anio, trimestre, _loaded.dataset.parametros)
+    cut = summary.at_cutoff(results, plan, anio, trimestre)
+    sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=validacion,
+                                fecha_actualizacion=actualizacion, ilustrativo=_loaded.dataset.ilustrativo)
+    return {
+        "xlsx": exports.to_excel_bytes(iptt, programs, anio=anio, trimestre=trimestre,
+                                       origen=_loaded.dataset.origen, ilustrativo=_loaded.dataset.ilustrativo),
+        "csv": exports.to_csv_bytes(iptt),
+        "sipot": exports.to_sipot_excel_bytes(sipot),
+    }
+
+
+loaded = get_data()
+anio, trimestre = page_header("Tablas y descargas", loaded)
+plan, results = loaded.dataset.plan, loaded.results
+
+iptt = summary.iptt_table(results, plan, anio, trimestre)
+options = {ALL: "Todos los programas", **program_options(plan, anio)}
+chosen = remembered_selectbox("Programa", list(options), key="programa_tablas", format_func=options.get)
+shown = iptt if chosen == ALL else iptt.loc[iptt["programa_num"] == chosen]
+shown = shown.assign(semaforo=shown["semaforo"].map(semaforo_label),
+                     tipo_calculo=shown["tipo_calculo"].map(tipo_calculo_label))
+
+st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores de "
+           "avance de meta. Celdas vacías: sin dato.")
+config = {}
+for col, header in IPTT_HEADERS.items():
+    if col in TEXT:
+        config[col] = st.column_config.TextColumn(header, width="large" if col in ("indicador", "justificacion")
+                                                  else None)
+    else:
+        config[col] = st.column_config.NumberColumn(header, format="%,.1f %%" if col in PERCENT else "%,.1f")
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+             column_order=["semaforo", *[c for c in IPTT_HEADERS if c != "semaforo"]])
+
+st.subheader("Descargas")
+with st.expander("Fechas para el formato SIPOT"):
+    c1, c2 = st.columns(2)
+    validacion = c1.date_input("Fecha de validación", value=dt.date.today(), format="DD/MM/YYYY")
+    actualizacion = c2.date_input("Fecha de actualización", value=dt.date.today(), format="DD/MM/YYYY")
+files = build_downloads(loaded.dataset.version, anio, trimestre, validacion, actualizacion, loaded)
+stem = f"indicadores_{anio}_{quarter_label(trimestre).lower()}"
+c1, c2, c3 = st.columns(3)
+c1.download_button("Excel con formato", files["xlsx"], f"{stem}.xlsx", XLSX, icon=":material/table_view:",
+                   help="Hoja Resumen, una hoja por programa y Notas; encabezado fijo y semáforo con color y "
+                        "palabra.", width="stretch", on_click="ignore", key="dl_xlsx")
+c2.download_button("CSV (UTF-8)", files["csv"], f"{stem}.csv", "text/csv", icon=":material/description:",
+                   help="Separado por comas, UTF-8 con BOM (Excel muestra acentos).", width="stretch",
+                   on_click="ignore", key="dl_csv")
+c3.download_button("SIPOT · Indicadores de resultados", files["sipot"], f"sipot_{stem}.xlsx", XLSX,
+                   icon=":material/account_balance:", width="stretch", on_click="ignore", key="dl_sipot",
+                   help="Formato de la obligación de transparencia «Indicadores de resultados».")
+st.caption("Todas las descargas escriben como texto cualquier celda que empiece con =, +, - o @ "
+           "(protección contra fórmulas maliciosas).")

@@ -1,0 +1,134 @@
+"""Shared Streamlit helpers for the pages: the ONE cached data path, cut-off selectors, banners.
+
+Data reach the pages only through :func:`mpi_dash.data_access.current_version` (cheap) and
+:func:`mpi_dash.data_access.load_dataset`, cached together with the engine results *keyed on the data
+version*: switching quarter or page never re-reads the workbook; changing the data (new version) does.
+Kept outside ``pages/`` so it is never listed as a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from mpi_dash import data_access, schema, summary
+from mpi_dash.data_access import Dataset
+from mpi_dash.engine import compute_all
+from mpi_dash.formatting import SEMAFORO_LABELS, cutoff_label, quarter_label, short_program_name
+
+QUARTER_OPTIONS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A dataset with its engine results (every indicator × year × quarter)."""
+
+    dataset: Dataset
+    results: pd.DataFrame
+
+
+@st.cache_resource(max_entries=4, show_spinner="Leyendo los datos…")
+def _load(version: str) -> Loaded:
+    """Read + compute once per data version (shared by all sessions; never mutated by pages)."""
+    dataset = data_access.load_dataset()
+    results = compute_all(dataset.plan, dataset.avances, dataset.parametros)
+    return Loaded(dataset, results)
+
+
+def _problems_text(exc: Exception) -> list[str]:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [getattr(p, "mensaje", str(p)) for p in problems]
+    return [str(exc)] if str(exc) else []
+
+
+def get_data() -> Loaded:
+    """The current data and engine results; on invalid/missing data shows a Spanish error and stops."""
+    try:
+        version = data_access.current_version()
+        return _load(version)
+    except Exception as exc:  # noqa: BLE001 - any failure must become a Spanish message, never a traceback
+        lines = _problems_text(exc)
+        shown = "\n".join(f"- {line}" for line in lines[:20])
+        more = f"\n- … y {len(lines) - 20} problema(s) más." if len(lines) > 20 else ""
+        kind = "no son válidos" if getattr(exc, "problems", None) else "no se pudieron leer"
+        st.error(f"**Los datos del tablero {kind}.** No se muestra ninguna cifra hasta corregirlos.\n\n"
+                 f"{shown}{more}", icon="🚫")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+
+
+def banner(dataset: Dataset) -> None:
+    """The illustrative-data banner (always visible when the data are the bundled illustrative ones)."""
+    if dataset.ilustrativo:
+        st.warning("**Datos ilustrativos.** Los avances mostrados sirven para demostrar el tablero; "
+                   "**no son cifras oficiales** del MPI CDMX.", icon="⚠️")
+
+
+def _remember(key: str) -> None:
+    st.session_state[f"_keep_{key}"] = st.session_state[key]
+
+
+def _restore(key: str) -> None:
+    """Widget state is dropped when a page without the widget runs; keep the choice across pages."""
+    kept = st.session_state.get(f"_keep_{key}")
+    if kept is not None and key not in st.session_state:
+        st.session_state[key] = kept
+
+
+def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
+    """Year + quarter selectors (default: latest quarter with data); the choice persists across pages."""
+    plan, avances = loaded.dataset.plan, loaded.dataset.avances
+    years = summary.available_years(plan)
+    default_year, default_quarter = summary.latest_cutoff(plan, avances)
+    for key in ("anio", "trimestre"):
+        _restore(key)
+    if st.session_state.get("anio") not in years:
+        st.session_state["anio"] = default_year
+    if st.session_state.get("trimestre") not in QUARTER_OPTIONS:
+        st.session_state["trimestre"] = default_quarter
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    anio = left.selectbox("Año", years, key="anio", on_change=_remember, args=("anio",))
+    trimestre = right.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True,
+                            format_func=quarter_label, on_change=_remember, args=("trimestre",),
+                            help="Cifras acumuladas de enero al cierre del mes elegido.")
+    _remember("anio")
+    _remember("trimestre")
+    return int(anio), int(trimestre)
+
+
+def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
+    """Title, illustrative banner and cut-off selectors shared by every dashboard page."""
+    st.title(title)
+    banner(loaded.dataset)
+    anio, trimestre = cutoff_selector(loaded)
+    st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {loaded.dataset.origen}")
+    return anio, trimestre
+
+
+def semaforo_legend() -> str:
+    """One line with every semáforo icon + word."""
+    return " · ".join(SEMAFORO_LABELS[s] for s in schema.SEMAFOROS)
+
+
+def program_options(plan: pd.DataFrame, anio: int) -> dict[str, str]:
+    """Program number → '1 · Atención integral…' labels for a selector (numeric order)."""
+    part = plan.loc[plan["anio"] == anio, ["clave", "programa"]]
+    labels: dict[str, str] = {}
+    for clave, programa in part.itertuples(index=False):
+        number = schema.program_number(clave)
+        labels.setdefault(number, f"{number} · {short_program_name(programa)}")
+    return dict(sorted(labels.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit()
+                                                       else 0, kv[0])))
+
+
+def remembered_selectbox(label: str, options: list, *, key: str, format_func=str):  # noqa: ANN001, ANN201
+    """A selectbox whose choice survives page switches; falls back to the first option."""
+    _restore(key)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    value = st.selectbox(label, options, key=key, format_func=format_func, on_change=_remember, args=(key,))
+    _remember(key)
+    return value
