@@ -137,7 +137,9 @@ def classify(x: np.ndarray, vmin: np.ndarray, vmax: np.ndarray, amin: np.ndarray
     Bounds belong to the better colour.  x is rounded to 9 decimals first so floating
     noise (89.99999999999999) does not flip a boundary.  NaN x → rojo: callers mask it.
     """
-    xr = np.round(x, _ROUND_DECIMALS)
+    with np.errstate(over="ignore", invalid="ignore"):  # |x| near 1e300: rounding is moot
+        xr = np.round(x, _ROUND_DECIMALS)
+    xr = np.where(np.isfinite(xr), xr, x)
     verde = (xr >= vmin) & (xr <= vmax)
     amarillo = ((xr >= amin) & (xr < vmin)) | ((xr > vmax) & (xr <= amax))
     return np.where(verde, VERDE, np.where(amarillo, AMARILLO, ROJO)).astype(np.int8)

@@ -187,6 +187,17 @@ def test_bounds_survive_floating_noise(realizado: float, expected: str) -> None:
     assert result(plan_row(meta=4.0), (realizado,), 1)["semaforo"] == expected
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize(("meta", "realizado", "expected"), [
+    (4e-300, 1.0, "rojo"), (4e300, 1e300, "verde"), (4.0, 1e306, "rojo"),
+    (4.0, 1e308, "informativo"),  # 1e310 % is not representable → empty, never inf
+])
+def test_extreme_magnitudes_neither_warn_nor_give_inf(meta: float, realizado: float, expected: str) -> None:
+    got = result(plan_row(meta=meta), (realizado,), 1)
+    assert got["semaforo"] == expected
+    assert not np.isinf(got[["valor_indicador", "cumplimiento_pct", "esperado_pct"]].astype(float)).any()
+
+
 @pytest.mark.parametrize(
     ("umbrales", "parametros", "expected"),
     [
