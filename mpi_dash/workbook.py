@@ -240,8 +240,8 @@ def _numbers(col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values = np.full(n, np.nan)
     is_num = (types == float) | (types == int)
     values[is_num] = col[is_num].astype(np.float64)
-    blank = (types == type(None))
-    is_str = types == str
+    blank = (types == type(None)) | np.asarray(col == "", dtype=bool)
+    is_str = (types == str) & ~blank
     if is_str.any():
         stripped = pd.Series(col[is_str], dtype=object).str.strip()
         empty = (stripped == "").to_numpy(dtype=bool)
@@ -256,29 +256,28 @@ def _numbers(col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values, blank, bad
 
 
-def _texts(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column → (object array of stripped str or None, blank mask)."""
-    if len(col) and infer_dtype(col, skipna=False) == "string":
-        out = np.array(pd.Series(col, dtype=object).str.strip().to_numpy(dtype=object), dtype=object)
+def _texts(col: np.ndarray, strip: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Column → (object array of str or None, blank mask).
+
+    Pure-text columns are converted without a per-cell Python call; keys (``strip=True``)
+    are stripped per *distinct* value (factorize), and so are mixed columns (numbers → text).
+    """
+    if not len(col):
+        return col.astype(object), np.zeros(0, dtype=bool)
+    if infer_dtype(col, skipna=False) == "string" and not strip:
+        out = col.copy()
     else:
-        out = _cell_text_ufunc(col).astype(object) if len(col) else col.astype(object)
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        converted = np.array([_cell_text(u) for u in uniques], dtype=object)
+        out = converted[codes]
     blank = np.asarray(out == "", dtype=bool)
     out[blank] = None
     return out, blank
 
 
 def _blank_cells(col: np.ndarray) -> np.ndarray:
-    """Blank mask for any column (empty string, whitespace or None)."""
-    blank = np.asarray(col == "", dtype=bool)
-    if infer_dtype(col, skipna=False) in _NUMERIC_KINDS:
-        return blank
-    types = _type_of(col)
-    blank |= types == type(None)
-    is_str = np.flatnonzero((types == str) & ~blank)
-    if len(is_str):
-        stripped = pd.Series(col[is_str], dtype=object).str.strip()
-        blank[is_str[(stripped == "").to_numpy(dtype=bool)]] = True
-    return blank
+    """Blank mask (empty cell) for any column; vectorised."""
+    return np.asarray(col == "", dtype=bool)
 
 
 # --------------------------------------------------------------------------- sheets → tables
@@ -405,9 +404,14 @@ def _read_table(
         n = 0
     rows = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
     if n:
-        empty = np.ones(n, dtype=bool)
+        # Narrow the candidate rows column by column: usually the first column ends the search.
+        candidates = np.arange(n)
         for col in raw.values():
-            empty &= _blank_cells(col)
+            candidates = candidates[_blank_cells(col[candidates])]
+            if not len(candidates):
+                break
+        empty = np.zeros(n, dtype=bool)
+        empty[candidates] = True
         if empty.any():
             keep = ~empty
             raw = {k: v[keep] for k, v in raw.items()}
@@ -446,10 +450,11 @@ def _year_column(table: _Table, out: _Collector) -> tuple[np.ndarray, np.ndarray
 
 
 def _text_column(table: _Table, name: str, out: _Collector, required_value: bool = False) -> np.ndarray:
+    """Text column; keys (``required_value``) are stripped and must not be blank."""
     col = table.raw.get(name)
     if col is None:
         return np.full(len(table), None, dtype=object)
-    values, blank = _texts(col)
+    values, blank = _texts(col, strip=required_value)
     if required_value:
         out.cells(table, name, blank, f'un valor en "{table.columns[name].header}"')
     return values
@@ -488,7 +493,7 @@ def _enum_column(table: _Table, name: str, out: _Collector) -> np.ndarray:
         [aliases.get(schema.normalize_header(_cell_text(u))) for u in uniques] + [None], dtype=object
     )
     values = mapped[codes] if len(codes) else np.zeros(0, dtype=object)
-    bad = np.asarray(pd.isna(values), dtype=bool)
+    bad = np.array([m is None for m in mapped], dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
     options = ", ".join(canonical)
     out.cells(table, name, bad, f"uno de: {options}")
     return values
@@ -499,9 +504,16 @@ def _quarter_column(table: _Table, out: _Collector) -> tuple[np.ndarray, np.ndar
     n = len(table)
     if col is None:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
-    codes, uniques = pd.factorize(col, use_na_sentinel=False)
-    parsed = np.array([schema.parse_quarter(_quarter_input(u)) or 0 for u in uniques] + [0], dtype=np.int64)
-    values = parsed[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    if n and infer_dtype(col, skipna=False) in _NUMERIC_KINDS:  # fast path: plain numbers 1–4
+        numbers = col.astype(np.float64)
+        ok = np.isin(numbers, (1.0, 2.0, 3.0, 4.0))
+        values = np.where(ok, numbers, 0).astype(np.int64)
+    else:
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        parsed = np.array(
+            [schema.parse_quarter(_quarter_input(u)) or 0 for u in uniques] + [0], dtype=np.int64
+        )
+        values = parsed[codes] if len(codes) else np.zeros(0, dtype=np.int64)
     bad = values == 0
     out.cells(table, "trimestre", bad, "un trimestre: 1 a 4, T1 a T4 o Marzo, Junio, Septiembre, Diciembre")
     return values, bad
@@ -511,26 +523,39 @@ def _quarter_input(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def _int_keys(claves: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    """Encode (clave, anio[, trimestre]) as one int64 per row (-1 when the clave is empty)."""
+    codes, _ = pd.factorize(claves)  # None → -1
+    key = codes.astype(np.int64)
+    for part in parts:
+        key = key * 1024 + (np.asarray(part, dtype=np.int64) % 1024)
+    return np.where(codes < 0, -1, key)
+
+
 def _duplicates(
     table: _Table, keys: dict[str, np.ndarray], valid: np.ndarray, out: _Collector, what: str
 ) -> np.ndarray:
-    """Mark every repetition (after the first) of the key among valid rows."""
+    """Mark and report every repetition (after the first) of the key among valid rows."""
     n = len(table)
     dup = np.zeros(n, dtype=bool)
     if not n:
         return dup
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in keys.items()})
-    frame["_fila"] = table.rows
-    sub = frame[valid]
-    mask = sub.duplicated(list(keys), keep="first").to_numpy()
+    columns = list(keys.values())
+    encoded = _int_keys(columns[0], *columns[1:])
+    valid_idx = np.flatnonzero(valid)
+    sub = pd.Series(encoded[valid_idx])
+    mask = sub.duplicated(keep="first").to_numpy()
     if not mask.any():
         return dup
-    first = sub.groupby(list(keys), sort=False)["_fila"].transform("first").to_numpy()
-    idx = np.flatnonzero(valid)[mask]
+    # Loop only over the rows involved in a repetition to find each key's first row.
+    involved = sub.duplicated(keep=False).to_numpy()
+    first_row: dict[int, int] = {}
+    for key, row in zip(sub.to_numpy()[involved].tolist(), table.rows[valid_idx][involved].tolist()):
+        first_row.setdefault(key, row)
+    idx = valid_idx[mask]
     dup[idx] = True
-    first_rows = first[mask]
     header = table.columns["clave"].header
-    for k, i in enumerate(idx):
+    for i in idx:
         valor = " / ".join(str(keys[c][i]) for c in keys)
         out.add(
             Problem(
@@ -538,7 +563,7 @@ def _duplicates(
                 int(table.rows[i]),
                 header,
                 valor,
-                f"una sola fila por {what} (ya aparece en la fila {int(first_rows[k])})",
+                f"una sola fila por {what} (ya aparece en la fila {first_row[int(encoded[i])]})",
             )
         )
     return dup
@@ -591,19 +616,24 @@ def _plan_frame(table: _Table, out: _Collector) -> pd.DataFrame:
     return frame
 
 
-def _plan_keys(plan: pd.DataFrame | None) -> set[tuple[str, int]]:
+_Keys = tuple[np.ndarray, np.ndarray]  # (claves as object array, years as int64)
+
+
+def _plan_keys(plan: pd.DataFrame | None) -> _Keys:
+    """The (clave, anio) pairs of a plan, as arrays (empty arrays for no plan)."""
     if plan is None or not len(plan):
-        return set()
-    claves = plan["clave"].astype(object)
-    years = pd.to_numeric(plan["anio"], errors="coerce")
-    ok = claves.notna() & years.notna()
-    return set(zip(claves[ok].map(lambda v: str(v).strip()), years[ok].astype(np.int64)))
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+    claves = plan["clave"].to_numpy(dtype=object, na_value=None)
+    years = pd.to_numeric(plan["anio"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    ok = np.asarray(pd.notna(claves), dtype=bool) & np.isfinite(years)
+    stripped = np.array([str(v).strip() for v in claves[ok]], dtype=object)
+    return stripped, years[ok].astype(np.int64)
 
 
 def _avances_frame(
     table: _Table,
     out: _Collector,
-    reference: set[tuple[str, int]] | None,
+    reference: _Keys | None,
     reference_label: str,
 ) -> pd.DataFrame:
     clave = _text_column(table, "clave", out, required_value=True)
@@ -628,11 +658,14 @@ def _avances_frame(
     evidencia = _text_column(table, "evidencia", out)
     key_valid = np.asarray(clave != None, dtype=bool) & ~anio_bad  # noqa: E711
     if reference is not None and len(table) and "clave" in table.raw and "anio" in table.raw:
-        known = pd.MultiIndex.from_tuples(list(reference), names=["clave", "anio"]) if reference else None
-        pairs = pd.MultiIndex.from_arrays([pd.Series(clave, dtype=object), anio])
-        found = pairs.isin(known) if known is not None else np.zeros(len(table), dtype=bool)
-        unknown = key_valid & ~np.asarray(found, dtype=bool)
-        idx = np.flatnonzero(unknown)
+        ref_claves, ref_years = reference
+        m = len(ref_claves)
+        encoded = _int_keys(np.concatenate([ref_claves, clave]), np.concatenate([ref_years, anio]))
+        found = np.isin(encoded[m:], encoded[:m])
+        wildcard = ref_years == 0  # plan rows whose Año is invalid (already reported): no cascade
+        if wildcard.any():
+            found |= pd.Series(clave, dtype=object).isin(ref_claves[wildcard]).to_numpy(dtype=bool)
+        idx = np.flatnonzero(key_valid & ~found)
         for i in idx:
             out.add(
                 Problem(
@@ -814,12 +847,16 @@ def _read(source: Source, known_plan: pd.DataFrame | None, limits: Limits) -> tu
 
     plan = _plan_frame(plan_table, out) if plan_table is not None else None
     if plan is not None:
-        reference = _plan_keys(plan)
+        ref_claves, ref_years = _plan_keys(plan)
         label = 'la hoja "Plan"'
         if known_plan is not None:
-            file_years = set(plan["anio"].tolist())
-            reference |= {key for key in _plan_keys(known_plan) if key[1] not in file_years}
+            # The file's Plan is the whole plan of its years; other years come from the known plan.
+            old_claves, old_years = _plan_keys(known_plan)
+            other = ~np.isin(old_years, ref_years)
+            ref_claves = np.concatenate([ref_claves, old_claves[other]])
+            ref_years = np.concatenate([ref_years, old_years[other]])
             label = 'la hoja "Plan" o en el plan vigente'
+        reference: _Keys | None = (ref_claves, ref_years)
     elif known_plan is not None:
         reference, label = _plan_keys(known_plan), "el plan vigente"
     else:
