@@ -1,0 +1,248 @@
+"""Command line: exit codes 0/1/2, Spanish output, report formats (real engine + a spy)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from mpi_dash import engine, schema
+from mpi_dash.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PLAN_HEADERS = [c.header for c in schema.PLAN_COLUMNS if c.required]
+AVANCES_HEADERS = ["Clave", "Año", "Trimestre", "Realizado", "Justificación"]
+
+
+def plan_row(clave: str, meta: float = 8, tipo: str = "avance_meta") -> list[Any]:
+    values = {h: f"{h} {clave}" for h in PLAN_HEADERS}
+    values.update({"Clave": clave, "Año": 2023, "Meta anual": meta, "Tipo de cálculo": tipo,
+                   "Acumulación": "acumulado", "Sentido": "Ascendente", "Frecuencia": "Trimestral"})
+    return [values[h] for h in PLAN_HEADERS]
+
+
+def write_book(path: Path, avances: list[list[Any]] | None = None, plan: list[list[Any]] | None = None) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets = {
+        "Plan": [PLAN_HEADERS, *(plan or [plan_row("1.1"), plan_row("1.2", meta=4)])],
+        "Avances": [AVANCES_HEADERS, *(avances if avances is not None else [
+            ["1.1", 2023, 1, 2, None], ["1.1", 2023, 2, 2, "=cmd|' /C calc'!A0"], ["1.2", 2023, 1, 1, None],
+            ["1.2", 2023, 2, None, None]])],
+    }
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in sheet.iter_rows():
+            for cell in cells:  # text that merely looks like a formula (a hostile justification)
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def valid_book(tmp_path: Path) -> Path:
+    return write_book(tmp_path / "libro.xlsx")
+
+
+@pytest.fixture
+def invalid_book(tmp_path: Path) -> Path:
+    return write_book(tmp_path / "malo.xlsx", avances=[["1.1", 2023, 7, "mucho", None], ["9.9", 2023, 1, 1, None]])
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_valid_book_exit_0_with_summary(valid_book: Path, capsys) -> None:
+    assert main(["validate", str(valid_book)]) == 0
+    out = capsys.readouterr().out
+    assert "Libro válido: 2 indicadores (año 2023), 3 avances." in out
+    assert "1 aviso" in out and 'Hoja "Avances", fila 5, columna "Realizado"' in out
+
+
+def test_validate_invalid_book_exit_1_lists_every_problem(invalid_book: Path, capsys) -> None:
+    assert main(["validate", str(invalid_book)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "El libro «malo.xlsx» no es válido: 3 errores."
+    assert len(lines) == 4 and all(line.startswith("- Hoja \"Avances\"") for line in lines[1:])
+    assert any('fila 2, columna "Trimestre": se encontró "7"' in line for line in lines)
+    assert any('fila 2, columna "Realizado": se encontró "mucho"' in line for line in lines)
+    assert any('fila 3, columna "Clave": se encontró "9.9"' in line for line in lines)
+
+
+def test_validate_not_an_xlsx_exit_1(tmp_path: Path, capsys) -> None:
+    fake = tmp_path / "datos.xlsx"
+    fake.write_text("Clave,Año\n1.1,2023\n", encoding="utf-8")
+    assert main(["validate", str(fake)]) == 1
+    assert "archivo de texto" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["validate"], ["validar", "x.xlsx"], ["validate", "a.xlsx", "b.xlsx"]],
+)
+def test_usage_errors_exit_2_in_spanish(argv: list[str], capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("uso: ") and "error:" in err
+    assert "the following" not in err and "invalid choice" not in err
+
+
+def test_missing_file_exit_2(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path / "no-existe.xlsx")]) == 2
+    assert "no existe" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--anio", "2023", "--trimestre", "1"]) == 2
+    assert "es una carpeta" in capsys.readouterr().err
+
+
+def test_help_exit_0_in_spanish(capsys) -> None:
+    assert main(["report", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("uso: ") and "opciones:" in out and "muestra esta ayuda" in out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report_json(path: Path, capsys, *extra: str) -> list[dict[str, Any]]:
+    assert main(["report", str(path), "--anio", "2023", "--trimestre", "2", *extra]) == 0
+    captured = capsys.readouterr()
+    return json.loads(captured.out)
+
+
+def test_report_json_has_exactly_the_report_fields(valid_book: Path, capsys) -> None:
+    rows = report_json(valid_book, capsys, "--formato", "json")
+    assert [row["clave"] for row in rows] == ["1.1", "1.2"]
+    assert all(list(row) == list(schema.REPORT_FIELDS) for row in rows)
+    first = rows[0]
+    assert (first["anio"], first["trimestre"], first["realizado_acumulado"], first["meta"]) == (2023, 2, 4.0, 8.0)
+    assert rows[1]["realizado_trimestre"] is None  # blank Realizado: never 0
+    assert rows[1]["justificacion"] is None
+
+
+def test_report_matches_the_engine(valid_book: Path, capsys) -> None:
+    from mpi_dash.workbook import read_workbook
+
+    data = read_workbook(valid_book)
+    expected = engine.report(data.plan, data.avances, 2023, 2, data.parametros)
+    rows = report_json(valid_book, capsys)
+    got = pd.DataFrame(rows, columns=list(schema.REPORT_FIELDS))
+    for name in ("cumplimiento_pct", "valor_indicador", "esperado_pct"):
+        pd.testing.assert_series_equal(got[name].astype(float), expected[name].astype(float).reset_index(drop=True),
+                                       check_names=False)
+    assert got["semaforo"].tolist() == expected["semaforo"].tolist()
+
+
+@pytest.mark.parametrize("spelling", ["2", "T2", "t2", "Junio", "JUNIO"])
+def test_report_quarter_spellings_reach_the_engine_as_int(spelling: str, valid_book: Path, capsys,
+                                                          monkeypatch) -> None:
+    calls: list[tuple[int, int]] = []
+
+    def fake_report(plan, avances, anio, trimestre, parametros=None):  # type: ignore[no-untyped-def]
+        calls.append((anio, trimestre))
+        return pd.DataFrame([{f: None for f in schema.REPORT_FIELDS}])[list(schema.REPORT_FIELDS)]
+
+    monkeypatch.setattr(engine, "report", fake_report)
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", spelling]) == 0
+    assert calls == [(2023, 2)]
+    assert json.loads(capsys.readouterr().out) == [{f: None for f in schema.REPORT_FIELDS}]
+
+
+@pytest.mark.parametrize("argv", [["--trimestre", "5"], ["--trimestre", "T0"], ["--anio", "dos mil"],
+                                  ["--formato", "pdf"], ["--formato", "xlsx"]])
+def test_report_usage_errors_exit_2(argv: list[str], valid_book: Path, capsys) -> None:
+    base = {"--anio": "2023", "--trimestre": "2"}
+    for flag, value in zip(argv[::2], argv[1::2]):
+        base[flag] = value
+    args = [a for pair in base.items() for a in pair]
+    assert main(["report", str(valid_book), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "error:" in captured.err
+
+
+def test_report_csv_to_stdout_starts_with_bom(valid_book: Path, capsysbinary) -> None:
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "T2", "--formato", "csv"]) == 0
+    raw = capsysbinary.readouterr().out
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype={"clave": str})
+    assert list(frame.columns) == list(schema.REPORT_FIELDS)
+    assert frame["clave"].tolist() == ["1.1", "1.2"]
+    assert frame["justificacion"].tolist()[0] == "'=cmd|' /C calc'!A0"  # neutralised
+
+
+def test_report_xlsx_to_file(valid_book: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "informe.xlsx"
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "Junio", "--formato", "xlsx",
+                 "-o", str(out)]) == 0
+    assert "Informe escrito" in capsys.readouterr().err
+    sheet = load_workbook(out).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == list(schema.REPORT_FIELDS)
+    assert [r[0] for r in rows[1:]] == ["1.1", "1.2"]
+    assert rows[1][-1] == "'=cmd|' /C calc'!A0"
+    assert not list(tmp_path.glob(".informe.xlsx.*"))  # no temp file left behind
+
+
+def test_report_json_to_file(valid_book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "informe.json"
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "-o", str(out)]) == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 2
+
+
+def test_report_invalid_book_exit_1_and_no_output(invalid_book: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "informe.json"
+    assert main(["report", str(invalid_book), "--anio", "2023", "--trimestre", "2", "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "No se generó el informe" in captured.err and "3 errores" in captured.err
+    assert captured.out == "" and not out.exists()
+
+
+def test_report_year_without_indicators_exit_1(valid_book: Path, capsys) -> None:
+    assert main(["report", str(valid_book), "--anio", "2030", "--trimestre", "2"]) == 1
+    assert "años disponibles: 2023" in capsys.readouterr().err
+
+
+def test_report_unwritable_output_exit_1(valid_book: Path, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "no" / "existe" / "informe.json"
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "-o", str(target)]) == 1
+    assert "No se pudo escribir" in capsys.readouterr().err
+
+
+def test_unexpected_error_is_a_spanish_line_not_a_traceback(valid_book: Path, capsys, monkeypatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("x")
+
+    monkeypatch.delenv("MPI_DASH_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "report", broken)
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error inesperado") and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- as a process
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mpi_dash", *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, encoding="utf-8", check=False, timeout=120)
+
+
+def test_python_dash_m_exit_codes(valid_book: Path, invalid_book: Path, tmp_path: Path) -> None:
+    ok = run("validate", str(valid_book))
+    bad = run("validate", str(invalid_book))
+    missing = run("validate", str(tmp_path / "nada.xlsx"))
+    usage = run("report", str(valid_book), "--anio", "2023", "--trimestre", "2", "--formato", "xlsx")
+    assert (ok.returncode, bad.returncode, missing.returncode, usage.returncode) == (0, 1, 2, 2)
+    assert "Libro válido" in ok.stdout and "Traceback" not in bad.stdout + bad.stderr
+    report = run("report", str(valid_book), "--anio", "2023", "--trimestre", "2")
+    assert report.returncode == 0
+    assert [list(r) for r in json.loads(report.stdout)] == [list(schema.REPORT_FIELDS)] * 2
