@@ -19,6 +19,11 @@ PAGES = {
         st.Page("app_pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:", url_path="linea_base"),
         st.Page("app_pages/tablas.py", title="Tablas y descargas", icon=":material/download:", url_path="tablas"),
     ],
+    "Carga de datos": [
+        st.Page("app_pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
+                url_path="cargar_avances"),
+        st.Page("app_pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+    ],
 }
 
 page = st.navigation(PAGES)

@@ -134,8 +134,13 @@ def _sort_avances(avances: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- merge by key
-def _upsert(base: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """Rows of ``new`` replace rows of ``base`` with the same key (in place); the others are appended."""
+def _upsert(base: pd.DataFrame, new: pd.DataFrame, key: list[str],
+            columns: frozenset[str] | None = None) -> pd.DataFrame:
+    """Rows of ``new`` replace rows of ``base`` with the same key (in place); the others are appended.
+
+    ``columns``: the columns the upload actually had; for existing rows, columns absent from the upload
+    keep their stored values (None = every column was present).
+    """
     if new.empty:
         return base.copy()
     new = new.drop_duplicates(key, keep="last")
@@ -145,23 +150,31 @@ def _upsert(base: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.DataFra
     kept = base.copy()
     if replaced.any():
         positions = new_keys.get_indexer(base_keys[replaced])
-        kept.loc[replaced, :] = new.iloc[positions].to_numpy()
+        cols = [c for c in base.columns if columns is None or c in columns or c in key]
+        kept = kept.astype({c: object for c in cols})
+        kept.loc[replaced, cols] = new.iloc[positions][cols].astype(object).to_numpy()
         kept = conform(kept, tuple(base.columns))
     appended = new[~new_keys.isin(base_keys)]
     return pd.concat([kept, appended], ignore_index=True) if len(appended) else kept
 
 
 def apply_upload(base: Snapshot, *, plan: pd.DataFrame | None, avances: pd.DataFrame | None,
-                 parametros: Mapping[str, float] | None) -> Snapshot:
+                 parametros: Mapping[str, float] | None, plan_columns: frozenset[str] | None = None,
+                 avances_columns: frozenset[str] | None = None) -> Snapshot:
     """The snapshot after applying an upload by key.
 
     ``plan`` None means the upload had no Plan sheet (the stored plan stays).  ``parametros`` None means
-    no Parámetros sheet.  Rule for the illustrative flag: if the upload changes any avances value and does
-    not set ``datos_ilustrativos`` itself, the flag is cleared (uploaded avances are official figures);
-    avances the upload does not include keep their values.
+    no Parámetros sheet.  ``plan_columns``/``avances_columns``: internal names of the columns the upload's
+    sheets had (None = all); an optional column missing from the file (e.g. no "Evidencia" column) keeps
+    the stored values of the rows it updates, while a blank cell in a present column clears that value.
+    Rule for the illustrative flag: if the upload changes any avances value and does not set
+    ``datos_ilustrativos`` itself, the flag is cleared (uploaded avances are official figures); avances the
+    upload does not include keep their values.
     """
-    new_plan = base.plan if plan is None else _upsert(base.plan, conform_plan(plan), list(PLAN_KEY))
-    new_avances = _sort_avances(_upsert(base.avances, conform_avances(avances), list(AVANCES_KEY)))
+    new_plan = (base.plan if plan is None
+                else _upsert(base.plan, conform_plan(plan), list(PLAN_KEY), plan_columns))
+    new_avances = _sort_avances(_upsert(base.avances, conform_avances(avances), list(AVANCES_KEY),
+                                        avances_columns))
     new_params = dict(base.parametros)
     if parametros is not None:
         new_params.update({str(k): float(v) for k, v in parametros.items()})
@@ -316,6 +329,13 @@ def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = T
     cells = pd.concat(parts, ignore_index=True) if parts else _empty_cells()
     cells["anio"] = cells["anio"].astype("Int64")
     cells["trimestre"] = cells["trimestre"].astype("Int64")
+    if len(cells) > 1:  # Plan, Avances, Parámetros; then year, clave, quarter, column order
+        order = {SHEET_PLAN: 0, SHEET_AVANCES: 1, SHEET_PARAMETROS: 2}
+        field_pos = {_HEADERS[n]: i for i, n in enumerate((*PLAN_VALUES, *AVANCES_VALUES))}
+        keys = pd.DataFrame({"t": cells["tabla"].map(order), "a": cells["anio"].fillna(0),
+                             "c": cells["clave"].fillna(""), "q": cells["trimestre"].fillna(0),
+                             "f": cells["campo"].map(lambda f: field_pos.get(f, 999)), "n": cells["campo"]})
+        cells = cells.loc[keys.sort_values(list("tacqfn"), kind="stable").index].reset_index(drop=True)
     if cells.empty:
         sem = pd.DataFrame(columns=list(SEMAFORO_COLUMNS))
     else:
@@ -323,3 +343,55 @@ def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = T
     return Changes(cells=cells, semaforo=sem,
                    avances_sin_cambio=int((a["both"] & ~a["any_change"]).sum()),
                    plan_sin_cambio=int((p["both"] & ~p["any_change"]).sum()))
+
+
+# --------------------------------------------------------------------------- display (Spanish tables)
+DISPLAY_CELL_HEADERS = {"tabla": "Hoja", "clave": "Clave", "anio": "Año", "trimestre": "Trimestre",
+                        "campo": "Columna", "antes": "Antes", "despues": "Después", "tipo": "Cambio"}
+DISPLAY_SEMAFORO_HEADERS = {"clave": "Clave", "indicador": "Indicador", "anio": "Año", "trimestre": "Trimestre",
+                            "antes": "Antes", "despues": "Después"}
+_TIPO_WORDS = {NUEVO: "Nuevo", CAMBIADO: "Cambiado", RETIRADO: "Retirado"}
+
+
+def display_value(value: object) -> str:
+    """A stored value as es-MX text, exact (no rounding): 1234.25 → '1,234.25'; empty → '—'."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer():
+            return f"{number:,.0f}"
+        return f"{number:,.10f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Changed cells with Spanish headers and text values (quarters as month names), ready to show."""
+    from mpi_dash.schema import QUARTER_NAMES
+
+    out = pd.DataFrame({
+        "tabla": cells["tabla"].astype(object),
+        "clave": cells["clave"].map(lambda v: v if isinstance(v, str) else "—"),
+        "anio": cells["anio"].map(lambda v: "—" if v is pd.NA or pd.isna(v) else str(int(v))),
+        "trimestre": cells["trimestre"].map(lambda v: "—" if v is pd.NA or pd.isna(v) else QUARTER_NAMES[int(v)]),
+        "campo": cells["campo"].astype(object),
+        "antes": cells["antes"].map(display_value),
+        "despues": cells["despues"].map(display_value),
+        "tipo": cells["tipo"].map(_TIPO_WORDS),
+    }, columns=list(DISPLAY_CELL_HEADERS))
+    return out.rename(columns=DISPLAY_CELL_HEADERS).reset_index(drop=True)
+
+
+def semaforo_table(semaforo: pd.DataFrame) -> pd.DataFrame:
+    """Semáforo changes with icon + word labels and Spanish headers."""
+    from mpi_dash.formatting import semaforo_label
+    from mpi_dash.schema import QUARTER_NAMES
+
+    out = pd.DataFrame({
+        "clave": semaforo["clave"].astype(object), "indicador": semaforo["indicador"].astype(object),
+        "anio": semaforo["anio"].map(lambda v: str(int(v))),
+        "trimestre": semaforo["trimestre"].map(lambda v: QUARTER_NAMES[int(v)]),
+        "antes": semaforo["antes"].map(lambda v: "— (nuevo)" if v is None else semaforo_label(v)),
+        "despues": semaforo["despues"].map(semaforo_label),
+    }, columns=list(DISPLAY_SEMAFORO_HEADERS))
+    return out.rename(columns=DISPLAY_SEMAFORO_HEADERS).reset_index(drop=True)

@@ -49,7 +49,7 @@ from mpi_dash.diff import (
     row_changes,
     stale_mask,
 )
-from mpi_dash.schema import PLAN_COLUMNS, SHEET_PARAMETROS, normalize_header
+from mpi_dash.schema import PLAN_COLUMNS, SHEET_PARAMETROS, SHEET_PLAN, SHEET_AVANCES, normalize_header
 from mpi_dash.template import read_base_revision
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -352,13 +352,24 @@ def upload_limits() -> Any:
         limits = replace(limits, max_rows=max(int(rows), 1))
     return limits
 
-def _sheet_present(content: bytes, sheet: str) -> bool:
+def _upload_layout(content: bytes) -> dict[str, frozenset[str]]:
+    """Sheets of an (already validated) upload → internal names of the columns its header row has."""
     from python_calamine import CalamineWorkbook
 
-    with contextlib.suppress(Exception):
-        names = CalamineWorkbook.from_filelike(io.BytesIO(content)).sheet_names
-        return normalize_header(sheet) in {normalize_header(n) for n in names}
-    return False
+    from mpi_dash.schema import AVANCES_COLUMNS, PARAMETROS_COLUMNS
+
+    contract = {SHEET_PLAN: PLAN_COLUMNS, SHEET_AVANCES: AVANCES_COLUMNS, SHEET_PARAMETROS: PARAMETROS_COLUMNS}
+    layout: dict[str, frozenset[str]] = {}
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    names = {normalize_header(n): n for n in book.sheet_names}
+    for sheet, columns in contract.items():
+        actual = names.get(normalize_header(sheet))
+        if actual is None:
+            continue
+        rows = book.get_sheet_by_name(actual).to_python(nrows=1)
+        headers = {normalize_header(h) for h in (rows[0] if rows else [])}
+        layout[sheet] = frozenset(c.name for c in columns if normalize_header(c.header) in headers)
+    return layout
 
 
 def _prepare(db: Database, content: bytes, filename: str, limits: Any | None) -> Preview:
@@ -368,7 +379,8 @@ def _prepare(db: Database, content: bytes, filename: str, limits: Any | None) ->
     before = _snapshot(db, base)
     # raises WorkbookError with every problem
     data = read_workbook(content, known_plan=before.plan, limits=limits or upload_limits())
-    params = data.parametros if _sheet_present(content, SHEET_PARAMETROS) else None
+    layout = _upload_layout(content)
+    params = data.parametros if SHEET_PARAMETROS in layout else None
     avances = data.avances
     template_rev = read_base_revision(content)
     omitted = None
@@ -377,7 +389,8 @@ def _prepare(db: Database, content: bytes, filename: str, limits: Any | None) ->
         if stale.any():
             omitted = avances.loc[stale, ["clave", "anio", "trimestre", "realizado"]].reset_index(drop=True)
             avances = avances.loc[~stale].reset_index(drop=True)
-    after = apply_upload(before, plan=data.plan, avances=avances, parametros=params)
+    after = apply_upload(before, plan=data.plan, avances=avances, parametros=params,
+                         plan_columns=layout.get(SHEET_PLAN), avances_columns=layout.get(SHEET_AVANCES))
     return Preview(base_revision=base, filename=filename, sha256=hashlib.sha256(content).hexdigest(),
                    content=content, before=before, after=after, changes=diff_snapshots(before, after),
                    avisos=tuple(data.avisos), filas_avances=int(len(avances)),

@@ -172,3 +172,41 @@ def test_conform_canonical_dtypes():
     assert out["realizado"].dtype == np.float64
     assert out["justificacion"].tolist() == [None, "ok"]
     assert out["evidencia"].tolist() == [None, None]
+
+
+def test_absent_columns_keep_stored_values(base):
+    upload = up(("1.1.1", 2023, 2, 0.5, None, None), ("1.1.1", 2023, 3, 1.0, None, None))
+    after = apply_upload(base, plan=None, avances=upload, parametros=None,
+                         avances_columns=frozenset({"clave", "anio", "trimestre", "realizado"}))
+    rows = after.avances.query("clave == '1.1.1' and anio == 2023").set_index("trimestre")
+    assert rows.loc[2, "evidencia"] == "Acta 2/2023" and rows.loc[2, "realizado"] == 0.5
+    assert rows.loc[3, "evidencia"] is None  # a new row simply has no evidencia
+    plan = sample_plan((2023,)).iloc[[0]].assign(meta_anual=8.0, programado_t1=None)
+    after = apply_upload(base, plan=plan, avances=None, parametros=None,
+                         plan_columns=frozenset({"clave", "anio", "meta_anual", "indicador"}))
+    row = after.plan.query("clave == '1.1.1' and anio == 2023").iloc[0]
+    assert (row.meta_anual, row.programado_t1) == (8.0, 1.0)  # Programado T1 column absent → kept
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1234.25, "1,234.25"), (2.0, "2"), (None, "—"), (float("nan"), "—"), ("Acta", "Acta"),
+    (1 / 3, "0.3333333333"), (-0.5, "-0.5"), (1234567, "1,234,567")])
+def test_display_value(value, text):
+    from mpi_dash.diff import display_value
+
+    assert display_value(value) == text
+
+
+def test_display_tables(base):
+    from mpi_dash.diff import cells_table, semaforo_table
+
+    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 2, 0.5, None, "Acta 2/2023")),
+                         parametros=None)
+    changes = diff_snapshots(base, after)
+    table = cells_table(changes.cells)
+    assert list(table.columns) == ["Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
+    assert table.values.tolist() == [
+        ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"],
+        ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]
+    sem = semaforo_table(changes.semaforo)
+    assert sem.values.tolist() == [["1.1.1", "Indicador 1.1.1", "2023", "Junio", "🟢 Verde", "🟡 Amarillo"]]

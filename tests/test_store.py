@@ -309,3 +309,20 @@ def test_killed_import_leaves_previous_revision_intact(db, tmp_path):
     assert store.dump_sql(db) == before
     rev, _ = store.import_file(upload.read_bytes(), "x.xlsx", author="Ana", comment="otra vez", path=db)
     assert rev == 2  # the write lock was released by the crash
+
+
+def test_missing_optional_columns_keep_stored_values(db):
+    """A file without Justificación/Evidencia columns updates Realizado only; a blank cell in a present
+    column clears the value."""
+    only_realizado = workbook_bytes(avances_rows=[["1.1.1", 2023, "Junio", 0.5]],
+                                    avances_headers=["Clave", "Año", "Trimestre", "Realizado"])
+    preview = store.prepare_upload(only_realizado, "solo_realizado.xlsx", path=db)
+    avances_cells = preview.changes.cells.query("tabla == 'Avances'")
+    assert avances_cells[["campo", "antes", "despues"]].values.tolist() == [["Realizado", 1.0, 0.5]]
+    store.commit_preview(preview, author="Ana", comment="solo realizado", path=db)
+    _, snap = store.load_snapshot(path=db)
+    row = snap.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 2").iloc[0]
+    assert (row.realizado, row.evidencia) == (0.5, "Acta 2/2023")
+    blank = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, None)]), "b.xlsx", path=db)
+    assert blank.changes.cells[["campo", "antes", "despues"]].values.tolist() == [
+        ["Evidencia", "Acta 2/2023", None]]

@@ -1,0 +1,155 @@
+"""Cargar avances: template download, validated upload, preview (what changes) and confirmation."""
+
+import streamlit as st
+
+from mpi_dash import data_access, store
+from mpi_dash.diff import cells_table, semaforo_table
+from mpi_dash.template import build_template
+from mpi_dash.workbook import WorkbookError, problems_frame
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | "problems" | "saved"}
+FLASH = "carga_conflicto"  # message shown once after a refused (conflicting) confirmation
+PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor": "Valor",
+                   "esperado": "Qué se esperaba"}
+
+st.title("Cargar avances")
+if not data_access.use_store():
+    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable MPI_DASH_WORKBOOK); "
+               "la carga de avances está deshabilitada.", icon="🔒")
+    st.stop()
+
+try:
+    revision, snapshot = store.load_snapshot()
+except store.StoreError as exc:
+    st.error(f"No se pudo abrir la base de datos: {exc}", icon="🚫")
+    st.stop()
+
+st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revisa en una vista previa y, "
+           "al confirmar, se guarda como una nueva revisión (consulte y revierta en «Historial»).")
+
+# 1. Template ------------------------------------------------------------------------------------------
+st.subheader("1. Descargar la plantilla")
+years = sorted({int(y) for y in snapshot.plan["anio"]}, reverse=True)
+left, right = st.columns([1, 3], vertical_alignment="bottom")
+year = left.selectbox("Año de la plantilla", years, key="anio_plantilla")
+right.download_button(
+    "⬇️ Descargar plantilla de avances (.xlsx)",
+    data=lambda: build_template(snapshot, anio=year, revision=revision),
+    file_name=f"plantilla_avances_{year}_rev{revision}.xlsx", mime=XLSX, on_click="ignore")
+st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores ya "
+           "guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).")
+
+# 2. Upload --------------------------------------------------------------------------------------------
+st.subheader("2. Subir el archivo")
+limit_mb = store.max_upload_mb()
+uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=["xlsx"],
+                            max_upload_size=limit_mb, key="archivo_avances")
+
+
+def process(content: bytes, name: str, file_key: str) -> None:
+    """Validate + diff once per uploaded file (reruns reuse the result in session_state)."""
+    with st.status(f"Validando «{name}»…", expanded=True) as status:
+        st.write("Revisando que sea un libro .xlsx válido y leyendo sus hojas…")
+        try:
+            preview = store.prepare_upload(content, name)
+        except WorkbookError as exc:
+            st.session_state[STATE] = {"file": file_key, "problems": exc.problems, "name": name}
+            status.update(label=f"«{name}» tiene problemas: no se guardó nada", state="error", expanded=False)
+            return
+        except store.StoreError as exc:
+            st.session_state[STATE] = {"file": file_key, "error": str(exc), "name": name}
+            status.update(label="No se pudo validar el archivo", state="error", expanded=False)
+            return
+        st.write("Comparando con los datos guardados y recalculando semáforos…")
+        st.session_state[STATE] = {"file": file_key, "preview": preview, "name": name}
+        status.update(label=f"«{name}» es válido", state="complete", expanded=False)
+
+
+if uploaded is None:
+    st.session_state.pop(STATE, None)
+    st.info("Suba el archivo llenado para ver qué cambiaría. Nada se guarda sin su confirmación.", icon="📄")
+    st.stop()
+
+file_key = f"{uploaded.file_id}"
+if st.session_state.get(STATE, {}).get("file") != file_key:
+    process(uploaded.getvalue(), uploaded.name, file_key)
+result = st.session_state[STATE]
+
+if FLASH in st.session_state:
+    st.error(st.session_state.pop(FLASH) + " La vista previa de abajo ya está actualizada.", icon="⚠️")
+if "saved" in result:
+    st.success(f"Se guardó la **revisión {result['saved']}** ({result['preview'].changes.n_cells:,} celdas "
+               "cambiadas). El tablero ya muestra los datos nuevos; puede consultarla o revertirla en «Historial».",
+               icon="✅")
+    st.stop()
+if "error" in result:
+    st.error(result["error"], icon="🚫")
+    st.stop()
+if "problems" in result:
+    frame = problems_frame(result["problems"])
+    errors = frame[frame["nivel"] == "error"]
+    st.error(f"**El archivo «{result['name']}» tiene {len(errors):,} problema(s). No se guardó nada.** "
+             "Corríjalos en Excel y vuelva a subirlo.", icon="🚫")
+    st.dataframe(errors[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+    avisos = frame[frame["nivel"] != "error"]
+    if len(avisos):
+        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
+            st.dataframe(avisos[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True)
+    st.stop()
+
+# 3. Preview -------------------------------------------------------------------------------------------
+preview: store.Preview = result["preview"]
+changes = preview.changes
+st.subheader("3. Vista previa: qué cambiaría")
+if preview.omitidas is not None and len(preview.omitidas):
+    st.warning(f"{len(preview.omitidas):,} fila(s) no se aplicarán: la plantilla es de la revisión "
+               f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.", icon="🔀")
+if preview.is_empty:
+    st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon="✅")
+    st.stop()
+
+table = cells_table(changes.cells)
+nuevos, cambiados = table[table["Cambio"] == "Nuevo"], table[table["Cambio"] != "Nuevo"]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Valores nuevos", f"{len(nuevos):,}")
+c2.metric("Valores cambiados", f"{len(cambiados):,}")
+c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio:,}")
+c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
+if len(cambiados):
+    st.markdown("**Valores cambiados (antes → después)**")
+    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch")
+if len(nuevos):
+    st.markdown("**Valores nuevos**")
+    st.dataframe(nuevos.drop(columns=["Cambio", "Antes"]), hide_index=True, width="stretch")
+if len(changes.semaforo):
+    st.markdown("**Semáforos que cambian**")
+    st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
+if preview.before.parametros.get("datos_ilustrativos") == 1 and preview.after.parametros.get(
+        "datos_ilustrativos") == 0:
+    st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances cargados se "
+            "tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.", icon="ℹ️")
+if preview.avisos:
+    with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta (no se leen como 0)"):
+        st.dataframe(problems_frame(preview.avisos)[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS),
+                     hide_index=True)
+
+# 4. Confirm -------------------------------------------------------------------------------------------
+st.subheader("4. Confirmar y guardar")
+with st.form("confirmar"):
+    autor = st.text_input("Nombre de quien carga", key="autor")
+    comentario = st.text_area("Comentario (qué se carga y por qué)", key="comentario")
+    guardar = st.form_submit_button("💾 Guardar como nueva revisión", type="primary")
+if guardar:
+    try:
+        saved = store.commit_preview(preview, author=autor, comment=comentario)
+    except store.ConflictError as exc:
+        # Refuse, then re-preview the same file against the new latest revision (no lost update).
+        st.session_state[FLASH] = str(exc)
+        st.session_state.pop(STATE, None)
+        st.rerun()
+    except store.StoreError as exc:
+        st.error(str(exc), icon="🚫")
+        st.stop()
+    st.session_state[STATE] = {**result, "saved": saved}
+    st.rerun()

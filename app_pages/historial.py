@@ -1,0 +1,92 @@
+"""Historial: every revision, its changes, the file exactly as uploaded, and revert (as a new revision)."""
+
+import streamlit as st
+
+from mpi_dash import data_access, store
+from mpi_dash.diff import cells_table, semaforo_table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo", store.KIND_REVERT: "Reversión"}
+HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo", "sha256": "sha256",
+           "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
+FLASH = "historial_aviso"
+
+
+@st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
+def changes_of(version: str, revision: int) -> store.Changes:
+    """What one revision changed (cached per data version: revisions never change once saved)."""
+    return store.revision_changes(revision)
+
+
+st.title("Historial de revisiones")
+if not data_access.use_store():
+    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable MPI_DASH_WORKBOOK); "
+               "no hay historial.", icon="🔒")
+    st.stop()
+try:
+    revisions = store.list_revisions()
+    version = store.version_key()
+except store.StoreError as exc:
+    st.error(f"No se pudo abrir la base de datos: {exc}", icon="🚫")
+    st.stop()
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH), icon="✅")
+
+latest = int(revisions["numero"].max())
+st.caption("Cada carga o reversión es una revisión numerada. Nada se borra: revertir crea una revisión nueva "
+           "con los datos de la revisión elegida.")
+shown = revisions.assign(
+    tipo=revisions["tipo"].map(TIPOS),
+    fecha=revisions["fecha"].str.replace("T", " ").str.slice(0, 16),
+    archivo=[a if a else (f"(reversión a la {r})" if t == store.KIND_REVERT else "—")
+             for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
+)
+st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
+             column_config={"sha256": st.column_config.TextColumn("sha256", width="small"),
+                            "Comentario": st.column_config.TextColumn("Comentario", width="large")})
+
+st.subheader("Abrir una revisión")
+numbers = revisions["numero"].tolist()
+chosen = st.selectbox("Revisión", numbers, index=0, key="revision_abierta",
+                      format_func=lambda n: f"{n} · {shown.loc[shown['numero'] == n, 'comentario'].iloc[0]}")
+info = revisions.loc[revisions["numero"] == chosen].iloc[0]
+st.markdown(f"**Revisión {chosen}** · {TIPOS.get(info['tipo'], info['tipo'])} · {info['fecha'][:16].replace('T', ' ')} "
+            f"UTC · {info['autor']}  \n{info['comentario']}")
+
+changes = changes_of(version, int(chosen))
+table = cells_table(changes.cells)
+a, b, c = st.columns(3)
+a.metric("Celdas cambiadas", f"{changes.n_cells:,}")
+b.metric("Valores nuevos", f"{int((table['Cambio'] == 'Nuevo').sum()):,}")
+c.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
+st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(len(table), 1)))
+if len(changes.semaforo):
+    with st.expander(f"Semáforos que cambiaron ({len(changes.semaforo):,})"):
+        st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
+
+if info["archivo"]:
+    st.download_button(f"⬇️ Descargar «{info['archivo']}» tal como se subió", key=f"archivo_{chosen}",
+                       data=lambda n=int(chosen): (store.revision_file(n) or ("", b""))[1],
+                       file_name=str(info["archivo"]), mime=XLSX, on_click="ignore")
+    st.caption(f"sha256: `{info['sha256']}`")
+
+st.subheader("Revertir")
+if chosen == latest:
+    st.caption("Esta es la revisión vigente. Para deshacerla, abra la revisión anterior y reviértala.")
+else:
+    st.caption(f"Crea la revisión {latest + 1} con los datos exactamente como estaban en la revisión {chosen}. "
+               "Las revisiones posteriores se conservan en el historial.")
+    with st.form("revertir"):
+        autor = st.text_input("Nombre de quien revierte")
+        motivo = st.text_area("Motivo")
+        confirmar = st.form_submit_button(f"↩️ Revertir a la revisión {chosen}", type="primary")
+    if confirmar:
+        try:
+            nueva = store.revert(int(chosen), author=autor, reason=motivo)
+        except store.StoreError as exc:
+            st.error(str(exc), icon="🚫")
+            st.stop()
+        st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la revisión "
+                                   f"{chosen}.")
+        st.session_state.pop("revision_abierta", None)
+        st.rerun()
