@@ -698,6 +698,9 @@ def _avances_frame(
     )
 
 
+KNOWN_PARAMETERS: tuple[str, ...] = (*schema.DEFAULT_THRESHOLDS, "datos_ilustrativos")
+
+
 def _parameter_key(value: str) -> str:
     folded = schema.normalize_header(value)
     for column in schema.PLAN_COLUMNS:
@@ -730,6 +733,17 @@ def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
             )
             continue
         seen[key] = int(table.rows[i])
+        if key not in KNOWN_PARAMETERS:  # probably a typo ("verde_mim"): kept, but say so
+            out.add(
+                Problem(
+                    table.sheet,
+                    int(table.rows[i]),
+                    table.columns["parametro"].header,
+                    name,
+                    f"uno de: {', '.join(KNOWN_PARAMETERS)} (el parámetro se conserva pero el tablero no lo usa)",
+                    nivel="aviso",
+                )
+            )
         if not blank[i]:
             params[key] = float(values[i])
     a_min, v_min, v_max, a_max = (params[k] for k in ("amarillo_min", "verde_min", "verde_max", "amarillo_max"))

@@ -254,6 +254,13 @@ def test_parametros_sheet_overrides_defaults_and_keeps_extra_keys() -> None:
                                "amarillo_max": 140.0, "datos_ilustrativos": 1.0}
 
 
+def test_unknown_parameter_is_kept_with_an_aviso() -> None:
+    data = read_workbook(book(Parámetros=[["Parámetro", "Valor"], ["verde_mim", 80]]))
+    assert data.parametros["verde_min"] == 90.0 and data.parametros["verde_mim"] == 80.0
+    assert [(p.nivel, p.hoja, p.fila, p.columna, p.valor) for p in data.avisos] == [
+        ("aviso", "Parámetros", 2, "Parámetro", "verde_mim")]
+
+
 def test_inputs_are_not_mutated() -> None:
     known = read_workbook(book()).plan
     snapshot = known.copy(deep=True)
