@@ -82,7 +82,8 @@ def _year(text: str) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un año; se esperaba un entero como 2023") from None
+        message = f"«{text}» no es un año; se esperaba un entero como 2023"
+        raise argparse.ArgumentTypeError(message) from None
     if not 2000 <= value <= 2100:
         raise argparse.ArgumentTypeError(f"«{text}» no es un año válido; se esperaba entre 2000 y 2100")
     return value

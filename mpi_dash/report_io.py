@@ -12,7 +12,6 @@ runs a value such as ``=HYPERLINK(...)`` typed by someone in a justification.
 from __future__ import annotations
 
 import io
-import json
 import math
 from typing import Literal
 

@@ -475,7 +475,9 @@ def _enum_aliases(canonical: Sequence[str], extra: Mapping[str, str] | None = No
 _ENUMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "tipo_calculo": (
         schema.TIPOS_CALCULO,
-        _enum_aliases(schema.TIPOS_CALCULO, {"ano_anterior": "anio_anterior", "año anterior": "anio_anterior"}),
+        _enum_aliases(
+            schema.TIPOS_CALCULO, {"ano_anterior": "anio_anterior", "año anterior": "anio_anterior"}
+        ),
     ),
     "acumulacion": (schema.ACUMULACIONES, _enum_aliases(schema.ACUMULACIONES)),
     "sentido": (schema.SENTIDOS, _enum_aliases(schema.SENTIDOS)),
@@ -740,13 +742,15 @@ def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
                     int(table.rows[i]),
                     table.columns["parametro"].header,
                     name,
-                    f"uno de: {', '.join(KNOWN_PARAMETERS)} (el parámetro se conserva pero el tablero no lo usa)",
+                    f"uno de: {', '.join(KNOWN_PARAMETERS)} "
+                    "(el parámetro se conserva pero el tablero no lo usa)",
                     nivel="aviso",
                 )
             )
         if not blank[i]:
             params[key] = float(values[i])
-    a_min, v_min, v_max, a_max = (params[k] for k in ("amarillo_min", "verde_min", "verde_max", "amarillo_max"))
+    order = ("amarillo_min", "verde_min", "verde_max", "amarillo_max")
+    a_min, v_min, v_max, a_max = (params[k] for k in order)
     if not (a_min <= v_min <= v_max <= a_max):
         out.add(
             Problem(
@@ -795,7 +799,9 @@ def _sort_key(problem: Problem) -> tuple[int, int, int]:
     return (sheet, problem.fila or 0, 0 if problem.nivel == "error" else 1)
 
 
-def _read(source: Source, known_plan: pd.DataFrame | None, limits: Limits) -> tuple[WorkbookData | None, list[Problem]]:
+def _read(
+    source: Source, known_plan: pd.DataFrame | None, limits: Limits
+) -> tuple[WorkbookData | None, list[Problem]]:
     opened = _open(source)
     if isinstance(opened, Problem):
         return None, [opened]

@@ -28,7 +28,8 @@ def plan_row(clave: str, meta: float = 8, tipo: str = "avance_meta") -> list[Any
     return [values[h] for h in PLAN_HEADERS]
 
 
-def write_book(path: Path, avances: list[list[Any]] | None = None, plan: list[list[Any]] | None = None) -> Path:
+def write_book(path: Path, avances: list[list[Any]] | None = None,
+               plan: list[list[Any]] | None = None) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {
@@ -56,7 +57,8 @@ def valid_book(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def invalid_book(tmp_path: Path) -> Path:
-    return write_book(tmp_path / "malo.xlsx", avances=[["1.1", 2023, 7, "mucho", None], ["9.9", 2023, 1, 1, None]])
+    rows = [["1.1", 2023, 7, "mucho", None], ["9.9", 2023, 1, 1, None]]
+    return write_book(tmp_path / "malo.xlsx", avances=rows)
 
 
 # --------------------------------------------------------------------------- validate
@@ -124,7 +126,8 @@ def test_report_json_has_exactly_the_report_fields(valid_book: Path, capsys) -> 
     assert [row["clave"] for row in rows] == ["1.1", "1.2"]
     assert all(list(row) == list(schema.REPORT_FIELDS) for row in rows)
     first = rows[0]
-    assert (first["anio"], first["trimestre"], first["realizado_acumulado"], first["meta"]) == (2023, 2, 4.0, 8.0)
+    found = (first["anio"], first["trimestre"], first["realizado_acumulado"], first["meta"])
+    assert found == (2023, 2, 4.0, 8.0)
     assert rows[1]["realizado_trimestre"] is None  # blank Realizado: never 0
     assert rows[1]["justificacion"] is None
 
@@ -137,8 +140,8 @@ def test_report_matches_the_engine(valid_book: Path, capsys) -> None:
     rows = report_json(valid_book, capsys)
     got = pd.DataFrame(rows, columns=list(schema.REPORT_FIELDS))
     for name in ("cumplimiento_pct", "valor_indicador", "esperado_pct"):
-        pd.testing.assert_series_equal(got[name].astype(float), expected[name].astype(float).reset_index(drop=True),
-                                       check_names=False)
+        want = expected[name].astype(float).reset_index(drop=True)
+        pd.testing.assert_series_equal(got[name].astype(float), want, check_names=False)
     assert got["semaforo"].tolist() == expected["semaforo"].tolist()
 
 

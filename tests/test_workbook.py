@@ -293,7 +293,8 @@ def test_row_numbers_are_true_excel_rows_with_empty_rows_skipped() -> None:
     rows = [avance_row("1.1", trimestre=1), None, None, avance_row("1.1", trimestre=2),
             None, avance_row("1.1", trimestre=3, realizado="mucho")]
     problem = only_error(book(Avances=table(rows, AVANCES_HEADERS)))
-    assert (problem.hoja, problem.fila, problem.columna, problem.valor) == ("Avances", 7, "Realizado", "mucho")
+    found = (problem.hoja, problem.fila, problem.columna, problem.valor)
+    assert found == ("Avances", 7, "Realizado", "mucho")
 
 
 def test_row_numbers_when_the_header_is_not_on_row_one() -> None:
@@ -380,7 +381,8 @@ def test_text_or_negative_realizado(written: Any, valor: str) -> None:
     assert "mayor o igual a 0" in problem.esperado
 
 
-@pytest.mark.parametrize("header", ["Meta anual", "Meta ajustada", "Programado T2", "Verde mín", "Amarillo máx"])
+@pytest.mark.parametrize("header", ["Meta anual", "Meta ajustada", "Programado T2", "Verde mín",
+                                    "Amarillo máx"])
 def test_non_numeric_plan_numbers(header: str) -> None:
     problem = only_error(book(Plan=table([plan_row("1.1"), plan_row("1.2", **{header: "n/d"})])))
     assert (problem.hoja, problem.fila, problem.columna, problem.valor) == ("Plan", 3, header, "n/d")
