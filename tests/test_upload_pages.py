@@ -1,0 +1,216 @@
+"""AppTest of the pages «Cargar avances» and «Historial» with real xlsx files on a temporary database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
+
+from mpi_dash import data_access, store
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_PAGE = "app_pages/cargar_avances.py"
+HISTORY_PAGE = "app_pages/historial.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = make_db(tmp_path)
+    monkeypatch.setenv(store.DB_ENV, str(path))
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    return path
+
+
+def page(script: str = UPLOAD_PAGE) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / script), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, content: bytes, name: str = "avances.xlsx") -> AppTest:
+    at.file_uploader(key="archivo_avances").set_value((name, content, XLSX))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submit(at: AppTest, label_start: str) -> AppTest:
+    (button,) = [b for b in at.button if b.label.startswith(label_start)]
+    button.click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_navigation_lists_both_pages(db):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(UPLOAD_PAGE)
+    at.run()
+    assert not at.exception and at.title[0].value == "Cargar avances"
+    at.switch_page(HISTORY_PAGE)
+    at.run()
+    assert not at.exception and at.title[0].value == "Historial de revisiones"
+
+
+def test_upload_preview_and_confirm(db):
+    at = page()
+    assert "revisión 1" in texts(at.caption)
+    assert [s.value for s in at.subheader] == ["1. Descargar la plantilla", "2. Subir el archivo"]
+    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso una sesión", "Acta 2/2023"),
+                            ("1.1.1", 2023, "Septiembre", 1.0, None, None)])
+    upload(at, content, "junio.xlsx")
+    # Q2 Realizado + Justificación changed, Q3 new, flag datos_ilustrativos changed; Q2 75 % → amarillo,
+    # Q3 (R3 = 2.5 of P3 = 3 → 83.3 %) amarillo.
+    assert metrics(at) == {"Valores nuevos": "1", "Valores cambiados": "3", "Filas sin cambio": "0",
+                           "Cambios de semáforo": "2"}
+    changed = at.dataframe[0].value
+    assert changed[["Clave", "Trimestre", "Columna", "Antes", "Después"]].values.tolist() == [
+        ["1.1.1", "Junio", "Realizado", "1", "0.5"],
+        ["1.1.1", "Junio", "Justificación", "—", "Se pospuso una sesión"],
+        ["—", "—", "datos_ilustrativos", "1", "0"]]
+    semaforos = at.dataframe[2].value
+    assert semaforos[["Trimestre", "Antes", "Después"]].values.tolist() == [
+        ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
+    assert "datos ilustrativos" in texts(at.info)
+    assert store.latest_revision(db) == 1  # nothing saved before confirming
+    at.text_input(key="autor").input("Ana López")
+    at.text_area(key="comentario").input("Avances de junio")
+    submit(at, "💾 Guardar")
+    assert "Se guardó la **revisión 2**" in texts(at.success)
+    revs = store.list_revisions(db)
+    assert revs.iloc[0][["numero", "autor", "comentario", "archivo"]].tolist() == [
+        2, "Ana López", "Avances de junio", "junio.xlsx"]
+    dataset = data_access.load_dataset()  # the dashboard now reads the new revision
+    assert "revisión 2" in dataset.origen and not dataset.ilustrativo
+    row = dataset.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 2")
+    assert row["realizado"].tolist() == [0.5]
+
+
+def test_upload_processed_once_per_file(db, monkeypatch):
+    calls: list[str] = []
+    original = store.prepare_upload
+
+    def counting(content, filename, **kwargs):
+        calls.append(filename)
+        return original(content, filename, **kwargs)
+
+    monkeypatch.setattr(store, "prepare_upload", counting)
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
+    at.text_input(key="autor").input("Ana")  # reruns the script
+    at.run()
+    at.run()
+    assert calls == ["a.xlsx"]
+    upload(at, upload_bytes([("1.1.1", 2023, "Junio", 0.25)]), "b.xlsx")
+    assert calls == ["a.xlsx", "b.xlsx"]
+
+
+def test_identical_file_says_so_and_saves_nothing(db):
+    before = store.dump_sql(db)
+    at = upload(page(), seed_bytes(), "igual.xlsx")
+    assert "idéntico" in texts(at.success)
+    assert not [b for b in at.button if b.label.startswith("💾")]
+    assert store.dump_sql(db) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
+    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
+    if case == ROW_LIMIT_CASE:
+        monkeypatch.setenv(store.MAX_UPLOAD_ROWS_ENV, "2")
+    before = store.dump_sql(db)
+    at = upload(page(), BAD_UPLOADS[case](), f"{case}.xlsx")
+    assert "No se guardó nada" in texts(at.error)
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
+    assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
+    assert not [b for b in at.button if b.label.startswith("💾")]
+    assert store.dump_sql(db) == before
+
+
+def test_all_problems_listed_with_row_and_column(db):
+    content = upload_bytes([("1.1.1", 2023, "Junio", "dos"), ("9.9", 2023, "Marzo", 1.0),
+                            ("1.1.1", 2023, 7, -3.0)])
+    at = upload(page(), content, "varios.xlsx")
+    problems = at.dataframe[0].value
+    found = set(zip(problems["Fila"], problems["Columna"]))
+    assert {(2, "Realizado"), (3, "Clave"), (4, "Trimestre"), (4, "Realizado")} <= found
+
+
+def test_two_sessions_second_gets_conflict_then_repreview(db):
+    first = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
+    second = upload(page(), upload_bytes([("1.2.1", 2023, "Junio", 99.0)]), "b.xlsx")
+    for at, name in ((first, "Ana"), (second, "Beto")):
+        at.text_input(key="autor").input(name)
+        at.text_area(key="comentario").input(f"carga de {name}")
+    submit(first, "💾 Guardar")
+    assert "revisión 2" in texts(first.success)
+    dump = store.dump_sql(db)
+    submit(second, "💾 Guardar")
+    message = texts(second.error)
+    assert "Otra persona guardó la revisión 2" in message and "No se guardó nada" in message
+    assert store.dump_sql(db) == dump  # refused: no lost update
+    assert metrics(second)["Valores nuevos"] == "1"  # re-previewed against revision 2
+    second.text_input(key="autor").input("Beto")
+    second.text_area(key="comentario").input("carga de Beto")
+    submit(second, "💾 Guardar")
+    assert "revisión 3" in texts(second.success)
+    _, snap = store.load_snapshot(path=db)
+    values = snap.avances.set_index(["clave", "anio", "trimestre"])["realizado"]
+    assert (values[("1.1.1", 2023, 2)], values[("1.2.1", 2023, 2)]) == (0.5, 99.0)
+
+
+def test_missing_author_is_refused(db):
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
+    at.text_area(key="comentario").input("sin nombre")
+    submit(at, "💾 Guardar")
+    assert "Falta el nombre" in texts(at.error)
+    assert store.latest_revision(db) == 1
+
+
+def test_history_open_download_and_revert(db):
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", author="Ana",
+                      comment="Avances de junio")
+    at = page(HISTORY_PAGE)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Número", "Fecha (UTC)", "Autor", "Archivo", "sha256", "Comentario",
+                                   "Celdas cambiadas", "Tipo"]
+    assert table["Número"].tolist() == [2, 1]
+    assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
+        "Ana", "junio.xlsx", "Avances de junio", 3]
+    assert metrics(at)["Celdas cambiadas"] == "3"
+    assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio.xlsx» tal como se subió"]
+    at.selectbox(key="revision_abierta").select(1)
+    at.run()
+    at.text_input[0].input("Coordinación")
+    at.text_area[0].input("Cifras sin validar")
+    submit(at, "↩️ Revertir a la revisión 1")
+    assert "Se guardó la revisión 3" in texts(at.success)
+    revs = store.list_revisions(db)
+    assert revs["numero"].tolist() == [3, 2, 1]
+    assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario) == (
+        "reversion", 1, "Cifras sin validar")
+    assert at.dataframe[0].value.iloc[0]["Archivo"] == "(reversión a la 1)"
+
+
+def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
+    monkeypatch.delenv(store.DB_ENV, raising=False)
+    book = tmp_path / "libro.xlsx"
+    book.write_bytes(seed_bytes())
+    monkeypatch.setenv("MPI_DASH_WORKBOOK", str(book))
+    for script in (UPLOAD_PAGE, HISTORY_PAGE):
+        at = page(script)
+        assert "solo lectura" in texts(at.warning)
+        assert not at.file_uploader
