@@ -132,3 +132,13 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
     value = st.selectbox(label, options, key=key, format_func=format_func, on_change=_remember, args=(key,))
     _remember(key)
     return value
+
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$:"})
+
+
+def md(text: object) -> str:
+    """Data text made inert for st.markdown (no links, images, HTML or formatting from uploaded data)."""
+    if text is None or (isinstance(text, float) and text != text):
+        return "—"
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)

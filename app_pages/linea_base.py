@@ -27,7 +27,7 @@ if not table["con_linea_base"].any():
 st.subheader("Por programa")
 st.caption("Suma del realizado acumulado de los indicadores que tienen dato en ambos años (comparación "
            "entre los mismos indicadores).")
-st.plotly_chart(figures.baseline_bars(by_program, "etiqueta", anio), theme=None, config=PLOT_CONFIG)
+st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, var_col="variacion_pct"), theme=None, config=PLOT_CONFIG)
 st.dataframe(
     by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "linea_base_acumulada", "realizado_acumulado",
                 "variacion_pct"]],
@@ -51,7 +51,8 @@ shown = shown.assign(
     situacion=shown["con_linea_base"].map({True: "Con línea base", False: "Sin línea base"}),
     tipo=shown["tipo_calculo"].map(tipo_calculo_label),
 )
-st.plotly_chart(figures.baseline_bars(shown, "etiqueta", anio), theme=None, config=PLOT_CONFIG)
+st.plotly_chart(figures.baseline_panels(shown, "etiqueta", anio, cols=4, title_width=26), theme=None,
+                config=PLOT_CONFIG)
 st.caption("Haga clic en el encabezado de una columna para ordenar la tabla.")
 st.dataframe(
     shown[["clave", "indicador", "tipo", "linea_base_acumulada", "realizado_acumulado",

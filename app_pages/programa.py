@@ -11,9 +11,10 @@ from mpi_dash.formatting import (
     is_empty,
     quarter_label,
     semaforo_label,
+    short_program_name,
     tipo_calculo_label,
 )
-from ui_common import get_data, page_header, program_options, remembered_selectbox
+from ui_common import get_data, md, page_header, program_options, remembered_selectbox
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
@@ -32,9 +33,9 @@ with left:
     st.plotly_chart(figures.program_gauge(prog["avance_pct"], prog["esperado_pct"], "Avance del programa",
                                           prog["semaforo"], parametros), theme=None, config=PLOT_CONFIG)
 with right:
-    st.subheader(str(prog["programa"]).title() if str(prog["programa"]).isupper() else str(prog["programa"]))
+    st.subheader(short_program_name(prog["programa"], max_chars=200))
     if not is_empty(rows.loc[0, "objetivo"]):
-        st.markdown(f"**Objetivo:** {rows.loc[0, 'objetivo']}")
+        st.markdown(f"**Objetivo:** {md(rows.loc[0, 'objetivo'])}")
     st.markdown(f"## {semaforo_label(prog['semaforo'])}")
     st.caption(f"Avance {format_percent(prog['avance_pct'])} · esperado {format_percent(prog['esperado_pct'])} · "
                f"{prog['n_con_dato']} de {prog['n_medibles']} indicadores con meta o hito tienen dato.")
@@ -43,28 +44,35 @@ st.subheader(f"Indicadores del programa ({len(rows)})")
 for row in rows.itertuples(index=False):
     with st.container(border=True):
         name_col, value_col = st.columns([2, 3], vertical_alignment="center")
-        name_col.markdown(f"**{row.clave}** · {row.indicador}")
-        name_col.caption(f"{tipo_calculo_label(row.tipo_calculo)} · {row.unidad_medida or ''}")
+        name_col.markdown(f"**{md(row.clave)}** · {md(row.nombre)}")
+        name_col.caption(f"{tipo_calculo_label(row.tipo_calculo)} · {md(row.unidad_medida or 'sin unidad de medida')}")
         name_col.markdown(f"**{semaforo_label(row.semaforo)}**")
-        if row.tipo_calculo == "avance_meta":
-            value_col.plotly_chart(figures.indicator_bullet(row.valor_indicador, row.esperado_pct,
-                                                            "% de la meta anual", parametros),
+        has_goal = row.tipo_calculo == "avance_meta" and not is_empty(row.meta) and row.meta > 0
+        if has_goal:
+            value_col.metric("Avance de la meta anual", format_percent(row.valor_indicador))
+            value_col.plotly_chart(figures.indicator_bullet(row.valor_indicador, row.esperado_pct, "", parametros),
                                    theme=None, config=PLOT_CONFIG, key=f"bullet_{row.clave}")
             value_col.caption(f"Realizado acumulado {format_number(row.realizado_acumulado)} de "
-                              f"{format_number(row.meta)} · esperado al corte {format_percent(row.esperado_pct)}")
+                              f"{format_number(row.meta)} · línea negra: esperado al corte "
+                              f"{format_percent(row.esperado_pct)}")
+        elif row.tipo_calculo == "avance_meta":
+            value_col.metric("Realizado acumulado (sin meta anual numérica)", format_number(row.realizado_acumulado))
+            value_col.caption("Sin meta anual: se informa lo realizado, sin porcentaje de avance.")
+        elif row.tipo_calculo == "conteo":
+            value_col.metric("Conteo acumulado en el año", format_number(row.valor_indicador))
+            value_col.caption(f"{md(row.unidad_medida or '')} · en el trimestre: {format_number(row.realizado_trimestre)}")
         else:
-            extra = ""
-            if row.tipo_calculo == "hito" and not is_empty(row.vence_trimestre):
-                extra = f"vence en {quarter_label(int(row.vence_trimestre))}"
-            elif row.tipo_calculo != "hito":
-                extra = f"realizado en el trimestre: {format_number(row.realizado_trimestre)}"
             value_col.metric(tipo_calculo_label(row.tipo_calculo),
-                             format_indicator_value(row.valor_indicador, row.tipo_calculo, row.unidad_medida))
-            value_col.caption(extra)
+                             format_indicator_value(row.valor_indicador, row.tipo_calculo))
+            if row.tipo_calculo == "hito":
+                due = "" if is_empty(row.vence_trimestre) else f"vence en {quarter_label(int(row.vence_trimestre))}"
+                value_col.caption(due)
+            else:
+                value_col.caption(f"Realizado en el trimestre: {format_number(row.realizado_trimestre)}")
 
 st.subheader("Detalle de un indicador")
 claves = rows["clave"].tolist()
-names = dict(zip(rows["clave"], rows["indicador"], strict=True))
+names = dict(zip(rows["clave"], rows["nombre"], strict=True))
 clave = remembered_selectbox("Indicador", claves, key=f"indicador_{programa}",
                              format_func=lambda c: f"{c} · {names[c]}")
 history = summary.indicator_history(results, clave, anio)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import SEMAFORO_LABELS, format_indicator_value, format_percent, semaforo_label
-from ui_common import get_data, page_header
+from ui_common import get_data, md, page_header
 
 AGGREGATION_HELP = (
     "Avance del programa = promedio del avance de sus indicadores de avance de meta (cada uno topado en "
@@ -37,7 +37,7 @@ for start in range(0, len(programs), per_row):
             st.markdown(f"### {semaforo_label(row.semaforo)}")
             st.caption(f"Avance {format_percent(row.avance_pct)} · esperado {format_percent(row.esperado_pct)} · "
                        f"{row.n_con_dato} de {row.n_medibles} indicadores con meta o hito tienen dato "
-                       f"({row.n_indicadores} indicadores en total).", help=f"{row.programa}\n\n{AGGREGATION_HELP}")
+                       f"({row.n_indicadores} indicadores en total).", help=f"{md(row.programa)}\n\n{AGGREGATION_HELP}")
 
 st.subheader("Indicadores por semáforo")
 counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
@@ -51,22 +51,15 @@ st.subheader("Indicadores en 🔴 rojo y su justificación")
 red = summary.red_indicators(cut)
 if red.empty:
     st.success("Ningún indicador está en rojo en este corte.", icon="✅")
-else:
-    table = red.assign(
-        programa=red["programa_num"] + ". " + red["programa_corto"],
-        valor=[format_indicator_value(v, t) for v, t in zip(red["valor_indicador"], red["tipo_calculo"],
-                                                              strict=True)],
-        cumplimiento=red["cumplimiento_pct"].map(format_percent),
-        justificacion=red["justificacion"].fillna("Sin justificación registrada"),
-    )[["programa", "clave", "indicador", "valor", "cumplimiento", "justificacion"]]
-    st.dataframe(table, hide_index=True, width="stretch", row_height=60, column_config={
-        "programa": st.column_config.TextColumn("Programa", width="medium"),
-        "clave": st.column_config.TextColumn("Clave", width="small"),
-        "indicador": st.column_config.TextColumn("Indicador", width="large"),
-        "valor": st.column_config.TextColumn("Valor"),
-        "cumplimiento": st.column_config.TextColumn("% cumplimiento"),
-        "justificacion": st.column_config.TextColumn("Justificación", width="large"),
-    })
+for row in red.itertuples(index=False):
+    with st.container(border=True):
+        st.markdown(f"**{md(row.clave)} · {md(row.indicador)}**  \n"
+                    f"Programa {md(row.programa_num)}. {md(row.programa_corto)} · "
+                    f"{format_indicator_value(row.valor_indicador, row.tipo_calculo)} · "
+                    f"cumplimiento {format_percent(row.cumplimiento_pct)}")
+        justification = row.justificacion if isinstance(row.justificacion, str) and row.justificacion.strip() \
+            else "Sin justificación registrada."
+        st.markdown(f"**Justificación:** {md(justification)}")
 
 with st.expander("¿Cómo se calcula el avance de cada programa?"):
     st.markdown(AGGREGATION_HELP + "\n\nEl semáforo compara el avance con lo esperado: 🟢 verde de 90 % a "

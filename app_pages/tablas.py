@@ -43,7 +43,9 @@ options = {ALL: "Todos los programas", **program_options(plan, anio)}
 chosen = remembered_selectbox("Programa", list(options), key="programa_tablas", format_func=options.get)
 shown = iptt if chosen == ALL else iptt.loc[iptt["programa_num"] == chosen]
 shown = shown.assign(semaforo=shown["semaforo"].map(semaforo_label),
-                     tipo_calculo=shown["tipo_calculo"].map(tipo_calculo_label))
+                     tipo_calculo=shown["tipo_calculo"].map(tipo_calculo_label),
+                     unidad_medida=shown["unidad_medida"].fillna("—"),
+                     justificacion=shown["justificacion"].fillna(""), evidencia=shown["evidencia"].fillna(""))
 
 st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores de "
            "avance de meta. Celdas vacías: sin dato.")

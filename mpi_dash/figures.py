@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from mpi_dash import schema
 from mpi_dash.formatting import (
@@ -19,6 +20,7 @@ from mpi_dash.formatting import (
     SEMAFORO_WORDS,
     format_number,
     format_percent,
+    format_signed_percent,
     is_empty,
 )
 
@@ -36,8 +38,9 @@ QUARTERS = list(schema.QUARTER_NAMES.values())
 
 
 def _clean(text: object) -> str:
-    """Text safe for Plotly: no MathJax trigger (``$``), collapsed whitespace."""
-    return " ".join(str("" if is_empty(text) else text).replace("$", "").split())
+    """Text safe for Plotly: no MathJax trigger (``$``), no HTML tags/links from data, collapsed whitespace."""
+    raw = str("" if is_empty(text) else text).replace("$", "").replace("<", "‹").replace(">", "›")
+    return " ".join(raw.split())
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -54,6 +57,15 @@ def _wrap(text: str, width: int = 28) -> str:
     return "<br>".join(lines)
 
 
+def _clip_lines(text: object, width: int, lines: int = 2) -> str:
+    """Wrap to ``width`` characters and keep at most ``lines`` lines (ellipsis when cut)."""
+    wrapped = _wrap(str(text), width).split("<br>")
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1].rstrip(" ,.;:") + "…"
+    return "<br>".join(wrapped)
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     value = hex_color.lstrip("#")
     r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
@@ -66,12 +78,12 @@ def _layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figu
         height=height,
         font={"family": FONT_FAMILY, "size": BASE_FONT, "color": TEXT_COLOR},
         separators=".,",  # es-MX: point decimals, comma thousands
-        margin={"l": 30, "r": 30, "t": 90 if title else 40, "b": 40},
+        margin={"l": 30, "r": 30, "t": 70 if title else 40, "b": 40},
         paper_bgcolor="white",
         plot_bgcolor="white",
         title={"text": _clean(title), "font": {"size": BASE_FONT + 4}} if title else None,
         hoverlabel={"font": {"size": BASE_FONT}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": BASE_FONT}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": BASE_FONT}},
     )
     return fig
 
@@ -106,13 +118,13 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
 
 
 def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
-                  parametros: Mapping[str, float] | None = None, height: int = 300) -> go.Figure:
+                  parametros: Mapping[str, float] | None = None, height: int = 330) -> go.Figure:
     """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
     has_value = not is_empty(avance)
     indicator = go.Indicator(
         mode="gauge+number" if has_value else "gauge",
         value=float(avance) if has_value else None,  # type: ignore[arg-type]
-        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 52, "color": TEXT_COLOR}},
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 34, "color": TEXT_COLOR}},
         title={"text": _wrap(titulo), "font": {"size": BASE_FONT + 2}},
         domain={"x": [0, 1], "y": [0.12, 1]},
         gauge={
@@ -134,21 +146,24 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
     fig.add_annotation(text=f"<b>{caption}</b>", x=0.5, y=0.0, xref="paper", yref="paper", showarrow=False,
                        font={"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)})
     _layout(fig, height=height)
-    fig.update_layout(margin={"l": 30, "r": 30, "t": 80, "b": 20})
+    fig.update_layout(margin={"l": 45, "r": 45, "t": 80, "b": 20})
     return fig
 
 
 def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,
-                     parametros: Mapping[str, float] | None = None, height: int = 130) -> go.Figure:
-    """Bullet gauge of an ``avance_meta`` indicator: percent of the annual goal vs expected at cut-off."""
+                     parametros: Mapping[str, float] | None = None, height: int = 90) -> go.Figure:
+    """Bullet gauge of an ``avance_meta`` indicator: percent of the annual goal vs expected at cut-off.
+
+    The number itself is printed by the page next to the bullet (large text), so the bar uses the full width.
+    """
     has_value = not is_empty(valor)
     top = max(100.0, float(valor) if has_value else 0.0)
     fig = go.Figure(go.Indicator(
-        mode="gauge+number" if has_value else "gauge",
+        mode="gauge",
         value=float(valor) if has_value else None,  # type: ignore[arg-type]
-        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 36}},
-        title={"text": _wrap(titulo, 30), "font": {"size": BASE_FONT - 2}, "align": "left"},
-        domain={"x": [0.32, 1], "y": [0, 1]},
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 34}},
+        title={"text": _wrap(titulo, 14), "font": {"size": BASE_FONT - 3}, "align": "left"} if titulo else None,
+        domain={"x": [0.2 if titulo else 0.0, 1.0], "y": [0, 1]},
         gauge={
             "shape": "bullet",
             "axis": {"range": [0, top], "ticksuffix": " %", "tickfont": {"size": BASE_FONT - 4}},
@@ -177,8 +192,9 @@ def quarter_bars(history: pd.DataFrame, trimestre: int, unidad: str = "") -> go.
         go.Bar(name="Realizado", x=x, y=realizado, marker_color=CURRENT_COLOR,
                text=[format_number(v) if not np.isnan(v) else "" for v in realizado], textposition="outside"),
     ])
-    _layout(fig, height=340, title=f"Realizado y programado por trimestre{f' ({unidad})' if unidad else ''}")
-    fig.update_layout(barmode="group", yaxis={"rangemode": "tozero", "tickformat": ",~r"})
+    _layout(fig, height=380, title="Realizado y programado por trimestre")
+    fig.update_layout(barmode="group", yaxis={"rangemode": "tozero", "tickformat": ",~r",
+                                              "title": {"text": _clip_lines(unidad, 30, 1) if unidad else ""}})
     fig.update_xaxes(categoryorder="array", categoryarray=QUARTERS)
     return fig
 
@@ -201,28 +217,61 @@ def cumulative_line(history: pd.DataFrame, anio: int, trimestre: int) -> go.Figu
         go.Scatter(name="Programado acumulado", x=x, y=plan, mode="lines",
                    line={"color": PLAN_COLOR, "width": 3, "dash": "dash"}),
     ])
-    _layout(fig, height=340, title=f"Acumulado {anio} frente a {anio - 1}")
+    _layout(fig, height=380, title=f"Acumulado {anio} frente a {anio - 1}")
     fig.update_layout(yaxis={"rangemode": "tozero", "tickformat": ",~r"})
     fig.update_xaxes(categoryorder="array", categoryarray=QUARTERS)
     return fig
 
 
-def baseline_bars(table: pd.DataFrame, label_col: str, anio: int, *, current_col: str = "realizado_acumulado",
-                  base_col: str = "linea_base_acumulada", title: str = "") -> go.Figure:
-    """Side-by-side horizontal bars: current year vs previous year at the same cut-off, one pair per row."""
-    labels = [_wrap(v, 40) for v in table[label_col]]
+def baseline_panels(table: pd.DataFrame, label_col: str, anio: int, *,
+                    current_col: str = "realizado_acumulado", base_col: str = "linea_base_acumulada",
+                    var_col: str = "variacion_linea_base_pct", cols: int = 3,
+                    title_width: int = 30) -> go.Figure:
+    """Small multiples: one panel per row of ``table`` with the previous-year and current-year bars side by
+    side, each panel on its own scale (indicators count different things) and titled with the variation.
+    A missing value is written on the panel ("sin línea base" / "sin dato"), never drawn as zero silently.
+    """
+    n = len(table)
+    if n == 0:
+        fig = go.Figure()
+        fig.add_annotation(text="Sin indicadores para mostrar", showarrow=False, font={"size": BASE_FONT + 2})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return _layout(fig, height=200)
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    labels = table[label_col].tolist()
     current = pd.to_numeric(table[current_col], errors="coerce").to_numpy(dtype=float)
     base = pd.to_numeric(table[base_col], errors="coerce").to_numpy(dtype=float)
-    fig = go.Figure([
-        go.Bar(name=str(anio - 1), y=labels, x=base, orientation="h", marker_color=PREVIOUS_COLOR,
-               text=[format_number(v) if not np.isnan(v) else "sin línea base" for v in base],
-               textposition="outside"),
-        go.Bar(name=str(anio), y=labels, x=current, orientation="h", marker_color=CURRENT_COLOR,
-               text=[format_number(v) if not np.isnan(v) else "sin dato" for v in current],
-               textposition="outside"),
-    ])
-    _layout(fig, height=max(260, 90 + 70 * len(labels)), title=title or None)
-    fig.update_layout(barmode="group", xaxis={"rangemode": "tozero", "tickformat": ",~r"},
-                      legend={"traceorder": "reversed"})
-    fig.update_yaxes(autorange="reversed")
+    variation = pd.to_numeric(table[var_col], errors="coerce").to_numpy(dtype=float)
+    titles = []
+    for label, b, v in zip(labels, base, variation, strict=True):
+        if np.isnan(b) or b == 0:
+            second = "sin línea base"
+        elif np.isnan(v):
+            second = "sin dato este año"
+        else:
+            second = f"variación {format_signed_percent(v)}"
+        titles.append(f"<b>{_clip_lines(label, title_width)}</b><br>{second}")
+    panel_height, title_px = 200, 26 + 21 * max(t.count("<br>") + 1 for t in titles)
+    gap = title_px + 40  # room for the x tick labels of the panel above + the next title
+    plot_area = rows * panel_height + (rows - 1) * gap
+    height = plot_area + title_px + 10 + 20
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.08,
+                        vertical_spacing=gap / plot_area if rows > 1 else 0.0)
+    x = [str(anio - 1), str(anio)]
+    for i, (b, r) in enumerate(zip(base, current, strict=True)):
+        values = [0.0 if np.isnan(b) else b, 0.0 if np.isnan(r) else r]
+        texts = ["sin línea base" if np.isnan(b) else format_number(b), "sin dato" if np.isnan(r) else format_number(r)]
+        fig.add_trace(go.Bar(x=x, y=values, text=texts, textposition="outside", cliponaxis=False,
+                             marker_color=[PREVIOUS_COLOR, CURRENT_COLOR], showlegend=False,
+                             textfont={"size": BASE_FONT}, hovertemplate="%{x}: %{text}<extra></extra>"),
+                      row=i // cols + 1, col=i % cols + 1)
+        top = max(values) or 1.0
+        fig.update_yaxes(range=[0, top * 1.3], row=i // cols + 1, col=i % cols + 1)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor=MUTED)
+    fig.update_xaxes(tickfont={"size": BASE_FONT})
+    fig.update_annotations(font={"size": BASE_FONT - 2})
+    _layout(fig, height=height)
+    fig.update_layout(margin={"l": 20, "r": 20, "t": title_px + 10, "b": 20}, bargap=0.35)
     return fig

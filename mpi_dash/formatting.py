@@ -112,6 +112,14 @@ def format_percent(value: object, decimals: int = 1) -> str:
     return EMPTY if text == EMPTY else f"{text} %"
 
 
+def format_signed_percent(value: object, decimals: int = 1) -> str:
+    """Variation with explicit sign: ``7.5 → '+7.5 %'``, ``-4 → '-4.0 %'``, ``0 → '0.0 %'``."""
+    text = format_percent(value, decimals)
+    if text == EMPTY or text.startswith("-") or float(value) == 0:  # type: ignore[arg-type]
+        return text
+    return f"+{text}"
+
+
 def format_date(value: dt.date | dt.datetime | None) -> str:
     """dd/mm/aaaa, the format of Mexican transparency formats."""
     if value is None:

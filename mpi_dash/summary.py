@@ -108,13 +108,17 @@ def _plan_part(plan: pd.DataFrame, anio: int) -> pd.DataFrame:
     part["orden"] = np.arange(len(part))
     part["programa_num"] = part["clave"].map(schema.program_number)
     part["programa_corto"] = part["programa"].map(short_program_name)
+    # Display name: the indicator, or the action when the plan has no indicator (cronograma-only rows).
+    indicador = part["indicador"].astype(object)
+    part["nombre"] = indicador.where(indicador.notna() & (indicador.astype(str).str.strip() != ""),
+                                     part["accion"].astype(object))
     return part
 
 
 def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
     """Engine rows of one cut-off joined with the plan texts, in plan order (one row per indicator).
 
-    Adds ``programa_num``, ``programa_corto``, ``progreso`` and ``progreso_esperado`` (the scores of the
+    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción), ``progreso`` and ``progreso_esperado`` (the scores of the
     program aggregation, NaN for types that do not enter it or without data).
     """
     part = _plan_part(plan, anio)
@@ -198,14 +202,16 @@ def semaforo_counts(cut: pd.DataFrame) -> pd.DataFrame:
 
 def red_indicators(cut: pd.DataFrame) -> pd.DataFrame:
     """Indicators in rojo at the cut-off with their justificación (plan order)."""
-    cols = ["programa_num", "programa_corto", "clave", "indicador", "tipo_calculo", "valor_indicador",
+    cols = ["programa_num", "programa_corto", "clave", "nombre", "tipo_calculo", "valor_indicador",
             "cumplimiento_pct", "justificacion"]
-    return cut.loc[cut["semaforo"] == "rojo", cols].reset_index(drop=True)
+    red = cut.loc[cut["semaforo"] == "rojo", cols].rename(columns={"nombre": "indicador"})
+    return red.reset_index(drop=True)
 
 
 def iptt_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
     """Indicator table for one cut-off (columns ``IPTT_COLUMNS``), one row per indicator, plan order.
 
+    ``indicador`` is the plan's indicator, or its action when the plan row has no indicator.
     Programmed values are shown for the four quarters (the plan); realised values only up to the cut-off.
     ``avance_pct`` is ``valor_indicador`` for ``avance_meta`` indicators only.
     """
@@ -215,7 +221,7 @@ def iptt_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: 
     programado = _by_quarter(year, "programado_trimestre", cut["clave"])
     meta = pd.to_numeric(cut["meta"], errors="coerce") if "meta" in cut else np.nan
     table = pd.DataFrame({"programa_num": cut["programa_num"], "clave": cut["clave"],
-                          "indicador": cut["indicador"], "tipo_calculo": cut["tipo_calculo"],
+                          "indicador": cut["nombre"], "tipo_calculo": cut["tipo_calculo"],
                           "unidad_medida": cut["unidad_medida"], "meta": meta})
     for k in range(1, 5):
         table[f"programado_t{k}"] = programado[k]
@@ -273,7 +279,7 @@ def baseline_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimest
         "programa_num": cut["programa_num"],
         "programa_corto": cut["programa_corto"],
         "clave": cut["clave"],
-        "indicador": cut["indicador"],
+        "indicador": cut["nombre"],
         "tipo_calculo": cut["tipo_calculo"],
         "unidad_medida": cut["unidad_medida"],
         "realizado_acumulado": pd.to_numeric(cut["realizado_acumulado"], errors="coerce"),

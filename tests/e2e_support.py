@@ -180,12 +180,29 @@ def error_texts(page: Any) -> list[str]:
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
 
 
-def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
-    """Save a PNG screenshot as ``artifacts/<name>.png`` and return its path."""
+def screenshot(page: Any, name: str, *, full_page: bool = True, max_height: int = 9000) -> Path:
+    """Save a PNG screenshot as ``artifacts/<name>.png`` and return its path.
+
+    Streamlit scrolls inside its own container, so Playwright's ``full_page`` alone captures only the
+    viewport: with ``full_page`` the viewport is stretched to the content height for the shot.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
     path = ARTIFACTS / f"{safe}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    original = page.viewport_size
+    if full_page and original:
+        height = page.evaluate(
+            "() => Math.max(...['[data-testid=\"stMain\"]', '[data-testid=\"stAppViewContainer\"]']"
+            ".map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight),"
+            " document.body.scrollHeight)")
+        page.set_viewport_size({"width": original["width"], "height": min(max(int(height), original["height"]),
+                                                                          max_height)})
+        page.wait_for_timeout(400)  # let charts re-layout
+    try:
+        page.screenshot(path=str(path), full_page=full_page)
+    finally:
+        if full_page and original:
+            page.set_viewport_size(original)
     return path
 
 

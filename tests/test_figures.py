@@ -81,14 +81,28 @@ def test_cumulative_line_compares_with_previous_year():
     assert list(fig.data[1].y) == [2, 4, 6, 8]
 
 
-def test_baseline_bars_label_missing_baseline():
+def test_baseline_panels_one_panel_per_row_with_own_scale():
     plan, results = sample()
     table = summary.baseline_table(results, plan, 2023, 2)
-    fig = figures.baseline_bars(table, "clave", 2023)
-    previous, current = fig.data
-    assert previous.name == "2022" and current.name == "2023"
-    assert list(previous.text) == ["2", "16", "4", "sin línea base", "sin línea base"]
-    assert list(current.text)[3] == "sin dato"
+    fig = figures.baseline_panels(table, "clave", 2023, cols=3)
+    assert len(fig.data) == 5
+    first = fig.data[0]
+    assert list(first.x) == ["2022", "2023"] and list(first.y) == [2, 2]
+    assert list(fig.data[1].text) == ["16", "22"]
+    assert list(fig.data[3].text) == ["sin línea base", "sin dato"]       # 2.1: nothing either year
+    assert list(fig.data[3].y) == [0, 0]
+    titles = [a.text for a in fig.layout.annotations]
+    assert "variación +37.5 %" in titles[1] and "variación -50.0 %" in titles[2]
+    assert "sin línea base" in titles[3] and "sin línea base" in titles[4]
+    # each panel has its own scale (atenciones vs sesiones)
+    assert fig.layout.yaxis.range[1] == pytest.approx(2 * 1.3)
+    assert fig.layout.yaxis2.range[1] == pytest.approx(22 * 1.3)
+
+
+def test_baseline_panels_empty():
+    plan, results = sample()
+    fig = figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2).iloc[:0], "clave", 2023)
+    assert "Sin indicadores" in fig.layout.annotations[0].text
 
 
 def test_figures_reference_nothing_external_and_strip_mathjax():
@@ -98,7 +112,7 @@ def test_figures_reference_nothing_external_and_strip_mathjax():
         figures.program_gauge(50, 50, "Método $M1$ (x/y)*100", "verde"),
         figures.indicator_bullet(50, 50, "$M1$ talleres"),
         figures.quarter_bars(hist, 2), figures.cumulative_line(hist, 2023, 2),
-        figures.baseline_bars(summary.baseline_table(results, plan, 2023, 2), "indicador", 2023),
+        figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2), "indicador", 2023),
     ]
     for fig in figs:
         payload = fig.to_json()
@@ -109,3 +123,8 @@ def test_figures_reference_nothing_external_and_strip_mathjax():
 
 def test_long_titles_are_wrapped():
     assert figures._wrap("Acciones de prevención y capacitación para el ejercicio", 20).count("<br>") >= 2
+
+
+def test_data_text_cannot_inject_plotly_html():
+    fig = figures.program_gauge(50, 50, 'Programa <a href="http://x">clic</a>', "verde")
+    assert "<a" not in fig.data[0].title.text and "‹a" in fig.data[0].title.text

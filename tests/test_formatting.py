@@ -113,3 +113,9 @@ def test_short_program_name(programa, expected):
 def test_tipo_calculo_labels_cover_schema():
     assert set(fmt.TIPO_CALCULO_LABELS) == set(schema.TIPOS_CALCULO)
     assert fmt.tipo_calculo_label("hito") == "Hito"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(7.5, "+7.5 %"), (-4, "-4.0 %"), (0, "0.0 %"), (math.nan, "—"),
+                                                 (1234.5, "+1,234.5 %")])
+def test_format_signed_percent(value, expected):
+    assert fmt.format_signed_percent(value) == expected

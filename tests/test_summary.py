@@ -198,3 +198,16 @@ def test_classify_bounds():
     pct = pd.Series([69.9, 70, 89.9, 90, 110, 110.1, 130, 130.1, np.nan])
     assert summary.classify(pct).tolist() == ["rojo", "amarillo", "amarillo", "verde", "verde", "amarillo",
                                               "amarillo", "rojo", "sin_dato"]
+
+
+def test_rows_without_indicator_are_named_by_their_action():
+    plan = plan_frame([plan_row("1.1.5", indicador=None, accion="Actividades con el Consejo Consultivo",
+                                tipo_calculo="conteo"), plan_row("1.1.1")])
+    results = results_frame([*quarters("1.1.5", 2023, "conteo", semaforo=["rojo"] * 4),
+                             *quarters("1.1.1", 2023)])
+    assert summary.iptt_table(results, plan, 2023, 1)["indicador"].tolist() == [
+        "Actividades con el Consejo Consultivo", "Indicador 1.1.1"]
+    assert summary.red_indicators(summary.at_cutoff(results, plan, 2023, 1))["indicador"].tolist() == [
+        "Actividades con el Consejo Consultivo"]
+    assert summary.baseline_table(results, plan, 2023, 1)["indicador"].iloc[0] == \
+        "Actividades con el Consejo Consultivo"
