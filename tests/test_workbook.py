@@ -261,6 +261,20 @@ def test_unknown_parameter_is_kept_with_an_aviso() -> None:
         ("aviso", "Parámetros", 2, "Parámetro", "verde_mim")]
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_garbage_collector_state_is_restored(enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        read_workbook(book())
+        validate_workbook(b"not a workbook")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_inputs_are_not_mutated() -> None:
     known = read_workbook(book()).plan
     snapshot = known.copy(deep=True)
