@@ -72,9 +72,17 @@ def _remember(key: str) -> None:
 
 
 def _restore(key: str) -> None:
-    """Widget state is dropped when a page without the widget runs; keep the choice across pages."""
+    """Keep a widget's choice across pages.
+
+    Streamlit drops (or ignores) the state of a keyed widget when another page's widget takes over the
+    key; re-assigning the value as plain session state before the widget is created makes it stick, and
+    the ``_keep_`` copy covers the case where the key was already removed.
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+        return
     kept = st.session_state.get(f"_keep_{key}")
-    if kept is not None and key not in st.session_state:
+    if kept is not None:
         st.session_state[key] = kept
 
 

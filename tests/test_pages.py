@@ -1,0 +1,235 @@
+"""AppTest of the dashboard pages on the bundled workbook (read-only workbook mode, no store).
+
+Every page renders for every quarter without exception or error box; selectors change what is shown;
+downloads read back with openpyxl/pandas; formula injection in the data is neutralised in every file;
+invalid data give a Spanish error box; the workbook is read once per data version.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from mpi_dash import data_access, exports, schema
+from mpi_dash.summary import IPTT_HEADERS
+
+REPO = Path(__file__).resolve().parent.parent
+WORKBOOK = REPO / "data" / "plan_2023.xlsx"
+PAGES = ("app_pages/resumen.py", "app_pages/programa.py", "app_pages/linea_base.py", "app_pages/tablas.py")
+TIMEOUT = 60
+
+
+@pytest.fixture()
+def workbook(tmp_path, monkeypatch):
+    """A private copy of the bundled workbook, served read-only (its own data version)."""
+    path = tmp_path / "plan.xlsx"
+    shutil.copy(WORKBOOK, path)
+    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(path))
+    monkeypatch.delenv("MPI_DASH_DB", raising=False)
+    return path
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    """Every file handed to st.download_button in this test: {file name: bytes}."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_no_legacy_pages_folder():
+    # A pages/ folder next to app.py makes Streamlit start in legacy multipage mode (see interfaces.md).
+    assert not (REPO / "pages").exists()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_every_quarter(workbook, page):
+    at = open_page(page)
+    assert_clean(at)
+    assert any("Datos ilustrativos" in w.value for w in at.warning)          # illustrative banner
+    assert at.radio(key="trimestre").value == 4                               # latest quarter with data
+    for k, month in schema.QUARTER_NAMES.items():
+        at.radio(key="trimestre").set_value(k).run()
+        assert_clean(at)
+        assert any(f"corte a {month} 2023" in c.value for c in at.caption), month
+    at.selectbox(key="anio").set_value(2022).run()
+    assert_clean(at)
+
+
+def test_resumen_counts_change_with_quarter(workbook):
+    at = open_page(PAGES[0])
+    labels = [m.label for m in at.metric]
+    assert labels == ["🟢 Verde", "🟡 Amarillo", "🔴 Rojo", "⚪ Sin dato"]
+    december = [m.value for m in at.metric]
+    at.radio(key="trimestre").set_value(1).run()
+    march = [m.value for m in at.metric]
+    assert march != december
+    # 27 plan indicators in 2023: the four counts plus the others listed in the caption add up
+    assert any("Total de indicadores: 27" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 6                                   # one gauge per program
+
+
+def test_resumen_lists_red_indicators_with_justificacion(workbook):
+    at = open_page(PAGES[0])
+    at.radio(key="trimestre").set_value(1).run()
+    red = int(at.metric[2].value)
+    justifications = [m.value for m in at.markdown if m.value.startswith("**Justificación:**")]
+    assert red > 0 and len(justifications) == red
+
+
+def test_programa_selector_changes_content(workbook):
+    at = open_page(PAGES[1])
+    first = [s.value for s in at.subheader]
+    options = at.selectbox(key="programa").options
+    assert len(options) == 6
+    at.selectbox(key="programa").set_value("5").run()
+    assert_clean(at)
+    assert [s.value for s in at.subheader] != first
+    assert any("Transparencia" in s.value for s in at.subheader)
+    # the chosen program survives a page switch and a return
+    at.switch_page(PAGES[0]).run()
+    at.switch_page(PAGES[1]).run()
+    assert at.selectbox(key="programa").value == "5"
+
+
+def test_programa_detail_indicator_selector(workbook):
+    at = open_page(PAGES[1])
+    assert at.selectbox(key="indicador_1").value == "1.1.1"
+    before = at.dataframe[0].value.copy()
+    at.selectbox(key="indicador_1").set_value("1.3").run()
+    assert_clean(at)
+    assert not at.dataframe[0].value.equals(before)
+
+
+def test_linea_base_marks_missing_baseline(workbook):
+    at = open_page(PAGES[2])
+    at.selectbox(key="anio").set_value(2022).run()                           # 2021 does not exist
+    assert_clean(at)
+    assert any("Ningún indicador tiene línea base" in i.value for i in at.info)
+    table = at.dataframe[1].value
+    assert set(table["situacion"]) == {"Sin línea base"}
+    at.selectbox(key="anio").set_value(2023).run()
+    table = at.dataframe[1].value
+    assert "Con línea base" in set(table["situacion"])
+
+
+def test_tablas_downloads_read_back(workbook, downloads):
+    at = open_page(PAGES[3])
+    assert_clean(at)
+    assert len(at.get("download_button")) == 3
+    table = at.dataframe[0].value
+    assert len(table) == 27
+    xlsx = downloads["indicadores_2023_diciembre.xlsx"]
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert wb.sheetnames == ["Resumen", *[f"Programa {n}" for n in range(1, 7)], "Notas"]
+    sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
+    assert len(sheets["Resumen"]) == 6
+    assert sum(len(sheets[f"Programa {n}"]) for n in range(1, 7)) == 27
+    assert list(sheets["Programa 1"].columns) == list(IPTT_HEADERS.values())
+    csv = pd.read_csv(io.BytesIO(downloads["indicadores_2023_diciembre.csv"]), encoding="utf-8-sig")
+    assert csv.shape == (27, len(IPTT_HEADERS))
+    sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
+    assert tuple(sipot.columns) == exports.SIPOT_COLUMNS and len(sipot) == 27
+    assert set(sipot["Ejercicio"]) == {2023}
+    # switching quarter produces the files of the new cut-off
+    at.radio(key="trimestre").set_value(2).run()
+    csv_junio = pd.read_csv(io.BytesIO(downloads["indicadores_2023_junio.csv"]), encoding="utf-8-sig")
+    assert csv_junio["Realizado Septiembre"].isna().all()
+    assert not csv["Realizado Septiembre"].isna().all()
+
+
+def _inject(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    plan = wb[schema.SHEET_PLAN]
+    headers = [c.value for c in plan[1]]
+    cell = plan.cell(row=2, column=headers.index("Indicador") + 1)
+    cell.value = '=HYPERLINK("http://x","clic")'
+    cell.data_type = "s"  # a text cell that looks like a formula (what a malicious upload contains)
+    avances = wb[schema.SHEET_AVANCES]
+    headers = [c.value for c in avances[1]]
+    for row in range(2, avances.max_row + 1):
+        if avances.cell(row=row, column=headers.index("Año") + 1).value == 2023:
+            cell = avances.cell(row=row, column=headers.index("Justificación") + 1)
+            cell.value = "@SUM(1+1)*cmd|' /C calc'!A0"
+            cell.data_type = "s"
+    wb.save(path)
+
+
+def test_downloads_neutralise_formula_injection(workbook, downloads):
+    _inject(workbook)
+    at = open_page(PAGES[3])
+    assert_clean(at)
+    for name, data in downloads.items():
+        if name.endswith(".xlsx"):
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+            assert all(c.data_type != "f" for c in cells), name
+            texts = [c.value for c in cells if isinstance(c.value, str)]
+            assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))], name
+        else:
+            back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+            assert back.loc[0, "Indicador"] == "'=HYPERLINK(\"http://x\",\"clic\")"
+            assert (back["Justificación"].dropna().str.startswith("'@")).all()
+    sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
+    assert sipot.loc[0, "Nombre del indicador"].startswith("'=HYPERLINK")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_invalid_data_show_spanish_error_not_traceback(tmp_path, monkeypatch, page):
+    bad = tmp_path / "no_es_excel.xlsx"
+    bad.write_bytes(b"esto no es un libro de Excel")
+    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(bad))
+    monkeypatch.delenv("MPI_DASH_DB", raising=False)
+    at = open_page(page)
+    assert not at.exception
+    assert len(at.error) == 1 and "no son válidos" in at.error[0].value
+    assert not at.get("plotly_chart") and not at.metric
+
+
+def test_workbook_read_once_per_version(workbook, monkeypatch):
+    calls = []
+    original = data_access.load_dataset
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(data_access, "load_dataset", counting)
+    at = open_page(PAGES[0])
+    for k in (1, 2, 3):
+        at.radio(key="trimestre").set_value(k).run()
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+    assert_clean(at)
+    assert len(calls) == 1
+    # new data → new version → read again
+    _inject(workbook)
+    at.radio(key="trimestre").set_value(4).run()
+    assert len(calls) == 2
