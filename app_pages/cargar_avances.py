@@ -10,6 +10,8 @@ from mpi_dash.workbook import WorkbookError, problems_frame
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | "problems" | "saved"}
 FLASH = "carga_conflicto"  # message shown once after a refused (conflicting) confirmation
+VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
+                 "Después": st.column_config.TextColumn("Después", width="medium")}
 PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor": "Valor",
                    "esperado": "Qué se esperaba"}
 
@@ -118,10 +120,11 @@ c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio:,}")
 c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
 if len(cambiados):
     st.markdown("**Valores cambiados (antes → después)**")
-    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch")
+    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch", column_config=VALUE_COLUMNS)
 if len(nuevos):
     st.markdown("**Valores nuevos**")
-    st.dataframe(nuevos.drop(columns=["Cambio", "Antes"]), hide_index=True, width="stretch")
+    st.dataframe(nuevos.drop(columns=["Cambio", "Antes"]), hide_index=True, width="stretch",
+                 column_config=VALUE_COLUMNS)
 if len(changes.semaforo):
     st.markdown("**Semáforos que cambian**")
     st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")

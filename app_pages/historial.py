@@ -10,6 +10,8 @@ TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo"
 HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo", "sha256": "sha256",
            "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
 FLASH = "historial_aviso"
+VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
+                 "Después": st.column_config.TextColumn("Después", width="medium")}
 
 
 @st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
@@ -38,12 +40,14 @@ st.caption("Cada carga o reversión es una revisión numerada. Nada se borra: re
 shown = revisions.assign(
     tipo=revisions["tipo"].map(TIPOS),
     fecha=revisions["fecha"].str.replace("T", " ").str.slice(0, 16),
+    sha256=revisions["sha256"].map(lambda h: f"{h[:12]}…" if isinstance(h, str) else "—"),
     archivo=[a if a else (f"(reversión a la {r})" if t == store.KIND_REVERT else "—")
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
 )
 st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
-             column_config={"sha256": st.column_config.TextColumn("sha256", width="small"),
-                            "Comentario": st.column_config.TextColumn("Comentario", width="large")})
+             column_config={"sha256": st.column_config.TextColumn("sha256", help="Primeros 12 caracteres; el "
+                                                                  "valor completo aparece al abrir la revisión."),
+                            "Comentario": st.column_config.TextColumn("Comentario", width="medium")})
 
 st.subheader("Abrir una revisión")
 numbers = revisions["numero"].tolist()
@@ -59,7 +63,8 @@ a, b, c = st.columns(3)
 a.metric("Celdas cambiadas", f"{changes.n_cells:,}")
 b.metric("Valores nuevos", f"{int((table['Cambio'] == 'Nuevo').sum()):,}")
 c.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
-st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(len(table), 1)))
+st.dataframe(table, hide_index=True, width="stretch", height="auto" if len(table) <= 12 else 460,
+             column_config=VALUE_COLUMNS)
 if len(changes.semaforo):
     with st.expander(f"Semáforos que cambiaron ({len(changes.semaforo):,})"):
         st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")

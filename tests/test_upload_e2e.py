@@ -1,0 +1,95 @@
+"""End to end in Chromium: download the template, fill it, upload it, preview, confirm, see the dashboard change.
+
+Uses the shared helpers of ``tests/e2e_support.py`` (server on a free port, Debian Chromium, idle wait,
+screenshots under ``artifacts/``).  The database is a temporary copy seeded from ``data/plan_2023.xlsx``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from e2e_support import chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
+from openpyxl import load_workbook
+
+from mpi_dash import store
+
+pytestmark = pytest.mark.browser
+
+# In the bundled illustrative data, 2.3 (a hito due in December) is the only indicator in rojo at the
+# December 2023 cut-off; reporting it as done turns it verde.
+TARGET_CLAVE, TARGET_ROW_QUARTER = "2.3", "Diciembre"
+
+
+def fill_template(content: bytes) -> bytes:
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb["Avances"]
+    headers = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(headers)}
+    for row in ws.iter_rows(min_row=2):
+        if row[col["Clave"]].value == TARGET_CLAVE and row[col["Trimestre"]].value == TARGET_ROW_QUARTER:
+            row[col["Realizado"]].value = 1
+            row[col["Justificación"]].value = "Se concluyó en diciembre"
+            row[col["Evidencia"]].value = "Informe de vinculación 4/2023"
+            break
+    else:  # pragma: no cover - the bundled plan changed
+        raise AssertionError(f"la plantilla no tiene la fila {TARGET_CLAVE} {TARGET_ROW_QUARTER}")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
+    exe = chromium_path()
+    db = tmp_path / "e2e.sqlite"
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    assert store.latest_revision(db) == 1  # seeded from data/plan_2023.xlsx before the server starts
+    env = {store.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    with streamlit_server(env=env) as url, open_browser(exe) as page:
+        goto_page(page, url, "")  # Resumen is the default page (url "/")
+        assert page.get_by_text("Datos ilustrativos.").count() >= 1
+        assert page.get_by_text(f"{TARGET_CLAVE} ·").count() >= 1  # listed among the indicators in rojo
+        screenshot(page, "carga_01_resumen_antes")
+
+        goto_page(page, url, "cargar_avances")
+        assert not error_texts(page)
+        screenshot(page, "carga_02_pagina", full_page=False)
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Descargar plantilla de avances").click()
+        template = info.value
+        assert template.suggested_filename == "plantilla_avances_2023_rev1.xlsx"
+        upload = tmp_path / "avances_diciembre.xlsx"
+        upload.write_bytes(fill_template(open(template.path(), "rb").read()))
+
+        page.locator("input[type='file']").set_input_files(str(upload))
+        page.get_by_text("Vista previa: qué cambiaría").wait_for()
+        wait_idle(page)
+        assert not error_texts(page)
+        assert page.get_by_text("Se concluyó en diciembre").count() >= 1
+        screenshot(page, "carga_03_vista_previa")
+        assert store.latest_revision(db) == 1  # preview saves nothing
+
+        page.get_by_label("Nombre de quien carga").fill("Ana López")
+        page.get_by_label("Comentario (qué se carga y por qué)").fill("Avances de diciembre 2023")
+        screenshot(page, "carga_04_confirmar", full_page=False)
+        page.get_by_role("button", name="Guardar como nueva revisión").click()
+        page.get_by_text("Se guardó la").wait_for()
+        wait_idle(page)
+        screenshot(page, "carga_05_guardado", full_page=False)
+        assert store.latest_revision(db) == 2
+
+        goto_page(page, url, "")  # Resumen is the default page (url "/")
+        assert page.get_by_text("Datos ilustrativos.").count() == 0  # official figures now
+        assert page.get_by_text("revisión 2").count() >= 1
+        assert page.get_by_text("Ningún indicador está en rojo en este corte.").count() == 1
+        assert not error_texts(page)
+        screenshot(page, "carga_06_resumen_despues")
+
+        goto_page(page, url, "historial")
+        assert page.get_by_text("Avances de diciembre 2023").count() >= 1
+        assert not error_texts(page)
+        screenshot(page, "carga_07_historial")
+    revs = store.list_revisions(db)
+    assert revs.iloc[0][["numero", "autor", "comentario", "archivo"]].tolist() == [
+        2, "Ana López", "Avances de diciembre 2023", "avances_diciembre.xlsx"]
+    assert store.revision_file(2, db)[1] == upload.read_bytes()
