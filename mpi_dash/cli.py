@@ -111,7 +111,12 @@ def _missing_file(path: Path) -> int | None:
     """Exit code 2 with a Spanish message when ``path`` is not an existing file."""
     if path.is_file():
         return None
-    reason = "es una carpeta" if path.is_dir() else "no existe"
+    if path.is_dir():
+        reason = "es una carpeta"
+    elif path.exists():
+        reason = "no es un archivo regular"
+    else:
+        reason = "no existe"
     _print(f"Error: el archivo «{path}» {reason}; se esperaba la ruta de un libro .xlsx.", sys.stderr)
     return EXIT_USAGE
 

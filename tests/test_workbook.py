@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from mpi_dash import schema
@@ -315,6 +317,27 @@ def test_row_numbers_when_the_header_is_not_on_row_one() -> None:
     rows = [[], [], *table([avance_row("1.1"), avance_row("1.1", trimestre=9)], AVANCES_HEADERS)]
     problem = only_error(book(Avances=rows))
     assert (problem.fila, problem.columna, problem.valor) == (5, "Trimestre", "9")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.none(), st.just("blank-row"), st.integers(0, 10_000),
+                          st.integers(0, 10**8).map(lambda v: v / 100)), min_size=1, max_size=12))
+def test_property_rows_kept_blanks_reported_with_true_row_numbers(cells: list[Any]) -> None:
+    rows: list[dict[str, Any] | None] = []
+    for quarter_key, cell in enumerate(cells):
+        if cell == "blank-row":
+            rows.append(None)
+        else:  # distinct keys: the year varies (every year has the indicator in the plan below)
+            rows.append(avance_row("1.1", anio=2000 + quarter_key, trimestre=1, realizado=cell))
+    plan = table([plan_row("1.1", anio=2000 + k) for k in range(len(cells))])
+    sheets = {"Plan": plan, "Avances": table(rows, AVANCES_HEADERS)}
+    if all(r is None for r in rows):
+        return  # no data rows at all: covered by the empty-workbook test
+    data = read_workbook(xlsx_bytes(sheets))
+    kept = [(2000 + k, float(c)) for k, c in enumerate(cells) if c not in (None, "blank-row")]
+    assert list(zip(data.avances["anio"].tolist(), data.avances["realizado"].tolist())) == kept
+    blank_rows = [k + 2 for k, c in enumerate(cells) if c is None]
+    assert [p.fila for p in data.avisos] == blank_rows
 
 
 # --------------------------------------------------------------------------- error classes
