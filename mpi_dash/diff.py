@@ -90,28 +90,31 @@ class Changes:
 
 
 # --------------------------------------------------------------------------- canonical frames
-def _canonical_text(series: pd.Series) -> pd.Series:
-    out = series.astype(object)
-    keep = series.notna() & (series.astype(object).map(lambda v: str(v).strip() != "" if v is not None else False))
-    return out.where(keep, None)
+def _canonical_text(values: np.ndarray) -> np.ndarray:
+    """Object array of str/None: NaN, None, pandas NA and blank strings become None."""
+    missing = pd.isna(values)
+    return np.array([None if m or (isinstance(v, str) and not v.strip()) else v
+                     for v, m in zip(values.tolist(), missing.tolist())], dtype=object)
 
 
 def conform(frame: pd.DataFrame | None, fields: tuple[str, ...]) -> pd.DataFrame:
     """A copy with exactly ``fields`` in canonical dtypes (int64 keys, float64 numbers, object text/None)."""
-    frame = pd.DataFrame(columns=list(fields)) if frame is None else frame
-    out: dict[str, pd.Series] = {}
-    index = pd.RangeIndex(len(frame))
+    n = 0 if frame is None else len(frame)
+    out: dict[str, object] = {}
+    index = pd.RangeIndex(n)
     for name in fields:
-        col = frame[name].reset_index(drop=True) if name in frame.columns else pd.Series([None] * len(frame),
-                                                                                       index=index, dtype=object)
+        if frame is not None and name in frame.columns:
+            values = frame[name].to_numpy(dtype=object)
+        else:
+            values = np.full(n, None, dtype=object)
         kind = _KINDS[name]
         if kind in ("int", "quarter"):
-            out[name] = pd.to_numeric(col, errors="coerce").astype("int64")
+            out[name] = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="int64")
         elif kind == "number":
-            out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+            out[name] = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         else:
-            out[name] = _canonical_text(col)
-    return pd.DataFrame(out, index=index)
+            out[name] = pd.Series(_canonical_text(values), index=index, dtype=object)  # keep None (no str dtype)
+    return pd.DataFrame(out, index=index, columns=list(fields))
 
 
 def conform_plan(plan: pd.DataFrame | None) -> pd.DataFrame:
@@ -130,7 +133,16 @@ def make_snapshot(plan: pd.DataFrame | None, avances: pd.DataFrame | None,
 
 
 def _sort_avances(avances: pd.DataFrame) -> pd.DataFrame:
-    return avances.sort_values(["anio", "clave", "trimestre"], kind="stable").reset_index(drop=True)
+    """Rows ordered by (anio, clave, trimestre)."""
+    if len(avances) < 2:
+        return avances.reset_index(drop=True)
+    clave_codes = pd.factorize(avances["clave"].to_numpy(dtype=object), sort=True)[0]
+    order = np.lexsort((avances["trimestre"].to_numpy(), clave_codes, avances["anio"].to_numpy()))
+    return avances.iloc[order].reset_index(drop=True)
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> list[tuple]:
+    return list(zip(*(frame[k].tolist() for k in key)))
 
 
 # --------------------------------------------------------------------------- merge by key
@@ -143,18 +155,19 @@ def _upsert(base: pd.DataFrame, new: pd.DataFrame, key: list[str],
     """
     if new.empty:
         return base.copy()
-    new = new.drop_duplicates(key, keep="last")
-    base_keys = pd.MultiIndex.from_frame(base[key])
-    new_keys = pd.MultiIndex.from_frame(new[key])
-    replaced = base_keys.isin(new_keys)
+    new = new.drop_duplicates(key, keep="last").reset_index(drop=True)
+    new_pos = {k: i for i, k in enumerate(_keys(new, key))}
+    base_keys = _keys(base, key)
+    base_set = set(base_keys)
+    replaced = np.array([k in new_pos for k in base_keys], dtype=bool)
     kept = base.copy()
     if replaced.any():
-        positions = new_keys.get_indexer(base_keys[replaced])
+        positions = [new_pos[k] for k, r in zip(base_keys, replaced) if r]
         cols = [c for c in base.columns if columns is None or c in columns or c in key]
         kept = kept.astype({c: object for c in cols})
         kept.loc[replaced, cols] = new.iloc[positions][cols].astype(object).to_numpy()
         kept = conform(kept, tuple(base.columns))
-    appended = new[~new_keys.isin(base_keys)]
+    appended = new[[k not in base_set for k in new_pos]]
     return pd.concat([kept, appended], ignore_index=True) if len(appended) else kept
 
 
@@ -201,10 +214,8 @@ def stale_mask(upload: pd.DataFrame, base: pd.DataFrame, current: pd.DataFrame) 
         return np.zeros(len(up), dtype=bool)
     c = _row_diff(base, current, key, AVANCES_VALUES)
     moved = c["merged"].loc[(c["both"] & c["any_change"]) | c["removed"], key]
-    stale = untouched.merge(moved, on=key, how="inner")
-    if stale.empty:
-        return np.zeros(len(up), dtype=bool)
-    return pd.MultiIndex.from_frame(up[key]).isin(pd.MultiIndex.from_frame(stale[key]))
+    stale = set(_keys(untouched.merge(moved, on=key, how="inner"), key))
+    return np.array([k in stale for k in _keys(up, key)], dtype=bool)
 
 
 # --------------------------------------------------------------------------- differences
