@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from ui_common import is_embedded
+
+EMBEDDED = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
 st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=":material/speed:", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="collapsed" if EMBEDDED else "expanded")
 
 # Projector-friendly tweaks: larger metric values and table text (no external fonts or scripts).
 st.html("""<style>
@@ -26,8 +29,11 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-with st.sidebar:
-    st.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y "
-               "Periodistas de la Ciudad de México · Plan Anual de Trabajo")
+page = st.navigation(PAGES, position="hidden" if EMBEDDED else "sidebar")
+if EMBEDDED:
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
+            "{ display: none; }</style>")
+else:
+    st.sidebar.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y "
+                       "Periodistas de la Ciudad de México · Plan Anual de Trabajo")
 page.run()

@@ -60,6 +60,18 @@ def get_data() -> Loaded:
         raise  # unreachable: st.stop() ends the script run
 
 
+def is_embedded() -> bool:
+    """True when the app was opened with ``?embed=true`` (Streamlit hides that parameter from
+    ``st.query_params``, so read the session's raw query string)."""
+    from urllib.parse import parse_qs
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    values = parse_qs(getattr(ctx, "query_string", "") or "").get("embed", [])
+    return any(v.strip().lower() == "true" for v in values)
+
+
 def banner(dataset: Dataset) -> None:
     """The illustrative-data banner (always visible when the data are the bundled illustrative ones)."""
     if dataset.ilustrativo:

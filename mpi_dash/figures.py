@@ -124,14 +124,14 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
     indicator = go.Indicator(
         mode="gauge+number" if has_value else "gauge",
         value=float(avance) if has_value else None,  # type: ignore[arg-type]
-        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 34, "color": TEXT_COLOR}},
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 30, "color": TEXT_COLOR}},
         title={"text": _wrap(titulo), "font": {"size": BASE_FONT + 2}},
         domain={"x": [0, 1], "y": [0.12, 1]},
         gauge={
             "shape": "angular",
             "axis": {"range": [0, 100], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100],
                      "tickfont": {"size": BASE_FONT - 4}},
-            "bar": {"color": TEXT_COLOR, "thickness": 0.3},
+            "bar": {"color": TEXT_COLOR, "thickness": 0.25},
             "steps": semaforo_bands(esperado if has_value else None, parametros),  # type: ignore[arg-type]
             "threshold": {"line": {"color": "#000000", "width": 5}, "thickness": 0.9,
                           "value": float(esperado) if not is_empty(esperado) else 0.0},

@@ -1,0 +1,117 @@
+"""End-to-end: `streamlit run app.py` + Debian Chromium via Playwright.
+
+Opens each page, waits until the app is idle, checks that gauges/tables are there and no error box is
+shown, switches quarter, downloads the Excel file and saves screenshots in ``artifacts/`` (look at them).
+Skips without Chromium, fails under CI=true (see e2e_support).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from e2e_support import chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+PLOTLY = "[data-testid='stPlotlyChart']"
+DATAFRAME = "[data-testid='stDataFrame']"
+METRIC_VALUE = "[data-testid='stMetricValue']"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[tuple[str, Any]]:
+    """One server (read-only copy of the bundled workbook) and one browser page for the module."""
+    exe = chromium_path()
+    workbook = tmp_path_factory.mktemp("e2e") / "plan.xlsx"
+    shutil.copy(REPO / "data" / "plan_2023.xlsx", workbook)
+    env = {"MPI_DASH_WORKBOOK": str(workbook), "MPI_DASH_DB": ""}
+    with streamlit_server(env=env) as url, open_browser(exe) as page:
+        yield url, page
+
+
+def _click_quarter(page: Any, month: str) -> None:
+    page.locator("[data-testid='stRadio'] label").filter(has_text=month).first.click()
+    wait_idle(page)
+
+
+def _metric_values(page: Any) -> list[str]:
+    return page.locator(METRIC_VALUE).all_inner_texts()
+
+
+def test_resumen_gauges_and_quarter_switch(app):
+    url, page = app
+    goto_page(page, url)  # Resumen is the default page ("/")
+    assert error_texts(page) == []
+    page.get_by_text("Datos ilustrativos").first.wait_for()
+    charts = page.locator(PLOTLY)
+    assert charts.count() == 6
+    assert page.locator(f"{PLOTLY} .indicatorlayer").count() == 6          # six Plotly gauges drawn
+    assert page.get_by_text("Verde", exact=False).count() > 0
+    december = _metric_values(page)
+    assert len(december) == 4
+    screenshot(page, "e2e_resumen_diciembre")
+    _click_quarter(page, "Marzo")
+    assert error_texts(page) == []
+    page.get_by_text("corte a Marzo 2023").first.wait_for()
+    assert _metric_values(page) != december
+    screenshot(page, "e2e_resumen_marzo")
+
+
+def test_programa_page(app):
+    url, page = app
+    goto_page(page, url, "programa")
+    assert error_texts(page) == []
+    assert page.locator(PLOTLY).count() >= 3                                 # gauge, bullets, detail charts
+    assert page.locator(DATAFRAME).count() >= 1
+    page.get_by_text("Detalle de un indicador").wait_for()
+    screenshot(page, "e2e_programa")
+    _click_quarter(page, "Junio")
+    assert error_texts(page) == []
+    page.get_by_text("corte a Junio 2023").first.wait_for()
+    screenshot(page, "e2e_programa_junio")
+
+
+def test_linea_base_page(app):
+    url, page = app
+    goto_page(page, url, "linea_base")
+    assert error_texts(page) == []
+    assert page.locator(PLOTLY).count() == 2
+    assert page.locator(DATAFRAME).count() == 2
+    assert page.get_by_text("variación", exact=False).count() > 0
+    screenshot(page, "e2e_linea_base")
+
+
+def test_tablas_page_and_excel_download(app):
+    url, page = app
+    goto_page(page, url, "tablas")
+    assert error_texts(page) == []
+    assert page.locator(DATAFRAME).count() == 1
+    buttons = page.locator("[data-testid='stDownloadButton']")
+    assert buttons.count() == 3
+    screenshot(page, "e2e_tablas")
+    with page.expect_download() as info:
+        buttons.filter(has_text="Excel con formato").locator("button").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    assert wb.sheetnames[0] == "Resumen" and wb.sheetnames[-1] == "Notas"
+    assert wb["Programa 1"].freeze_panes == "A2"
+
+
+def test_embed_view_is_clean(app):
+    url, page = app
+    page.goto(f"{url}/?embed=true")
+    wait_idle(page)
+    assert error_texts(page) == []
+    assert page.locator("[data-testid='stSidebar']").count() == 0 or not page.locator(
+        "[data-testid='stSidebar']").is_visible()
+    assert page.locator(PLOTLY).count() == 6
+    screenshot(page, "e2e_resumen_embed")
