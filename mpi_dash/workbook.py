@@ -227,9 +227,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-_cell_text_ufunc = np.frompyfunc(_cell_text, 1, 1)
-
-
 def _numbers(col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Column → (float64 values, blank mask, bad mask). Numeric-looking text is accepted."""
     n = len(col)
@@ -260,8 +257,9 @@ def _numbers(col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _texts(col: np.ndarray, strip: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Column → (object array of str or None, blank mask).
 
-    Pure-text columns are converted without a per-cell Python call; keys (``strip=True``)
-    are stripped per *distinct* value (factorize), and so are mixed columns (numbers → text).
+    Pure-text columns are converted without a per-cell Python call (free text keeps its spaces);
+    keys (``strip=True``) are stripped per *distinct* value (factorize), and so are mixed columns
+    (numbers, dates → text).
     """
     if not len(col):
         return col.astype(object), np.zeros(0, dtype=bool)
@@ -288,7 +286,7 @@ def _blank_cells(col: np.ndarray) -> np.ndarray:
 class _Table:
     """The recognised columns of one sheet, data rows only, with true Excel row numbers."""
 
-    sheet: str  # name as in the file
+    sheet: str  # contract name ("Avances"), whatever the file's spelling
     raw: dict[str, np.ndarray]  # internal column name → object array (non-empty rows only)
     rows: np.ndarray  # Excel row numbers (int64)
     columns: dict[str, Column]
@@ -774,14 +772,14 @@ def _open(source: Source) -> tuple[bytes, int, object, object] | Problem:
         data = bytes(source)
         return data[:8], len(data), io.BytesIO(data), io.BytesIO(data)
     path = Path(source)
+    if path.exists() and not path.is_file():  # a folder, a FIFO, a device: never open it
+        return _file_problem(str(path), "un archivo .xlsx (no una carpeta ni un dispositivo)")
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError:
         return _file_problem(str(path), "un archivo existente y legible")
-    if path.is_dir():
-        return _file_problem(str(path), "un archivo, no una carpeta")
     return head, size, path, path
 
 

@@ -603,6 +603,8 @@ def test_unexpected_parser_failure_becomes_a_problem(monkeypatch) -> None:
 def test_missing_path_is_a_problem_not_a_traceback(tmp_path) -> None:
     problem = only_error(tmp_path / "no-existe.xlsx")
     assert "no-existe.xlsx" in problem.valor
+    folder = only_error(tmp_path)
+    assert "carpeta" in folder.esperado
 
 
 def test_default_limits_fit_the_benchmark_size() -> None:
