@@ -580,6 +580,30 @@ def test_zip_bomb_compression_ratio() -> None:
     assert errors_of(bomb, limits=tolerant) == []
 
 
+def _patch_declared_size(data: bytes, member: str, size: int) -> bytes:
+    """Make both the local header and the central directory under-declare ``member``'s size."""
+    out = bytearray(data)
+    layouts = ((b"PK\x01\x02", 24, 28, 46), (b"PK\x03\x04", 22, 26, 30))  # central, local header
+    for signature, size_at, name_len_at, name_at in layouts:
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            name_len = struct.unpack_from("<H", out, start + name_len_at)[0]
+            if bytes(out[start + name_at:start + name_at + name_len]).decode() == member:
+                struct.pack_into("<I", out, start + size_at, size)
+            start += 4
+    return bytes(out)
+
+
+def test_zip_member_lying_about_its_size_is_never_inflated_past_the_declared_size() -> None:
+    rows = [avance_row("1.1", anio=2000 + k % 100, trimestre=1 + k % 4) for k in range(3_000)]
+    big = book(Avances=table(rows, AVANCES_HEADERS))
+    lying = _patch_declared_size(big, "xl/worksheets/sheet2.xml", 5_000)
+    with zipfile.ZipFile(io.BytesIO(lying)) as archive:  # the container checks see a tiny member
+        assert archive.getinfo("xl/worksheets/sheet2.xml").file_size == 5_000
+    problem = only_error(lying)
+    assert (problem.hoja, problem.valor) == ("Avances", "la hoja no se pudo leer")
+
+
 def test_total_uncompressed_limit() -> None:
     problem = only_error(book(), limits=Limits(max_uncompressed_bytes=1_000))
     assert "sin comprimir" in problem.valor
