@@ -10,6 +10,7 @@ TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo"
 HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo", "sha256": "sha256",
            "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
 FLASH = "historial_aviso"
+OPEN_NEXT = "historial_abrir"
 VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
                  "Después": st.column_config.TextColumn("Después", width="medium")}
 
@@ -51,7 +52,11 @@ st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, widt
 
 st.subheader("Abrir una revisión")
 numbers = revisions["numero"].tolist()
-chosen = st.selectbox("Revisión", numbers, index=0, key="revision_abierta",
+if OPEN_NEXT in st.session_state:  # after a revert: open the new revision (set before the widget exists)
+    st.session_state["revision_abierta"] = st.session_state.pop(OPEN_NEXT)
+if st.session_state.get("revision_abierta") not in numbers:
+    st.session_state["revision_abierta"] = numbers[0]
+chosen = st.selectbox("Revisión", numbers, key="revision_abierta",
                       format_func=lambda n: f"{n} · {shown.loc[shown['numero'] == n, 'comentario'].iloc[0]}")
 info = revisions.loc[revisions["numero"] == chosen].iloc[0]
 st.markdown(f"**Revisión {chosen}** · {TIPOS.get(info['tipo'], info['tipo'])} · {info['fecha'][:16].replace('T', ' ')} "
@@ -93,5 +98,5 @@ else:
             st.stop()
         st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la revisión "
                                    f"{chosen}.")
-        st.session_state.pop("revision_abierta", None)
+        st.session_state[OPEN_NEXT] = nueva
         st.rerun()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from e2e_support import chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
+from e2e_support import ARTIFACTS, chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
 from openpyxl import load_workbook
 
 from mpi_dash import store
@@ -61,6 +61,16 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         upload = tmp_path / "avances_diciembre.xlsx"
         upload.write_bytes(fill_template(open(template.path(), "rb").read()))
 
+        bad = tmp_path / "avances_con_errores.xlsx"
+        bad.write_bytes(break_file(upload.read_bytes()))
+        page.locator("input[type='file']").set_input_files(str(bad))
+        page.get_by_text("No se guardó nada").first.wait_for()
+        wait_idle(page)
+        assert page.get_by_text("tiene 2 problema(s)").count() == 1
+        page.get_by_test_id("stDataFrame").first.wait_for()  # the problems table (canvas grid)
+        screenshot(page, "carga_03a_errores", full_page=False)
+        assert store.latest_revision(db) == 1
+
         page.locator("input[type='file']").set_input_files(str(upload))
         page.get_by_text("Vista previa: qué cambiaría").wait_for()
         wait_idle(page)
@@ -71,7 +81,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
 
         page.get_by_label("Nombre de quien carga").fill("Ana López")
         page.get_by_label("Comentario (qué se carga y por qué)").fill("Avances de diciembre 2023")
-        screenshot(page, "carga_04_confirmar", full_page=False)
+        page.get_by_test_id("stForm").screenshot(path=str(ARTIFACTS / "carga_04_confirmar.png"))
         page.get_by_role("button", name="Guardar como nueva revisión").click()
         page.get_by_text("Se guardó la").wait_for()
         wait_idle(page)
@@ -89,7 +99,39 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert page.get_by_text("Avances de diciembre 2023").count() >= 1
         assert not error_texts(page)
         screenshot(page, "carga_07_historial")
+
+        # Revert to revision 1 (a new revision 3): the illustrative data and banner come back.
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="1 · Carga inicial desde data/plan_2023.xlsx").click()
+        page.get_by_role("button", name="Revertir a la revisión 1").wait_for()
+        wait_idle(page)
+        page.get_by_label("Nombre de quien revierte").fill("Ana López")
+        page.get_by_label("Motivo").fill("La cifra de 2.3 no estaba validada")
+        page.get_by_test_id("stForm").screenshot(path=str(ARTIFACTS / "carga_08_revertir.png"))
+        page.get_by_role("button", name="Revertir a la revisión 1").click()
+        page.get_by_text("Se guardó la revisión 3").wait_for()
+        wait_idle(page)
+        assert not error_texts(page)
+        screenshot(page, "carga_09_revertido")
+        opened = page.get_by_test_id("stSelectbox").first.locator("input").input_value()
+        assert opened == "3 · La cifra de 2.3 no estaba validada"  # the new revision is the one shown
+        goto_page(page, url, "")
+        assert page.get_by_text("Datos ilustrativos.").count() >= 1
+        assert page.get_by_text("revisión 3").count() >= 1
     revs = store.list_revisions(db)
-    assert revs.iloc[0][["numero", "autor", "comentario", "archivo"]].tolist() == [
+    assert revs.iloc[1][["numero", "autor", "comentario", "archivo"]].tolist() == [
         2, "Ana López", "Avances de diciembre 2023", "avances_diciembre.xlsx"]
+    assert revs.iloc[0][["numero", "tipo", "revierte_a"]].tolist() == [3, "reversion", 1]
     assert store.revision_file(2, db)[1] == upload.read_bytes()
+
+
+def break_file(content: bytes) -> bytes:
+    """The filled template with two mistakes: text in Realizado and an unknown Clave."""
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb["Avances"]
+    ws.protection.sheet = False
+    ws["E3"] = "dos"
+    ws["A5"] = "9.9"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -203,6 +203,8 @@ def test_history_open_download_and_revert(db):
     assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario) == (
         "reversion", 1, "Cifras sin validar")
     assert at.dataframe[0].value.iloc[0]["Archivo"] == "(reversión a la 1)"
+    assert at.selectbox(key="revision_abierta").value == 3  # the new revision is opened
+    assert "Revisión 3" in texts(at.markdown)
 
 
 def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
