@@ -72,19 +72,30 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _layout_dict(*, height: int, title: str | None = None) -> dict[str, object]:
+    """Shared layout: large fonts, white background, es-MX separators, legend under the plot.
+
+    No Plotly template (``"none"``): the stock templates are deep-copied and validated on every figure,
+    which tripled the render time of the Resumen page.
+    """
+    return {
+        "template": "none",
+        "height": height,
+        "font": {"family": FONT_FAMILY, "size": BASE_FONT, "color": TEXT_COLOR},
+        "separators": ".,",  # es-MX: point decimals, comma thousands
+        "margin": {"l": 30, "r": 30, "t": 70 if title else 40, "b": 40},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "title": {"text": _clean(title), "font": {"size": BASE_FONT + 4}} if title else None,
+        "hoverlabel": {"font": {"size": BASE_FONT}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": BASE_FONT}},
+    }
+
+
 def _layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        font={"family": FONT_FAMILY, "size": BASE_FONT, "color": TEXT_COLOR},
-        separators=".,",  # es-MX: point decimals, comma thousands
-        margin={"l": 30, "r": 30, "t": 70 if title else 40, "b": 40},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        title={"text": _clean(title), "font": {"size": BASE_FONT + 4}} if title else None,
-        hoverlabel={"font": {"size": BASE_FONT}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": BASE_FONT}},
-    )
+    fig.update_layout(**_layout_dict(height=height, title=title))
+    fig.update_xaxes(gridcolor="#E5E5E5", linecolor=MUTED)
+    fig.update_yaxes(gridcolor="#E5E5E5", linecolor=MUTED)
     return fig
 
 
@@ -140,14 +151,14 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
             "bordercolor": MUTED,
         },
     )
-    fig = go.Figure(indicator)
     word = SEMAFORO_WORDS.get(semaforo, SEMAFORO_WORDS["sin_dato"])
     caption = (f"{word} · esperado {format_percent(esperado)}" if has_value else "Sin dato al corte")
-    fig.add_annotation(text=f"<b>{caption}</b>", x=0.5, y=0.0, xref="paper", yref="paper", showarrow=False,
-                       font={"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)})
-    _layout(fig, height=height)
-    fig.update_layout(margin={"l": 45, "r": 45, "t": 80, "b": 20})
-    return fig
+    layout = _layout_dict(height=height)
+    layout["margin"] = {"l": 45, "r": 45, "t": 80, "b": 20}
+    layout["annotations"] = [{"text": f"<b>{caption}</b>", "x": 0.5, "y": 0.0, "xref": "paper", "yref": "paper",
+                              "showarrow": False,
+                              "font": {"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)}}]
+    return go.Figure(data=[indicator], layout=layout)
 
 
 def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,
@@ -172,9 +183,7 @@ def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,
             "threshold": {"line": {"color": "#000000", "width": 4}, "thickness": 0.9,
                           "value": float(esperado) if not is_empty(esperado) else 0.0},
         },
-    ))
-    _layout(fig, height=height)
-    fig.update_layout(margin={"l": 20, "r": 40, "t": 20, "b": 30})
+    ), layout={**_layout_dict(height=height), "margin": {"l": 20, "r": 40, "t": 20, "b": 30}})
     return fig
 
 

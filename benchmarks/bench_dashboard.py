@@ -1,0 +1,152 @@
+"""Dashboard benchmark (not a test): real `streamlit run` servers driven by Debian Chromium.
+
+Measures, in one run:
+  (a) first render of **Resumen** (new browser session → app idle with the 6 gauges drawn) against a
+      hello-world Streamlit page that shows one Plotly gauge; both on a fresh server ("cold": first
+      session, includes imports and the first data read) and as the median of further new sessions
+      ("warm": what every other director opening the link sees). Target: ratio ≤ 1.3.
+  (b) quarter switch on Resumen: click a quarter → new values visible (caption and counts changed, app
+      idle). Median of several switches. Target ≤ 0.5 s.
+
+Usage:  python benchmarks/bench_dashboard.py [--sessions 7] [--switches 8]
+Data: the bundled workbook seeded (before timing) into a temporary SQLite store — what production reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
+
+from e2e_support import streamlit_server, wait_idle  # noqa: E402
+
+HELLO = '''import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="Hola", layout="wide")
+st.title("Hola")
+st.plotly_chart(go.Figure(go.Indicator(mode="gauge+number", value=50, gauge={"axis": {"range": [0, 100]}})))
+'''
+TARGET_RATIO = 1.3
+TARGET_SWITCH_S = 0.5
+MONTHS = ["Marzo", "Junio", "Septiembre", "Diciembre"]
+
+
+def first_render(browser, url: str, gauges: int) -> float:
+    """Seconds from navigation start to: app idle and ``gauges`` Plotly gauges drawn (fresh session)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="es-MX")
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(f"() => document.querySelectorAll('.indicatorlayer').length >= {gauges}",
+                               polling="raf", timeout=60_000)
+        wait_idle(page, settle_s=0.0)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def quarter_switches(browser, url: str, switches: int) -> list[float]:
+    """Seconds from clicking a quarter to seeing its values (caption + counts changed, app idle)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="es-MX")
+    page = context.new_page()
+    times = []
+    try:
+        page.goto(url)
+        wait_idle(page)
+        for i in range(switches):
+            month = MONTHS[i % len(MONTHS)]
+            if page.get_by_text(f"corte a {month} ").count():
+                month = MONTHS[(i + 1) % len(MONTHS)]
+            label = page.locator("[data-testid='stRadio'] label").filter(has_text=month).first
+            start = time.perf_counter()
+            label.click()
+            page.wait_for_function(
+                """([month]) => {
+                    const app = document.querySelector("[data-testid='stApp']");
+                    return document.body.innerText.includes(`corte a ${month} `) && app
+                        && app.getAttribute('data-test-script-state') === 'notRunning';
+                }""", arg=[month], polling="raf", timeout=30_000)
+            times.append(time.perf_counter() - start)
+            wait_idle(page)
+    finally:
+        context.close()
+    return times
+
+
+def measure_app(app: str, url_path: str, gauges: int, sessions: int, env: dict[str, str],
+                browser) -> dict[str, object]:
+    with streamlit_server(app, env=env) as url:
+        target = f"{url}/{url_path}".rstrip("/")
+        cold = first_render(browser, target, gauges)
+        warm = [first_render(browser, target, gauges) for _ in range(sessions)]
+    return {"cold_s": cold, "warm_s": warm, "warm_median_s": statistics.median(warm)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=7, help="new sessions per app after the cold one")
+    parser.add_argument("--switches", type=int, default=8, help="quarter switches to time")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    exe = Path("/usr/bin/chromium")
+    if not exe.exists():
+        print("No existe /usr/bin/chromium: instálelo con `make browser`.", file=sys.stderr)
+        return 1
+    out_dir = REPO / "benchmarks" / "out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        tmp_path = Path(tmp)
+        hello = tmp_path / "hello_gauge.py"
+        hello.write_text(HELLO, encoding="utf-8")
+        env = {"MPI_DASH_DB": str(tmp_path / "bench.sqlite"),
+               "MPI_DASH_WORKBOOK": str(REPO / "data" / "plan_2023.xlsx")}
+        # Production reads an existing store; create it once here so "cold" measures a server (re)start,
+        # not the one-time seeding of a brand-new database.
+        subprocess.run([sys.executable, "-c", "from mpi_dash import data_access; data_access.load_dataset()"],
+                       cwd=REPO, env={**os.environ, **env}, check=True)
+        browser = pw.chromium.launch(executable_path=str(exe), headless=True,
+                                     args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        try:
+            hello_r = measure_app(str(hello), "", 1, args.sessions, {}, browser)
+            dash_r = measure_app("app.py", "", 6, args.sessions, env, browser)
+            with streamlit_server("app.py", env=env) as url:
+                switches = quarter_switches(browser, url, args.switches)
+        finally:
+            browser.close()
+
+    ratio_cold = dash_r["cold_s"] / hello_r["cold_s"]
+    ratio_warm = dash_r["warm_median_s"] / hello_r["warm_median_s"]
+    switch_median = statistics.median(switches)
+    ok = ratio_warm <= TARGET_RATIO and switch_median <= TARGET_SWITCH_S
+    print("Tablero — benchmark en Chromium (segundos)")
+    print(f"  hola-mundo (1 indicador Plotly): frío {hello_r['cold_s']:.3f} · mediana sesiones nuevas "
+          f"{hello_r['warm_median_s']:.3f}  ({', '.join(f'{t:.3f}' for t in hello_r['warm_s'])})")
+    print(f"  Resumen (6 indicadores):         frío {dash_r['cold_s']:.3f} · mediana sesiones nuevas "
+          f"{dash_r['warm_median_s']:.3f}  ({', '.join(f'{t:.3f}' for t in dash_r['warm_s'])})")
+    print(f"  razón Resumen / hola-mundo:      frío {ratio_cold:.2f} · sesiones nuevas {ratio_warm:.2f} "
+          f"(meta ≤ {TARGET_RATIO})")
+    print(f"  cambio de trimestre:             mediana {switch_median:.3f} · máx {max(switches):.3f} "
+          f"({len(switches)} cambios; meta ≤ {TARGET_SWITCH_S})")
+    print("  RESULTADO:", "cumple" if ok else "NO cumple")
+    result = {"hello": hello_r, "resumen": dash_r, "ratio_cold": ratio_cold, "ratio_warm": ratio_warm,
+              "switch_s": switches, "switch_median_s": switch_median, "ok": ok}
+    (out_dir / "bench_dashboard.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
