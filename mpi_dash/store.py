@@ -560,9 +560,16 @@ def backup(destination: str | Path, path: str | Path | None = None) -> Path:
     return dest
 
 
+def _existing(path: str | Path | None) -> Path:
+    target = db_path(path)
+    if not target.is_file():
+        raise StoreError(f"No existe la base de datos {target}.")
+    return target
+
+
 def integrity_check(path: str | Path | None = None) -> str:
     """``PRAGMA integrity_check`` of the database ("ok" when sound); never creates or seeds it."""
-    conn = sqlite3.connect(str(db_path(path)), timeout=BUSY_TIMEOUT_S)
+    conn = sqlite3.connect(str(_existing(path)), timeout=BUSY_TIMEOUT_S)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
@@ -571,7 +578,7 @@ def integrity_check(path: str | Path | None = None) -> str:
 
 def dump_sql(path: str | Path | None = None) -> str:
     """The full SQL dump of the database (to compare contents); never creates or seeds it."""
-    conn = sqlite3.connect(str(db_path(path)), timeout=BUSY_TIMEOUT_S)
+    conn = sqlite3.connect(str(_existing(path)), timeout=BUSY_TIMEOUT_S)
     try:
         return "\n".join(conn.iterdump())
     finally:
