@@ -60,7 +60,8 @@ for row in rows.itertuples(index=False):
             value_col.caption("Sin meta anual: se informa lo realizado, sin porcentaje de avance.")
         elif row.tipo_calculo == "conteo":
             value_col.metric("Conteo acumulado en el año", format_number(row.valor_indicador))
-            value_col.caption(f"{md(row.unidad_medida or '')} · en el trimestre: {format_number(row.realizado_trimestre)}")
+            unit = f"{md(row.unidad_medida)} · " if not is_empty(row.unidad_medida) else ""
+            value_col.caption(f"{unit}En el trimestre: {format_number(row.realizado_trimestre)}")
         else:
             value_col.metric(tipo_calculo_label(row.tipo_calculo),
                              format_indicator_value(row.valor_indicador, row.tipo_calculo))

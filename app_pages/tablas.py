@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from mpi_dash import exports, summary
-from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
+from mpi_dash.formatting import format_number, format_percent, quarter_label, semaforo_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import Loaded, get_data, page_header, program_options, remembered_selectbox
 
@@ -49,15 +49,22 @@ shown = shown.assign(semaforo=shown["semaforo"].map(semaforo_label),
 
 st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores de "
            "avance de meta. Celdas vacías: sin dato.")
-config = {}
-for col, header in IPTT_HEADERS.items():
-    if col in TEXT:
-        config[col] = st.column_config.TextColumn(header, width="large" if col in ("indicador", "justificacion")
-                                                  else None)
-    else:
-        config[col] = st.column_config.NumberColumn(header, format="%,.1f %%" if col in PERCENT else "%,.1f")
-st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
-             column_order=["semaforo", *[c for c in IPTT_HEADERS if c != "semaforo"]])
+# Shown as es-MX text (1,234.5 · 87.5 %; "—" = sin dato) so the table reads the same on any browser locale;
+# the downloads keep the numbers numeric.
+display = shown.copy()
+for col in IPTT_HEADERS:
+    if col not in TEXT:
+        fmt = format_percent if col in PERCENT else format_number
+        display[col] = shown[col].map(fmt)
+FIRST = ["semaforo", "clave", "indicador", "avance_pct", "cumplimiento_pct", "realizado_acumulado",
+         "programado_acumulado", "meta", "valor_indicador", "esperado_pct", "linea_base_acumulada",
+         "variacion_linea_base_pct"]
+config = {col: st.column_config.TextColumn(header, pinned=col in ("semaforo", "clave"),
+                                           width="large" if col in ("indicador", "justificacion") else None)
+          for col, header in IPTT_HEADERS.items()}
+st.dataframe(display, hide_index=True, width="stretch", column_config=config,
+             height=min(38 + 35 * len(display), 900),
+             column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 
 st.subheader("Descargas")
 with st.expander("Fechas para el formato SIPOT"):

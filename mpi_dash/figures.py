@@ -201,9 +201,12 @@ def quarter_bars(history: pd.DataFrame, trimestre: int, unidad: str = "") -> go.
         go.Bar(name="Realizado", x=x, y=realizado, marker_color=CURRENT_COLOR,
                text=[format_number(v) if not np.isnan(v) else "" for v in realizado], textposition="outside"),
     ])
-    _layout(fig, height=380, title="Realizado y programado por trimestre")
-    fig.update_layout(barmode="group", yaxis={"rangemode": "tozero", "tickformat": ",~r",
-                                              "title": {"text": _clip_lines(unidad, 30, 1) if unidad else ""}})
+    title = "Realizado y programado por trimestre"
+    _layout(fig, height=380, title=title)
+    if unidad:
+        fig.update_layout(title={"text": f"{title}<br><span style='font-size:15px'>"
+                                         f"{_clip_lines(unidad, 60, 1)}</span>"})
+    fig.update_layout(barmode="group", yaxis={"rangemode": "tozero", "tickformat": ",~r", "automargin": True})
     fig.update_xaxes(categoryorder="array", categoryarray=QUARTERS)
     return fig
 

@@ -146,6 +146,8 @@ def test_tablas_downloads_read_back(workbook, downloads):
     assert len(at.get("download_button")) == 3
     table = at.dataframe[0].value
     assert len(table) == 27
+    assert "100.0 %" in set(table["avance_pct"]) and "—" in set(table["avance_pct"])   # es-MX text
+    assert "🔴 Rojo" in set(table["semaforo"])                                           # icon + word
     xlsx = downloads["indicadores_2023_diciembre.xlsx"]
     wb = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert wb.sheetnames == ["Resumen", *[f"Programa {n}" for n in range(1, 7)], "Notas"]
