@@ -17,10 +17,14 @@ st.html("""<style>
 
 PAGES = {
     "Tablero": [
-        st.Page("app_pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen", default=True),
-        st.Page("app_pages/programa.py", title="Programa", icon=":material/folder_open:", url_path="programa"),
-        st.Page("app_pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:", url_path="linea_base"),
-        st.Page("app_pages/tablas.py", title="Tablas y descargas", icon=":material/download:", url_path="tablas"),
+        st.Page("app_pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
+                default=True),
+        st.Page("app_pages/programa.py", title="Programa", icon=":material/folder_open:",
+                url_path="programa"),
+        st.Page("app_pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
+                url_path="linea_base"),
+        st.Page("app_pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
+                url_path="tablas"),
     ],
     "Carga de datos": [
         st.Page("app_pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",

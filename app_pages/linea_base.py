@@ -27,10 +27,11 @@ if not table["con_linea_base"].any():
 st.subheader("Por programa")
 st.caption("Suma del realizado acumulado de los indicadores que tienen dato en ambos años (comparación "
            "entre los mismos indicadores).")
-st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, var_col="variacion_pct"), theme=None, config=PLOT_CONFIG)
+st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, var_col="variacion_pct"), theme=None,
+                config=PLOT_CONFIG)
 st.dataframe(
-    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "linea_base_acumulada", "realizado_acumulado",
-                "variacion_pct"]],
+    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "linea_base_acumulada",
+                "realizado_acumulado", "variacion_pct"]],
     hide_index=True, width="stretch",
     column_config={
         "etiqueta": st.column_config.TextColumn("Programa", width="large"),

@@ -26,7 +26,8 @@ options = program_options(plan, anio)
 programa = remembered_selectbox("Programa", list(options), key="programa", format_func=options.get)
 cut = summary.at_cutoff(results, plan, anio, trimestre)
 rows = cut.loc[cut["programa_num"] == programa].reset_index(drop=True)
-prog = summary.program_summary(results, plan, anio, trimestre, parametros).set_index("programa_num").loc[programa]
+programs = summary.program_summary(results, plan, anio, trimestre, parametros)
+prog = programs.set_index("programa_num").loc[programa]
 
 left, right = st.columns([2, 3], gap="large")
 with left:
@@ -37,7 +38,8 @@ with right:
     if not is_empty(rows.loc[0, "objetivo"]):
         st.markdown(f"**Objetivo:** {md(rows.loc[0, 'objetivo'])}")
     st.markdown(f"## {semaforo_label(prog['semaforo'])}")
-    st.caption(f"Avance {format_percent(prog['avance_pct'])} · esperado {format_percent(prog['esperado_pct'])} · "
+    st.caption(f"Avance {format_percent(prog['avance_pct'])} · "
+               f"esperado {format_percent(prog['esperado_pct'])} · "
                f"{prog['n_con_dato']} de {prog['n_medibles']} indicadores con meta o hito tienen dato.")
 
 st.subheader(f"Indicadores del programa ({len(rows)})")
@@ -45,18 +47,20 @@ for row in rows.itertuples(index=False):
     with st.container(border=True):
         name_col, value_col = st.columns([2, 3], vertical_alignment="center")
         name_col.markdown(f"**{md(row.clave)}** · {md(row.nombre)}")
-        name_col.caption(f"{tipo_calculo_label(row.tipo_calculo)} · {md(row.unidad_medida or 'sin unidad de medida')}")
+        unit = md(row.unidad_medida) if not is_empty(row.unidad_medida) else "sin unidad de medida"
+        name_col.caption(f"{tipo_calculo_label(row.tipo_calculo)} · {unit}")
         name_col.markdown(f"**{semaforo_label(row.semaforo)}**")
         has_goal = row.tipo_calculo == "avance_meta" and not is_empty(row.meta) and row.meta > 0
         if has_goal:
             value_col.metric("Avance de la meta anual", format_percent(row.valor_indicador))
-            value_col.plotly_chart(figures.indicator_bullet(row.valor_indicador, row.esperado_pct, "", parametros),
-                                   theme=None, config=PLOT_CONFIG, key=f"bullet_{row.clave}")
+            bullet = figures.indicator_bullet(row.valor_indicador, row.esperado_pct, "", parametros)
+            value_col.plotly_chart(bullet, theme=None, config=PLOT_CONFIG, key=f"bullet_{row.clave}")
             value_col.caption(f"Realizado acumulado {format_number(row.realizado_acumulado)} de "
                               f"{format_number(row.meta)} · línea negra: esperado al corte "
                               f"{format_percent(row.esperado_pct)}")
         elif row.tipo_calculo == "avance_meta":
-            value_col.metric("Realizado acumulado (sin meta anual numérica)", format_number(row.realizado_acumulado))
+            value_col.metric("Realizado acumulado (sin meta anual numérica)",
+                             format_number(row.realizado_acumulado))
             value_col.caption("Sin meta anual: se informa lo realizado, sin porcentaje de avance.")
         elif row.tipo_calculo == "conteo":
             value_col.metric("Conteo acumulado en el año", format_number(row.valor_indicador))
@@ -66,8 +70,8 @@ for row in rows.itertuples(index=False):
             value_col.metric(tipo_calculo_label(row.tipo_calculo),
                              format_indicator_value(row.valor_indicador, row.tipo_calculo))
             if row.tipo_calculo == "hito":
-                due = "" if is_empty(row.vence_trimestre) else f"vence en {quarter_label(int(row.vence_trimestre))}"
-                value_col.caption(due)
+                if not is_empty(row.vence_trimestre):
+                    value_col.caption(f"vence en {quarter_label(int(row.vence_trimestre))}")
             else:
                 value_col.caption(f"Realizado en el trimestre: {format_number(row.realizado_trimestre)}")
 

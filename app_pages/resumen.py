@@ -35,9 +35,11 @@ for start in range(0, len(programs), per_row):
             st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True},
                             key=f"gauge_{row.programa_num}")
             st.markdown(f"### {semaforo_label(row.semaforo)}")
-            st.caption(f"Avance {format_percent(row.avance_pct)} · esperado {format_percent(row.esperado_pct)} · "
+            st.caption(f"Avance {format_percent(row.avance_pct)} · "
+                       f"esperado {format_percent(row.esperado_pct)} · "
                        f"{row.n_con_dato} de {row.n_medibles} indicadores con meta o hito tienen dato "
-                       f"({row.n_indicadores} indicadores en total).", help=f"{md(row.programa)}\n\n{AGGREGATION_HELP}")
+                       f"({row.n_indicadores} indicadores en total).",
+                       help=f"{md(row.programa)}\n\n{AGGREGATION_HELP}")
 
 st.subheader("Indicadores por semáforo")
 counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
@@ -57,8 +59,8 @@ for row in red.itertuples(index=False):
                     f"Programa {md(row.programa_num)}. {md(row.programa_corto)} · "
                     f"{format_indicator_value(row.valor_indicador, row.tipo_calculo)} · "
                     f"cumplimiento {format_percent(row.cumplimiento_pct)}")
-        justification = row.justificacion if isinstance(row.justificacion, str) and row.justificacion.strip() \
-            else "Sin justificación registrada."
+        has_text = isinstance(row.justificacion, str) and row.justificacion.strip()
+        justification = row.justificacion if has_text else "Sin justificación registrada."
         st.markdown(f"**Justificación:** {md(justification)}")
 
 with st.expander("¿Cómo se calcula el avance de cada programa?"):

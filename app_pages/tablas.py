@@ -5,7 +5,13 @@ import datetime as dt
 import streamlit as st
 
 from mpi_dash import exports, summary
-from mpi_dash.formatting import format_number, format_percent, quarter_label, semaforo_label, tipo_calculo_label
+from mpi_dash.formatting import (
+    format_number,
+    format_percent,
+    quarter_label,
+    semaforo_label,
+    tipo_calculo_label,
+)
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import Loaded, get_data, page_header, program_options, remembered_selectbox
 
@@ -28,7 +34,8 @@ def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date
                                 fecha_actualizacion=actualizacion, ilustrativo=_loaded.dataset.ilustrativo)
     return {
         "xlsx": exports.to_excel_bytes(iptt, programs, anio=anio, trimestre=trimestre,
-                                       origen=_loaded.dataset.origen, ilustrativo=_loaded.dataset.ilustrativo),
+                                       origen=_loaded.dataset.origen,
+                                       ilustrativo=_loaded.dataset.ilustrativo),
         "csv": exports.to_csv_bytes(iptt),
         "sipot": exports.to_sipot_excel_bytes(sipot),
     }

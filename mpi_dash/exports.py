@@ -183,12 +183,15 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
     notes = wb.create_sheet("Notas")
     desde, hasta = quarter_dates(anio, trimestre)
     rows = [
-        ("Corte", f"{schema.QUARTER_NAMES[int(trimestre)]} {int(anio)} (acumulado del {format_date(dt.date(int(anio), 1, 1))} al {format_date(hasta)})"),
+        ("Corte", f"{schema.QUARTER_NAMES[int(trimestre)]} {int(anio)} (acumulado del "
+                  f"{format_date(dt.date(int(anio), 1, 1))} al {format_date(hasta)})"),
         ("Trimestre informado", f"{format_date(desde)} – {format_date(hasta)}"),
         ("Origen de los datos", origen or "—"),
-        ("Datos ilustrativos", "Sí: los avances son ilustrativos, no cifras oficiales." if ilustrativo else "No"),
-        ("Avance del programa", "Promedio del avance de sus indicadores de avance de meta (cada uno topado en "
-                                "100 %) y de sus hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
+        ("Datos ilustrativos",
+         "Sí: los avances son ilustrativos, no cifras oficiales." if ilustrativo else "No"),
+        ("Avance del programa",
+         "Promedio del avance de sus indicadores de avance de meta (cada uno topado en 100 %) y de sus "
+         "hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
         ("Semáforo", "Verde 90–110 %, amarillo 70–<90 % o >110–130 %, rojo fuera de esos rangos "
                      "(% de cumplimiento respecto de lo programado; umbrales de la hoja Parámetros)."),
         ("Generado", format_date(dt.date.today())),
@@ -258,7 +261,8 @@ def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: 
     else:
         parts.append(f"Semáforo: {semaforo_word(semaforo)}.")
         if not is_empty(row.get("cumplimiento_pct")):
-            parts.append(f"Cumplimiento respecto de lo programado: {format_percent(row.get('cumplimiento_pct'))}.")
+            pct = format_percent(row.get("cumplimiento_pct"))
+            parts.append(f"Cumplimiento respecto de lo programado: {pct}.")
     if not is_empty(row.get("justificacion")):
         parts.append(f"Justificación: {' '.join(str(row['justificacion']).split())}")
     if ilustrativo:

@@ -38,7 +38,7 @@ QUARTERS = list(schema.QUARTER_NAMES.values())
 
 
 def _clean(text: object) -> str:
-    """Text safe for Plotly: no MathJax trigger (``$``), no HTML tags/links from data, collapsed whitespace."""
+    """Text safe for Plotly: no MathJax trigger (``$``), no HTML tags/links from data, single spaces."""
     raw = str("" if is_empty(text) else text).replace("$", "").replace("<", "‹").replace(">", "›")
     return " ".join(raw.split())
 
@@ -118,7 +118,8 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
     if is_empty(esperado) or float(esperado) <= 0:
         return [{"range": [0, axis_max], "color": _rgba(SEMAFORO_COLORS["sin_meta"], BAND_ALPHA)}]
     t, e = _thresholds(parametros), float(esperado) / 100
-    edges = [0.0, e * t["amarillo_min"], e * t["verde_min"], e * t["verde_max"], e * t["amarillo_max"], np.inf]
+    edges = [0.0, e * t["amarillo_min"], e * t["verde_min"], e * t["verde_max"], e * t["amarillo_max"],
+             np.inf]
     colours = ["rojo", "amarillo", "verde", "amarillo", "rojo"]
     steps = []
     for lo, hi, colour in zip(edges[:-1], edges[1:], colours, strict=True):
@@ -155,8 +156,8 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
     caption = (f"{word} · esperado {format_percent(esperado)}" if has_value else "Sin dato al corte")
     layout = _layout_dict(height=height)
     layout["margin"] = {"l": 45, "r": 45, "t": 80, "b": 20}
-    layout["annotations"] = [{"text": f"<b>{caption}</b>", "x": 0.5, "y": 0.0, "xref": "paper", "yref": "paper",
-                              "showarrow": False,
+    layout["annotations"] = [{"text": f"<b>{caption}</b>", "x": 0.5, "y": 0.0, "xref": "paper",
+                              "yref": "paper", "showarrow": False,
                               "font": {"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)}}]
     return go.Figure(data=[indicator], layout=layout)
 
@@ -173,13 +174,15 @@ def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,
         mode="gauge",
         value=float(valor) if has_value else None,  # type: ignore[arg-type]
         number={"suffix": " %", "valueformat": ".1f", "font": {"size": 34}},
-        title={"text": _wrap(titulo, 14), "font": {"size": BASE_FONT - 3}, "align": "left"} if titulo else None,
+        title=({"text": _wrap(titulo, 14), "font": {"size": BASE_FONT - 3}, "align": "left"}
+               if titulo else None),
         domain={"x": [0.2 if titulo else 0.0, 1.0], "y": [0, 1]},
         gauge={
             "shape": "bullet",
             "axis": {"range": [0, top], "ticksuffix": " %", "tickfont": {"size": BASE_FONT - 4}},
             "bar": {"color": TEXT_COLOR, "thickness": 0.35},
-            "steps": semaforo_bands(esperado if has_value else None, parametros, top),  # type: ignore[arg-type]
+            "steps": semaforo_bands(esperado if has_value else None,  # type: ignore[arg-type]
+                                    parametros, top),
             "threshold": {"line": {"color": "#000000", "width": 4}, "thickness": 0.9,
                           "value": float(esperado) if not is_empty(esperado) else 0.0},
         },
@@ -274,7 +277,8 @@ def baseline_panels(table: pd.DataFrame, label_col: str, anio: int, *,
     x = [str(anio - 1), str(anio)]
     for i, (b, r) in enumerate(zip(base, current, strict=True)):
         values = [0.0 if np.isnan(b) else b, 0.0 if np.isnan(r) else r]
-        texts = ["sin línea base" if np.isnan(b) else format_number(b), "sin dato" if np.isnan(r) else format_number(r)]
+        texts = ["sin línea base" if np.isnan(b) else format_number(b),
+                 "sin dato" if np.isnan(r) else format_number(r)]
         fig.add_trace(go.Bar(x=x, y=values, text=texts, textposition="outside", cliponaxis=False,
                              marker_color=[PREVIOUS_COLOR, CURRENT_COLOR], showlegend=False,
                              textfont={"size": BASE_FONT}, hovertemplate="%{x}: %{text}<extra></extra>"),

@@ -78,7 +78,9 @@ def classify(pct: pd.Series, parametros: Mapping[str, float] | None = None) -> p
     t = _thresholds(parametros)
     x = pd.to_numeric(pct, errors="coerce").to_numpy(dtype=float)
     verde = (x >= t["verde_min"]) & (x <= t["verde_max"])
-    amarillo = ((x >= t["amarillo_min"]) & (x < t["verde_min"])) | ((x > t["verde_max"]) & (x <= t["amarillo_max"]))
+    below = (x >= t["amarillo_min"]) & (x < t["verde_min"])
+    above = (x > t["verde_max"]) & (x <= t["amarillo_max"])
+    amarillo = below | above
     out = np.select([np.isnan(x), verde, amarillo], ["sin_dato", "verde", "amarillo"], "rojo")
     return pd.Series(out, index=pct.index, dtype=object)
 
@@ -118,7 +120,8 @@ def _plan_part(plan: pd.DataFrame, anio: int) -> pd.DataFrame:
 def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
     """Engine rows of one cut-off joined with the plan texts, in plan order (one row per indicator).
 
-    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción), ``progreso`` and ``progreso_esperado`` (the scores of the
+    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción),
+    ``progreso`` and ``progreso_esperado`` (the scores of the
     program aggregation, NaN for types that do not enter it or without data).
     """
     part = _plan_part(plan, anio)

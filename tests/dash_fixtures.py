@@ -67,7 +67,8 @@ def results_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.sort_values(["anio", "clave", "trimestre"], kind="stable").reset_index(drop=True)
 
 
-def quarters(clave: str, anio: int, tipo: str = "avance_meta", **per_quarter: list[Any]) -> list[dict[str, Any]]:
+def quarters(clave: str, anio: int, tipo: str = "avance_meta",
+             **per_quarter: list[Any]) -> list[dict[str, Any]]:
     """Four result rows for one indicator; ``per_quarter`` maps a column to its 4 quarterly values."""
     rows = []
     for k in range(1, 5):
@@ -88,8 +89,8 @@ def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
                    programado_t4=1.0, indicador="Sesiones de la Junta de Gobierno") for y in (2022, 2023)),
         *(plan_row("1.2.1", y, tipo_calculo="periodo_anterior", unidad_medida="Atenciones",
                    indicador="Atención y canalización de casos") for y in (2022, 2023)),
-        *(plan_row("1.3", y, meta_anual=10.0, unidad_medida="Talleres", indicador="Talleres de autoprotección")
-          for y in (2022, 2023)),
+        *(plan_row("1.3", y, meta_anual=10.0, unidad_medida="Talleres",
+                   indicador="Talleres de autoprotección") for y in (2022, 2023)),
         *(plan_row("2.1", y, meta_anual=2.0, unidad_medida="Capacitaciones",
                    indicador="=HYPERLINK(\"http://x\")") for y in (2022, 2023)),
         *(plan_row("6", y, tipo_calculo="hito", meta_anual=1.0, programado_t1=1.0, unidad_medida="Plan",

@@ -163,7 +163,8 @@ def wait_idle(page: Any, timeout_s: float = DEFAULT_TIMEOUT_S, settle_s: float =
     must hold across a short pause.
     """
     deadline = time.monotonic() + timeout_s
-    idle = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
+    idle = ("[data-testid='stApp'][data-test-script-state='notRunning']"
+            "[data-test-connection-state='CONNECTED']")
     while True:
         remaining = max(deadline - time.monotonic(), 0.1)
         page.wait_for_selector(idle, state="attached", timeout=remaining * 1000)
@@ -195,8 +196,8 @@ def screenshot(page: Any, name: str, *, full_page: bool = True, max_height: int 
             "() => Math.max(...['[data-testid=\"stMain\"]', '[data-testid=\"stAppViewContainer\"]']"
             ".map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight),"
             " document.body.scrollHeight)")
-        page.set_viewport_size({"width": original["width"], "height": min(max(int(height), original["height"]),
-                                                                          max_height)})
+        tall = min(max(int(height), original["height"]), max_height)
+        page.set_viewport_size({"width": original["width"], "height": tall})
         page.wait_for_timeout(400)  # let charts re-layout
     try:
         page.screenshot(path=str(path), full_page=full_page)

@@ -16,7 +16,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from e2e_support import chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
+from e2e_support import (
+    chromium_path,
+    error_texts,
+    goto_page,
+    open_browser,
+    screenshot,
+    streamlit_server,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,7 @@
-"""Downloads: styled Excel, CSV with BOM, SIPOT layout — read back with openpyxl/pandas; injection neutralised."""
+"""Downloads: styled Excel, CSV with BOM, SIPOT layout — read back with openpyxl/pandas.
+
+Formula injection (text starting with =, +, -, @) must come out neutralised in every file.
+"""
 
 from __future__ import annotations
 

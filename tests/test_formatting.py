@@ -59,8 +59,10 @@ def test_semaforo_label(value, expected):
 
 @pytest.mark.parametrize(
     ("anio", "k", "start", "end"),
-    [(2023, 1, dt.date(2023, 1, 1), dt.date(2023, 3, 31)), (2023, 2, dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
-     (2024, 3, dt.date(2024, 7, 1), dt.date(2024, 9, 30)), (2023, 4, dt.date(2023, 10, 1), dt.date(2023, 12, 31))],
+    [(2023, 1, dt.date(2023, 1, 1), dt.date(2023, 3, 31)),
+     (2023, 2, dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
+     (2024, 3, dt.date(2024, 7, 1), dt.date(2024, 9, 30)),   # leap year: no effect on quarter ends
+     (2023, 4, dt.date(2023, 10, 1), dt.date(2023, 12, 31))],
 )
 def test_quarter_dates(anio, k, start, end):
     assert fmt.quarter_dates(anio, k) == (start, end)
@@ -115,7 +117,8 @@ def test_tipo_calculo_labels_cover_schema():
     assert fmt.tipo_calculo_label("hito") == "Hito"
 
 
-@pytest.mark.parametrize(("value", "expected"), [(7.5, "+7.5 %"), (-4, "-4.0 %"), (0, "0.0 %"), (math.nan, "—"),
-                                                 (1234.5, "+1,234.5 %")])
+@pytest.mark.parametrize(("value", "expected"), [
+    (7.5, "+7.5 %"), (-4, "-4.0 %"), (0, "0.0 %"), (math.nan, "—"), (1234.5, "+1,234.5 %"),
+])
 def test_format_signed_percent(value, expected):
     assert fmt.format_signed_percent(value) == expected

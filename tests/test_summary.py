@@ -144,7 +144,8 @@ def test_baseline_table(data, clave, r, b, var, con):
 
 def test_baseline_by_program(data):
     plan, results = data
-    out = summary.baseline_by_program(summary.baseline_table(results, plan, 2023, 2)).set_index("programa_num")
+    table = summary.baseline_table(results, plan, 2023, 2)
+    out = summary.baseline_by_program(table).set_index("programa_num")
     assert out.loc["1", "realizado_acumulado"] == 2 + 22 + 2
     assert out.loc["1", "linea_base_acumulada"] == 2 + 16 + 4
     assert out.loc["1", "variacion_pct"] == pytest.approx((26 - 22) / 22 * 100)
@@ -155,7 +156,8 @@ def test_baseline_by_program(data):
 def test_baseline_excludes_indicators_without_current_value(data):
     plan, results = data
     # Q3: 1.2.1 has no 2022 Q3 → excluded from both totals, so the program compares like with like.
-    out = summary.baseline_by_program(summary.baseline_table(results, plan, 2023, 3)).set_index("programa_num")
+    table = summary.baseline_table(results, plan, 2023, 3)
+    out = summary.baseline_by_program(table).set_index("programa_num")
     assert out.loc["1", "realizado_acumulado"] == 3 + 6
     assert out.loc["1", "linea_base_acumulada"] == 2 + 6
 
