@@ -17,8 +17,8 @@ PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor"
 
 st.title("Cargar avances")
 if not data_access.use_store():
-    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable MPI_DASH_WORKBOOK); "
-               "la carga de avances está deshabilitada.", icon="🔒")
+    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
+               "MPI_DASH_WORKBOOK); la carga de avances está deshabilitada.", icon="🔒")
     st.stop()
 
 try:
@@ -39,8 +39,8 @@ right.download_button(
     "⬇️ Descargar plantilla de avances (.xlsx)",
     data=lambda: build_template(snapshot, anio=year, revision=revision),
     file_name=f"plantilla_avances_{year}_rev{revision}.xlsx", mime=XLSX, on_click="ignore")
-st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores ya "
-           "guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).")
+st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores "
+           "ya guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).")
 
 # 2. Upload --------------------------------------------------------------------------------------------
 st.subheader("2. Subir el archivo")
@@ -82,8 +82,8 @@ if FLASH in st.session_state:
     st.error(st.session_state.pop(FLASH) + " La vista previa de abajo ya está actualizada.", icon="⚠️")
 if "saved" in result:
     st.success(f"Se guardó la **revisión {result['saved']}** ({result['preview'].changes.n_cells:,} celdas "
-               "cambiadas). El tablero ya muestra los datos nuevos; puede consultarla o revertirla en «Historial».",
-               icon="✅")
+               "cambiadas). El tablero ya muestra los datos nuevos; puede consultarla o revertirla en "
+               "«Historial».", icon="✅")
     st.stop()
 if "error" in result:
     st.error(result["error"], icon="🚫")
@@ -93,7 +93,8 @@ if "problems" in result:
     errors = frame[frame["nivel"] == "error"]
     st.error(f"**El archivo «{result['name']}» tiene {len(errors):,} problema(s). No se guardó nada.** "
              "Corríjalos en Excel y vuelva a subirlo.", icon="🚫")
-    st.dataframe(errors[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+    st.dataframe(errors[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True,
+                 width="stretch")
     avisos = frame[frame["nivel"] != "error"]
     if len(avisos):
         with st.expander(f"Además, {len(avisos):,} aviso(s)"):
@@ -106,7 +107,8 @@ changes = preview.changes
 st.subheader("3. Vista previa: qué cambiaría")
 if preview.omitidas is not None and len(preview.omitidas):
     st.warning(f"{len(preview.omitidas):,} fila(s) no se aplicarán: la plantilla es de la revisión "
-               f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.", icon="🔀")
+               f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.",
+               icon="🔀")
 if preview.is_empty:
     st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon="✅")
     st.stop()
@@ -120,7 +122,8 @@ c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio:,}")
 c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
 if len(cambiados):
     st.markdown("**Valores cambiados (antes → después)**")
-    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch", column_config=VALUE_COLUMNS)
+    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch",
+                 column_config=VALUE_COLUMNS)
 if len(nuevos):
     st.markdown("**Valores nuevos**")
     st.dataframe(nuevos.drop(columns=["Cambio", "Antes"]), hide_index=True, width="stretch",
@@ -130,10 +133,12 @@ if len(changes.semaforo):
     st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
 if preview.before.parametros.get("datos_ilustrativos") == 1 and preview.after.parametros.get(
         "datos_ilustrativos") == 0:
-    st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances cargados se "
-            "tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.", icon="ℹ️")
+    st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
+            "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
+            icon="ℹ️")
 if preview.avisos:
-    with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta (no se leen como 0)"):
+    with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta "
+                     "(no se leen como 0)"):
         st.dataframe(problems_frame(preview.avisos)[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS),
                      hide_index=True)
 

@@ -6,9 +6,11 @@ from mpi_dash import data_access, store
 from mpi_dash.diff import cells_table, semaforo_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo", store.KIND_REVERT: "Reversión"}
-HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo", "sha256": "sha256",
-           "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
+TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo",
+         store.KIND_REVERT: "Reversión"}
+HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo",
+           "sha256": "sha256", "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas",
+           "tipo": "Tipo"}
 FLASH = "historial_aviso"
 OPEN_NEXT = "historial_abrir"
 VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
@@ -23,8 +25,8 @@ def changes_of(version: str, revision: int) -> store.Changes:
 
 st.title("Historial de revisiones")
 if not data_access.use_store():
-    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable MPI_DASH_WORKBOOK); "
-               "no hay historial.", icon="🔒")
+    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
+               "MPI_DASH_WORKBOOK); no hay historial.", icon="🔒")
     st.stop()
 try:
     revisions = store.list_revisions()
@@ -46,8 +48,9 @@ shown = revisions.assign(
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
 )
 st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
-             column_config={"sha256": st.column_config.TextColumn("sha256", help="Primeros 12 caracteres; el "
-                                                                  "valor completo aparece al abrir la revisión."),
+             column_config={"sha256": st.column_config.TextColumn(
+                                "sha256", help="Primeros 12 caracteres; el valor completo aparece al abrir "
+                                               "la revisión."),
                             "Comentario": st.column_config.TextColumn("Comentario", width="medium")})
 
 st.subheader("Abrir una revisión")
@@ -59,8 +62,9 @@ if st.session_state.get("revision_abierta") not in numbers:
 chosen = st.selectbox("Revisión", numbers, key="revision_abierta",
                       format_func=lambda n: f"{n} · {shown.loc[shown['numero'] == n, 'comentario'].iloc[0]}")
 info = revisions.loc[revisions["numero"] == chosen].iloc[0]
-st.markdown(f"**Revisión {chosen}** · {TIPOS.get(info['tipo'], info['tipo'])} · {info['fecha'][:16].replace('T', ' ')} "
-            f"UTC · {info['autor']}  \n{info['comentario']}")
+fecha = info["fecha"][:16].replace("T", " ")
+tipo = TIPOS.get(info["tipo"], info["tipo"])
+st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} UTC · {info['autor']}  \n{info['comentario']}")
 
 changes = changes_of(version, int(chosen))
 table = cells_table(changes.cells)
@@ -84,8 +88,8 @@ st.subheader("Revertir")
 if chosen == latest:
     st.caption("Esta es la revisión vigente. Para deshacerla, abra la revisión anterior y reviértala.")
 else:
-    st.caption(f"Crea la revisión {latest + 1} con los datos exactamente como estaban en la revisión {chosen}. "
-               "Las revisiones posteriores se conservan en el historial.")
+    st.caption(f"Crea la revisión {latest + 1} con los datos exactamente como estaban en la revisión "
+               f"{chosen}. Las revisiones posteriores se conservan en el historial.")
     with st.form("revertir"):
         autor = st.text_input("Nombre de quien revierte")
         motivo = st.text_area("Motivo")
@@ -96,7 +100,7 @@ else:
         except store.StoreError as exc:
             st.error(str(exc), icon="🚫")
             st.stop()
-        st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la revisión "
-                                   f"{chosen}.")
+        st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la "
+                                   f"revisión {chosen}.")
         st.session_state[OPEN_NEXT] = nueva
         st.rerun()

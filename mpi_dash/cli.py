@@ -284,13 +284,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     except store.StoreError as exc:
         return _store_error(exc)
     if preview.omitidas is not None and len(preview.omitidas):
-        _print(f"{_plural(len(preview.omitidas), 'fila no se aplicó', 'filas no se aplicaron')}: la plantilla "
-               f"es de la revisión {preview.template_revision} y esos valores cambiaron después.")
+        omitted = _plural(len(preview.omitidas), "fila no se aplicó", "filas no se aplicaron")
+        _print(f"{omitted}: la plantilla es de la revisión {preview.template_revision} y esos valores "
+               "cambiaron después.")
     if revision is None:
-        _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): no se guardó nada.")
+        _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): "
+               "no se guardó nada.")
         return EXIT_OK
     changes = preview.changes
-    _print(f"Guardada la revisión {revision}: {_plural(changes.n_cells, 'celda cambiada', 'celdas cambiadas')}, "
+    cells = _plural(changes.n_cells, "celda cambiada", "celdas cambiadas")
+    _print(f"Guardada la revisión {revision}: {cells}, "
            f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
     if preview.avisos:
         _print(f"{_plural(len(preview.avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
@@ -379,7 +382,8 @@ def _add_import(subparsers: argparse._SubParsersAction) -> None:
         "(no se guarda nada), 2 error de uso.")
     parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
     parser.add_argument("--autor", type=_text, required=True, metavar="NOMBRE", help="quién carga")
-    parser.add_argument("--comentario", type=_text, required=True, metavar="TEXTO", help="qué se carga y por qué")
+    parser.add_argument("--comentario", type=_text, required=True, metavar="TEXTO",
+                        help="qué se carga y por qué")
     _db_option(parser)
     parser.set_defaults(func=cmd_import)
 

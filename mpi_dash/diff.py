@@ -85,8 +85,8 @@ class Changes:
     def count(self, tabla: str, tipo: str) -> int:
         """Number of rows (keys) of ``tabla`` with change kind ``tipo``."""
         sub = self.cells[(self.cells["tabla"] == tabla) & (self.cells["tipo"] == tipo)]
-        return int(len(sub.drop_duplicates(["clave", "anio", "trimestre", "campo"] if tabla == SHEET_PARAMETROS
-                                           else ["clave", "anio", "trimestre"])))
+        key = ["clave", "anio", "trimestre"] + (["campo"] if tabla == SHEET_PARAMETROS else [])
+        return int(len(sub.drop_duplicates(key)))
 
 
 # --------------------------------------------------------------------------- canonical frames
@@ -111,9 +111,11 @@ def conform(frame: pd.DataFrame | None, fields: tuple[str, ...]) -> pd.DataFrame
         if kind in ("int", "quarter"):
             out[name] = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="int64")
         elif kind == "number":
-            out[name] = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+            out[name] = numbers.to_numpy(dtype="float64", na_value=np.nan)
         else:
-            out[name] = pd.Series(_canonical_text(values), index=index, dtype=object)  # keep None (no str dtype)
+            # object dtype keeps None (pandas 3 would infer "str" and turn None into NaN)
+            out[name] = pd.Series(_canonical_text(values), index=index, dtype=object)
     return pd.DataFrame(out, index=index, columns=list(fields))
 
 
@@ -245,7 +247,8 @@ def _row_diff(before: pd.DataFrame, after: pd.DataFrame, key: list[str],
     upsert_keys = merged.loc[new_rows | any_change, key]
     up = after.merge(upsert_keys, on=key, how="inner") if len(upsert_keys) else after.iloc[0:0]
     return {"merged": merged, "changed": changed_cols, "both": both, "new": new_rows, "removed": removed,
-            "any_change": any_change, "upserts": up, "removed_keys": merged.loc[removed, key].reset_index(drop=True)}
+            "any_change": any_change, "upserts": up,
+            "removed_keys": merged.loc[removed, key].reset_index(drop=True)}
 
 
 def row_changes(before: Snapshot, after: Snapshot) -> RowChanges:
@@ -327,7 +330,8 @@ def semaforo_changes(before: Snapshot, after: Snapshot) -> pd.DataFrame:
     return pd.DataFrame({"clave": out["clave"].astype(object), "anio": out["anio"].astype("int64"),
                          "trimestre": out["trimestre"].astype("int64"), "indicador": indicador,
                          "antes": [_plain(v) for v in out["semaforo_antes"]],
-                         "despues": [_plain(v) for v in out["semaforo_despues"]]}, columns=list(SEMAFORO_COLUMNS))
+                         "despues": [_plain(v) for v in out["semaforo_despues"]]},
+                        columns=list(SEMAFORO_COLUMNS))
 
 
 def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = True) -> Changes:
@@ -350,7 +354,8 @@ def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = T
     if cells.empty:
         sem = pd.DataFrame(columns=list(SEMAFORO_COLUMNS))
     else:
-        sem = semaforo_changes(before, after) if with_semaforo else pd.DataFrame(columns=list(SEMAFORO_COLUMNS))
+        sem = (semaforo_changes(before, after) if with_semaforo
+               else pd.DataFrame(columns=list(SEMAFORO_COLUMNS)))
     return Changes(cells=cells, semaforo=sem,
                    avances_sin_cambio=int((a["both"] & ~a["any_change"]).sum()),
                    plan_sin_cambio=int((p["both"] & ~p["any_change"]).sum()))
@@ -359,8 +364,8 @@ def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = T
 # --------------------------------------------------------------------------- display (Spanish tables)
 DISPLAY_CELL_HEADERS = {"tabla": "Hoja", "clave": "Clave", "anio": "Año", "trimestre": "Trimestre",
                         "campo": "Columna", "antes": "Antes", "despues": "Después", "tipo": "Cambio"}
-DISPLAY_SEMAFORO_HEADERS = {"clave": "Clave", "indicador": "Indicador", "anio": "Año", "trimestre": "Trimestre",
-                            "antes": "Antes", "despues": "Después"}
+DISPLAY_SEMAFORO_HEADERS = {"clave": "Clave", "indicador": "Indicador", "anio": "Año",
+                            "trimestre": "Trimestre", "antes": "Antes", "despues": "Después"}
 _TIPO_WORDS = {NUEVO: "Nuevo", CAMBIADO: "Cambiado", RETIRADO: "Retirado"}
 
 
@@ -384,7 +389,7 @@ def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
         "tabla": cells["tabla"].astype(object),
         "clave": cells["clave"].map(lambda v: v if isinstance(v, str) else "—"),
         "anio": cells["anio"].map(lambda v: "—" if v is pd.NA or pd.isna(v) else str(int(v))),
-        "trimestre": cells["trimestre"].map(lambda v: "—" if v is pd.NA or pd.isna(v) else QUARTER_NAMES[int(v)]),
+        "trimestre": cells["trimestre"].map(lambda v: "—" if pd.isna(v) else QUARTER_NAMES[int(v)]),
         "campo": cells["campo"].astype(object),
         "antes": cells["antes"].map(display_value),
         "despues": cells["despues"].map(display_value),

@@ -73,14 +73,15 @@ class ConflictError(StoreError):
     def __init__(self, base: int, latest: int) -> None:
         super().__init__(
             f"Otra persona guardó la revisión {latest} después de que se preparó esta vista previa "
-            f"(hecha sobre la revisión {base}). No se guardó nada: revise de nuevo la vista previa y confirme.")
+            f"(hecha sobre la revisión {base}). No se guardó nada: revise de nuevo la vista previa y "
+            "confirme.")
         self.base = base
         self.latest = latest
 
 
 @dataclass(frozen=True)
 class Preview:
-    """What an upload would change, computed against ``base_revision``; confirm with :func:`commit_preview`."""
+    """What an upload would change, computed against ``base_revision``; confirm with ``commit_preview``."""
 
     base_revision: int
     filename: str
@@ -241,7 +242,8 @@ def _snapshot(db: Database, revision: int) -> Snapshot:
                         columns=[*PLAN_FIELDS, "posicion"])
     avances = pd.DataFrame(_state(db, "avances_versions", AVANCES_KEY, revision, "anio, clave, trimestre"),
                            columns=list(AVANCES_FIELDS))
-    params = {r["nombre"]: r["valor"] for r in _state(db, "parametros_versions", ("nombre",), revision, "nombre")}
+    params = {r["nombre"]: r["valor"]
+              for r in _state(db, "parametros_versions", ("nombre",), revision, "nombre")}
     return make_snapshot(plan, avances, params)
 
 
@@ -358,7 +360,8 @@ def _upload_layout(content: bytes) -> dict[str, frozenset[str]]:
 
     from mpi_dash.schema import AVANCES_COLUMNS, PARAMETROS_COLUMNS
 
-    contract = {SHEET_PLAN: PLAN_COLUMNS, SHEET_AVANCES: AVANCES_COLUMNS, SHEET_PARAMETROS: PARAMETROS_COLUMNS}
+    contract = {SHEET_PLAN: PLAN_COLUMNS, SHEET_AVANCES: AVANCES_COLUMNS,
+                SHEET_PARAMETROS: PARAMETROS_COLUMNS}
     layout: dict[str, frozenset[str]] = {}
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     names = {normalize_header(n): n for n in book.sheet_names}
@@ -444,7 +447,8 @@ def import_file(content: bytes, filename: str, *, author: str, comment: str, pat
     _require_text(author, "el nombre de quien carga")
     _require_text(comment, "el comentario")
     preview = prepare_upload(content, filename, path=path, limits=limits)
-    return commit_preview(preview, author=author, comment=comment, path=path, rebase=True, limits=limits), preview
+    revision = commit_preview(preview, author=author, comment=comment, path=path, rebase=True, limits=limits)
+    return revision, preview
 
 
 def revert(revision: int, *, author: str, reason: str, path: str | Path | None = None) -> int:
@@ -496,7 +500,8 @@ def _store_file(db: Database, filename: str, content: bytes, sha256: str) -> int
     row = db.execute("SELECT id FROM files WHERE sha256 = ?", [sha256]).fetchone()
     if row:
         return int(row[0])
-    cur = db.execute("INSERT INTO files (sha256, filename, size, content, received_at) VALUES (?, ?, ?, ?, ?)",
+    cur = db.execute("INSERT INTO files (sha256, filename, size, content, received_at) "
+                     "VALUES (?, ?, ?, ?, ?)",
                      [sha256, filename, len(content), sqlite3.Binary(content), _now()])
     return int(cur.lastrowid)
 
@@ -510,7 +515,8 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, Any
 def _write_revision(db: Database, rc: RowChanges, *, author: str, comment: str, kind: str,
                     file_id: int | None, base: int | None, cells: int, reverted_to: int | None = None) -> int:
     rev = _latest(db) + 1
-    db["revisions"].insert({"id": rev, "created_at": _now(), "author": author, "comment": comment, "kind": kind,
+    db["revisions"].insert({"id": rev, "created_at": _now(), "author": author, "comment": comment,
+                            "kind": kind,
                             "file_id": file_id, "base_revision": base, "reverted_to": reverted_to,
                             "cells_changed": int(cells)})
     positions = {(c, int(a)): int(p) for c, a, p in
@@ -524,12 +530,16 @@ def _write_revision(db: Database, rc: RowChanges, *, author: str, comment: str, 
             next_pos += 1
         plan_rows.append({"revision_id": rev, **row, "posicion": positions[key], "present": 1})
     for row in _records(rc.plan_removed, PLAN_KEY):
-        plan_rows.append({"revision_id": rev, **row, "posicion": positions.get((row["clave"], int(row["anio"])), 0),
-                          "present": 0})
-    avances_rows = [{"revision_id": rev, **row, "present": 1} for row in _records(rc.avances_upserts, AVANCES_FIELDS)]
-    avances_rows += [{"revision_id": rev, **row, "present": 0} for row in _records(rc.avances_removed, AVANCES_KEY)]
-    param_rows = [{"revision_id": rev, "nombre": k, "valor": float(v), "present": 1} for k, v in rc.parametros_set.items()]
-    param_rows += [{"revision_id": rev, "nombre": k, "valor": None, "present": 0} for k in rc.parametros_removed]
+        position = positions.get((row["clave"], int(row["anio"])), 0)
+        plan_rows.append({"revision_id": rev, **row, "posicion": position, "present": 0})
+    avances_rows = [{"revision_id": rev, **row, "present": 1}
+                    for row in _records(rc.avances_upserts, AVANCES_FIELDS)]
+    avances_rows += [{"revision_id": rev, **row, "present": 0}
+                     for row in _records(rc.avances_removed, AVANCES_KEY)]
+    param_rows = [{"revision_id": rev, "nombre": k, "valor": float(v), "present": 1}
+                  for k, v in rc.parametros_set.items()]
+    param_rows += [{"revision_id": rev, "nombre": k, "valor": None, "present": 0}
+                   for k in rc.parametros_removed]
     for table, rows in (("plan_versions", plan_rows), ("avances_versions", avances_rows),
                         ("parametros_versions", param_rows)):
         if rows:

@@ -22,8 +22,8 @@ from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES
 
 INSTRUCTIONS_SHEET = "Instrucciones"
 BASE_REVISION_LABEL = "Revisión base"
-HEADERS: tuple[str, ...] = ("Clave", "Indicador", "Año", "Trimestre", "Realizado", "Justificación", "Evidencia",
-                            "Unidad de medida", "Meta anual", "Programa")
+HEADERS: tuple[str, ...] = ("Clave", "Indicador", "Año", "Trimestre", "Realizado", "Justificación",
+                            "Evidencia", "Unidad de medida", "Meta anual", "Programa")
 EDITABLE: frozenset[str] = frozenset({"Trimestre", "Realizado", "Justificación", "Evidencia"})
 WIDTHS = {"Clave": 10, "Indicador": 60, "Año": 8, "Trimestre": 14, "Realizado": 12, "Justificación": 50,
           "Evidencia": 40, "Unidad de medida": 28, "Meta anual": 12, "Programa": 50}
@@ -32,14 +32,14 @@ INSTRUCTIONS: tuple[str, ...] = (
     "Cómo llenar esta plantilla",
     "1. Escriba en la hoja «Avances» el valor realizado de cada indicador en la columna «Realizado» "
     "(solo números, con punto decimal: 12.5). Lo que ya estaba guardado aparece prellenado.",
-    "2. Una celda «Realizado» vacía significa «sin reporte»: esa fila no se toma en cuenta (nunca se lee como 0). "
-    "Si el valor realizado es cero, escriba 0.",
+    "2. Una celda «Realizado» vacía significa «sin reporte»: esa fila no se toma en cuenta (nunca se lee "
+    "como 0). Si el valor realizado es cero, escriba 0.",
     "3. Si el avance está por debajo o por encima de lo programado, explique por qué en «Justificación» "
     "y anote el documento de respaldo en «Evidencia» (por ejemplo: «Acta de sesión ordinaria 2/2023»).",
-    "4. No cambie «Clave», «Indicador», «Año» ni «Programa» (están bloqueadas). «Trimestre» se elige de la lista: "
-    "Marzo, Junio, Septiembre o Diciembre.",
-    "5. Puede dejar las filas de otros programas tal como están o borrarlas: solo se actualizan las filas que "
-    "cambian; las que no vienen en el archivo se conservan.",
+    "4. No cambie «Clave», «Indicador», «Año» ni «Programa» (están bloqueadas). «Trimestre» se elige de la "
+    "lista: Marzo, Junio, Septiembre o Diciembre.",
+    "5. Puede dejar las filas de otros programas tal como están o borrarlas: solo se actualizan las filas "
+    "que cambian; las que no vienen en el archivo se conservan.",
     "6. Guarde el archivo como «Libro de Excel (*.xlsx)» y súbalo en la página «Cargar avances» del tablero. "
     "Antes de guardar verá una vista previa de lo que cambia; nada se guarda hasta que usted confirme.",
     "7. Cada carga queda registrada como una revisión en «Historial», desde donde se puede consultar, "
@@ -105,7 +105,8 @@ def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int
         "Clave": rows["clave"], "Indicador": rows["indicador"], "Año": rows["anio"],
         "Trimestre": rows["trimestre"].map(QUARTER_NAMES), "Realizado": rows["realizado"],
         "Justificación": rows["justificacion"], "Evidencia": rows["evidencia"],
-        "Unidad de medida": rows["unidad_medida"], "Meta anual": rows["meta_anual"], "Programa": rows["programa"],
+        "Unidad de medida": rows["unidad_medida"], "Meta anual": rows["meta_anual"],
+        "Programa": rows["programa"],
     }
     columns = [[_text(v) for v in values[name].tolist()] for name in HEADERS]
     unlocked = Protection(locked=False)
@@ -128,7 +129,8 @@ def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int
     quarter.add(f"{col_of['Trimestre']}2:{col_of['Trimestre']}{last}")
     number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                             showErrorMessage=True, errorTitle="Realizado no válido",
-                            error="Escriba un número mayor o igual a 0 (con punto decimal), o deje la celda vacía.",
+                            error="Escriba un número mayor o igual a 0 (con punto decimal), o deje la celda "
+                                  "vacía.",
                             showInputMessage=True, promptTitle="Realizado",
                             prompt="Número ≥ 0. Vacío = sin reporte (no se lee como 0).")
     number.add(f"{col_of['Realizado']}2:{col_of['Realizado']}{last}")
@@ -179,7 +181,8 @@ def read_base_revision(content: bytes) -> int | None:
         for row in book.get_sheet_by_name(sheet).to_python(nrows=20):
             if len(row) >= 2 and normalize_header(row[0]) == normalize_header(BASE_REVISION_LABEL):
                 value = row[1]
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+                is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if is_number and float(value).is_integer():
                     return int(value)
                 return None
     except Exception:  # noqa: BLE001 - a damaged/unknown sheet simply means "not a template"

@@ -34,7 +34,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def test_import_then_historial(db, tmp_path, capsys):
     f = write(tmp_path, "junio.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
-    assert main(["import", str(f), "--autor", "Ana López", "--comentario", "Avances de junio", "--db", str(db)]) == 0
+    argv = ["import", str(f), "--autor", "Ana López", "--comentario", "Avances de junio", "--db", str(db)]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert "Guardada la revisión 2" in out and "celdas cambiadas" in out
     assert main(["historial", "--db", str(db)]) == 0
@@ -92,7 +93,8 @@ def test_usage_errors(db, argv, code, capsys):
 def test_revertir(db, tmp_path, capsys):
     f = write(tmp_path, "a.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "r2", "--db", str(db)]) == 0
-    assert main(["revertir", "1", "--autor", "Coordinación", "--motivo", "Cifras sin validar", "--db", str(db)]) == 0
+    argv = ["revertir", "1", "--autor", "Coordinación", "--motivo", "Cifras sin validar", "--db", str(db)]
+    assert main(argv) == 0
     assert "Guardada la revisión 3: los datos vuelven a ser los de la revisión 1" in capsys.readouterr().out
     revs = store.list_revisions(db)
     assert revs["numero"].tolist() == [3, 2, 1]

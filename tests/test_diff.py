@@ -27,7 +27,8 @@ def base():
 def up(*rows):
     """Upload avances rows: (clave, anio, trimestre, realizado[, justificacion, evidencia])."""
     full = [tuple(r) + (None,) * (6 - len(r)) for r in rows]
-    return pd.DataFrame(full, columns=["clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"])
+    columns = ["clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"]
+    return pd.DataFrame(full, columns=columns)
 
 
 def cells_as_tuples(changes):
@@ -36,7 +37,7 @@ def cells_as_tuples(changes):
                   for c in changes.cells.itertuples())
 
 
-# Each case: upload rows → expected changed cells (excluding the datos_ilustrativos flag) and semáforo changes.
+# Each case: upload rows → expected changed cells (except the datos_ilustrativos flag), semáforo changes.
 CASES = [
     pytest.param(up(("1.1.1", 2023, 2, 1.0, None, "Acta 2/2023")), [], [], id="identical-row"),
     pytest.param(up(("1.1.1", 2023, 2, 0.5, None, "Acta 2/2023")),
@@ -114,7 +115,8 @@ def test_plan_change_in_same_upload(base):
 def test_new_plan_year_appended_in_order(base):
     plan = sample_plan((2024,))
     after = apply_upload(base, plan=plan, avances=up(("1.1.1", 2024, 1, 1.0)), parametros=None)
-    assert list(zip(after.plan["clave"], after.plan["anio"]))[-3:] == [("1.1.1", 2024), ("1.2.1", 2024), ("6", 2024)]
+    assert list(zip(after.plan["clave"], after.plan["anio"]))[-3:] == [
+        ("1.1.1", 2024), ("1.2.1", 2024), ("6", 2024)]
     changes = diff_snapshots(base, after)
     assert changes.count("Plan", "nuevo") == 3
     assert changes.count("Avances", "nuevo") == 1
@@ -140,8 +142,8 @@ def test_row_changes_include_removals_for_revert(base):
     (1.0, 1.0, False),   # nobody changed it → nothing to protect
 ])
 def test_stale_mask(base, upload_value, current_value, stale):
-    current = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 1, current_value, None, "Acta 1/2023")),
-                           parametros=None)
+    later = up(("1.1.1", 2023, 1, current_value, None, "Acta 1/2023"))
+    current = apply_upload(base, plan=None, avances=later, parametros=None)
     upload = up(("1.1.1", 2023, 1, upload_value, None, "Acta 1/2023"), ("1.1.1", 2023, 3, 1.0))
     mask = stale_mask(upload, base.avances, current.avances)
     assert mask.tolist() == [stale, False]
@@ -204,7 +206,8 @@ def test_display_tables(base):
                          parametros=None)
     changes = diff_snapshots(base, after)
     table = cells_table(changes.cells)
-    assert list(table.columns) == ["Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
+    assert list(table.columns) == [
+        "Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
     assert table.values.tolist() == [
         ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"],
         ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]

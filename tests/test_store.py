@@ -99,7 +99,8 @@ def test_import_preview_and_commit(db):
     preview = store.prepare_upload(content, "avances_junio.xlsx", path=db)
     assert preview.base_revision == 1 and not preview.is_empty
     assert store.latest_revision(db) == 1  # the preview saves nothing
-    assert preview.changes.count("Avances", "cambiado") == 1 and preview.changes.count("Avances", "nuevo") == 1
+    assert preview.changes.count("Avances", "cambiado") == 1
+    assert preview.changes.count("Avances", "nuevo") == 1
     assert preview.avances_sin_cambio == 0
     sem = {(r.trimestre, r.antes, r.despues) for r in preview.changes.semaforo.itertuples()}
     assert (2, "verde", "amarillo") in sem  # R2 = 1.5 of P2 = 2 → 75 %
@@ -113,7 +114,8 @@ def test_import_preview_and_commit(db):
     assert (top.numero, top.autor, top.comentario, top.archivo, top.tipo) == (
         2, "Ana López", "Avances de junio", "avances_junio.xlsx", "importacion")
     assert top.sha256 == hashlib.sha256(content).hexdigest()
-    assert top.celdas_cambiadas == preview.changes.n_cells == 4  # Q2 Realizado+Justificación, Q3 Realizado, flag
+    # Q2 Realizado + Justificación, Q3 Realizado, flag
+    assert top.celdas_cambiadas == preview.changes.n_cells == 4
     assert store.revision_file(2, db) == ("avances_junio.xlsx", content)
     changes = store.revision_changes(2, db)
     assert changes.n_cells == 4 and not changes.semaforo.empty
@@ -121,8 +123,8 @@ def test_import_preview_and_commit(db):
 
 def test_identical_upload_saves_nothing(db):
     before = store.dump_sql(db)
-    preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 1.0, None, "Acta 2/2023")]), "x.xlsx",
-                                   path=db)
+    same = upload_bytes([("1.1.1", 2023, "Junio", 1.0, None, "Acta 2/2023")])
+    preview = store.prepare_upload(same, "x.xlsx", path=db)
     assert preview.is_empty and preview.avances_sin_cambio == 1
     assert store.commit_preview(preview, author="Ana", comment="otra vez", path=db) is None
     rev, _ = store.import_file(seed_bytes(), "seed.xlsx", author="Ana", comment="igual", path=db)
@@ -146,9 +148,10 @@ def test_conflict_second_session_must_repreview(db):
 
 
 def test_revert_is_a_new_revision(db):
-    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2", path=db)
-    store.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0)]), "b.xlsx", author="Ana", comment="r3",
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2",
                       path=db)
+    store.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0)]), "b.xlsx", author="Ana",
+                      comment="r3", path=db)
     _, rev1 = store.load_snapshot(1, db)
     new = store.revert(1, author="Coordinación", reason="Cifras sin validar", path=db)
     assert new == 4
@@ -157,7 +160,8 @@ def test_revert_is_a_new_revision(db):
     revs = store.list_revisions(db)
     assert revs["numero"].tolist() == [4, 3, 2, 1]  # nothing deleted
     top = revs.iloc[0]
-    assert (top.tipo, top.revierte_a, top.comentario, top.archivo) == ("reversion", 1, "Cifras sin validar", None)
+    assert (top.tipo, top.revierte_a, top.comentario, top.archivo) == (
+        "reversion", 1, "Cifras sin validar", None)
     cells = store.revision_changes(4, db, with_semaforo=False).cells
     # Q2 Realizado and Evidencia back, flag back, Q3 withdrawn
     assert sorted(zip(cells["campo"], cells["tipo"])) == [
@@ -250,8 +254,8 @@ def test_threads_importing_at_once_all_apply(db):
     def work(i: int) -> None:
         content = upload_bytes([("1.2.1", 2023, "Junio", float(100 + i))])
         try:
-            results[comments[i]] = store.import_file(content, f"h{i}.xlsx", author=f"P{i}", comment=comments[i],
-                                                     path=db)[0]
+            results[comments[i]] = store.import_file(content, f"h{i}.xlsx", author=f"P{i}",
+                                                     comment=comments[i], path=db)[0]
         except BaseException as exc:  # noqa: BLE001
             results[comments[i]] = exc
 
@@ -265,7 +269,8 @@ def test_threads_importing_at_once_all_apply(db):
 
 
 def test_backup(db, tmp_path):
-    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2", path=db)
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2",
+                      path=db)
     dest = store.backup(tmp_path / "respaldo.sqlite", db)
     assert store.integrity_check(dest) == "ok"
     assert store.dump_sql(dest) == store.dump_sql(db)

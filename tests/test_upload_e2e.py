@@ -1,4 +1,4 @@
-"""End to end in Chromium: download the template, fill it, upload it, preview, confirm, see the dashboard change.
+"""End to end in Chromium: download the template, fill it, upload, preview, confirm, see the dashboard change.
 
 Uses the shared helpers of ``tests/e2e_support.py`` (server on a free port, Debian Chromium, idle wait,
 screenshots under ``artifacts/``).  The database is a temporary copy seeded from ``data/plan_2023.xlsx``.
@@ -9,7 +9,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from e2e_support import ARTIFACTS, chromium_path, error_texts, goto_page, open_browser, screenshot, streamlit_server, wait_idle
+from e2e_support import (
+    ARTIFACTS,
+    chromium_path,
+    error_texts,
+    goto_page,
+    open_browser,
+    screenshot,
+    streamlit_server,
+    wait_idle,
+)
 from openpyxl import load_workbook
 
 from mpi_dash import store

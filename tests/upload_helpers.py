@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from mpi_dash.schema import AVANCES_COLUMNS, PARAMETROS_COLUMNS, PLAN_COLUMNS, SHEET_AVANCES, SHEET_PARAMETROS, SHEET_PLAN
+from mpi_dash.schema import (
+    AVANCES_COLUMNS,
+    PARAMETROS_COLUMNS,
+    PLAN_COLUMNS,
+    SHEET_AVANCES,
+    SHEET_PARAMETROS,
+    SHEET_PLAN,
+)
 
 PLAN_HEADERS = {c.name: c.header for c in PLAN_COLUMNS}
 AVANCES_HEADERS = {c.name: c.header for c in AVANCES_COLUMNS}
@@ -37,7 +44,7 @@ def plan_row(clave: str, anio: int, **over: object) -> dict[str, object]:
 
 
 def sample_plan(years: tuple[int, ...] = (2022, 2023)) -> pd.DataFrame:
-    """Three indicators per year: 1.1.1 (avance_meta, 1 per quarter), 1.2.1 (periodo_anterior), 6 (hito T1)."""
+    """Three indicators per year: 1.1.1 (avance_meta, 1 a quarter), 1.2.1 (periodo_anterior), 6 (hito, T1)."""
     rows = []
     for year in years:
         rows.append(plan_row("1.1.1", year, programado_t1=1.0, programado_t2=1.0, programado_t3=1.0,
@@ -154,7 +161,8 @@ def _oversized() -> bytes:
     # 2 MiB of incompressible bytes stored in a valid xlsx (the tests set a 1 MiB upload limit).
     import os
 
-    return _with_member(_good_upload(), "xl/media/image1.bin", os.urandom(2 * 1024 * 1024), zipfile.ZIP_STORED)
+    noise = os.urandom(2 * 1024 * 1024)
+    return _with_member(_good_upload(), "xl/media/image1.bin", noise, zipfile.ZIP_STORED)
 
 
 def _zip_bomb() -> bytes:
