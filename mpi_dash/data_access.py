@@ -49,7 +49,7 @@ def use_store() -> bool:
 
 
 def current_version() -> str:
-    """A cheap key that changes whenever the data change (store: latest revision; workbook: path, mtime)."""
+    """A cheap key that changes whenever the data change (store: latest revision; workbook: path/size/mtime)."""
     if use_store():
         from mpi_dash import store
 

@@ -331,3 +331,46 @@ def test_missing_optional_columns_keep_stored_values(db):
     blank = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, None)]), "b.xlsx", path=db)
     assert blank.changes.cells[["campo", "antes", "despues"]].values.tolist() == [
         ["Evidencia", "Acta 2/2023", None]]
+
+
+def test_plan_sheet_changes_are_part_of_the_same_revision(db):
+    plan = sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=5.0)
+    content = workbook_bytes(plan, avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]])
+    rev, preview = store.import_file(content, "meta_ajustada.xlsx", author="Planeación", comment="ajuste",
+                                     path=db)
+    assert rev == 2
+    cells = store.revision_changes(2, db, with_semaforo=False).cells
+    assert sorted(zip(cells["tabla"], cells["campo"])) == [
+        ("Avances", "Realizado"), ("Parámetros", "datos_ilustrativos"), ("Plan", "Meta ajustada")]
+    _, snap = store.load_snapshot(path=db)
+    assert snap.plan.query("clave == '1.1.1' and anio == 2023")["meta_ajustada"].tolist() == [5.0]
+    assert snap.plan.query("clave == '1.1.1' and anio == 2022")["meta_ajustada"].isna().all()
+
+
+@pytest.mark.parametrize(("parametros", "expected_verde_min"), [
+    (None, 85.0),                        # no Parámetros sheet: stored thresholds stay
+    ({"verde_min": 95.0}, 95.0),         # a Parámetros sheet changes them in the same revision
+])
+def test_parametros_sheet_only_when_present(tmp_path, parametros, expected_verde_min):
+    from upload_helpers import SAMPLE_PARAMETROS, sample_avances
+
+    seed = tmp_path / "seed.xlsx"
+    seed.write_bytes(workbook_bytes(sample_plan(), sample_avances(), {**SAMPLE_PARAMETROS, "verde_min": 85.0}))
+    db = tmp_path / "p.sqlite"
+    with store.open_store(db, seed=seed):
+        pass
+    content = workbook_bytes(avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]],
+                             parametros=parametros)
+    store.import_file(content, "x.xlsx", author="Ana", comment="c", path=db)
+    _, snap = store.load_snapshot(path=db)
+    assert snap.parametros["verde_min"] == expected_verde_min
+    assert snap.parametros["verde_max"] == 110.0
+
+
+def test_version_key_changes_with_each_revision(db):
+    first = store.version_key(db)
+    assert first == store.version_key(db)  # stable while nothing changes
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2",
+                      path=db)
+    second = store.version_key(db)
+    assert "#1@" in first and "#2@" in second
