@@ -185,8 +185,13 @@ def open_store(path: str | Path | None = None, *, seed: str | Path | None = None
     """A ready connection: schema migrated and, on first use, seeded from the workbook (revision 1).
 
     ``auto_seed=False`` leaves an empty database empty (used by :func:`save_state`).
+    Any SQLite failure (unwritable file, lock held longer than the busy timeout…) becomes a
+    :class:`StoreError` with a Spanish message; the write transaction was rolled back.
     """
-    db = connect(path)
+    try:
+        db = connect(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"No se pudo abrir la base de datos {db_path(path)}: {exc}.") from exc
     try:
         if _needs_setup(db, auto_seed):
             with _write_lock(db):
@@ -194,6 +199,8 @@ def open_store(path: str | Path | None = None, *, seed: str | Path | None = None
                 if auto_seed and _latest(db) == 0:
                     _seed(db, seed)
         yield db
+    except sqlite3.Error as exc:
+        raise StoreError(f"Error de la base de datos {db_path(path)} ({exc}); no se guardó nada.") from exc
     finally:
         db.close()
 

@@ -374,3 +374,25 @@ def test_version_key_changes_with_each_revision(db):
                       path=db)
     second = store.version_key(db)
     assert "#1@" in first and "#2@" in second
+
+
+def test_sqlite_failures_become_spanish_store_errors(db):
+    """A writer that cannot get the lock within the busy timeout gets a StoreError (nothing saved)."""
+    preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", path=db)
+    blocker = sqlite3.connect(str(db))
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        original = store.BUSY_TIMEOUT_S
+        store.BUSY_TIMEOUT_S = 0.2
+        with pytest.raises(store.StoreError, match="no se guardó nada"):
+            store.commit_preview(preview, author="Ana", comment="bloqueada", path=db)
+    finally:
+        store.BUSY_TIMEOUT_S = original
+        blocker.rollback()
+        blocker.close()
+    assert store.latest_revision(db) == 1
+    assert store.commit_preview(preview, author="Ana", comment="ahora sí", path=db) == 2
+    with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos"):
+        store.latest_revision(db.parent)  # a folder, not a database file
+    with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos"):
+        store.latest_revision(db / "dentro_de_un_archivo.sqlite")  # its "folder" is a file
