@@ -1,11 +1,16 @@
 """Entry point of the dashboard: `streamlit run app.py` (pages listed explicitly with st.navigation)."""
 
 import streamlit as st
+from PIL import Image
 
 from ui_common import is_embedded
 
+# Favicon drawn here (institutional guinda square) and served by the local server: a ":material/…:" or
+# emoji icon makes the browser fetch an image from a Google/CDN host, and the app must work offline.
+FAVICON = Image.new("RGB", (32, 32), (159, 34, 65))
+
 EMBEDDED = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
-st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=":material/speed:", layout="wide",
+st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="collapsed" if EMBEDDED else "expanded")
 
 # Projector-friendly tweaks: larger metric values and table text (no external fonts or scripts).

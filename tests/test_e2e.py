@@ -34,6 +34,9 @@ DATAFRAME = "[data-testid='stDataFrame']"
 METRIC_VALUE = "[data-testid='stMetricValue']"
 
 
+REQUESTS: list[str] = []  # every URL the browser requested during this module
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[tuple[str, Any]]:
     """One server (read-only copy of the bundled workbook) and one browser page for the module."""
@@ -42,6 +45,7 @@ def app(tmp_path_factory) -> Iterator[tuple[str, Any]]:
     shutil.copy(REPO / "data" / "plan_2023.xlsx", workbook)
     env = {"MPI_DASH_WORKBOOK": str(workbook), "MPI_DASH_DB": ""}
     with streamlit_server(env=env) as url, open_browser(exe) as page:
+        page.on("request", lambda request: REQUESTS.append(request.url))
         yield url, page
 
 
@@ -123,3 +127,12 @@ def test_embed_view_is_clean(app):
         "[data-testid='stSidebar']").is_visible()
     assert page.locator(PLOTLY).count() == 6
     screenshot(page, "e2e_resumen_embed")
+
+
+def test_works_offline_no_external_requests(app):
+    """Fonts, scripts, charts: everything comes from the local server (no CDN, no web fonts, no MathJax)."""
+    url, page = app
+    goto_page(page, url, "programa")
+    assert REQUESTS, "no requests were recorded"
+    external = sorted({u for u in REQUESTS if not u.startswith((url, "data:", "blob:", "about:"))})
+    assert external == []
