@@ -66,7 +66,11 @@ fecha = info["fecha"][:16].replace("T", " ")
 tipo = TIPOS.get(info["tipo"], info["tipo"])
 st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} UTC · {info['autor']}  \n{info['comentario']}")
 
-changes = changes_of(version, int(chosen))
+try:
+    changes = changes_of(version, int(chosen))
+except store.StoreError as exc:
+    st.error(str(exc), icon="🚫")
+    st.stop()
 table = cells_table(changes.cells)
 a, b, c = st.columns(3)
 a.metric("Celdas cambiadas", f"{changes.n_cells:,}")
