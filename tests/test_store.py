@@ -396,3 +396,25 @@ def test_sqlite_failures_become_spanish_store_errors(db):
         store.latest_revision(db.parent)  # a folder, not a database file
     with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos"):
         store.latest_revision(db / "dentro_de_un_archivo.sqlite")  # its "folder" is a file
+
+
+def test_first_use_by_several_threads_seeds_once(tmp_path):
+    seed = tmp_path / "seed.xlsx"
+    seed.write_bytes(seed_bytes())
+    path = tmp_path / "nueva.sqlite"
+    seen: list[object] = []
+
+    def first_use() -> None:
+        try:
+            with store.open_store(path, seed=seed) as conn:
+                seen.append(store._latest(conn))
+        except BaseException as exc:  # noqa: BLE001
+            seen.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [1, 1, 1, 1]
+    assert store.list_revisions(path)["numero"].tolist() == [1]
