@@ -16,8 +16,9 @@ Program aggregation (shown in the dashboard and documented in ``docs/tablero.md`
   program expected = mean of the expected scores of the same indicators.  Indicators without data are
   counted and shown ("n de m con dato"), never treated as 0.
 * Program semáforo: ``cumplimiento = progress / expected · 100`` classified with the thresholds of
-  ``parametros`` (defaults ``schema.DEFAULT_THRESHOLDS``); expected 0 → ``sin_meta`` if progress is 0,
-  else ``verde`` (ahead of a calendar that expects nothing yet); no data → ``sin_dato``.
+  ``parametros`` (defaults ``schema.DEFAULT_THRESHOLDS``); expected 0 → ``verde`` if something is already
+  done (ahead of a calendar that expects nothing yet), else ``pendiente`` when one of its hitos is
+  pending, else ``sin_meta``; no data → ``sin_dato``.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def program_summary(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimes
     cut = at_cutoff(results, plan, anio, trimestre)
     cut["medible"] = cut["tipo_calculo"].isin(MEASURABLE_TYPES)
     cut["con_dato"] = cut["medible"] & cut["progreso"].notna()
+    cut["pendiente"] = cut["medible"] & (cut["semaforo"] == "pendiente")
     grouped = cut.groupby("programa_num", sort=False)
     out = pd.DataFrame({
         "programa": grouped["programa"].first(),
@@ -172,6 +174,7 @@ def program_summary(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimes
         "n_con_dato": grouped["con_dato"].sum(),
         "avance_pct": grouped["progreso"].mean(),
         "esperado_pct": grouped["progreso_esperado"].mean(),
+        "_pendiente": grouped["pendiente"].any(),
     }).reset_index()
     out["n_medibles"] = out["n_medibles"].astype("int64")
     out["n_con_dato"] = out["n_con_dato"].astype("int64")
@@ -182,9 +185,11 @@ def program_summary(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimes
         cumplimiento = np.where(esperado > 0, avance / esperado * 100, np.nan)
     out["cumplimiento_pct"] = cumplimiento
     semaforo = classify(out["cumplimiento_pct"], parametros).to_numpy(dtype=object)
-    semaforo = np.where(esperado == 0, np.where(avance > 0, "verde", "sin_meta"), semaforo)
+    waiting = np.where(out["_pendiente"].to_numpy(dtype=bool), "pendiente", "sin_meta")
+    semaforo = np.where(esperado == 0, np.where(avance > 0, "verde", waiting), semaforo)
     semaforo = np.where(np.isnan(avance), "sin_dato", semaforo)
     out["semaforo"] = semaforo
+    out = out.drop(columns="_pendiente")
     return _sort_programs(out)
 
 

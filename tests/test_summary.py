@@ -213,3 +213,31 @@ def test_rows_without_indicator_are_named_by_their_action():
         "Actividades con el Consejo Consultivo"]
     assert summary.baseline_table(results, plan, 2023, 1)["indicador"].iloc[0] == \
         "Actividades con el Consejo Consultivo"
+
+
+def test_program_summary_on_real_engine_output():
+    """Contract check against engine.compute_all (not hand-built rows): shapes and a hand-computed program."""
+    from mpi_dash.engine import compute_all
+
+    plan = plan_frame([
+        plan_row("1.1", meta_anual=4.0, programado_t1=1.0, programado_t2=1.0, programado_t3=1.0,
+                 programado_t4=1.0),
+        plan_row("1.2", meta_anual=10.0),                       # p_k = 10/4
+        plan_row("1.3", tipo_calculo="conteo"),                 # not in the gauge
+        plan_row("2.1", tipo_calculo="hito", meta_anual=1.0, programado_t3=1.0),
+    ])
+    avances = avances_frame([("1.1", 2023, 1, 1.0), ("1.1", 2023, 2, 1.0), ("1.2", 2023, 1, 1.0),
+                             ("1.2", 2023, 2, 2.0), ("1.3", 2023, 2, 7.0), ("2.1", 2023, 2, 0.0)])
+    results = compute_all(plan, avances)
+    out = summary.program_summary(results, plan, 2023, 2).set_index("programa_num")
+    # 1.1: 2/4 = 50 % (expected 50); 1.2: 3/10 = 30 % (expected 5/10 = 50)
+    assert out.loc["1", "avance_pct"] == pytest.approx((50 + 30) / 2)
+    assert out.loc["1", "esperado_pct"] == pytest.approx(50)
+    assert out.loc["1", "semaforo"] == "amarillo"             # 40/50 = 80 %
+    assert out.loc["1", "n_medibles"] == 2 and out.loc["1", "n_indicadores"] == 3
+    # 2.1: hito due in Q3, not reached at Q2 → 0 of expected 0, waiting for its milestone → pendiente
+    assert out.loc["2", "avance_pct"] == 0 and out.loc["2", "esperado_pct"] == 0
+    assert out.loc["2", "semaforo"] == "pendiente"
+    iptt = summary.iptt_table(results, plan, 2023, 2)
+    assert iptt["realizado_t2"].tolist()[:3] == [1.0, 2.0, 7.0]
+    assert iptt["programado_t1"].tolist()[:2] == [1.0, 2.5]
