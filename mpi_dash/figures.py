@@ -33,7 +33,7 @@ PREVIOUS_COLOR = "#7A8A99"  # grey-blue: previous year / línea base
 PLAN_COLOR = "#BC955C"      # gold: programado
 BAND_ALPHA = 0.35
 # Semáforo colours dark enough for text on white (amarillo darkened for contrast).
-WORD_COLORS = {**SEMAFORO_COLORS, "amarillo": "#7A5C00"}
+WORD_COLORS = {**SEMAFORO_COLORS, "amarillo": "#7A5C00", "sin_dato": "#555555", "sin_meta": "#555555"}
 QUARTERS = list(schema.QUARTER_NAMES.values())
 
 
