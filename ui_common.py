@@ -41,7 +41,12 @@ def _problems_text(exc: Exception) -> list[str]:
     problems = getattr(exc, "problems", None)
     if problems:
         return [getattr(p, "mensaje", str(p)) for p in problems]
-    return [str(exc)] if str(exc) else []
+    if isinstance(exc, FileNotFoundError):
+        return [f"No se encontró el archivo de datos «{exc.filename or exc}»."]
+    if isinstance(exc, PermissionError):
+        return [f"No hay permiso para leer el archivo de datos «{exc.filename or exc}»."]
+    detail = f": {exc}" if str(exc) else ""
+    return [f"Error inesperado al leer los datos ({type(exc).__name__}){detail}. Avise al área de sistemas."]
 
 
 def get_data() -> Loaded:

@@ -235,3 +235,12 @@ def test_workbook_read_once_per_version(workbook, monkeypatch):
     _inject(workbook)
     at.radio(key="trimestre").set_value(4).run()
     assert len(calls) == 2
+
+
+def test_missing_data_file_is_a_spanish_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(tmp_path / "no_existe.xlsx"))
+    monkeypatch.delenv("MPI_DASH_DB", raising=False)
+    at = open_page(PAGES[0])
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "no se pudieron leer" in at.error[0].value and "No se encontró el archivo" in at.error[0].value
