@@ -118,7 +118,8 @@ nuevos, cambiados = table[table["Cambio"] == "Nuevo"], table[table["Cambio"] != 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Valores nuevos", f"{len(nuevos):,}")
 c2.metric("Valores cambiados", f"{len(cambiados):,}")
-c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio:,}")
+c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio + preview.plan_sin_cambio:,}",
+          help="Filas del archivo (Avances y, si la trae, Plan) iguales a lo guardado.")
 c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
 if len(cambiados):
     st.markdown("**Valores cambiados (antes → después)**")

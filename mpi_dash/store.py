@@ -107,6 +107,13 @@ class Preview:
         keys = changed[changed["tabla"] == "Avances"].drop_duplicates(["clave", "anio", "trimestre"])
         return max(self.filas_avances - len(keys), 0)
 
+    @property
+    def plan_sin_cambio(self) -> int:
+        """Uploaded Plan rows whose stored values are already the same (0 without a Plan sheet)."""
+        changed = self.changes.cells
+        keys = changed[changed["tabla"] == "Plan"].drop_duplicates(["clave", "anio"])
+        return max(self.filas_plan - len(keys), 0)
+
 
 # --------------------------------------------------------------------------- schema (migrations)
 migrations = Migrations("mpi_dash")

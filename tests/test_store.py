@@ -191,8 +191,11 @@ def test_multi_year_baseline_from_stored_actuals(db):
     plan_2024 = sample_plan((2024,))
     avances_2024 = [["1.1.1", 2024, "Marzo", 2.0, None, None], ["1.1.1", 2024, "Junio", 1.0, None, None]]
     content = workbook_bytes(plan_2024, avances_rows=avances_2024)
-    rev, _ = store.import_file(content, "plan_2024.xlsx", author="Planeación", comment="Plan 2024", path=db)
-    assert rev == 2
+    rev, preview = store.import_file(content, "plan_2024.xlsx", author="Planeación", comment="Plan 2024",
+                                     path=db)
+    assert rev == 2 and (preview.filas_plan, preview.plan_sin_cambio) == (3, 0)
+    again = store.prepare_upload(content, "plan_2024.xlsx", path=db)
+    assert again.is_empty and (again.plan_sin_cambio, again.avances_sin_cambio) == (3, 2)
     _, snap = store.load_snapshot(path=db)
     assert sorted(set(snap.plan["anio"])) == [2022, 2023, 2024]
     result = compute_all(snap.plan, snap.avances, snap.parametros).set_index(["clave", "anio", "trimestre"])
@@ -339,6 +342,7 @@ def test_plan_sheet_changes_are_part_of_the_same_revision(db):
     rev, preview = store.import_file(content, "meta_ajustada.xlsx", author="Planeación", comment="ajuste",
                                      path=db)
     assert rev == 2
+    assert (preview.filas_plan, preview.plan_sin_cambio) == (1, 0)
     cells = store.revision_changes(2, db, with_semaforo=False).cells
     assert sorted(zip(cells["tabla"], cells["campo"])) == [
         ("Avances", "Realizado"), ("Parámetros", "datos_ilustrativos"), ("Plan", "Meta ajustada")]
