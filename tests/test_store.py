@@ -359,7 +359,8 @@ def test_parametros_sheet_only_when_present(tmp_path, parametros, expected_verde
     from upload_helpers import SAMPLE_PARAMETROS, sample_avances
 
     seed = tmp_path / "seed.xlsx"
-    seed.write_bytes(workbook_bytes(sample_plan(), sample_avances(), {**SAMPLE_PARAMETROS, "verde_min": 85.0}))
+    stored = {**SAMPLE_PARAMETROS, "verde_min": 85.0}
+    seed.write_bytes(workbook_bytes(sample_plan(), sample_avances(), stored))
     db = tmp_path / "p.sqlite"
     with store.open_store(db, seed=seed):
         pass
