@@ -24,7 +24,7 @@ if not data_access.use_store():
 try:
     revision, snapshot = store.load_snapshot()
 except store.StoreError as exc:
-    st.error(f"No se pudo abrir la base de datos: {exc}", icon="🚫")
+    st.error(str(exc), icon="🚫")
     st.stop()
 
 st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revisa en una vista previa y, "
@@ -52,7 +52,8 @@ uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", ty
 def process(content: bytes, name: str, file_key: str) -> None:
     """Validate + diff once per uploaded file (reruns reuse the result in session_state)."""
     with st.status(f"Validando «{name}»…", expanded=True) as status:
-        st.write("Revisando que sea un libro .xlsx válido y leyendo sus hojas…")
+        st.write("Revisando que sea un libro .xlsx válido, leyendo sus hojas y comparándolo con los datos "
+                 "guardados (semáforos incluidos)…")
         try:
             preview = store.prepare_upload(content, name)
         except WorkbookError as exc:
@@ -63,7 +64,6 @@ def process(content: bytes, name: str, file_key: str) -> None:
             st.session_state[STATE] = {"file": file_key, "error": str(exc), "name": name}
             status.update(label="No se pudo validar el archivo", state="error", expanded=False)
             return
-        st.write("Comparando con los datos guardados y recalculando semáforos…")
         st.session_state[STATE] = {"file": file_key, "preview": preview, "name": name}
         status.update(label=f"«{name}» es válido", state="complete", expanded=False)
 

@@ -32,7 +32,7 @@ try:
     revisions = store.list_revisions()
     version = store.version_key()
 except store.StoreError as exc:
-    st.error(f"No se pudo abrir la base de datos: {exc}", icon="🚫")
+    st.error(str(exc), icon="🚫")
     st.stop()
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon="✅")
