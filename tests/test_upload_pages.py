@@ -216,3 +216,11 @@ def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
         at = page(script)
         assert "solo lectura" in texts(at.warning)
         assert not at.file_uploader
+
+
+def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV, str(tmp_path))  # a folder, not a database file
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    for script in (UPLOAD_PAGE, HISTORY_PAGE):
+        at = page(script)
+        assert "No se pudo abrir la base de datos" in texts(at.error)
