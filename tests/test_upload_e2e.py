@@ -108,6 +108,10 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert page.get_by_text("Avances de diciembre 2023").count() >= 1
         assert not error_texts(page)
         screenshot(page, "carga_07_historial")
+        with page.expect_download() as info:
+            page.get_by_role("button", name="tal como se subió").click()
+        assert info.value.suggested_filename == "avances_diciembre.xlsx"
+        assert open(info.value.path(), "rb").read() == upload.read_bytes()  # byte for byte
 
         # Revert to revision 1 (a new revision 3): the illustrative data and banner come back.
         page.get_by_test_id("stSelectbox").first.click()
