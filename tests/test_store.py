@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from upload_helpers import (
     BAD_UPLOADS,
     ROW_LIMIT_CASE,
@@ -423,3 +425,43 @@ def test_first_use_by_several_threads_seeds_once(tmp_path):
         t.join()
     assert seen == [1, 1, 1, 1]
     assert store.list_revisions(path)["numero"].tolist() == [1]
+
+
+# --------------------------------------------------------------------------- property: history is exact
+
+_KEYS = [("1.1.1", 2023, q) for q in range(1, 5)] + [("1.2.1", 2023, q) for q in range(1, 5)]
+_row = st.tuples(st.sampled_from(_KEYS),
+                 st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+                 st.sampled_from([None, "Retraso", "=SUMA(A1)", "Acta 3/2023"]))
+_upload = st.lists(_row, min_size=1, max_size=5)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uploads=st.lists(_upload, min_size=1, max_size=4), data=st.data())
+def test_every_revision_reads_back_exactly_and_reverts_exactly(uploads, data):
+    import tempfile
+
+    import pandas as pd
+
+    from mpi_dash.diff import apply_upload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = make_db(Path(tmp))
+        expected = {1: store.load_snapshot(1, db)[1]}
+        for rows in uploads:
+            columns = ["clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"]
+            frame = pd.DataFrame([(c, a, q, v, j, None) for (c, a, q), v, j in rows], columns=columns)
+            latest = store.latest_revision(db)
+            after = apply_upload(expected[latest], plan=None, avances=frame, parametros=None)
+            rev = store.save_state(after, author="prop", comment="c", path=db)
+            if rev is not None:
+                expected[rev] = after
+        latest = store.latest_revision(db)
+        for rev, snap in expected.items():
+            assert diff_snapshots(snap, store.load_snapshot(rev, db)[1], with_semaforo=False).is_empty
+        target = data.draw(st.sampled_from(sorted(expected)))
+        if target != latest:
+            new = store.revert(target, author="prop", reason="r", path=db)
+            reverted = store.load_snapshot(new, db)[1]
+            assert diff_snapshots(expected[target], reverted, with_semaforo=False).is_empty
+        assert store.integrity_check(db) == "ok"
