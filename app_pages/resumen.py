@@ -1,5 +1,6 @@
 """Resumen: one gauge per program at the chosen cut-off, semáforo counts and the indicators in rojo."""
 
+import pandas as pd
 import streamlit as st
 
 from mpi_dash import figures, summary
@@ -25,21 +26,18 @@ st.subheader("Avance de cada programa frente a lo esperado al corte")
 st.caption("Aguja oscura: avance del programa · línea negra: avance esperado al corte · bandas: "
            "🔴 rojo, 🟡 amarillo y 🟢 verde respecto de lo esperado.", help=AGGREGATION_HELP)
 
-per_row = 3
-for start in range(0, len(programs), per_row):
-    cols = st.columns(per_row, gap="medium")
-    for col, row in zip(cols, programs.iloc[start:start + per_row].itertuples(index=False), strict=False):
-        with col, st.container(border=True):
-            fig = figures.program_gauge(row.avance_pct, row.esperado_pct,
-                                        f"{row.programa_num}. {row.programa_corto}", row.semaforo, parametros)
-            st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True},
-                            key=f"gauge_{row.programa_num}")
-            st.markdown(f"### {semaforo_label(row.semaforo)}")
-            st.caption(f"Avance {format_percent(row.avance_pct)} · "
-                       f"esperado {format_percent(row.esperado_pct)} · "
-                       f"{row.n_con_dato} de {row.n_medibles} indicadores con meta o hito tienen dato "
-                       f"({row.n_indicadores} indicadores en total).",
-                       help=f"{md(row.programa)}\n\n{AGGREGATION_HELP}")
+# One figure with every gauge (a single Plotly chart renders much faster than six).
+st.plotly_chart(figures.program_gauges(programs, parametros), theme=None,
+                config={"displayModeBar": False, "responsive": True}, key="gauges")
+st.table(pd.DataFrame({
+    "Programa": programs["programa_num"] + ". " + programs["programa_corto"],
+    "Semáforo": programs["semaforo"].map(semaforo_label),
+    "Avance": programs["avance_pct"].map(format_percent),
+    "Esperado al corte": programs["esperado_pct"].map(format_percent),
+    "Indicadores con dato": [f"{d} de {m} con meta o hito ({t} en total)" for d, m, t in
+                             zip(programs["n_con_dato"], programs["n_medibles"], programs["n_indicadores"],
+                                 strict=True)],
+}).set_index("Programa"))
 
 st.subheader("Indicadores por semáforo")
 counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))

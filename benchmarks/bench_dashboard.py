@@ -2,9 +2,10 @@
 
 Measures, in one run:
   (a) first render of **Resumen** (new browser session → app idle with the 6 gauges drawn) against a
-      hello-world Streamlit page that shows one Plotly gauge; both on a fresh server ("cold": first
-      session, includes imports and the first data read) and as the median of further new sessions
-      ("warm": what every other director opening the link sees). Target: ratio ≤ 1.3.
+      hello-world Streamlit page that shows one Plotly gauge; both on fresh servers ("cold": first
+      session after a start, includes imports and the first data read; median of --starts starts) and
+      as the median of further new sessions ("warm": what every other director opening the link sees).
+      Target: ratio ≤ 1.3.
   (b) quarter switch on Resumen: click a quarter → new values visible (caption and counts changed, app
       idle). Median of several switches. Target ≤ 0.5 s.
 
@@ -49,8 +50,8 @@ def first_render(browser, url: str, gauges: int) -> float:
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(f"() => document.querySelectorAll('.indicatorlayer').length >= {gauges}",
-                               polling="raf", timeout=60_000)
+        drawn = f"() => document.querySelectorAll('.indicatorlayer .trace').length >= {gauges}"
+        page.wait_for_function(drawn, polling="raf", timeout=60_000)
         wait_idle(page, settle_s=0.0)
         return time.perf_counter() - start
     finally:
@@ -86,18 +87,25 @@ def quarter_switches(browser, url: str, switches: int) -> list[float]:
 
 
 def measure_app(app: str, url_path: str, gauges: int, sessions: int, env: dict[str, str],
-                browser) -> dict[str, object]:
-    with streamlit_server(app, env=env) as url:
-        target = f"{url}/{url_path}".rstrip("/")
-        cold = first_render(browser, target, gauges)
-        warm = [first_render(browser, target, gauges) for _ in range(sessions)]
-    return {"cold_s": cold, "warm_s": warm, "warm_median_s": statistics.median(warm)}
+                browser, starts: int) -> dict[str, object]:
+    """``starts`` fresh servers (cold = first session of each; median) and, on the last one,
+    ``sessions`` further new sessions (warm)."""
+    colds, warm = [], []
+    for i in range(starts):
+        with streamlit_server(app, env=env) as url:
+            target = f"{url}/{url_path}".rstrip("/")
+            colds.append(first_render(browser, target, gauges))
+            if i == starts - 1:
+                warm = [first_render(browser, target, gauges) for _ in range(sessions)]
+    return {"cold_s": statistics.median(colds), "cold_runs_s": colds, "warm_s": warm,
+            "warm_median_s": statistics.median(warm)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=7, help="new sessions per app after the cold one")
     parser.add_argument("--switches", type=int, default=8, help="quarter switches to time")
+    parser.add_argument("--starts", type=int, default=3, help="fresh server starts per app (cold)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -121,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=str(exe), headless=True,
                                      args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
         try:
-            hello_r = measure_app(str(hello), "", 1, args.sessions, {}, browser)
-            dash_r = measure_app("app.py", "", 6, args.sessions, env, browser)
+            hello_r = measure_app(str(hello), "", 1, args.sessions, {}, browser, args.starts)
+            dash_r = measure_app("app.py", "", 6, args.sessions, env, browser, args.starts)
             with streamlit_server("app.py", env=env) as url:
                 switches = quarter_switches(browser, url, args.switches)
         finally:
@@ -133,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     switch_median = statistics.median(switches)
     ok = ratio_warm <= TARGET_RATIO and switch_median <= TARGET_SWITCH_S
     print("Tablero — benchmark en Chromium (segundos)")
+    print(f"  (frío = primera sesión tras arrancar el servidor, mediana de {args.starts} arranques; "
+          f"sesiones nuevas = {args.sessions} sesiones más)")
     print(f"  hola-mundo (1 indicador Plotly): frío {hello_r['cold_s']:.3f} · mediana sesiones nuevas "
           f"{hello_r['warm_median_s']:.3f}  ({', '.join(f'{t:.3f}' for t in hello_r['warm_s'])})")
     print(f"  Resumen (6 indicadores):         frío {dash_r['cold_s']:.3f} · mediana sesiones nuevas "

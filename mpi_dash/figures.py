@@ -129,16 +129,15 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
     return steps
 
 
-def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
-                  parametros: Mapping[str, float] | None = None, height: int = 330) -> go.Figure:
-    """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
+def _gauge(avance: float | None, esperado: float | None, titulo: str,
+           parametros: Mapping[str, float] | None, domain: dict[str, list[float]]) -> go.Indicator:
     has_value = not is_empty(avance)
-    indicator = go.Indicator(
+    return go.Indicator(
         mode="gauge+number" if has_value else "gauge",
         value=float(avance) if has_value else None,  # type: ignore[arg-type]
         number={"suffix": " %", "valueformat": ".1f", "font": {"size": 30, "color": TEXT_COLOR}},
         title={"text": _wrap(titulo), "font": {"size": BASE_FONT + 2}},
-        domain={"x": [0, 1], "y": [0.12, 1]},
+        domain=domain,
         gauge={
             "shape": "angular",
             "axis": {"range": [0, 100], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100],
@@ -152,14 +151,53 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
             "bordercolor": MUTED,
         },
     )
+
+
+def _gauge_caption(avance: float | None, esperado: float | None, semaforo: str, x: float,
+                   y: float, sep: str = " · ") -> dict[str, object]:
     word = SEMAFORO_WORDS.get(semaforo, SEMAFORO_WORDS["sin_dato"])
-    caption = (f"{word} · esperado {format_percent(esperado)}" if has_value else "Sin dato al corte")
+    caption = (f"{word}{sep}esperado {format_percent(esperado)}" if not is_empty(avance)
+               else "Sin dato al corte")
+    return {"text": f"<b>{caption}</b>", "x": x, "y": y, "xref": "paper", "yref": "paper",
+            "xanchor": "center", "yanchor": "middle", "showarrow": False,
+            "font": {"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)}}
+
+
+def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
+                  parametros: Mapping[str, float] | None = None, height: int = 330) -> go.Figure:
+    """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
+    indicator = _gauge(avance, esperado, titulo, parametros, {"x": [0, 1], "y": [0.12, 1]})
     layout = _layout_dict(height=height)
     layout["margin"] = {"l": 45, "r": 45, "t": 80, "b": 20}
-    layout["annotations"] = [{"text": f"<b>{caption}</b>", "x": 0.5, "y": 0.0, "xref": "paper",
-                              "yref": "paper", "showarrow": False,
-                              "font": {"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)}}]
+    layout["annotations"] = [_gauge_caption(avance, esperado, semaforo, 0.5, 0.0)]
     return go.Figure(data=[indicator], layout=layout)
+
+
+def program_gauges(programs: pd.DataFrame, parametros: Mapping[str, float] | None = None,
+                   cols: int = 3, row_height: int = 380) -> go.Figure:
+    """All programs in ONE figure (a grid of gauges, ``cols`` per row), from ``summary.program_summary``.
+
+    One Plotly chart instead of one per program: the browser lays out and draws a single plot, which
+    keeps the Resumen page about as fast as a page with a single gauge.
+    """
+    n = len(programs)
+    cols = max(1, min(cols, n)) if n else 1
+    rows = max(1, -(-n // cols))
+    pad_x, title_band, caption_band = 0.03, 0.24 / rows, 0.16 / rows
+    traces, annotations = [], []
+    for i, row in enumerate(programs.itertuples(index=False)):
+        r, c = divmod(i, cols)
+        top, bottom = 1 - r / rows, 1 - (r + 1) / rows
+        x0, x1 = c / cols + pad_x, (c + 1) / cols - pad_x
+        domain = {"x": [x0, x1], "y": [bottom + caption_band, top - title_band]}
+        traces.append(_gauge(row.avance_pct, row.esperado_pct, f"{row.programa_num}. {row.programa_corto}",
+                             parametros, domain))
+        annotations.append(_gauge_caption(row.avance_pct, row.esperado_pct, row.semaforo, (x0 + x1) / 2,
+                                          bottom + caption_band * 0.3, sep="<br>"))
+    layout = _layout_dict(height=rows * row_height)
+    layout["margin"] = {"l": 30, "r": 30, "t": 20, "b": 10}
+    layout["annotations"] = annotations
+    return go.Figure(data=traces, layout=layout)
 
 
 def indicator_bullet(valor: float | None, esperado: float | None, titulo: str,

@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 PLOTLY = "[data-testid='stPlotlyChart']"
 DATAFRAME = "[data-testid='stDataFrame']"
 METRIC_VALUE = "[data-testid='stMetricValue']"
+GAUGE = f"{PLOTLY} .indicatorlayer .trace"
 
 
 REQUESTS: list[str] = []  # every URL the browser requested during this module
@@ -63,9 +64,8 @@ def test_resumen_gauges_and_quarter_switch(app):
     goto_page(page, url)  # Resumen is the default page ("/")
     assert error_texts(page) == []
     page.get_by_text("Datos ilustrativos").first.wait_for()
-    charts = page.locator(PLOTLY)
-    assert charts.count() == 6
-    assert page.locator(f"{PLOTLY} .indicatorlayer").count() == 6          # six Plotly gauges drawn
+    assert page.locator(PLOTLY).count() == 1                                 # one figure …
+    assert page.locator(GAUGE).count() == 6                                  # … with six gauges drawn
     assert page.get_by_text("Verde", exact=False).count() > 0
     december = _metric_values(page)
     assert len(december) == 4
@@ -125,7 +125,7 @@ def test_embed_view_is_clean(app):
     assert error_texts(page) == []
     assert page.locator("[data-testid='stSidebar']").count() == 0 or not page.locator(
         "[data-testid='stSidebar']").is_visible()
-    assert page.locator(PLOTLY).count() == 6
+    assert page.locator(GAUGE).count() == 6
     screenshot(page, "e2e_resumen_embed")
 
 

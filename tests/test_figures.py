@@ -128,3 +128,17 @@ def test_long_titles_are_wrapped():
 def test_data_text_cannot_inject_plotly_html():
     fig = figures.program_gauge(50, 50, 'Programa <a href="http://x">clic</a>', "verde")
     assert "<a" not in fig.data[0].title.text and "‹a" in fig.data[0].title.text
+
+
+def test_program_gauges_one_figure_grid():
+    plan, results = sample()
+    programs = summary.program_summary(results, plan, 2023, 2)
+    fig = figures.program_gauges(programs, cols=2)
+    assert [t.type for t in fig.data] == ["indicator"] * 3
+    assert [t.value for t in fig.data] == [35.0, None, 100.0]              # program 2: sin dato
+    assert [t.gauge.threshold.value for t in fig.data] == [50.0, 0.0, 100.0]
+    assert fig.data[0].domain.x[1] <= fig.data[1].domain.x[0]              # side by side, no overlap
+    assert fig.data[2].domain.y[1] <= fig.data[0].domain.y[0]              # third one on the next row
+    texts = [a.text for a in fig.layout.annotations]
+    assert "Amarillo" in texts[0] and "Sin dato" in texts[1] and "Verde" in texts[2]
+    assert all(a.xanchor == "center" for a in fig.layout.annotations)

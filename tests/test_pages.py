@@ -8,6 +8,7 @@ invalid data give a Spanish error box; the workbook is read once per data versio
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -93,7 +94,10 @@ def test_resumen_counts_change_with_quarter(workbook):
     assert march != december
     # 27 plan indicators in 2023: the four counts plus the others listed in the caption add up
     assert any("Total de indicadores: 27" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 6                                   # one gauge per program
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1                                                   # one figure with every gauge
+    spec = json.loads(charts[0].proto.spec)
+    assert [t["type"] for t in spec["data"]] == ["indicator"] * 6            # one gauge per program
 
 
 def test_resumen_lists_red_indicators_with_justificacion(workbook):
