@@ -324,8 +324,9 @@ def baseline_panels(table: pd.DataFrame, label_col: str, anio: int, *,
         top = max(values) or 1.0
         fig.update_yaxes(range=[0, top * 1.3], row=i // cols + 1, col=i % cols + 1)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor=MUTED)
-    fig.update_xaxes(tickfont={"size": BASE_FONT})
+    _layout(fig, height=height + 20)
+    # Years are labels, not numbers (otherwise Plotly draws a numeric axis with "2,022.5" ticks).
+    fig.update_xaxes(type="category", tickfont={"size": BASE_FONT}, showgrid=False)
     fig.update_annotations(font={"size": BASE_FONT - 2})
-    _layout(fig, height=height)
-    fig.update_layout(margin={"l": 20, "r": 20, "t": title_px + 10, "b": 20}, bargap=0.35)
+    fig.update_layout(margin={"l": 20, "r": 20, "t": title_px + 10, "b": 40}, bargap=0.35)
     return fig

@@ -142,3 +142,10 @@ def test_program_gauges_one_figure_grid():
     texts = [a.text for a in fig.layout.annotations]
     assert "Amarillo" in texts[0] and "Sin dato" in texts[1] and "Verde" in texts[2]
     assert all(a.xanchor == "center" for a in fig.layout.annotations)
+
+
+def test_baseline_panels_years_are_categories():
+    plan, results = sample()
+    fig = figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2), "clave", 2023, cols=2)
+    axes = [getattr(fig.layout, name) for name in dir(fig.layout) if name.startswith("xaxis")]
+    assert axes and all(axis.type == "category" for axis in axes)
