@@ -248,3 +248,22 @@ def test_missing_data_file_is_a_spanish_error(tmp_path, monkeypatch):
     assert not at.exception
     assert len(at.error) == 1
     assert "no se pudieron leer" in at.error[0].value and "No se encontró el archivo" in at.error[0].value
+
+
+def test_programa_shows_each_type_as_what_it_is(workbook):
+    at = open_page(PAGES[1])                                     # program 1 has every tipo de cálculo
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Avance de la meta anual"].endswith(" %")
+    assert metrics["Comparación con el trimestre anterior"].endswith("% del trimestre anterior")
+    assert metrics["Comparación con el año anterior"].endswith("% del año anterior")
+    assert metrics["Conteo acumulado en el año"].replace(",", "").isdigit()     # a count, not a percentage
+    assert metrics["Hito"] in {"✅ Alcanzado", "⏳ No alcanzado"}
+    bullets = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0].get("gauge", {})
+               .get("shape") == "bullet"]
+    from mpi_dash.workbook import read_workbook
+
+    plan = read_workbook(workbook).plan
+    with_goal = plan[(plan["anio"] == 2023) & plan["clave"].str.startswith("1.")
+                     & (plan["tipo_calculo"] == "avance_meta") & (plan["meta_anual"] > 0)]
+    assert len(bullets) == len(with_goal) > 0                  # one bullet per avance_meta with a goal
+    assert all(json.loads(c.proto.spec)["data"][0]["gauge"]["axis"]["range"][0] == 0 for c in bullets)
