@@ -103,6 +103,21 @@ def _restore(key: str) -> None:
         st.session_state[key] = kept
 
 
+def _from_url(years: list[int]) -> None:
+    """First visit only: take ``?anio=2023&trimestre=Junio`` (or 2, T2) from the link, if valid.
+
+    Lets a presenter open e.g. ``/?embed=true&trimestre=2`` directly; invalid values are ignored.
+    """
+    if "anio" not in st.session_state:
+        raw = st.query_params.get("anio", "")
+        if raw.strip().isdigit() and int(raw) in years:
+            st.session_state["anio"] = int(raw)
+    if "trimestre" not in st.session_state:
+        quarter = schema.parse_quarter(st.query_params.get("trimestre", ""))
+        if quarter is not None:
+            st.session_state["trimestre"] = quarter
+
+
 def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
     """Year + quarter selectors (default: latest quarter with data); the choice persists across pages."""
     plan, avances = loaded.dataset.plan, loaded.dataset.avances
@@ -110,6 +125,7 @@ def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
     default_year, default_quarter = summary.latest_cutoff(plan, avances)
     for key in ("anio", "trimestre"):
         _restore(key)
+    _from_url(years)
     if st.session_state.get("anio") not in years:
         st.session_state["anio"] = default_year
     if st.session_state.get("trimestre") not in QUARTER_OPTIONS:

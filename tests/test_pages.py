@@ -267,3 +267,17 @@ def test_programa_shows_each_type_as_what_it_is(workbook):
                      & (plan["tipo_calculo"] == "avance_meta") & (plan["meta_anual"] > 0)]
     assert len(bullets) == len(with_goal) > 0                  # one bullet per avance_meta with a goal
     assert all(json.loads(c.proto.spec)["data"][0]["gauge"]["axis"]["range"][0] == 0 for c in bullets)
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"anio": "2022", "trimestre": "Junio"}, (2022, 2)),
+    ({"trimestre": "T3"}, (2023, 3)),
+    ({"anio": "1999", "trimestre": "9"}, (2023, 4)),            # invalid → defaults (latest with data)
+])
+def test_cutoff_from_link(workbook, params, expected):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert_clean(at)
+    assert (at.selectbox(key="anio").value, at.radio(key="trimestre").value) == expected
