@@ -18,6 +18,7 @@ st.html("""<style>
 [data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 </style>""")
 
 PAGES = {

@@ -130,8 +130,8 @@ def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
         st.session_state["anio"] = default_year
     if st.session_state.get("trimestre") not in QUARTER_OPTIONS:
         st.session_state["trimestre"] = default_quarter
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    anio = left.selectbox("Año", years, key="anio", on_change=_remember, args=("anio",))
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    anio = left.radio("Año", years, key="anio", horizontal=True, on_change=_remember, args=("anio",))
     trimestre = right.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True,
                             format_func=quarter_label, on_change=_remember, args=("trimestre",),
                             help="Cifras acumuladas de enero al cierre del mes elegido.")

@@ -61,7 +61,7 @@ for row in red.itertuples(index=False):
         justification = row.justificacion if has_text else "Sin justificación registrada."
         st.markdown(f"**Justificación:** {md(justification)}")
 
-with st.expander("¿Cómo se calcula el avance de cada programa?"):
-    st.markdown(AGGREGATION_HELP + "\n\nEl semáforo compara el avance con lo esperado: 🟢 verde de 90 % a "
-                "110 % de lo esperado, 🟡 amarillo de 70 % a menos de 90 % (o de más de 110 % a 130 %), "
-                "🔴 rojo fuera de esos rangos. Los umbrales vienen de la hoja *Parámetros*.")
+st.caption("**¿Cómo se calcula el avance de cada programa?** " + AGGREGATION_HELP + " El semáforo compara el "
+           "avance con lo esperado: 🟢 verde de 90 % a 110 % de lo esperado, 🟡 amarillo de 70 % a menos de "
+           "90 % (o de más de 110 % a 130 %), 🔴 rojo fuera de esos rangos. Los umbrales vienen de la hoja "
+           "*Parámetros*.")

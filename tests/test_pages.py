@@ -80,7 +80,7 @@ def test_every_page_renders_for_every_quarter(workbook, page):
         at.radio(key="trimestre").set_value(k).run()
         assert_clean(at)
         assert any(f"corte a {month} 2023" in c.value for c in at.caption), month
-    at.selectbox(key="anio").set_value(2022).run()
+    at.radio(key="anio").set_value(2022).run()
     assert_clean(at)
 
 
@@ -134,12 +134,12 @@ def test_programa_detail_indicator_selector(workbook):
 
 def test_linea_base_marks_missing_baseline(workbook):
     at = open_page(PAGES[2])
-    at.selectbox(key="anio").set_value(2022).run()                           # 2021 does not exist
+    at.radio(key="anio").set_value(2022).run()                           # 2021 does not exist
     assert_clean(at)
     assert any("Ningún indicador tiene línea base" in i.value for i in at.info)
     table = at.dataframe[1].value
     assert set(table["situacion"]) == {"Sin línea base"}
-    at.selectbox(key="anio").set_value(2023).run()
+    at.radio(key="anio").set_value(2023).run()
     table = at.dataframe[1].value
     assert "Con línea base" in set(table["situacion"])
 
@@ -280,4 +280,4 @@ def test_cutoff_from_link(workbook, params, expected):
         at.query_params[key] = value
     at.run()
     assert_clean(at)
-    assert (at.selectbox(key="anio").value, at.radio(key="trimestre").value) == expected
+    assert (at.radio(key="anio").value, at.radio(key="trimestre").value) == expected
