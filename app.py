@@ -23,19 +23,19 @@ st.html("""<style>
 
 PAGES = {
     "Tablero": [
-        st.Page("app_pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
+        st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
                 default=True),
-        st.Page("app_pages/programa.py", title="Programa", icon=":material/folder_open:",
+        st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
                 url_path="programa"),
-        st.Page("app_pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
+        st.Page("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
                 url_path="linea_base"),
-        st.Page("app_pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
+        st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
                 url_path="tablas"),
     ],
     "Carga de datos": [
-        st.Page("app_pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
+        st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
                 url_path="cargar_avances"),
-        st.Page("app_pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+        st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
     ],
 }
 

@@ -8,7 +8,9 @@ Kept outside ``pages/`` so it is never listed as a page.
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -63,6 +65,26 @@ def get_data() -> Loaded:
                  f"{shown}{more}", icon="🚫")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
+
+
+APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
+
+
+def ensure_app_shell() -> None:
+    """Run the page inside ``app.py`` (navigation, wide layout) even on a fresh server's first deep link.
+
+    The page scripts live in ``pages/`` (the layout the users fixed).  A ``pages/`` folder makes a freshly
+    started Streamlit server run its *first* script in legacy multipage mode, until ``app.py`` has called
+    ``st.navigation`` once: a first visit to ``/programa`` would then run this file alone (no sidebar
+    sections, no wide layout).  In that case run ``app.py`` instead — its ``st.navigation`` leaves legacy
+    mode for good and runs this page again, properly — and stop this outer run.  Must be the first call
+    of every page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+        st.stop()
 
 
 def is_embedded() -> bool:

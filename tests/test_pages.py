@@ -23,7 +23,7 @@ from mpi_dash.summary import IPTT_HEADERS
 
 REPO = Path(__file__).resolve().parent.parent
 WORKBOOK = REPO / "data" / "plan_2023.xlsx"
-PAGES = ("app_pages/resumen.py", "app_pages/programa.py", "app_pages/linea_base.py", "app_pages/tablas.py")
+PAGES = ("pages/resumen.py", "pages/programa.py", "pages/linea_base.py", "pages/tablas.py")
 TIMEOUT = 60
 
 
@@ -65,9 +65,18 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_no_legacy_pages_folder():
-    # A pages/ folder next to app.py makes Streamlit start in legacy multipage mode (see interfaces.md).
-    assert not (REPO / "pages").exists()
+def test_every_page_script_starts_with_the_app_shell_guard():
+    # pages/ next to app.py makes a fresh server start in legacy multipage mode; each page's first
+    # statement after its imports must be ensure_app_shell() (see ui_common, interfaces.md).
+    import ast
+
+    for path in sorted((REPO / "pages").glob("*.py")):
+        body = [n for n in ast.parse(path.read_text(encoding="utf-8")).body
+                if not isinstance(n, (ast.Import, ast.ImportFrom))
+                and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        first = body[0]
+        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call), path.name
+        assert getattr(first.value.func, "id", "") == "ensure_app_shell", path.name
 
 
 @pytest.mark.parametrize("page", PAGES)

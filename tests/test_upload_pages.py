@@ -12,8 +12,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_PAGE = "app_pages/cargar_avances.py"
-HISTORY_PAGE = "app_pages/historial.py"
+UPLOAD_PAGE = "pages/cargar_avances.py"
+HISTORY_PAGE = "pages/historial.py"
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from mpi_dash.formatting import (
     short_program_name,
     tipo_calculo_label,
 )
-from ui_common import get_data, md, page_header, program_options, remembered_selectbox
+from ui_common import ensure_app_shell, get_data, md, page_header, program_options, remembered_selectbox
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 

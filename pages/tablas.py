@@ -13,7 +13,9 @@ from mpi_dash.formatting import (
     tipo_calculo_label,
 )
 from mpi_dash.summary import IPTT_HEADERS
-from ui_common import Loaded, get_data, page_header, program_options, remembered_selectbox
+from ui_common import ensure_app_shell, get_data, Loaded, page_header, program_options, remembered_selectbox
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "todos"

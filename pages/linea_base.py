@@ -4,7 +4,9 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import tipo_calculo_label
-from ui_common import get_data, page_header, program_options, remembered_selectbox
+from ui_common import ensure_app_shell, get_data, page_header, program_options, remembered_selectbox
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 ALL = "todos"

@@ -5,7 +5,9 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import SEMAFORO_LABELS, format_indicator_value, format_percent, semaforo_label
-from ui_common import get_data, md, page_header
+from ui_common import ensure_app_shell, get_data, md, page_header
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 AGGREGATION_HELP = (
     "Avance del programa = promedio del avance de sus indicadores de avance de meta (cada uno topado en "

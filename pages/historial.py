@@ -4,6 +4,9 @@ import streamlit as st
 
 from mpi_dash import data_access, store
 from mpi_dash.diff import cells_table, semaforo_table
+from ui_common import ensure_app_shell
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo",

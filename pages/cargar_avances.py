@@ -6,6 +6,9 @@ from mpi_dash import data_access, store
 from mpi_dash.diff import cells_table, semaforo_table
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError, problems_frame
+from ui_common import ensure_app_shell
+
+ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | "problems" | "saved"}
