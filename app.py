@@ -19,6 +19,13 @@ st.html("""<style>
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+/* st.file_uploader has no label options for its button/instructions (English): replace them in Spanish. */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Elegir archivo"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "o arrástrelo aquí · solo archivos .xlsx"; font-size: 1rem; }
 </style>""")
 
 PAGES = {

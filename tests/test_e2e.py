@@ -137,21 +137,3 @@ def test_works_offline_no_external_requests(app):
     external = sorted({u for u in REQUESTS if not u.startswith((url, "data:", "blob:", "about:"))})
     assert external == []
 
-
-@pytest.mark.parametrize("url_path", ["programa", "historial"])
-def test_first_deep_link_on_a_fresh_server_runs_inside_the_app(tmp_path, url_path):
-    # A fresh server with a pages/ folder starts in legacy multipage mode; the first visit going straight
-    # to a page must still get app.py's navigation (sections, Spanish titles) and no "Page not found".
-    exe = chromium_path()
-    workbook = tmp_path / "plan.xlsx"
-    shutil.copy(REPO / "data" / "plan_2023.xlsx", workbook)
-    env = {"MPI_DASH_WORKBOOK": str(workbook), "MPI_DASH_DB": ""}
-    with streamlit_server(env=env) as url, open_browser(exe) as page:
-        page.goto(f"{url}/{url_path}")
-        wait_idle(page)
-        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-        assert "Tablas y descargas" in nav and "Carga de datos" in nav
-        assert page.title().startswith("Tablero PAT")
-        assert page.locator("[role='dialog']").count() == 0
-        assert not error_texts(page)
-        screenshot(page, f"e2e_primer_enlace_{url_path}", full_page=False)
