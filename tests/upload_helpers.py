@@ -7,6 +7,8 @@ function returning the bytes of an upload with that problem.
 
 from __future__ import annotations
 
+import functools
+
 import io
 import zipfile
 from collections.abc import Callable, Mapping
@@ -118,8 +120,13 @@ def workbook_bytes(plan: pd.DataFrame | None = None, avances: pd.DataFrame | Non
     return buffer.getvalue()
 
 
+@functools.cache
 def seed_bytes() -> bytes:
-    """The seed workbook of the tests: sample plan, avances and parámetros."""
+    """The seed workbook of the tests: sample plan, avances and parámetros.
+
+    Built once: openpyxl stamps the save time into the file, so two builds a second apart differ and a
+    test comparing the stored sha256 with a rebuilt file would be flaky.
+    """
     return workbook_bytes(sample_plan(), sample_avances(), SAMPLE_PARAMETROS)
 
 
