@@ -1,28 +1,46 @@
 # Quick start (see README):  make run   |   make test
+# Everything installs into a virtual environment (.venv): Debian 12 forbids pip installs into the
+# system Python (externally-managed-environment).
 PYTHON ?= python3
-PIP := $(PYTHON) -m pip
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+PIP := $(VPY) -m pip install --quiet --disable-pip-version-check
 PORT ?= 8501
 
-.PHONY: install install-dev browser run test bench validate
+.PHONY: install install-dev browser run test bench validate clean-venv
 
-install:
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+$(VPY):
+	bash scripts/ensure_venv.sh "$(PYTHON)" "$(VENV)"
 
-install-dev:
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.installed-runtime: requirements.txt | $(VPY)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VPY)
+	$(PIP) -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+
+install-dev: $(VENV)/.installed-dev
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
 	bash scripts/ensure_chromium.sh
 
 run: install
-	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
+	$(VPY) -m streamlit run app.py --server.port $(PORT)
 
 test: install-dev browser
-	$(PYTHON) -m pytest
+	$(VPY) -m pytest
 
-bench: install-dev
-	$(PYTHON) -m mpi_dash.bench
+bench: install-dev browser
+	$(VPY) -m mpi_dash.bench
+	$(VPY) benchmarks/bench_upload.py
+	$(VPY) benchmarks/bench_dashboard.py
 
 validate: install
-	$(PYTHON) -m mpi_dash validate data/plan_2023.xlsx
+	$(VPY) -m mpi_dash validate data/plan_2023.xlsx
+
+clean-venv:
+	rm -rf $(VENV)
