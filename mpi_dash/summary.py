@@ -11,7 +11,7 @@ Program aggregation (shown in the dashboard and documented in ``docs/tablero.md`
   ``hito`` → 100 once reached, 0 otherwise.  Ratios (``periodo_anterior``, ``anio_anterior``) and counts
   (``conteo``) have no goal and do not enter the program gauge (they are listed on the *Programa* page).
 * Its *expected* score: ``avance_meta`` → ``esperado_pct`` capped to 0–100; ``hito`` → 100 if due at or
-  before the cut-off, else 0.
+  before the cut-off, else its own score (0 pending, 100 done ahead of time: early is on track).
 * Program progress = mean of the scores of its measurable indicators **with data** at the cut-off;
   program expected = mean of the expected scores of the same indicators.  Indicators without data are
   counted and shown ("n de m con dato"), never treated as 0.
@@ -154,7 +154,9 @@ def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:
     score = np.where(hito_known, hito_value, score)
     expected = np.full(len(cut), np.nan)
     expected = np.where(is_meta & ~np.isnan(valor), np.clip(esperado, 0, 100), expected)
-    expected = np.where(hito_known, np.where(trimestre >= due, 100.0, 0.0), expected)
+    # A hito not yet due expects nothing *more* than what it already shows: its own score (0 pending,
+    # 100 done early), so finishing a milestone ahead of time never turns its program red.
+    expected = np.where(hito_known, np.where(trimestre >= due, 100.0, hito_value), expected)
     return score, expected
 
 
@@ -278,8 +280,8 @@ def ficha_tecnica(plan_row: pd.Series) -> list[tuple[str, str]]:
 def baseline_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
     """Current year vs previous year at the same cut-off, per indicator (plan order).
 
-    ``con_linea_base`` is False when the previous year has no actuals for the indicator (or they are 0:
-    the variation is then undefined).
+    ``con_linea_base`` is False when the previous year has no actuals for the indicator.  A previous-year
+    value of 0 *is* a baseline (``con_linea_base`` True) whose variation is not computable (NaN).
     """
     cut = at_cutoff(results, plan, anio, trimestre)
     base = pd.to_numeric(cut["linea_base_acumulada"], errors="coerce")
@@ -293,29 +295,35 @@ def baseline_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimest
         "realizado_acumulado": pd.to_numeric(cut["realizado_acumulado"], errors="coerce"),
         "linea_base_acumulada": base,
         "variacion_linea_base_pct": pd.to_numeric(cut["variacion_linea_base_pct"], errors="coerce"),
-        "con_linea_base": base.notna() & (base != 0),
+        "con_linea_base": base.notna(),
     })
 
 
 def baseline_by_program(table: pd.DataFrame) -> pd.DataFrame:
-    """Per program: totals of realizado acumulado this year and last year over the indicators that have
-    both values (so the comparison is like for like), and the variation of those totals in percent."""
-    both = table["con_linea_base"] & table["realizado_acumulado"].notna()
-    frame = table.assign(
-        _r=table["realizado_acumulado"].where(both),
-        _b=table["linea_base_acumulada"].where(both),
-        _both=both,
-    )
+    """Per program: the **median** of the per-indicator variations vs the previous year.
+
+    Indicators of one program count different things (sessions, attentions, workshops…), so their values
+    are never added up: each comparable indicator (value this year, previous-year value > 0) gives its own
+    variation in percent, and the program shows the median of those variations (robust: one large-volume
+    indicator cannot dominate), with how many rose and fell.  ``indice_base`` = 100 and
+    ``indice_actual`` = 100 + median express it as an index (previous year = 100) for the panels.
+    """
+    base = pd.to_numeric(table["linea_base_acumulada"], errors="coerce")
+    variation = pd.to_numeric(table["variacion_linea_base_pct"], errors="coerce")
+    comparable = (table["con_linea_base"].astype(bool) & (base > 0) & table["realizado_acumulado"].notna()
+                  & variation.notna())
+    frame = table.assign(_var=variation.where(comparable), _cmp=comparable,
+                         _up=comparable & (variation > 0), _down=comparable & (variation < 0))
     grouped = frame.groupby("programa_num", sort=False)
     out = pd.DataFrame({
         "programa_corto": grouped["programa_corto"].first(),
         "n_indicadores": grouped.size().astype("int64"),
-        "n_con_linea_base": grouped["_both"].sum().astype("int64"),
-        "realizado_acumulado": grouped["_r"].sum(min_count=1),
-        "linea_base_acumulada": grouped["_b"].sum(min_count=1),
+        "n_con_linea_base": grouped["_cmp"].sum().astype("int64"),
+        "n_suben": grouped["_up"].sum().astype("int64"),
+        "n_bajan": grouped["_down"].sum().astype("int64"),
+        "variacion_pct": grouped["_var"].median().astype("float64"),
     }).reset_index()
-    r = out["realizado_acumulado"].to_numpy(dtype=float)
-    b = out["linea_base_acumulada"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["variacion_pct"] = np.where(b > 0, (r - b) / b * 100, np.nan)
+    has = out["variacion_pct"].notna()
+    out["indice_base"] = np.where(has, 100.0, np.nan)
+    out["indice_actual"] = 100.0 + out["variacion_pct"]
     return _sort_programs(out)

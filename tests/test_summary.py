@@ -50,6 +50,33 @@ def test_program_summary(data, k, programa, avance, esperado, cumplimiento, sema
     assert row["n_con_dato"] == n_dato
 
 
+# (hito due quarter, hito realizado in Marzo, avance, esperado, cumplimiento, semaforo) at the Marzo cut-off;
+# 1.1 is on track (1 of 4 = 25 %, expected 25 %).
+HITO_CASES = [
+    (4, 1.0, (25 + 100) / 2, (25 + 100) / 2, 100.0, "verde"),   # done early: on track, never rojo
+    (4, 0.0, 25 / 2, 25 / 2, 100.0, "verde"),                   # pending, not due: expects nothing yet
+    (1, 1.0, (25 + 100) / 2, (25 + 100) / 2, 100.0, "verde"),   # done when due
+    (1, 0.0, 25 / 2, (25 + 100) / 2, 20.0, "rojo"),             # due and missed
+]
+
+
+@pytest.mark.parametrize(("due", "done", "avance", "esperado", "cumplimiento", "semaforo"), HITO_CASES)
+def test_program_with_hito_before_and_after_due(due, done, avance, esperado, cumplimiento, semaforo):
+    from mpi_dash.engine import compute_all
+
+    plan = plan_frame([
+        plan_row("1.1", meta_anual=4.0, programado_t1=1.0, programado_t2=1.0, programado_t3=1.0,
+                 programado_t4=1.0),
+        plan_row("1.2", tipo_calculo="hito", meta_anual=1.0, **{f"programado_t{due}": 1.0}),
+    ])
+    avances = avances_frame([("1.1", 2023, 1, 1.0), ("1.2", 2023, 1, done)])
+    row = summary.program_summary(compute_all(plan, avances), plan, 2023, 1).iloc[0]
+    assert row["avance_pct"] == pytest.approx(avance)
+    assert row["esperado_pct"] == pytest.approx(esperado)
+    assert row["cumplimiento_pct"] == pytest.approx(cumplimiento)
+    assert row["semaforo"] == semaforo
+
+
 def test_program_summary_shape_and_order(data):
     plan, results = data
     out = summary.program_summary(results, plan, 2023, 2)
@@ -142,24 +169,42 @@ def test_baseline_table(data, clave, r, b, var, con):
     assert bool(row["con_linea_base"]) is con
 
 
-def test_baseline_by_program(data):
+def test_baseline_by_program_takes_the_median_variation(data):
     plan, results = data
     table = summary.baseline_table(results, plan, 2023, 2)
     out = summary.baseline_by_program(table).set_index("programa_num")
-    assert out.loc["1", "realizado_acumulado"] == 2 + 22 + 2
-    assert out.loc["1", "linea_base_acumulada"] == 2 + 16 + 4
-    assert out.loc["1", "variacion_pct"] == pytest.approx((26 - 22) / 22 * 100)
-    assert out.loc["1", "n_con_linea_base"] == 3
+    # 1.1.1 0 %, 1.2.1 +37.5 %, 1.3 −50 % → median 0 % (units differ: values are never summed)
+    assert out.loc["1", "variacion_pct"] == pytest.approx(0.0)
+    assert (out.loc["1", "n_con_linea_base"], out.loc["1", "n_suben"], out.loc["1", "n_bajan"]) == (3, 1, 1)
+    assert (out.loc["1", "indice_base"], out.loc["1", "indice_actual"]) == (100.0, 100.0)
     assert out.loc["2", "n_con_linea_base"] == 0 and math.isnan(out.loc["2", "variacion_pct"])
+    assert math.isnan(out.loc["2", "indice_base"])
+    assert "realizado_acumulado" not in out.columns       # no sums across different units
 
 
-def test_baseline_excludes_indicators_without_current_value(data):
-    plan, results = data
-    # Q3: 1.2.1 has no 2022 Q3 → excluded from both totals, so the program compares like with like.
-    table = summary.baseline_table(results, plan, 2023, 3)
-    out = summary.baseline_by_program(table).set_index("programa_num")
-    assert out.loc["1", "realizado_acumulado"] == 3 + 6
-    assert out.loc["1", "linea_base_acumulada"] == 2 + 6
+@pytest.mark.parametrize(("values", "expected"), [
+    ([(10, 5), (1000, 2000)], (100 - 50) / 2),            # +100 % and −50 %: median of two = mean, 25 %
+    ([(110, 100), (4, 2), (1, 4)], 10.0),                  # +10 %, +100 %, −75 % → 10 %
+    ([(3, 0), (6, 3)], 100.0),                             # base 0: not comparable, left out
+    ([(3, 0)], math.nan),
+])
+def test_baseline_by_program_cases(values, expected):
+    rows = [plan_row(f"1.{i}") for i in range(1, len(values) + 1)]
+    results = results_frame([
+        r for i, (cur, base) in enumerate(values, start=1)
+        for r in quarters(f"1.{i}", 2023, realizado_acumulado=[cur] * 4, linea_base_acumulada=[base] * 4,
+                          variacion_linea_base_pct=[(cur - base) / base * 100 if base else math.nan] * 4)
+    ])
+    out = summary.baseline_by_program(summary.baseline_table(results, plan_frame(rows), 2023, 1))
+    assert _close(out.loc[0, "variacion_pct"], expected)
+
+
+def test_baseline_zero_is_a_baseline_without_variation():
+    plan = plan_frame([plan_row("1.1")])
+    results = results_frame(quarters("1.1", 2023, realizado_acumulado=[3] * 4, linea_base_acumulada=[0] * 4))
+    row = summary.baseline_table(results, plan, 2023, 1).iloc[0]
+    assert bool(row["con_linea_base"]) is True and row["linea_base_acumulada"] == 0
+    assert math.isnan(row["variacion_linea_base_pct"])
 
 
 def test_latest_cutoff_and_years(data):
