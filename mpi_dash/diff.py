@@ -9,7 +9,8 @@ changed, rows absent are left as they are.  :func:`diff_snapshots` lists every c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -379,6 +380,54 @@ def display_value(value: object) -> str:
             return f"{number:,.0f}"
         return f"{number:,.10f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+LOCAL_TZ_NAME = "America/Mexico_City"
+# Mexico City has no daylight saving time since October 2022: UTC−6 all year.  Used when the system has no
+# time-zone database (tzdata missing, e.g. a slim Debian image); exact for every date since then.
+FALLBACK_TZ = dt.timezone(dt.timedelta(hours=-6), "UTC−6")
+
+
+def local_timezone() -> dt.tzinfo:
+    """Mexico City's time zone (zoneinfo), else the fixed UTC−6 offset when tzdata is missing."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(LOCAL_TZ_NAME)
+    except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError, missing/garbled tzdata: fixed offset
+        return FALLBACK_TZ
+
+
+def local_datetime(value: str | dt.datetime | None) -> str:
+    """A stored UTC timestamp (ISO text or aware datetime) as Mexico City local time 'AAAA-MM-DD HH:MM'.
+
+    Naive values are taken as UTC (the store writes UTC); empty/unparseable → '—'.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "—"
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor": "Valor",
+                   "esperado": "Qué se esperaba"}
+
+
+def problems_table(problems: Iterable[object]) -> pd.DataFrame:
+    """Validation problems (``workbook.Problem``) as a table to show: Hoja, Fila, Columna, Valor, Qué se
+    esperaba — all text, never 'None': a file-level problem reads '(archivo)' in Hoja and '—' where it has
+    no row or column; Excel row numbers stay as Excel shows them (no thousands separator)."""
+    rows = [{"hoja": getattr(p, "hoja") or "(archivo)",
+             "fila": "—" if getattr(p, "fila") is None else str(int(getattr(p, "fila"))),
+             "columna": getattr(p, "columna") or "—",
+             "valor": getattr(p, "valor") if getattr(p, "valor") not in (None, "") else "—",
+             "esperado": getattr(p, "esperado")} for p in problems]
+    return pd.DataFrame(rows, columns=list(PROBLEM_HEADERS), dtype=object).rename(columns=PROBLEM_HEADERS)
 
 
 def cells_table(cells: pd.DataFrame) -> pd.DataFrame:

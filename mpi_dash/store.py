@@ -5,7 +5,10 @@ Storage model (append-only, nothing is ever deleted or updated in place):
 * ``revisions``: one row per saved change (número = ``id``, fecha UTC, autor, comentario, tipo
   ``carga_inicial`` / ``importacion`` / ``reversion``, the uploaded file, the base revision, the revision a
   revert went back to, and the number of changed cells).
-* ``files``: every uploaded file exactly as received (bytes + sha256, deduplicated by sha256).
+* ``files``: every uploaded file exactly as received (bytes + sha256, deduplicated by sha256).  The name
+  the file had in each upload is kept on the revision (``revisions.filename``, migration ``m002``), so two
+  uploads of the same bytes under different names each show their own name; revisions saved before
+  ``m002`` fall back to ``files.filename``.
 * ``plan_versions`` / ``avances_versions`` / ``parametros_versions``: *row versions* keyed by the business
   key + ``revision_id``.  A revision writes a version only for the rows it adds, changes or (on revert)
   withdraws (``present = 0``).  The state at revision N is, per key, the version with the greatest
@@ -17,12 +20,15 @@ Every call opens its own connection (``check_same_thread`` stays on: a connectio
 threads), with WAL, ``PRAGMA foreign_keys=ON`` and a busy timeout.  Writers take the write lock up front
 (``BEGIN IMMEDIATE``) so concurrent importers run one after another.  Schema changes go through
 ``sqlite_utils.Migrations``.  The database is created and seeded from the bundled workbook on first use.
+SQLite and file-system failures become :class:`StoreError` with a Spanish message (the English text of
+SQLite only stays in the chained exception, for logs).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import io
 import os
@@ -151,6 +157,54 @@ def m001_initial(db: Database) -> None:
         db[table].create_index(["revision_id"])
 
 
+@migrations()
+def m002_revision_filename(db: Database) -> None:
+    """The uploaded file name per revision (files are deduplicated by sha256, names are not).
+
+    Older revisions keep NULL here and show ``files.filename`` (no UPDATE: the history is append-only).
+    """
+    db["revisions"].add_column("filename", str)
+
+
+# --------------------------------------------------------------------------- Spanish error messages
+_SQLITE_ES: dict[str, str] = {
+    "SQLITE_BUSY": "la base de datos está ocupada por otro proceso (se esperó y no se liberó)",
+    "SQLITE_LOCKED": "la base de datos está bloqueada por otra operación",
+    "SQLITE_CANTOPEN": "no se puede abrir el archivo (revise la ruta y los permisos)",
+    "SQLITE_NOTADB": "el archivo no es una base de datos SQLite",
+    "SQLITE_CORRUPT": "el archivo de la base de datos está dañado",
+    "SQLITE_READONLY": "no hay permiso para escribir en la base de datos",
+    "SQLITE_PERM": "no hay permiso para usar la base de datos",
+    "SQLITE_FULL": "el disco está lleno",
+    "SQLITE_IOERR": "error de lectura o escritura en el disco",
+    "SQLITE_AUTH": "acceso no autorizado a la base de datos",
+    "SQLITE_CONSTRAINT": "los datos no cumplen una restricción de la base de datos",
+}
+_OS_ES: dict[int, str] = {
+    errno.ENOENT: "no existe la carpeta o el archivo",
+    errno.ENOTDIR: "una parte de la ruta es un archivo, no una carpeta",
+    errno.EEXIST: "una parte de la ruta es un archivo, no una carpeta",  # mkdir over an existing file
+    errno.EISDIR: "es una carpeta, no un archivo",
+    errno.EACCES: "no hay permiso para usar esa ruta",
+    errno.EPERM: "no hay permiso para usar esa ruta",
+    errno.EROFS: "el disco es de solo lectura",
+    errno.ENOSPC: "el disco está lleno",
+}
+
+
+def spanish_reason(exc: BaseException) -> str:
+    """A short Spanish reason for an SQLite or file-system failure (never SQLite's English text)."""
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        for code, text in _SQLITE_ES.items():
+            if name == code or name.startswith(code + "_"):
+                return text
+        return f"error interno de SQLite ({name})" if name else "error interno de SQLite"
+    if isinstance(exc, OSError):
+        return _OS_ES.get(exc.errno or 0, f"error del sistema de archivos (errno {exc.errno})")
+    return "error inesperado"
+
+
 # --------------------------------------------------------------------------- connections
 def db_path(path: str | Path | None = None) -> Path:
     """The database file: ``path`` if given, else ``$MPI_DASH_DB``, else ``instance/mpi_dash.sqlite``."""
@@ -160,6 +214,8 @@ def db_path(path: str | Path | None = None) -> Path:
 def connect(path: str | Path | None = None) -> Database:
     """A NEW connection (never share it across threads) with WAL, foreign keys and a busy timeout."""
     target = db_path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S, check_same_thread=True)
     db = Database(conn)
@@ -198,7 +254,7 @@ def open_store(path: str | Path | None = None, *, seed: str | Path | None = None
     try:
         db = connect(path)
     except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"No se pudo abrir la base de datos {db_path(path)}: {exc}.") from exc
+        raise StoreError(f"No se pudo abrir la base de datos {db_path(path)}: {spanish_reason(exc)}.") from exc
     try:
         if _needs_setup(db, auto_seed):
             with _write_lock(db):
@@ -207,7 +263,8 @@ def open_store(path: str | Path | None = None, *, seed: str | Path | None = None
                     _seed(db, seed)
         yield db
     except sqlite3.Error as exc:
-        raise StoreError(f"Error de la base de datos {db_path(path)} ({exc}); no se guardó nada.") from exc
+        raise StoreError(f"Error de la base de datos {db_path(path)} ({spanish_reason(exc)}); "
+                         "no se guardó nada.") from exc
     finally:
         db.close()
 
@@ -280,7 +337,8 @@ def revision_info(revision: int, path: str | Path | None = None) -> dict[str, An
     with open_store(path) as db:
         _check_revision(_latest(db), revision)
         row = db.execute(
-            "SELECT r.id, r.created_at, r.author, f.filename, f.sha256, r.comment, r.cells_changed, r.kind, "
+            "SELECT r.id, r.created_at, r.author, COALESCE(r.filename, f.filename), f.sha256, r.comment, "
+            "r.cells_changed, r.kind, "
             "r.reverted_to, r.base_revision FROM revisions r LEFT JOIN files f ON f.id = r.file_id "
             "WHERE r.id = ?", [revision]).fetchone()
     return dict(zip(REVISION_COLUMNS, row))
@@ -304,7 +362,8 @@ def list_revisions(path: str | Path | None = None) -> pd.DataFrame:
     """Every revision, newest first, with :data:`REVISION_COLUMNS`."""
     with open_store(path) as db:
         cur = db.execute(
-            "SELECT r.id, r.created_at, r.author, f.filename, f.sha256, r.comment, r.cells_changed, r.kind, "
+            "SELECT r.id, r.created_at, r.author, COALESCE(r.filename, f.filename), f.sha256, r.comment, "
+            "r.cells_changed, r.kind, "
             "r.reverted_to, r.base_revision FROM revisions r LEFT JOIN files f ON f.id = r.file_id "
             "ORDER BY r.id DESC")
         rows = cur.fetchall()
@@ -331,8 +390,8 @@ def revision_file(revision: int, path: str | Path | None = None) -> tuple[str, b
     """``(filename, bytes)`` exactly as uploaded for revision N, or None (reverts have no file)."""
     with open_store(path) as db:
         _check_revision(_latest(db), revision)
-        row = db.execute("SELECT f.filename, f.content FROM revisions r JOIN files f ON f.id = r.file_id "
-                         "WHERE r.id = ?", [revision]).fetchone()
+        row = db.execute("SELECT COALESCE(r.filename, f.filename), f.content FROM revisions r "
+                         "JOIN files f ON f.id = r.file_id WHERE r.id = ?", [revision]).fetchone()
     return None if row is None else (str(row[0]), bytes(row[1]))
 
 
@@ -343,12 +402,30 @@ STREAMLIT_CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
 DEFAULT_MAX_UPLOAD_MB = 10
 
 
+def _positive_int_env(name: str, what: str) -> int | None:
+    """``$name`` as a positive integer, None when unset; a Spanish :class:`StoreError` when invalid."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (value == value and value >= 1 and value < 1e12 and value.is_integer()):
+        raise StoreError(f"La variable de entorno {name} vale «{raw}»; se esperaba un número entero de "
+                         f"{what} mayor que 0 (por ejemplo 10). Corríjala o bórrela y reinicie el tablero.")
+    return int(value)
+
+
 def max_upload_mb() -> int:
     """Upload size limit in MB: ``$MPI_DASH_MAX_UPLOAD_MB``, else ``server.maxUploadSize`` of
-    ``.streamlit/config.toml`` (the same limit the browser enforces), else 10."""
-    env = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
-    if env:
-        return max(int(float(env)), 1)
+    ``.streamlit/config.toml`` (the same limit the browser enforces), else 10.
+
+    Raises :class:`StoreError` (Spanish) when the variable is not a positive whole number.
+    """
+    env = _positive_int_env(MAX_UPLOAD_MB_ENV, "megabytes")
+    if env is not None:
+        return env
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         import tomllib
 
@@ -361,11 +438,11 @@ def upload_limits() -> Any:
     from mpi_dash.workbook import Limits
 
     limits = Limits(max_file_bytes=max_upload_mb() * 1024 * 1024)
-    rows = os.environ.get(MAX_UPLOAD_ROWS_ENV, "").strip()
-    if rows:
+    rows = _positive_int_env(MAX_UPLOAD_ROWS_ENV, "filas")
+    if rows is not None:
         from dataclasses import replace
 
-        limits = replace(limits, max_rows=max(int(rows), 1))
+        limits = replace(limits, max_rows=rows)
     return limits
 
 def _upload_layout(content: bytes) -> dict[str, frozenset[str]]:
@@ -439,6 +516,12 @@ def commit_preview(preview: Preview, *, author: str, comment: str, path: str | P
     If another revision was saved after the preview: raise :class:`ConflictError`, or with ``rebase=True``
     (command line, no human preview) re-validate and re-diff against the latest revision inside the lock.
     """
+    return _commit(preview, author=author, comment=comment, path=path, rebase=rebase, limits=limits)[0]
+
+
+def _commit(preview: Preview, *, author: str, comment: str, path: str | Path | None, rebase: bool,
+            limits: Any | None) -> tuple[int | None, Preview]:
+    """:func:`commit_preview` that also returns the preview actually committed (re-made after a rebase)."""
     author = _require_text(author, "el nombre de quien carga")
     comment = _require_text(comment, "el comentario")
     with open_store(path) as db, _write_lock(db):
@@ -448,21 +531,26 @@ def commit_preview(preview: Preview, *, author: str, comment: str, path: str | P
                 raise ConflictError(preview.base_revision, latest)
             preview = _prepare(db, preview.content, preview.filename, limits)
         if preview.is_empty:
-            return None
+            return None, preview
         file_id = _store_file(db, preview.filename, preview.content, preview.sha256)
-        return _write_revision(db, row_changes(preview.before, preview.after), author=author, comment=comment,
-                               kind=KIND_IMPORT, file_id=file_id, base=latest,
-                               cells=preview.changes.n_cells)
+        revision = _write_revision(db, row_changes(preview.before, preview.after), author=author,
+                                   comment=comment, kind=KIND_IMPORT, file_id=file_id, base=latest,
+                                   cells=preview.changes.n_cells, filename=preview.filename)
+        return revision, preview
 
 
 def import_file(content: bytes, filename: str, *, author: str, comment: str, path: str | Path | None = None,
                 limits: Any | None = None) -> tuple[int | None, Preview]:
-    """Validate + save in one step (command line): ``(revision or None if nothing changed, preview)``."""
+    """Validate + save in one step (command line): ``(revision or None if nothing changed, preview)``.
+
+    The preview returned is the one that was committed: if another revision was saved in between, the
+    upload was re-validated and re-diffed against it (rebase) and the returned preview says what this
+    revision really changed.
+    """
     _require_text(author, "el nombre de quien carga")
     _require_text(comment, "el comentario")
     preview = prepare_upload(content, filename, path=path, limits=limits)
-    revision = commit_preview(preview, author=author, comment=comment, path=path, rebase=True, limits=limits)
-    return revision, preview
+    return _commit(preview, author=author, comment=comment, path=path, rebase=True, limits=limits)
 
 
 def revert(revision: int, *, author: str, reason: str, path: str | Path | None = None) -> int:
@@ -498,11 +586,12 @@ def _save_state(db: Database, snapshot: Snapshot, *, author: str, comment: str, 
     changes = diff_snapshots(current, wanted, with_semaforo=False)
     if changes.is_empty and latest:
         return None
-    file_id = None
+    file_id, name = None, None
     if content is not None:
-        file_id = _store_file(db, filename or "archivo.xlsx", content, hashlib.sha256(content).hexdigest())
+        name = filename or "archivo.xlsx"
+        file_id = _store_file(db, name, content, hashlib.sha256(content).hexdigest())
     return _write_revision(db, row_changes(current, wanted), author=author, comment=comment, kind=kind,
-                           file_id=file_id, base=latest or None, cells=changes.n_cells)
+                           file_id=file_id, base=latest or None, cells=changes.n_cells, filename=name)
 
 
 # --------------------------------------------------------------------------- writing (inside the lock)
@@ -527,11 +616,12 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, Any
 
 
 def _write_revision(db: Database, rc: RowChanges, *, author: str, comment: str, kind: str,
-                    file_id: int | None, base: int | None, cells: int, reverted_to: int | None = None) -> int:
+                    file_id: int | None, base: int | None, cells: int, reverted_to: int | None = None,
+                    filename: str | None = None) -> int:
     rev = _latest(db) + 1
     db["revisions"].insert({"id": rev, "created_at": _now(), "author": author, "comment": comment,
-                            "kind": kind,
-                            "file_id": file_id, "base_revision": base, "reverted_to": reverted_to,
+                            "kind": kind, "file_id": file_id, "filename": filename,
+                            "base_revision": base, "reverted_to": reverted_to,
                             "cells_changed": int(cells)})
     positions = {(c, int(a)): int(p) for c, a, p in
                  db.execute("SELECT clave, anio, MAX(posicion) FROM plan_versions GROUP BY clave, anio")}
@@ -572,11 +662,17 @@ def backup(destination: str | Path, path: str | Path | None = None) -> Path:
         raise StoreError(f"Ya existe el archivo {dest}: elija otro nombre (el respaldo nunca sobrescribe).")
     if not dest.parent.is_dir():
         raise StoreError(f"No existe la carpeta {dest.parent}.")
+    _existing(path)  # a backup never creates (nor seeds) the database it copies
     with open_store(path) as db:
-        target = sqlite3.connect(str(dest))
+        try:
+            target = sqlite3.connect(str(dest))
+        except sqlite3.Error as exc:
+            raise StoreError(f"No se pudo escribir el respaldo {dest}: {spanish_reason(exc)}.") from exc
         try:
             db.conn.backup(target)
             status = target.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise StoreError(f"No se pudo escribir el respaldo {dest}: {spanish_reason(exc)}.") from exc
         finally:
             target.close()
     if status != "ok":
@@ -586,9 +682,16 @@ def backup(destination: str | Path, path: str | Path | None = None) -> Path:
 
 def _existing(path: str | Path | None) -> Path:
     target = db_path(path)
+    if target.is_dir():
+        raise StoreError(f"{target} es una carpeta, no el archivo de la base de datos.")
     if not target.is_file():
         raise StoreError(f"No existe la base de datos {target}.")
     return target
+
+
+def require_existing(path: str | Path | None = None) -> Path:
+    """The database file, which must already exist (explicit ``--db``: never create one by a typo)."""
+    return _existing(path)
 
 
 def integrity_check(path: str | Path | None = None) -> str:

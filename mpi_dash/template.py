@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from mpi_dash.diff import Snapshot
+from mpi_dash.diff import Snapshot, local_datetime
 from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES
 
 INSTRUCTIONS_SHEET = "Instrucciones"
@@ -38,8 +38,8 @@ INSTRUCTIONS: tuple[str, ...] = (
     "y anote el documento de respaldo en «Evidencia» (por ejemplo: «Acta de sesión ordinaria 2/2023»).",
     "4. No cambie «Clave», «Indicador», «Año» ni «Programa» (están bloqueadas). «Trimestre» se elige de la "
     "lista: Marzo, Junio, Septiembre o Diciembre.",
-    "5. Puede dejar las filas de otros programas tal como están o borrarlas: solo se actualizan las filas "
-    "que cambian; las que no vienen en el archivo se conservan.",
+    "5. Deje las filas de otros programas tal como están (la hoja está protegida: no se pueden borrar "
+    "filas). Solo se guardan los valores que cambian; las filas sin cambios no modifican nada.",
     "6. Guarde el archivo como «Libro de Excel (*.xlsx)» y súbalo en la página «Cargar avances» del tablero. "
     "Antes de guardar verá una vista previa de lo que cambia; nada se guarda hasta que usted confirme.",
     "7. Cada carga queda registrada como una revisión en «Historial», desde donde se puede consultar, "
@@ -147,7 +147,7 @@ def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int
     info = wb.create_sheet(INSTRUCTIONS_SHEET)
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 110
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = f"{local_datetime(now or datetime.now(timezone.utc))} (hora de la Ciudad de México)"
     info.append(["Plantilla de avances", f"Plan Anual de Trabajo {year} · MPI CDMX"])
     info.append(["Año", year])
     info.append([BASE_REVISION_LABEL, revision if revision is not None else ""])

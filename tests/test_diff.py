@@ -213,3 +213,45 @@ def test_display_tables(base):
         ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]
     sem = semaforo_table(changes.semaforo)
     assert sem.values.tolist() == [["1.1.1", "Indicador 1.1.1", "2023", "Junio", "🟢 Verde", "🟡 Amarillo"]]
+
+
+# --------------------------------------------------------------------------- display: local time, problems
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("2026-11-29T01:55:21+00:00", "2026-11-28 19:55"),   # UTC−6: previous day in Mexico City
+    ("2023-07-01T12:00:00+00:00", "2023-07-01 06:00"),   # no daylight saving time since 2022
+    ("2023-12-31T23:59:00", "2023-12-31 17:59"),          # naive = UTC (the store writes UTC)
+    ("", "—"), (None, "—"), ("no es fecha", "—"),
+])
+def test_local_datetime_mexico_city(stored, shown):
+    from mpi_dash.diff import local_datetime
+
+    assert local_datetime(stored) == shown
+
+
+def test_local_datetime_without_tzdata_falls_back_to_utc_minus_6(monkeypatch):
+    import zoneinfo
+
+    from mpi_dash import diff
+
+    def missing(key):
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    assert diff.local_timezone() is diff.FALLBACK_TZ
+    assert diff.local_datetime("2026-11-29T01:55:21+00:00") == "2026-11-28 19:55"
+    assert diff.local_datetime("2023-07-01T12:00:00+00:00") == "2023-07-01 06:00"
+
+
+def test_problems_table_has_no_none():
+    from mpi_dash.diff import problems_table
+    from mpi_dash.workbook import Problem
+
+    table = problems_table([Problem("", None, None, "un archivo de texto (por ejemplo CSV)", "un libro .xlsx"),
+                            Problem("Avances", 1452, "Realizado", "", "un número", nivel="aviso"),
+                            Problem("Parámetros", None, "Valor", "90", "umbrales ordenados")])
+    assert list(table.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
+    assert table.values.tolist() == [
+        ["(archivo)", "—", "—", "un archivo de texto (por ejemplo CSV)", "un libro .xlsx"],
+        ["Avances", "1452", "Realizado", "—", "un número"],   # Excel row numbers as Excel shows them
+        ["Parámetros", "—", "Valor", "90", "umbrales ordenados"]]
+    assert problems_table([]).empty and list(problems_table([]).columns) == list(table.columns)

@@ -76,7 +76,7 @@ def test_connection_pragmas_and_migrations(db):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
-        assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial"]
+        assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial", "m002_revision_filename"]
         assert store.migrations.pending(conn) == []
         errors: list[BaseException] = []
 
@@ -273,6 +273,15 @@ def test_threads_importing_at_once_all_apply(db):
     assert sorted(store.list_revisions(db)["comentario"].tolist()[:4]) == comments
 
 
+def test_backup_never_creates_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV, str(tmp_path / "falta.sqlite"))
+    with pytest.raises(store.StoreError, match="No existe la base de datos"):
+        store.backup(tmp_path / "copia.sqlite")
+    assert not (tmp_path / "falta.sqlite").exists() and not (tmp_path / "copia.sqlite").exists()
+    with pytest.raises(store.StoreError, match="es una carpeta"):
+        store.backup(tmp_path / "copia.sqlite", tmp_path)
+
+
 def test_backup(db, tmp_path):
     store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2",
                       path=db)
@@ -391,18 +400,57 @@ def test_sqlite_failures_become_spanish_store_errors(db):
     try:
         original = store.BUSY_TIMEOUT_S
         store.BUSY_TIMEOUT_S = 0.2
-        with pytest.raises(store.StoreError, match="no se guardó nada"):
+        with pytest.raises(store.StoreError, match="no se guardó nada") as info:
             store.commit_preview(preview, author="Ana", comment="bloqueada", path=db)
+        assert "ocupada por otro proceso" in str(info.value) and "locked" not in str(info.value)
     finally:
         store.BUSY_TIMEOUT_S = original
         blocker.rollback()
         blocker.close()
     assert store.latest_revision(db) == 1
     assert store.commit_preview(preview, author="Ana", comment="ahora sí", path=db) == 2
-    with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos"):
+    with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos .*: es una carpeta"):
         store.latest_revision(db.parent)  # a folder, not a database file
-    with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos"):
+    with pytest.raises(store.StoreError, match="una parte de la ruta es un archivo") as info:
         store.latest_revision(db / "dentro_de_un_archivo.sqlite")  # its "folder" is a file
+    assert "directory" not in str(info.value).lower()
+    garbage = db.parent / "no_es_base.sqlite"
+    garbage.write_bytes(b"esto no es una base de datos" * 200)
+    with pytest.raises(store.StoreError, match="no es una base de datos SQLite") as info:
+        store.latest_revision(garbage)
+    assert "file is not a database" not in str(info.value)
+
+
+@pytest.mark.parametrize(("exc", "expected"), [
+    (sqlite3.OperationalError("unable to open database file"), "error interno de SQLite"),
+    (OSError(13, "Permission denied"), "no hay permiso para usar esa ruta"),
+    (OSError(28, "No space left on device"), "el disco está lleno"),
+    (OSError(30, "Read-only file system"), "el disco es de solo lectura"),
+    (OSError(5, "Input/output error"), "error del sistema de archivos (errno 5)"),
+])
+def test_spanish_reason_never_english(exc, expected):
+    assert store.spanish_reason(exc) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", 5), (" 12 ", 12), ("10.0", 10)])
+def test_max_upload_mb_from_environment(monkeypatch, value, expected):
+    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, value)
+    assert store.max_upload_mb() == expected
+    assert store.upload_limits().max_file_bytes == expected * 1024 * 1024
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "2.5", "nan", "inf", "1e400", "10 MB"])
+@pytest.mark.parametrize("variable", [store.MAX_UPLOAD_MB_ENV, store.MAX_UPLOAD_ROWS_ENV])
+def test_invalid_limit_variables_are_a_spanish_store_error(db, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    before = store.dump_sql(db)
+    with pytest.raises(store.StoreError, match=f"La variable de entorno {variable} vale «{value}»; "
+                                               "se esperaba un número entero"):
+        store.upload_limits()
+    with pytest.raises(store.StoreError, match=variable):
+        store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana",
+                          comment="c", path=db)
+    assert store.dump_sql(db) == before
 
 
 def test_first_use_by_several_threads_seeds_once(tmp_path):
@@ -465,3 +513,74 @@ def test_every_revision_reads_back_exactly_and_reverts_exactly(uploads, data):
             reverted = store.load_snapshot(new, db)[1]
             assert diff_snapshots(expected[target], reverted, with_semaforo=False).is_empty
         assert store.integrity_check(db) == "ok"
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_blank_realizado_only_difference_is_an_aviso_not_a_change(db):
+    before = store.dump_sql(db)
+    preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx", path=db)
+    assert preview.is_empty and preview.filas_avances == 0
+    assert [(a.hoja, a.fila, a.columna, a.nivel) for a in preview.avisos] == [
+        ("Avances", 2, "Realizado", "aviso")]
+    assert store.commit_preview(preview, author="Ana", comment="vacío", path=db) is None
+    assert store.dump_sql(db) == before
+
+
+def test_same_bytes_under_two_names_keep_each_name(db):
+    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5)])
+    store.import_file(content, "junio_ana.xlsx", author="Ana", comment="r2", path=db)
+    store.revert(1, author="Ana", reason="r3", path=db)
+    rev, _ = store.import_file(content, "junio_beto.xlsx", author="Beto", comment="r4", path=db)
+    assert rev == 4
+    revs = store.list_revisions(db).set_index("numero")
+    assert revs.loc[2, "archivo"] == "junio_ana.xlsx" and revs.loc[4, "archivo"] == "junio_beto.xlsx"
+    assert revs.loc[2, "sha256"] == revs.loc[4, "sha256"]  # one stored copy of the bytes
+    assert store.revision_file(4, db) == ("junio_beto.xlsx", content)
+    assert store.revision_file(2, db) == ("junio_ana.xlsx", content)
+    assert store.revision_info(4, db)["archivo"] == "junio_beto.xlsx"
+    with store.open_store(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2  # seed + one upload
+
+
+def test_database_made_before_m002_keeps_working(db):
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "viejo.xlsx", author="Ana",
+                      comment="r2", path=db)
+    conn = sqlite3.connect(str(db))  # make it look like a database written before m002
+    conn.execute("ALTER TABLE revisions DROP COLUMN filename")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_revision_filename'")
+    conn.commit()
+    conn.close()
+    revs = store.list_revisions(db)  # opening applies m002; old rows fall back to files.filename
+    assert revs["archivo"].tolist() == ["viejo.xlsx", "seed_plan.xlsx"]
+    with store.open_store(db) as conn:
+        assert [m.name for m in store.migrations.applied(conn)][-1] == "m002_revision_filename"
+        assert conn.execute("SELECT filename FROM revisions WHERE id = 2").fetchone()[0] is None
+    store.revert(1, author="Ana", reason="r3", path=db)
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "nuevo.xlsx", author="Ana",
+                      comment="r4", path=db)
+    assert store.list_revisions(db)["archivo"].tolist()[:3] == ["nuevo.xlsx", None, "viejo.xlsx"]
+
+
+def test_rebased_import_returns_the_committed_preview(db, monkeypatch):
+    """Another import lands between validation and commit: the preview returned (what the CLI prints)
+    is the one re-made against it, and matches what the history stores."""
+    original = store.prepare_upload
+
+    def racing(content, filename, **kwargs):
+        preview = original(content, filename, **kwargs)
+        monkeypatch.setattr(store, "prepare_upload", original)
+        store.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
+                          comment="se adelantó", path=db)
+        return preview
+
+    monkeypatch.setattr(store, "prepare_upload", racing)
+    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"), ("1.2.1", 2023, "Junio", 20.0)])
+    first = original(content, "mio.xlsx", path=db)
+    assert first.changes.n_cells == 3  # 1.1.1 Q2 Realizado, 1.2.1 Q2 new Realizado, flag
+    rev, committed = store.import_file(content, "mio.xlsx", author="Ana", comment="mía", path=db)
+    assert rev == 3 and committed.base_revision == 2
+    assert committed.changes.n_cells == 1  # only 1.1.1 Q2: Beto already set 1.2.1 and the flag
+    assert store.revision_info(3, db)["celdas_cambiadas"] == 1
+    assert store.revision_changes(3, db).n_cells == 1

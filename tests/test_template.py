@@ -108,3 +108,16 @@ def test_year_selection(snap):
     assert set(template_rows(snap, 2022)["anio"]) == {2022}
     with pytest.raises(ValueError, match="no tiene indicadores del año 2030"):
         build_template(snap, anio=2030)
+
+
+def test_instructions_never_say_rows_can_be_deleted(snap):
+    """The sheet is protected (rows cannot be deleted): the text must not suggest deleting them."""
+    from datetime import datetime, timezone
+
+    wb, ws = _sheet(build_template(snap, revision=3, now=datetime(2026, 11, 29, 1, 55, tzinfo=timezone.utc)))
+    text = " ".join(str(c.value) for c in wb[INSTRUCTIONS_SHEET]["B"] if c.value is not None)
+    assert "borrarlas" not in text and "puede borrar" not in text.lower()
+    assert "Deje las filas de otros programas tal como están" in text
+    assert ws.protection.sheet is True and ws.protection.deleteRows is True  # deleting rows is locked
+    stamp = {r[0].value: r[1].value for r in wb[INSTRUCTIONS_SHEET].iter_rows(max_row=4)}["Generada"]
+    assert stamp == "2026-11-28 19:55 (hora de la Ciudad de México)"
