@@ -661,8 +661,13 @@ def _avances_frame(
     if reference is not None and len(table) and "clave" in table.raw and "anio" in table.raw:
         ref_claves, ref_years = reference
         m = len(ref_claves)
-        encoded = _int_keys(np.concatenate([ref_claves, clave]), np.concatenate([ref_years, anio]))
-        found = np.isin(encoded[m:], encoded[:m])
+        # A row of year y is valid when its Clave is planned for y, or for y + 1: the actuals of the
+        # previous year are the línea base of the next plan year (no plan row for y is needed).
+        n = len(clave)
+        encoded = _int_keys(
+            np.concatenate([ref_claves, clave, clave]), np.concatenate([ref_years, anio, anio + 1])
+        )
+        found = np.isin(encoded[m : m + n], encoded[:m]) | np.isin(encoded[m + n :], encoded[:m])
         wildcard = ref_years == 0  # plan rows whose Año is invalid (already reported): no cascade
         if wildcard.any():
             found |= pd.Series(clave, dtype=object).isin(ref_claves[wildcard]).to_numpy(dtype=bool)
@@ -674,7 +679,8 @@ def _avances_frame(
                     int(table.rows[i]),
                     table.columns["clave"].header,
                     str(clave[i]),
-                    f"una Clave que exista en {reference_label} para el año {int(anio[i])}",
+                    f"una Clave que exista en {reference_label} para el año {int(anio[i])} "
+                    f"(o para {int(anio[i]) + 1}, si la fila es la línea base de ese año)",
                 )
             )
     # Blank Realizado rows are dropped: duplicates are judged among the rows that count.
@@ -831,7 +837,8 @@ def _read(
         return actual
 
     plan_name = resolve(schema.SHEET_PLAN, required=known_plan is None)
-    avances_name = resolve(schema.SHEET_AVANCES, required=True)
+    # An upload (known plan given) may carry only a Plan sheet: Avances is then optional.
+    avances_name = resolve(schema.SHEET_AVANCES, required=known_plan is None or plan_name is None)
     param_name = resolve(schema.SHEET_PARAMETROS, required=False)
 
     # Problems name the sheet by its contract name ("Avances") even when spelled " AVANCES ".
@@ -869,11 +876,11 @@ def _read(
         ref_claves, ref_years = _plan_keys(plan)
         label = 'la hoja "Plan"'
         if known_plan is not None:
-            # The file's Plan is the whole plan of its years; other years come from the known plan.
+            # Uploads upsert Plan rows by (Clave, Año): the stored rows the file does not repeat stay,
+            # so the claves are checked against the stored plan ∪ the file's plan.
             old_claves, old_years = _plan_keys(known_plan)
-            other = ~np.isin(old_years, ref_years)
-            ref_claves = np.concatenate([ref_claves, old_claves[other]])
-            ref_years = np.concatenate([ref_years, old_years[other]])
+            ref_claves = np.concatenate([ref_claves, old_claves])
+            ref_years = np.concatenate([ref_years, old_years])
             label = 'la hoja "Plan" o en el plan vigente'
         reference: _Keys | None = (ref_claves, ref_years)
     elif known_plan is not None:

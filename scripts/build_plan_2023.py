@@ -1169,7 +1169,8 @@ LEAME: list[tuple[str, str, str, str]] = [
         "",
         "Plan Anual de Trabajo 2023 del Mecanismo de Protección Integral de Personas Defensoras de "
         "Derechos Humanos y Periodistas de la Ciudad de México (MPI CDMX), con una fila por indicador y "
-        "año, y los avances trimestrales (Marzo, Junio, Septiembre y Diciembre). Los textos de la hoja "
+        "año, y los avances trimestrales (Marzo, Junio, Septiembre y Diciembre); los avances de 2022 "
+        "son la línea base de 2023 (no hay filas de Plan 2022). Los textos de la hoja "
         "Plan se copiaron del plan tal como están escritos; las decisiones tomadas donde el plan es "
         "ambiguo están en docs/decisiones_plan.md y, en breve, en la columna Notas.",
         "",
@@ -1189,7 +1190,7 @@ LEAME: list[tuple[str, str, str, str]] = [
         "Número de la acción en el plan (por ejemplo 1.1.1 o 1.2.2.a). Única en cada año.",
         "Texto",
     ),
-    ("Plan", "Año", "Ejercicio al que pertenece la fila.", "Número entero (2022, 2023)"),
+    ("Plan", "Año", "Ejercicio al que pertenece la fila (este libro: 2023).", "Número entero (por ejemplo 2023)"),
     ("Plan", "Programa", "Encabezado del programa del plan al que pertenece la acción.", "Texto"),
     (
         "Plan",
@@ -1293,7 +1294,13 @@ LEAME: list[tuple[str, str, str, str]] = [
     ),
     ("Plan", "Notas", "Decisiones tomadas al capturar la fila (ver docs/decisiones_plan.md).", "Texto"),
     ("Avances", "", "Una fila por indicador, año y trimestre con lo realizado. " + NOTA_ILUSTRATIVA, ""),
-    ("Avances", "Clave", "Clave del indicador; debe existir en la hoja Plan para ese año.", "Texto"),
+    (
+        "Avances",
+        "Clave",
+        "Clave del indicador; debe existir en la hoja Plan para ese año o para el año siguiente (los "
+        "avances del año anterior son la línea base y no necesitan filas de Plan de ese año).",
+        "Texto",
+    ),
     ("Avances", "Año", "Ejercicio del avance.", "Número entero"),
     ("Avances", "Trimestre", "Trimestre que se informa.", _TRIMESTRES),
     (
@@ -1352,9 +1359,12 @@ def _programado(accion: dict[str, Any], quarter: int) -> float | None:
 
 
 def plan_rows() -> list[dict[str, Any]]:
-    """One dict per Plan row (internal column names): the 2023 plan first, then the 2022 baseline rows."""
+    """One dict per Plan row (internal column names): the 2023 plan only.
+
+    The 2022 actuals (Avances) are the línea base of 2023 and need no 2022 plan rows.
+    """
     rows: list[dict[str, Any]] = []
-    for anio in (PLAN_YEAR, BASELINE_YEAR):
+    for anio in (PLAN_YEAR,):
         for accion in ACCIONES:
             clave = accion["clave"]
             origen = accion.get("origen", FICHA)
@@ -1362,11 +1372,6 @@ def plan_rows() -> list[dict[str, Any]]:
             if origen == FICHA and not ficha:
                 raise ValueError(f"La acción {clave} no tiene ficha técnica capturada.")
             notas = accion.get("notas")
-            if anio == BASELINE_YEAR:
-                notas = (
-                    "Fila de 2022 (año de la línea base): repite los textos y la meta de 2023 para "
-                    "calcular la comparación con los avances ilustrativos de 2022."
-                )
             row: dict[str, Any] = {column.name: None for column in schema.PLAN_COLUMNS}
             row.update(
                 clave=clave,

@@ -89,8 +89,8 @@ def test_every_page_renders_for_every_quarter(workbook, page):
         at.radio(key="trimestre").set_value(k).run()
         assert_clean(at)
         assert any(f"corte a {month} 2023" in c.value for c in at.caption), month
-    at.radio(key="anio").set_value(2022).run()
-    assert_clean(at)
+    # 2022 is not a plan year (its actuals are only the línea base of 2023)
+    assert at.radio(key="anio").options == ["2023"]
 
 
 def test_resumen_counts_change_with_quarter(workbook):
@@ -141,16 +141,28 @@ def test_programa_detail_indicator_selector(workbook):
     assert not at.dataframe[0].value.equals(before)
 
 
-def test_linea_base_marks_missing_baseline(workbook):
+def test_linea_base_shows_the_2022_baseline(workbook):
+    # 2022 has actuals but no plan rows: they are the línea base of 2023
     at = open_page(PAGES[2])
-    at.radio(key="anio").set_value(2022).run()                           # 2021 does not exist
+    assert_clean(at)
+    table = at.dataframe[1].value
+    assert "Con línea base" in set(table["situacion"])
+    assert table["linea_base_acumulada"].notna().any()
+
+
+def test_linea_base_marks_missing_baseline(workbook):
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Avances"]
+    year_col = [c.value for c in sheet[1]].index("Año") + 1
+    for row in range(sheet.max_row, 1, -1):                          # drop the 2022 actuals
+        if sheet.cell(row, year_col).value == 2022:
+            sheet.delete_rows(row)
+    book.save(workbook)
+    at = open_page(PAGES[2])
     assert_clean(at)
     assert any("Ningún indicador tiene línea base" in i.value for i in at.info)
     table = at.dataframe[1].value
     assert set(table["situacion"]) == {"Sin línea base"}
-    at.radio(key="anio").set_value(2023).run()
-    table = at.dataframe[1].value
-    assert "Con línea base" in set(table["situacion"])
 
 
 def test_tablas_downloads_read_back(workbook, downloads):
@@ -279,7 +291,8 @@ def test_programa_shows_each_type_as_what_it_is(workbook):
 
 
 @pytest.mark.parametrize(("params", "expected"), [
-    ({"anio": "2022", "trimestre": "Junio"}, (2022, 2)),
+    ({"anio": "2023", "trimestre": "Junio"}, (2023, 2)),
+    ({"anio": "2022", "trimestre": "Junio"}, (2023, 2)),          # 2022 is only a baseline year
     ({"trimestre": "T3"}, (2023, 3)),
     ({"anio": "1999", "trimestre": "9"}, (2023, 4)),            # invalid → defaults (latest with data)
 ])

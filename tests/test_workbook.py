@@ -397,10 +397,22 @@ def test_duplicate_avances_keys() -> None:
 
 
 def test_unknown_clave_in_avances_for_that_year() -> None:
-    rows = [avance_row("1.1"), avance_row("9.9"), avance_row("1.1", anio=2022)]
+    # The plan (book default) has 1.1 for 2023 only: 2022 is its línea base (accepted, no 2022 plan
+    # row needed), 2021 is neither a plan year nor the year before one.
+    rows = [avance_row("1.1"), avance_row("9.9"), avance_row("1.1", anio=2021), avance_row("1.1", anio=2022),
+            avance_row("1.1", anio=2024)]
     errors = errors_of(book(Avances=table(rows, AVANCES_HEADERS)))
-    assert [(p.fila, p.columna, p.valor) for p in errors] == [(3, "Clave", "9.9"), (4, "Clave", "1.1")]
-    assert "2022" in errors[1].esperado
+    assert [(p.fila, p.columna, p.valor) for p in errors] == [
+        (3, "Clave", "9.9"), (4, "Clave", "1.1"), (6, "Clave", "1.1")]
+    assert "2021" in errors[1].esperado and "2022" in errors[1].esperado
+    assert "2024" in errors[2].esperado
+
+
+def test_previous_year_actuals_need_no_plan_rows() -> None:
+    rows = [avance_row("1.1", anio=2022, trimestre=q) for q in (1, 2, 3, 4)] + [avance_row("1.1")]
+    data = read_workbook(book(Avances=table(rows, AVANCES_HEADERS)))
+    assert sorted(set(data.plan["anio"])) == [2023]
+    assert data.avances["anio"].tolist() == [2022] * 4 + [2023]
 
 
 @pytest.mark.parametrize("written", [0, 5, "T5", "Q1", "primero", 1.5, "Abril"])
