@@ -254,7 +254,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- store commands
 # import / historial / revertir / respaldo work on the SQLite store (``mpi_dash.store``; ``--db`` or
-# $MPI_DASH_DB, else instance/mpi_dash.sqlite, created and seeded on first use).
+# $MPI_DASH_DB, else instance/mpi_dash.sqlite). Only the default or $MPI_DASH_DB database is created and
+# seeded on first use: an explicit ``--db`` must already exist (a typo must not create a new database).
 
 
 def _store_error(exc: Exception) -> int:
@@ -262,10 +263,37 @@ def _store_error(exc: Exception) -> int:
     return EXIT_INVALID
 
 
+def _missing_db(args: argparse.Namespace) -> int | None:
+    """Exit code 2 with a Spanish message when an explicit ``--db`` is not an existing database file."""
+    if args.db is None:
+        return None
+    from mpi_dash import store
+
+    try:
+        store.require_existing(args.db)
+    except store.StoreError as exc:
+        _print(f"Error: {exc} Revise la ruta de --db: solo se crea una base nueva en la ruta por omisión "
+               "(instance/mpi_dash.sqlite) o en la de la variable MPI_DASH_DB.", sys.stderr)
+        return EXIT_USAGE
+    return None
+
+
+def _print_avisos(avisos: Sequence[object]) -> None:
+    if not avisos:
+        return
+    _print(f"{_plural(len(avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
+    for problem in avisos[:MAX_AVISOS_IN_REPORT]:
+        _print(f"- {problem.mensaje}")  # type: ignore[attr-defined]
+    if len(avisos) > MAX_AVISOS_IN_REPORT:
+        _print(f"… y {len(avisos) - MAX_AVISOS_IN_REPORT:,} más.")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """``import ARCHIVO --autor --comentario``: validate and save as one revision (no preview)."""
     path = Path(args.archivo)
     missing = _missing_file(path)
+    if missing is None:
+        missing = _missing_db(args)
     if missing is not None:
         return missing
     from mpi_dash import store
@@ -288,35 +316,44 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print(f"{omitted}: la plantilla es de la revisión {preview.template_revision} y esos valores "
                "cambiaron después.")
     if revision is None:
-        _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): "
-               "no se guardó nada.")
+        omitted_rows = len(preview.avisos) + (0 if preview.omitidas is None else len(preview.omitidas))
+        if omitted_rows:  # never "identical" when rows were left out (a blank Realizado, a stale template)
+            blank = ""
+            if preview.avisos:
+                rows = _plural(len(preview.avisos), "fila sin «Realizado» se omitió",
+                               "filas sin «Realizado» se omitieron")
+                blank = f" {rows} (una celda vacía no borra un valor guardado ni se lee como 0)."
+            _print(f"El archivo «{path.name}» no cambia ningún dato guardado: no se guardó nada.{blank}")
+        else:
+            _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): "
+                   "no se guardó nada.")
+        _print_avisos(preview.avisos)
         return EXIT_OK
-    changes = preview.changes
+    changes = preview.changes  # the preview actually committed (re-made if another import came first)
     cells = _plural(changes.n_cells, "celda cambiada", "celdas cambiadas")
     _print(f"Guardada la revisión {revision}: {cells}, "
            f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
-    if preview.avisos:
-        _print(f"{_plural(len(preview.avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
-        for problem in preview.avisos[:MAX_AVISOS_IN_REPORT]:
-            _print(f"- {problem.mensaje}")
-        if len(preview.avisos) > MAX_AVISOS_IN_REPORT:
-            _print(f"… y {len(preview.avisos) - MAX_AVISOS_IN_REPORT:,} más.")
+    _print_avisos(preview.avisos)
     return EXIT_OK
 
 
 def cmd_historial(args: argparse.Namespace) -> int:
     """``historial``: every revision, newest first."""
+    missing = _missing_db(args)
+    if missing is not None:
+        return missing
     from mpi_dash import store
+    from mpi_dash.diff import local_datetime
 
     try:
         revisions = store.list_revisions(args.db)
     except store.StoreError as exc:
         return _store_error(exc)
-    header = ("Rev.", "Fecha (UTC)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
+    header = ("Rev.", "Fecha (hora de CDMX)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
     rows = [header]
     for r in revisions.itertuples():
         archivo = r.archivo or (f"(reversión a la {r.revierte_a})" if r.tipo == store.KIND_REVERT else "—")
-        rows.append((str(r.numero), r.fecha.replace("T", " ")[:16], r.autor, archivo,
+        rows.append((str(r.numero), local_datetime(r.fecha), r.autor, archivo,
                      (r.sha256 or "—")[:12], f"{r.celdas_cambiadas:,}", r.comentario))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     for row in rows:
@@ -326,6 +363,9 @@ def cmd_historial(args: argparse.Namespace) -> int:
 
 def cmd_revertir(args: argparse.Namespace) -> int:
     """``revertir N --autor --motivo``: a new revision whose data equal revision N."""
+    missing = _missing_db(args)
+    if missing is not None:
+        return missing
     from mpi_dash import store
 
     try:
@@ -339,7 +379,10 @@ def cmd_revertir(args: argparse.Namespace) -> int:
 
 
 def cmd_respaldo(args: argparse.Namespace) -> int:
-    """``respaldo DESTINO``: online copy of the database (SQLite backup API)."""
+    """``respaldo DESTINO``: online copy of the database (SQLite backup API); never creates the database."""
+    missing = _missing_db(args)
+    if missing is not None:
+        return missing
     from mpi_dash import store
 
     try:
@@ -347,14 +390,15 @@ def cmd_respaldo(args: argparse.Namespace) -> int:
     except store.StoreError as exc:
         return _store_error(exc)
     except OSError as exc:
-        return _store_error(Exception(f"no se pudo escribir el respaldo: {exc.strerror or exc}"))
+        return _store_error(Exception(f"no se pudo escribir el respaldo: {store.spanish_reason(exc)}"))
     _print(f"Respaldo escrito en «{target}» (verificación de integridad: correcta).")
     return EXIT_OK
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="RUTA", default=None,
-                        help="base de datos SQLite (por omisión $MPI_DASH_DB o instance/mpi_dash.sqlite)")
+                        help="base de datos SQLite existente (por omisión $MPI_DASH_DB o "
+                        "instance/mpi_dash.sqlite, que se crean solas la primera vez)")
 
 
 def _text(text: str) -> str:

@@ -12,6 +12,7 @@ from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make
 
 from mpi_dash import store
 from mpi_dash.cli import main
+from mpi_dash.diff import local_datetime
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,9 @@ def test_import_then_historial(db, tmp_path, capsys):
     assert "Guardada la revisión 2" in out and "celdas cambiadas" in out
     assert main(["historial", "--db", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split()[:3] == ["Rev.", "Fecha", "(UTC)"]
+    assert lines[0].split()[:6] == ["Rev.", "Fecha", "(hora", "de", "CDMX)", "Autor"]
+    fecha = store.list_revisions(db)["fecha"].iloc[0]
+    assert local_datetime(fecha) in lines[1]  # shown in Mexico City time, not UTC
     assert lines[1].startswith("2 ") and "Ana López" in lines[1] and "junio.xlsx" in lines[1]
     assert lines[1].rstrip().endswith("Avances de junio")
     assert lines[2].startswith("1 ") and "sistema" in lines[2]
@@ -134,3 +137,91 @@ def test_processes_importing_at_once_all_apply(db, tmp_path):
         assert f"carga simultánea {i}" in historial.stdout
     assert sorted(store.list_revisions(db)["numero"]) == list(range(1, n + 2))
     assert store.integrity_check(db) == "ok"
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_blank_realizado_only_difference_is_reported(db, tmp_path, capsys):
+    """Clearing a stored Realizado in a downloaded template is an aviso, never "idéntico"."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from mpi_dash.template import build_template
+
+    revision, snapshot = store.load_snapshot(path=db)
+    wb = load_workbook(io.BytesIO(build_template(snapshot, revision=revision)))
+    assert (wb["Avances"]["A2"].value, wb["Avances"]["D2"].value, wb["Avances"]["E2"].value) == (
+        "1.1.1", "Marzo", 1)
+    wb["Avances"]["E2"] = None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    f = write(tmp_path, "plantilla.xlsx", buffer.getvalue())
+    before = store.dump_sql(db)
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "vacía", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "idéntico" not in out
+    # E2 plus the 8 quarters of the sample that have no stored value yet (blank in the template)
+    assert "no cambia ningún dato guardado" in out and "9 filas sin «Realizado» se omitieron" in out
+    assert '- Aviso. Hoja "Avances", fila 2, columna "Realizado": la celda está vacía' in out
+    assert store.dump_sql(db) == before
+
+
+def test_cli_prints_the_committed_preview_after_a_rebase(db, tmp_path, monkeypatch, capsys):
+    original = store.prepare_upload
+
+    def racing(content, filename, **kwargs):
+        preview = original(content, filename, **kwargs)
+        monkeypatch.setattr(store, "prepare_upload", original)
+        store.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
+                          comment="se adelantó", path=db)
+        return preview
+
+    monkeypatch.setattr(store, "prepare_upload", racing)
+    f = write(tmp_path, "mio.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"),
+                                                 ("1.2.1", 2023, "Junio", 20.0)]))
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "mía", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Guardada la revisión 3: 1 celda cambiada" in out  # not the 3 cells of the stale preview
+    assert store.revision_info(3, db)["celdas_cambiadas"] == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["historial"], ["revertir", "1", "--autor", "A", "--motivo", "m"], ["respaldo", "COPIA"],
+    ["import", "ARCHIVO", "--autor", "A", "--comentario", "c"]])
+def test_explicit_db_that_does_not_exist_is_a_usage_error(tmp_path, capsys, argv):
+    f = write(tmp_path, "a.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
+    argv = [str(f) if a == "ARCHIVO" else str(tmp_path / "copia.sqlite") if a == "COPIA" else a for a in argv]
+    typo = tmp_path / "sub" / "mpi_dahs.sqlite"
+    assert main([*argv, "--db", str(typo)]) == 2
+    err = capsys.readouterr().err
+    assert f"No existe la base de datos {typo}" in err and "Revise la ruta de --db" in err
+    assert not typo.exists() and not typo.parent.exists() and not (tmp_path / "copia.sqlite").exists()
+    assert main([*argv, "--db", str(tmp_path)]) == 2  # a folder (review: `historial --db /tmp`)
+    err = capsys.readouterr().err
+    assert "es una carpeta" in err and "unable" not in err
+
+
+def test_default_database_is_created_on_first_use_but_not_by_respaldo(tmp_path, monkeypatch, capsys):
+    seed = write(tmp_path, "seed.xlsx", seed_bytes())
+    monkeypatch.setenv("MPI_DASH_WORKBOOK", str(seed))
+    monkeypatch.setenv(store.DB_ENV, str(tmp_path / "env.sqlite"))
+    assert main(["respaldo", str(tmp_path / "copia.sqlite")]) == 1
+    assert "No existe la base de datos" in capsys.readouterr().err
+    assert not (tmp_path / "env.sqlite").exists()
+    assert main(["historial"]) == 0  # $MPI_DASH_DB: created and seeded on first use
+    assert "Carga inicial desde seed.xlsx" in capsys.readouterr().out
+    assert main(["respaldo", str(tmp_path / "copia.sqlite")]) == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1"])
+def test_invalid_max_upload_mb_is_a_spanish_message(db, tmp_path, monkeypatch, capsys, value):
+    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, value)
+    f = write(tmp_path, "a.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
+    before = store.dump_sql(db)
+    assert main(["import", str(f), "--autor", "A", "--comentario", "c", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert f"La variable de entorno MPI_DASH_MAX_UPLOAD_MB vale «{value}»" in err
+    assert "ValueError" not in err and "Error inesperado" not in err
+    assert store.dump_sql(db) == before
