@@ -1,5 +1,7 @@
 """Entry point of the dashboard: `streamlit run app.py` (pages listed explicitly with st.navigation)."""
 
+import logging
+
 import streamlit as st
 from PIL import Image
 
@@ -53,4 +55,11 @@ if EMBEDDED:
 else:
     st.sidebar.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y "
                        "Periodistas de la Ciudad de México · Plan Anual de Trabajo")
-page.run()
+try:
+    page.run()
+except Exception:  # noqa: BLE001 - st.stop()/st.rerun() are BaseException and pass through untouched
+    # client.showErrorDetails = "none" hides tracebacks; users get a Spanish message, the log the details.
+    logging.getLogger("mpi_dash.app").exception("Error inesperado en la página %s", page.title)
+    st.error("**Ocurrió un error inesperado al mostrar esta página.** Intente de nuevo o elija otro corte; "
+             "si el problema continúa, avise al área de sistemas (el detalle quedó en el registro del "
+             "servidor).", icon="🚫")

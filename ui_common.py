@@ -167,7 +167,7 @@ def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
     st.title(title)
     banner(loaded.dataset)
     anio, trimestre = cutoff_selector(loaded)
-    st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {loaded.dataset.origen}")
+    st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {md(loaded.dataset.origen)}")
     return anio, trimestre
 
 

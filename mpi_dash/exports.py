@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from mpi_dash import schema
 from mpi_dash.formatting import (
     SEMAFORO_FILLS,
     format_date,
+    format_number,
     format_percent,
     is_empty,
     quarter_dates,
@@ -26,12 +27,13 @@ from mpi_dash.formatting import (
     tipo_calculo_label,
 )
 from mpi_dash.report_io import neutralize_formula
-from mpi_dash.summary import IPTT_HEADERS
+from mpi_dash.summary import IPTT_HEADERS, thresholds_text
 
 PERCENT_COLUMNS = ("avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct")
 HEADER_FILL = "9F2241"
 HEADER_FONT = "FFFFFF"
-NUMBER_FORMAT = "#,##0.##"
+INTEGER_FORMAT = "#,##0"      # per cell: whole numbers without a decimal point ("#,##0.##" showed "4.")
+DECIMAL_FORMAT = "#,##0.0"
 PERCENT_FORMAT = '#,##0.0" %"'
 
 SIPOT_COLUMNS: tuple[str, ...] = (
@@ -96,10 +98,26 @@ def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(iptt: pd.DataFrame) -> bytes:
-    """CSV, UTF-8 with BOM (Excel shows accents), point decimals, semáforo as a word, formulas neutralised."""
+ILUSTRATIVO_NOTE = "Datos ilustrativos, no cifras oficiales."
+
+
+def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False) -> bytes:
+    """CSV, UTF-8 with BOM (Excel shows accents), point decimals, semáforo as a word, formulas neutralised.
+
+    With ``ilustrativo`` every row carries a last column ``Nota`` saying the figures are not official (a
+    CSV has no other place that survives copying rows elsewhere).
+    """
     frame = _neutralized(iptt_export_frame(iptt, semaforo_icons=False))
+    if ilustrativo:
+        frame["Nota"] = ILUSTRATIVO_NOTE
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def number_format(value: float, percent: bool = False) -> str:
+    """Excel number format of one numeric cell: integers without decimals, other values with one."""
+    if percent:
+        return PERCENT_FORMAT
+    return INTEGER_FORMAT if float(value).is_integer() else DECIMAL_FORMAT
 
 
 def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = (),
@@ -124,8 +142,8 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
         ws.column_dimensions[letter].width = min(60, max(10, max(len(t) for t in texts) * 0.9 + 2))
         for row in range(2, len(frame) + 2):
             cell = ws.cell(row=row, column=j)
-            if isinstance(cell.value, (int, float)):
-                cell.number_format = PERCENT_FORMAT if name in percent else NUMBER_FORMAT
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = number_format(cell.value, name in percent)
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     if semaforo_header is not None and semaforo_values is not None:
@@ -159,7 +177,8 @@ def _force_text(ws) -> None:
 
 
 def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
-                   origen: str = "", ilustrativo: bool = False) -> bytes:
+                   origen: str = "", ilustrativo: bool = False,
+                   parametros: Mapping[str, float] | None = None) -> bytes:
     """Styled workbook: ``Resumen`` (one row per program), one ``Programa N`` sheet per program with its
     IPTT rows, and ``Notas`` (cut-off, source, how the program progress is computed).  Header rows are
     frozen, semáforo cells filled with their colour *and* carry icon + word."""
@@ -192,8 +211,8 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
         ("Avance del programa",
          "Promedio del avance de sus indicadores de avance de meta (cada uno topado en 100 %) y de sus "
          "hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
-        ("Semáforo", "Verde 90–110 %, amarillo 70–<90 % o >110–130 %, rojo fuera de esos rangos "
-                     "(% de cumplimiento respecto de lo programado; umbrales de la hoja Parámetros)."),
+        ("Semáforo", f"{thresholds_text(parametros).capitalize()} (% de cumplimiento respecto de lo "
+                     "programado; umbrales de la hoja Parámetros)."),
         ("Generado", format_date(dt.date.today())),
     ]
     _write_sheet(notes, pd.DataFrame(rows, columns=["Concepto", "Descripción"]))
@@ -218,30 +237,62 @@ def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacio
     desde, hasta = quarter_dates(anio, trimestre)
     valor = pd.to_numeric(cut["valor_indicador"], errors="coerce")
     notes = [_sipot_note(row, anio, trimestre, ilustrativo) for row in cut.to_dict("records")]
+    # Rows without a ficha técnica (actions only in the cronograma) get explicit texts, never blanks.
+    sin_ficha = cut["indicador"].map(is_empty)
+    nombre = cut["nombre"] if "nombre" in cut else cut["indicador"].where(~sin_ficha, cut["accion"])
+
+    def text(column: str, fallback: str | pd.Series) -> pd.Series:
+        values = cut[column].astype(object)
+        return values.where(~values.map(is_empty), fallback)
+
+    metodo = cut["tipo_calculo"].map(lambda t: SIN_FICHA_METODO.get(str(t), SIN_FICHA))
+    meta = pd.to_numeric(cut["meta_anual"], errors="coerce").astype(object)
+    meta = meta.where(meta.notna(), cut["meta_texto"].astype(object) if "meta_texto" in cut else None)
+    linea_base = [_sipot_baseline(row, anio, trimestre) for row in cut.to_dict("records")]
     frame = pd.DataFrame({
         SIPOT_COLUMNS[0]: int(anio),
         SIPOT_COLUMNS[1]: format_date(desde),
         SIPOT_COLUMNS[2]: format_date(hasta),
         SIPOT_COLUMNS[3]: cut["programa"],
         SIPOT_COLUMNS[4]: cut["objetivo"],
-        SIPOT_COLUMNS[5]: cut["indicador"],
-        SIPOT_COLUMNS[6]: cut["dimension"],
-        SIPOT_COLUMNS[7]: cut["definicion"],
-        SIPOT_COLUMNS[8]: cut["metodo_calculo"],
-        SIPOT_COLUMNS[9]: cut["unidad_medida"],
+        SIPOT_COLUMNS[5]: nombre,
+        SIPOT_COLUMNS[6]: text("dimension", SIN_FICHA),
+        SIPOT_COLUMNS[7]: text("definicion", "Acción del programa: " + cut["accion"].fillna("").astype(str)),
+        SIPOT_COLUMNS[8]: text("metodo_calculo", metodo),
+        SIPOT_COLUMNS[9]: text("unidad_medida", SIN_FICHA_UNIDAD),
         SIPOT_COLUMNS[10]: cut["frecuencia"],
-        SIPOT_COLUMNS[11]: cut["linea_base"],
-        SIPOT_COLUMNS[12]: pd.to_numeric(cut["meta_anual"], errors="coerce"),
+        SIPOT_COLUMNS[11]: linea_base,
+        SIPOT_COLUMNS[12]: meta,
         SIPOT_COLUMNS[13]: pd.to_numeric(cut["meta_ajustada"], errors="coerce"),
         SIPOT_COLUMNS[14]: valor.round(2),
         SIPOT_COLUMNS[15]: cut["sentido"],
-        SIPOT_COLUMNS[16]: cut["fuente_informacion"],
-        SIPOT_COLUMNS[17]: cut["responsables"],
+        SIPOT_COLUMNS[16]: text("fuente_informacion", SIN_FICHA),
+        SIPOT_COLUMNS[17]: text("responsables", SIN_FICHA),
         SIPOT_COLUMNS[18]: format_date(fecha_validacion),
         SIPOT_COLUMNS[19]: format_date(fecha_actualizacion),
         SIPOT_COLUMNS[20]: notes,
     }, index=cut.index)
     return frame.reset_index(drop=True)
+
+
+SIN_FICHA = "No especificado en el Plan Anual de Trabajo (acción sin ficha técnica)"
+SIN_FICHA_UNIDAD = "Número de actividades realizadas"
+SIN_FICHA_METODO = {
+    "conteo": "Suma de las actividades realizadas de enero al corte (conteo; acción sin ficha técnica)",
+    "hito": "Hito: 100 si se alcanzó al corte, 0 si no (acción sin ficha técnica)",
+}
+
+
+def _sipot_baseline(row: dict[str, object], anio: int, trimestre: int) -> str:
+    """Línea base as a value — the previous year's actual at the same cut-off — followed by the plan's text."""
+    month = schema.QUARTER_NAMES[int(trimestre)].lower()
+    value = row.get("linea_base_acumulada")
+    if is_empty(value):
+        head = f"Sin dato de {int(anio) - 1} al corte de {month}"
+    else:
+        head = f"{format_number(value)} ({int(anio) - 1}, acumulado a {month})"
+    plan_text = row.get("linea_base")
+    return head if is_empty(plan_text) else f"{head}. {' '.join(str(plan_text).split())}"
 
 
 def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: bool) -> str:

@@ -129,19 +129,24 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
     return steps
 
 
+GAUGE_TICKS = [25, 50, 75]  # no 0/100 labels: side by side they ran into the neighbour's ("1000")
+
+
 def _gauge(avance: float | None, esperado: float | None, titulo: str,
-           parametros: Mapping[str, float] | None, domain: dict[str, list[float]]) -> go.Indicator:
+           parametros: Mapping[str, float] | None, domain: dict[str, list[float]],
+           title_width: int = 20, title_size: int = BASE_FONT) -> go.Indicator:
     has_value = not is_empty(avance)
     return go.Indicator(
         mode="gauge+number" if has_value else "gauge",
         value=float(avance) if has_value else None,  # type: ignore[arg-type]
-        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 30, "color": TEXT_COLOR}},
-        title={"text": _wrap(titulo), "font": {"size": BASE_FONT + 2}},
+        number={"suffix": " %", "valueformat": ".1f", "font": {"size": 26, "color": TEXT_COLOR}},
+        title={"text": _clip_lines(titulo, title_width, 3), "font": {"size": title_size}},
         domain=domain,
         gauge={
             "shape": "angular",
-            "axis": {"range": [0, 100], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100],
-                     "tickfont": {"size": BASE_FONT - 4}},
+            # Round gauges ignore ticksuffix: the labels carry the " %" themselves.
+            "axis": {"range": [0, 100], "tickmode": "array", "tickvals": GAUGE_TICKS,
+                     "ticktext": [f"{v} %" for v in GAUGE_TICKS], "tickfont": {"size": BASE_FONT - 5}},
             "bar": {"color": TEXT_COLOR, "thickness": 0.25},
             "steps": semaforo_bands(esperado if has_value else None, parametros),  # type: ignore[arg-type]
             "threshold": {"line": {"color": "#000000", "width": 5}, "thickness": 0.9,
@@ -166,7 +171,8 @@ def _gauge_caption(avance: float | None, esperado: float | None, semaforo: str, 
 def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
                   parametros: Mapping[str, float] | None = None, height: int = 330) -> go.Figure:
     """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
-    indicator = _gauge(avance, esperado, titulo, parametros, {"x": [0, 1], "y": [0.12, 1]})
+    indicator = _gauge(avance, esperado, titulo, parametros, {"x": [0, 1], "y": [0.12, 1]}, title_width=28,
+                       title_size=BASE_FONT + 2)
     layout = _layout_dict(height=height)
     layout["margin"] = {"l": 45, "r": 45, "t": 80, "b": 20}
     layout["annotations"] = [_gauge_caption(avance, esperado, semaforo, 0.5, 0.0)]
@@ -174,7 +180,7 @@ def program_gauge(avance: float | None, esperado: float | None, titulo: str, sem
 
 
 def program_gauges(programs: pd.DataFrame, parametros: Mapping[str, float] | None = None,
-                   cols: int = 3, row_height: int = 380) -> go.Figure:
+                   cols: int = 3, row_height: int = 310) -> go.Figure:
     """All programs in ONE figure (a grid of gauges, ``cols`` per row), from ``summary.program_summary``.
 
     One Plotly chart instead of one per program: the browser lays out and draws a single plot, which
@@ -183,7 +189,9 @@ def program_gauges(programs: pd.DataFrame, parametros: Mapping[str, float] | Non
     n = len(programs)
     cols = max(1, min(cols, n)) if n else 1
     rows = max(1, -(-n // cols))
-    pad_x, title_band, caption_band = 0.03, 0.24 / rows, 0.16 / rows
+    # Titles wrap at ~20 characters (≤ 3 lines) so they fit a third of a 1280-px laptop screen with the
+    # sidebar open; the horizontal padding keeps neighbouring gauges and their labels apart.
+    pad_x, title_band, caption_band = 0.045, 0.30 / rows, 0.14 / rows
     traces, annotations = [], []
     for i, row in enumerate(programs.itertuples(index=False)):
         r, c = divmod(i, cols)
@@ -279,7 +287,7 @@ def cumulative_line(history: pd.DataFrame, anio: int, trimestre: int) -> go.Figu
 def baseline_panels(table: pd.DataFrame, label_col: str, anio: int, *,
                     current_col: str = "realizado_acumulado", base_col: str = "linea_base_acumulada",
                     var_col: str = "variacion_linea_base_pct", cols: int = 3,
-                    title_width: int = 30) -> go.Figure:
+                    title_width: int = 30, var_label: str = "variación") -> go.Figure:
     """Small multiples: one panel per row of ``table`` with the previous-year and current-year bars side by
     side, each panel on its own scale (indicators count different things) and titled with the variation.
     A missing value is written on the panel ("sin línea base" / "sin dato"), never drawn as zero silently.
@@ -299,12 +307,14 @@ def baseline_panels(table: pd.DataFrame, label_col: str, anio: int, *,
     variation = pd.to_numeric(table[var_col], errors="coerce").to_numpy(dtype=float)
     titles = []
     for label, b, v in zip(labels, base, variation, strict=True):
-        if np.isnan(b) or b == 0:
+        if np.isnan(b):
             second = "sin línea base"
+        elif b == 0:
+            second = "línea base 0 · variación no calculable"
         elif np.isnan(v):
             second = "sin dato este año"
         else:
-            second = f"variación {format_signed_percent(v)}"
+            second = f"{var_label} {format_signed_percent(v)}"
         titles.append(f"<b>{_clip_lines(label, title_width)}</b><br>{second}")
     panel_height, title_px = 200, 26 + 21 * max(t.count("<br>") + 1 for t in titles)
     gap = title_px + 40  # room for the x tick labels of the panel above + the next title

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from mpi_dash import schema
-from mpi_dash.formatting import short_program_name
+from mpi_dash.formatting import format_number, short_program_name
 
 MEASURABLE_TYPES = ("avance_meta", "hito")
 
@@ -72,6 +72,15 @@ def _thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
         if value is not None and not pd.isna(value):
             merged[key] = float(value)
     return merged
+
+
+def thresholds_text(parametros: Mapping[str, float] | None = None, *, icons: bool = False) -> str:
+    """The semáforo rule in Spanish, built from the thresholds actually in use (``parametros``)."""
+    t = {k: format_number(v) for k, v in _thresholds(parametros).items()}
+    verde, amarillo, rojo = ("🟢 verde", "🟡 amarillo", "🔴 rojo") if icons else ("verde", "amarillo", "rojo")
+    return (f"{verde} de {t['verde_min']} % a {t['verde_max']} % de lo esperado, {amarillo} de "
+            f"{t['amarillo_min']} % a menos de {t['verde_min']} % (o de más de {t['verde_max']} % a "
+            f"{t['amarillo_max']} %), {rojo} fuera de esos rangos")
 
 
 def classify(pct: pd.Series, parametros: Mapping[str, float] | None = None) -> pd.Series:

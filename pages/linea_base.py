@@ -21,27 +21,31 @@ by_program["etiqueta"] = by_program["programa_num"] + ". " + by_program["program
 
 st.caption(f"Realizado acumulado de enero al corte en {anio} frente al mismo corte de {anio - 1}. "
            "Variación = (actual − línea base) / línea base × 100. «Sin línea base»: el año anterior no tiene "
-           "dato (o fue 0) para ese indicador, así que no se calcula variación.")
+           "dato para ese indicador. «Línea base 0»: el año anterior fue 0, así que la variación no se "
+           "puede calcular.")
 if not table["con_linea_base"].any():
     st.info(f"Ningún indicador tiene línea base: no hay avances de {anio - 1} cargados para este corte.",
             icon="ℹ️")
 
 st.subheader("Por programa")
-st.caption("Suma del realizado acumulado de los indicadores que tienen dato en ambos años (comparación "
-           "entre los mismos indicadores).")
-st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, var_col="variacion_pct"), theme=None,
+st.caption("Los indicadores de un programa miden cosas distintas (sesiones, atenciones, talleres…), así que "
+           "sus cifras no se suman: cada indicador comparable (dato en ambos años y año anterior mayor que 0) "
+           "da su propia variación y el programa muestra la **mediana** de esas variaciones. Las barras son "
+           f"un índice: {anio - 1} = 100.")
+st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, current_col="indice_actual",
+                                        base_col="indice_base", var_col="variacion_pct",
+                                        var_label="variación mediana"), theme=None,
                 config=PLOT_CONFIG)
 st.dataframe(
-    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "linea_base_acumulada",
-                "realizado_acumulado", "variacion_pct"]],
+    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "n_suben", "n_bajan", "variacion_pct"]],
     hide_index=True, width="stretch",
     column_config={
         "etiqueta": st.column_config.TextColumn("Programa", width="large"),
         "n_con_linea_base": st.column_config.NumberColumn("Indicadores comparables", format="%d"),
         "n_indicadores": st.column_config.NumberColumn("Indicadores", format="%d"),
-        "linea_base_acumulada": st.column_config.NumberColumn(f"{anio - 1} (línea base)", format="%,.1f"),
-        "realizado_acumulado": st.column_config.NumberColumn(str(anio), format="%,.1f"),
-        "variacion_pct": st.column_config.NumberColumn("Variación", format="%,.1f %%"),
+        "n_suben": st.column_config.NumberColumn("Suben", format="%d"),
+        "n_bajan": st.column_config.NumberColumn("Bajan", format="%d"),
+        "variacion_pct": st.column_config.NumberColumn("Variación mediana", format="%,.1f %%"),
     },
 )
 
@@ -51,7 +55,9 @@ chosen = remembered_selectbox("Programa", list(options), key="programa_linea_bas
 shown = table if chosen == ALL else table.loc[table["programa_num"] == chosen]
 shown = shown.assign(
     etiqueta=shown["clave"] + " · " + shown["indicador"].fillna(""),
-    situacion=shown["con_linea_base"].map({True: "Con línea base", False: "Sin línea base"}),
+    situacion=[("Sin línea base" if not con else "Línea base 0 · variación no calculable" if base == 0
+                else "Con línea base")
+               for con, base in zip(shown["con_linea_base"], shown["linea_base_acumulada"], strict=True)],
     tipo=shown["tipo_calculo"].map(tipo_calculo_label),
 )
 st.plotly_chart(figures.baseline_panels(shown, "etiqueta", anio, cols=4, title_width=26), theme=None,

@@ -36,7 +36,7 @@ with left:
     st.plotly_chart(figures.program_gauge(prog["avance_pct"], prog["esperado_pct"], "Avance del programa",
                                           prog["semaforo"], parametros), theme=None, config=PLOT_CONFIG)
 with right:
-    st.subheader(short_program_name(prog["programa"], max_chars=200))
+    st.subheader(md(short_program_name(prog["programa"], max_chars=200)))
     if not is_empty(rows.loc[0, "objetivo"]):
         st.markdown(f"**Objetivo:** {md(rows.loc[0, 'objetivo'])}")
     st.markdown(f"## {semaforo_label(prog['semaforo'])}")

@@ -64,6 +64,5 @@ for row in red.itertuples(index=False):
         st.markdown(f"**Justificación:** {md(justification)}")
 
 st.caption("**¿Cómo se calcula el avance de cada programa?** " + AGGREGATION_HELP + " El semáforo compara el "
-           "avance con lo esperado: 🟢 verde de 90 % a 110 % de lo esperado, 🟡 amarillo de 70 % a menos de "
-           "90 % (o de más de 110 % a 130 %), 🔴 rojo fuera de esos rangos. Los umbrales vienen de la hoja "
-           "*Parámetros*.")
+           f"avance con lo esperado: {summary.thresholds_text(parametros, icons=True)}. Los umbrales vienen de "
+           "la hoja *Parámetros*.")

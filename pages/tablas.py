@@ -2,16 +2,11 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from mpi_dash import exports, summary
-from mpi_dash.formatting import (
-    format_number,
-    format_percent,
-    quarter_label,
-    semaforo_label,
-    tipo_calculo_label,
-)
+from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import ensure_app_shell, get_data, Loaded, page_header, program_options, remembered_selectbox
 
@@ -37,10 +32,20 @@ def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date
     return {
         "xlsx": exports.to_excel_bytes(iptt, programs, anio=anio, trimestre=trimestre,
                                        origen=_loaded.dataset.origen,
-                                       ilustrativo=_loaded.dataset.ilustrativo),
-        "csv": exports.to_csv_bytes(iptt),
+                                       ilustrativo=_loaded.dataset.ilustrativo,
+                                       parametros=_loaded.dataset.parametros),
+        "csv": exports.to_csv_bytes(iptt, ilustrativo=_loaded.dataset.ilustrativo),
         "sipot": exports.to_sipot_excel_bytes(sipot),
     }
+
+
+def number_column(col: str, header: str, values: pd.Series) -> dict:
+    """Numbers stay numeric (header sorting is numeric), shown es-MX with a fixed printf format
+    (1,234.5 · 87.5 %) whatever the browser locale; whole-number columns without decimals."""
+    if col in PERCENT:
+        return st.column_config.NumberColumn(header, format="%,.1f %%")
+    whole = bool(values.dropna().map(float.is_integer).all())
+    return st.column_config.NumberColumn(header, format="%,.0f" if whole else "%,.1f")
 
 
 loaded = get_data()
@@ -57,22 +62,17 @@ shown = shown.assign(semaforo=shown["semaforo"].map(semaforo_label),
                      justificacion=shown["justificacion"].fillna(""), evidencia=shown["evidencia"].fillna(""))
 
 st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores de "
-           "avance de meta. Celdas vacías: sin dato.")
-# Shown as es-MX text (1,234.5 · 87.5 %; "—" = sin dato) so the table reads the same on any browser locale;
-# the downloads keep the numbers numeric.
-display = shown.copy()
-for col in IPTT_HEADERS:
-    if col not in TEXT:
-        fmt = format_percent if col in PERCENT else format_number
-        display[col] = shown[col].map(fmt)
+           "avance de meta. Celda vacía o «—»: sin dato. Haga clic en un encabezado para ordenar.")
+
 FIRST = ["semaforo", "clave", "indicador", "avance_pct", "cumplimiento_pct", "realizado_acumulado",
          "programado_acumulado", "meta", "valor_indicador", "esperado_pct", "linea_base_acumulada",
          "variacion_linea_base_pct"]
-config = {col: st.column_config.TextColumn(header, pinned=col in ("semaforo", "clave"),
-                                           width="large" if col in ("indicador", "justificacion") else None)
+config = {col: (st.column_config.TextColumn(header, pinned=col in ("semaforo", "clave"),
+                                            width="large" if col in ("indicador", "justificacion") else None)
+               if col in TEXT else number_column(col, header, shown[col].astype(float)))
           for col, header in IPTT_HEADERS.items()}
-st.dataframe(display, hide_index=True, width="stretch", column_config=config,
-             height=min(38 + 35 * len(display), 900),
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+             height=min(38 + 35 * len(shown), 900),
              column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 
 st.subheader("Descargas")

@@ -77,6 +77,40 @@ def test_resumen_gauges_and_quarter_switch(app):
     screenshot(page, "e2e_resumen_marzo")
 
 
+def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Pairs of bounding boxes (Playwright ``{x, y, width, height}``) that intersect."""
+    hits = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+                    and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]):
+                hits.append((i, j))
+    return hits
+
+
+@pytest.mark.parametrize("width", [1280, 1600])
+def test_resumen_gauges_readable_on_laptop_and_projector(app, width):
+    """Laptop (1280 px, sidebar open) and projector (1600 px): gauge titles and tick labels never collide."""
+    url, page = app
+    original = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 1000})
+    try:
+        goto_page(page, url)
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        assert page.locator(GAUGE).count() == 6
+        titles = page.locator(f"{GAUGE} .title")
+        assert titles.count() == 6
+        assert _overlaps([titles.nth(i).bounding_box() for i in range(titles.count())]) == []
+        ticks = page.locator(f"{GAUGE} .xangularaxistick text")
+        tick_texts = ticks.all_text_contents()
+        assert tick_texts and all(t.endswith("%") for t in tick_texts)   # "25 %", not a bare "25"
+        assert _overlaps([ticks.nth(i).bounding_box() for i in range(ticks.count())]) == []
+        screenshot(page, f"e2e_resumen_{width}px")
+    finally:
+        page.set_viewport_size(original)
+
+
 def test_programa_page(app):
     url, page = app
     goto_page(page, url, "programa")

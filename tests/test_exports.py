@@ -139,3 +139,71 @@ def test_exports_do_not_mutate(q1):
 
 def test_sheet_names_are_excel_safe():
     assert exports._sheet_name("Programa 1/2: [x]*?" + "y" * 40) == "Programa 1 2   x   " + "y" * 12
+
+
+@pytest.mark.parametrize(("value", "percent", "expected"), [
+    (4, False, "#,##0"), (4.0, False, "#,##0"), (2.5, False, "#,##0.0"), (1234.56, False, "#,##0.0"),
+    (0.0, False, "#,##0"), (87.5, True, exports.PERCENT_FORMAT), (100.0, True, exports.PERCENT_FORMAT),
+])
+def test_number_format_per_value(value, percent, expected):
+    assert exports.number_format(value, percent) == expected
+
+
+def test_excel_number_formats_read_back_per_cell(q1):
+    iptt, programs, _ = q1
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)))
+    ws = wb["Programa 1"]
+    header = [c.value for c in ws[1]]
+    meta = ws.cell(row=2, column=header.index("Meta anual") + 1)                  # 1.1.1: meta 4
+    assert meta.value == 4 and meta.number_format == "#,##0"                      # "4", never "4."
+    prog = ws.cell(row=4, column=header.index("Programado Marzo") + 1)            # 1.3: 2.5
+    assert prog.value == 2.5 and prog.number_format == "#,##0.0"
+    assert all(c.number_format != "#,##0.##" for c in _all_cells(wb))
+
+
+def test_csv_marks_illustrative_data(q1):
+    iptt, _, _ = q1
+    back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt, ilustrativo=True)), encoding="utf-8-sig")
+    assert list(back.columns)[-1] == "Nota"
+    assert set(back["Nota"]) == {"Datos ilustrativos, no cifras oficiales."}
+    official = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt)), encoding="utf-8-sig")
+    assert "Nota" not in official.columns
+
+
+def test_excel_notes_state_the_thresholds_in_use(q1):
+    iptt, programs, _ = q1
+    strict = {"verde_min": 95.0, "verde_max": 105.0, "amarillo_min": 80.0, "amarillo_max": 120.0}
+    data = exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1, parametros=strict)
+    notas = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Notas").set_index("Concepto")
+    text = notas.loc["Semáforo", "Descripción"]
+    assert text.startswith("Verde de 95 % a 105 %") and "amarillo de 80 % a menos de 95 %" in text
+    assert "120 %" in text and "90 %" not in text
+
+
+def test_sipot_rows_without_ficha_are_filled_and_baseline_is_a_value():
+    from dash_fixtures import plan_frame, plan_row, quarters, results_frame
+
+    plan = plan_frame([
+        plan_row("1.1.5", indicador=None, dimension=None, definicion=None, metodo_calculo=None,
+                 unidad_medida=None, linea_base=None, responsables=None, fuente_informacion=None,
+                 accion="Actividades con el Consejo Consultivo", tipo_calculo="conteo",
+                 meta_texto="25% de manera trimestral"),
+        plan_row("1.1.1", meta_anual=4.0, linea_base="Número de sesiones del año inmediato anterior."),
+    ])
+    results = results_frame([
+        *quarters("1.1.5", 2023, "conteo", valor_indicador=[2, 3, 5, 6], linea_base_acumulada=[1, 2, 3, 4]),
+        *quarters("1.1.1", 2023, valor_indicador=[25, 50, 75, 100], linea_base_acumulada=[1, 2, 3, 4]),
+    ])
+    cut = summary.at_cutoff(results, plan, 2023, 4)
+    frame = exports.sipot_frame(cut, 2023, 4, fecha_validacion=dt.date(2024, 1, 10),
+                                fecha_actualizacion=dt.date(2024, 1, 10))
+    bare, full = frame.iloc[0], frame.iloc[1]
+    assert bare["Nombre del indicador"] == "Actividades con el Consejo Consultivo"
+    for column in ("Dimensión(es) a medir", "Definición del indicador", "Método de cálculo", "Unidad de medida",
+                   "Fuente de información", exports.SIPOT_COLUMNS[17], "Línea base", "Metas programadas"):
+        assert isinstance(bare[column], str) and bare[column].strip(), column
+    assert "sin ficha técnica" in bare["Método de cálculo"]
+    assert bare["Metas programadas"] == "25% de manera trimestral"
+    assert bare["Línea base"] == "4 (2022, acumulado a diciembre)"
+    assert full["Línea base"] == "4 (2022, acumulado a diciembre). Número de sesiones del año inmediato anterior."
+    assert full["Nombre del indicador"] == "Indicador 1.1.1" and full["Metas programadas"] == 4

@@ -149,3 +149,32 @@ def test_baseline_panels_years_are_categories():
     fig = figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2), "clave", 2023, cols=2)
     axes = [getattr(fig.layout, name) for name in dir(fig.layout) if name.startswith("xaxis")]
     assert axes and all(axis.type == "category" for axis in axes)
+
+
+def test_program_gauges_fit_a_laptop_third():
+    """Titles ≤ 20 characters a line (3 lines at most), tick labels carry " %" and skip 0/100, which ran
+    into the neighbouring gauge's labels ("1000")."""
+    plan, results = sample()
+    programs = summary.program_summary(results, plan, 2023, 2)
+    programs.loc[0, "programa_corto"] = "Acciones de prevención y capacitación para personas defensoras"
+    fig = figures.program_gauges(programs)
+    lines = fig.data[0].title.text.split("<br>")
+    assert len(lines) <= 3 and all(len(line) <= 20 for line in lines) and lines[-1].endswith("…")
+    for gauge in fig.data:
+        assert list(gauge.gauge.axis.tickvals) == [25, 50, 75]
+        assert list(gauge.gauge.axis.ticktext) == ["25 %", "50 %", "75 %"]
+
+
+@pytest.mark.parametrize(("base", "current", "expected"), [
+    (0.0, 3.0, "línea base 0 · variación no calculable"),
+    (math.nan, 3.0, "sin línea base"),
+    (2.0, 3.0, "variación +50.0 %"),
+])
+def test_baseline_panel_titles_tell_zero_from_missing(base, current, expected):
+    import pandas as pd
+
+    var = (current - base) / base * 100 if base else math.nan
+    table = pd.DataFrame({"clave": ["1.1"], "realizado_acumulado": [current], "linea_base_acumulada": [base],
+                          "variacion_linea_base_pct": [var]})
+    fig = figures.baseline_panels(table, "clave", 2023)
+    assert expected in fig.layout.annotations[0].text

@@ -171,7 +171,12 @@ def test_tablas_downloads_read_back(workbook, downloads):
     assert len(at.get("download_button")) == 3
     table = at.dataframe[0].value
     assert len(table) == 27
-    assert "100.0 %" in set(table["avance_pct"]) and "—" in set(table["avance_pct"])   # es-MX text
+    # numbers stay numbers (header sorting is numeric: 25 < 100 < 116.7), shown with es-MX printf formats
+    assert pd.api.types.is_float_dtype(table["avance_pct"]) and table["avance_pct"].isna().any()
+    assert sorted(table["avance_pct"].dropna())[-1] >= 100
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["avance_pct"]["type_config"]["format"] == "%,.1f %%"
+    assert columns["meta"]["type_config"]["format"] in {"%,.0f", "%,.1f"}
     assert "🔴 Rojo" in set(table["semaforo"])                                           # icon + word
     xlsx = downloads["indicadores_2023_diciembre.xlsx"]
     wb = openpyxl.load_workbook(io.BytesIO(xlsx))
@@ -181,7 +186,8 @@ def test_tablas_downloads_read_back(workbook, downloads):
     assert sum(len(sheets[f"Programa {n}"]) for n in range(1, 7)) == 27
     assert list(sheets["Programa 1"].columns) == list(IPTT_HEADERS.values())
     csv = pd.read_csv(io.BytesIO(downloads["indicadores_2023_diciembre.csv"]), encoding="utf-8-sig")
-    assert csv.shape == (27, len(IPTT_HEADERS))
+    assert csv.shape == (27, len(IPTT_HEADERS) + 1)                     # + Nota: the data are illustrative
+    assert set(csv["Nota"]) == {"Datos ilustrativos, no cifras oficiales."}
     sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
     assert tuple(sipot.columns) == exports.SIPOT_COLUMNS and len(sipot) == 27
     assert set(sipot["Ejercicio"]) == {2023}
@@ -303,3 +309,40 @@ def test_cutoff_from_link(workbook, params, expected):
     at.run()
     assert_clean(at)
     assert (at.radio(key="anio").value, at.radio(key="trimestre").value) == expected
+
+
+def test_config_hides_dataframe_export_and_tracebacks():
+    """st.dataframe's own CSV download would bypass formula neutralisation; tracebacks are never shown."""
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_unexpected_page_error_is_a_spanish_message(workbook, monkeypatch, page):
+    from mpi_dash import summary
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail that must not reach the user")
+
+    for name in ("at_cutoff", "baseline_table", "iptt_table"):
+        monkeypatch.setattr(summary, name, broken)
+    at = open_page(page)
+    assert not at.exception
+    assert len(at.error) == 1 and "Ocurrió un error inesperado" in at.error[0].value
+    assert "internal detail" not in at.error[0].value
+
+
+def test_data_text_is_inert_in_markdown(tmp_path, monkeypatch):
+    # the data source label (file name here; upload author in store mode) is shown as text, not markdown
+    path = tmp_path / "plan [clic](http:__x) _y_.xlsx"
+    shutil.copy(WORKBOOK, path)
+    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(path))
+    monkeypatch.delenv("MPI_DASH_DB", raising=False)
+    at = open_page(PAGES[1])
+    assert_clean(at)
+    source = next(c.value for c in at.caption if "Fuente:" in c.value)
+    assert r"\[clic\]\(http" in source and r"\_y\_" in source
+

@@ -286,3 +286,17 @@ def test_program_summary_on_real_engine_output():
     iptt = summary.iptt_table(results, plan, 2023, 2)
     assert iptt["realizado_t2"].tolist()[:3] == [1.0, 2.0, 7.0]
     assert iptt["programado_t1"].tolist()[:2] == [1.0, 2.5]
+
+
+@pytest.mark.parametrize(("parametros", "icons", "expected"), [
+    (None, False, "verde de 90 % a 110 % de lo esperado, amarillo de 70 % a menos de 90 % (o de más de 110 % "
+                  "a 130 %), rojo fuera de esos rangos"),
+    ({"verde_min": 92.5, "amarillo_max": 125.0}, False,
+     "verde de 92.5 % a 110 % de lo esperado, amarillo de 70 % a menos de 92.5 % (o de más de 110 % a 125 %), "
+     "rojo fuera de esos rangos"),
+    ({"verde_min": float("nan")}, True,
+     "🟢 verde de 90 % a 110 % de lo esperado, 🟡 amarillo de 70 % a menos de 90 % (o de más de 110 % a "
+     "130 %), 🔴 rojo fuera de esos rangos"),
+])
+def test_thresholds_text_follows_parametros(parametros, icons, expected):
+    assert summary.thresholds_text(parametros, icons=icons) == expected
