@@ -3,9 +3,9 @@
 import streamlit as st
 
 from mpi_dash import data_access, store
-from mpi_dash.diff import cells_table, semaforo_table
+from mpi_dash.diff import cells_table, problems_table, semaforo_table
 from mpi_dash.template import build_template
-from mpi_dash.workbook import WorkbookError, problems_frame
+from mpi_dash.workbook import WorkbookError
 from ui_common import ensure_app_shell
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -15,8 +15,6 @@ STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | 
 FLASH = "carga_conflicto"  # message shown once after a refused (conflicting) confirmation
 VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
                  "Después": st.column_config.TextColumn("Después", width="medium")}
-PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor": "Valor",
-                   "esperado": "Qué se esperaba"}
 
 st.title("Cargar avances")
 if not data_access.use_store():
@@ -47,7 +45,12 @@ st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y 
 
 # 2. Upload --------------------------------------------------------------------------------------------
 st.subheader("2. Subir el archivo")
-limit_mb = store.max_upload_mb()
+try:
+    limit_mb = store.max_upload_mb()
+    store.upload_limits()  # also checks $MPI_DASH_MAX_UPLOAD_ROWS
+except store.StoreError as exc:
+    st.error(str(exc), icon="🚫")
+    st.stop()
 uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=["xlsx"],
                             max_upload_size=limit_mb, key="archivo_avances")
 
@@ -92,16 +95,14 @@ if "error" in result:
     st.error(result["error"], icon="🚫")
     st.stop()
 if "problems" in result:
-    frame = problems_frame(result["problems"])
-    errors = frame[frame["nivel"] == "error"]
+    errors = [p for p in result["problems"] if p.nivel == "error"]
+    avisos = [p for p in result["problems"] if p.nivel != "error"]
     st.error(f"**El archivo «{result['name']}» tiene {len(errors):,} problema(s). No se guardó nada.** "
              "Corríjalos en Excel y vuelva a subirlo.", icon="🚫")
-    st.dataframe(errors[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True,
-                 width="stretch")
-    avisos = frame[frame["nivel"] != "error"]
-    if len(avisos):
+    st.dataframe(problems_table(errors), hide_index=True, width="stretch")
+    if avisos:
         with st.expander(f"Además, {len(avisos):,} aviso(s)"):
-            st.dataframe(avisos[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS), hide_index=True)
+            st.dataframe(problems_table(avisos), hide_index=True)
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
@@ -112,8 +113,25 @@ if preview.omitidas is not None and len(preview.omitidas):
     st.warning(f"{len(preview.omitidas):,} fila(s) no se aplicarán: la plantilla es de la revisión "
                f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.",
                icon="🔀")
+
+def show_avisos(expanded: bool) -> None:
+    """Rows left out because «Realizado» is blank (shown whether or not anything else changes)."""
+    if preview.avisos:
+        with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta "
+                         "(no se leen como 0)", expanded=expanded):
+            st.dataframe(problems_table(preview.avisos), hide_index=True)
+
+
 if preview.is_empty:
-    st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon="✅")
+    omitted = len(preview.avisos) + (0 if preview.omitidas is None else len(preview.omitidas))
+    if omitted:  # never "identical" when rows of the file were left out
+        blank = (f" {len(preview.avisos):,} fila(s) sin «Realizado» se omitieron: una celda vacía no borra "
+                 "un valor guardado ni se lee como 0 (para quitar un valor, revierta a una revisión "
+                 "anterior en «Historial»)." if preview.avisos else "")
+        st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}", icon="ℹ️")
+    else:
+        st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon="✅")
+    show_avisos(expanded=True)
     st.stop()
 
 table = cells_table(changes.cells)
@@ -140,11 +158,7 @@ if preview.before.parametros.get("datos_ilustrativos") == 1 and preview.after.pa
     st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
             icon="ℹ️")
-if preview.avisos:
-    with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta "
-                     "(no se leen como 0)"):
-        st.dataframe(problems_frame(preview.avisos)[list(PROBLEM_HEADERS)].rename(columns=PROBLEM_HEADERS),
-                     hide_index=True)
+show_avisos(expanded=False)
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mpi_dash import data_access, store
-from mpi_dash.diff import cells_table, semaforo_table
+from mpi_dash.diff import cells_table, local_datetime, semaforo_table
 from ui_common import ensure_app_shell
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -11,7 +11,7 @@ ensure_app_shell()  # must run first: keeps a fresh server's first deep link ins
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo",
          store.KIND_REVERT: "Reversión"}
-HEADERS = {"numero": "Número", "fecha": "Fecha (UTC)", "autor": "Autor", "archivo": "Archivo",
+HEADERS = {"numero": "Número", "fecha": "Fecha (hora de la Ciudad de México)", "autor": "Autor", "archivo": "Archivo",
            "sha256": "sha256", "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas",
            "tipo": "Tipo"}
 FLASH = "historial_aviso"
@@ -45,7 +45,8 @@ st.caption("Cada carga o reversión es una revisión numerada. Nada se borra: re
            "con los datos de la revisión elegida.")
 shown = revisions.assign(
     tipo=revisions["tipo"].map(TIPOS),
-    fecha=revisions["fecha"].str.replace("T", " ").str.slice(0, 16),
+    fecha=revisions["fecha"].map(local_datetime),
+    celdas_cambiadas=revisions["celdas_cambiadas"].map(lambda n: f"{int(n):,}"),
     sha256=revisions["sha256"].map(lambda h: f"{h[:12]}…" if isinstance(h, str) else "—"),
     archivo=[a if a else (f"(reversión a la {r})" if t == store.KIND_REVERT else "—")
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
@@ -65,9 +66,10 @@ if st.session_state.get("revision_abierta") not in numbers:
 chosen = st.selectbox("Revisión", numbers, key="revision_abierta",
                       format_func=lambda n: f"{n} · {shown.loc[shown['numero'] == n, 'comentario'].iloc[0]}")
 info = revisions.loc[revisions["numero"] == chosen].iloc[0]
-fecha = info["fecha"][:16].replace("T", " ")
+fecha = local_datetime(info["fecha"])
 tipo = TIPOS.get(info["tipo"], info["tipo"])
-st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} UTC · {info['autor']}  \n{info['comentario']}")
+st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} (hora de la Ciudad de México) · {info['autor']}  \n"
+            f"{info['comentario']}")
 
 try:
     changes = changes_of(version, int(chosen))

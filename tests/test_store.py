@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from upload_helpers import (
+    BAD_UPLOAD_MESSAGES,
     BAD_UPLOADS,
     ROW_LIMIT_CASE,
     TEST_MAX_UPLOAD_MB,
@@ -239,6 +240,8 @@ def test_bad_input_leaves_database_identical(db, monkeypatch, case):
     with pytest.raises(WorkbookError) as info:
         store.prepare_upload(content, f"{case}.xlsx", path=db)
     assert info.value.problems and all(p.mensaje for p in info.value.problems)
+    if case in BAD_UPLOAD_MESSAGES:
+        assert any(BAD_UPLOAD_MESSAGES[case] in p.mensaje for p in info.value.problems), info.value.problems
     with pytest.raises(WorkbookError):
         store.import_file(content, f"{case}.xlsx", author="Ana", comment="malo", path=db)
     assert store.dump_sql(db) == before

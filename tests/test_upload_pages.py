@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
 
 from mpi_dash import data_access, store
+from mpi_dash.diff import local_datetime, make_snapshot
 
 from pathlib import Path
 
@@ -136,6 +138,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
     assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
+    assert not problems.isna().any().any() and "None" not in problems.to_string()
     assert not [b for b in at.button if b.label.startswith("💾")]
     assert store.dump_sql(db) == before
 
@@ -146,7 +149,13 @@ def test_all_problems_listed_with_row_and_column(db):
     at = upload(page(), content, "varios.xlsx")
     problems = at.dataframe[0].value
     found = set(zip(problems["Fila"], problems["Columna"]))
-    assert {(2, "Realizado"), (3, "Clave"), (4, "Trimestre"), (4, "Realizado")} <= found
+    assert {("2", "Realizado"), ("3", "Clave"), ("4", "Trimestre"), ("4", "Realizado")} <= found
+
+
+def test_file_level_problem_reads_archivo_and_dash(db):
+    at = upload(page(), "Clave,Año\n1.1.1,2023\n".encode(), "datos.xlsx")
+    problems = at.dataframe[0].value
+    assert problems[["Hoja", "Fila", "Columna"]].values.tolist() == [["(archivo)", "—", "—"]]
 
 
 def test_two_sessions_second_gets_conflict_then_repreview(db):
@@ -185,11 +194,14 @@ def test_history_open_download_and_revert(db):
                       comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Número", "Fecha (UTC)", "Autor", "Archivo", "sha256", "Comentario",
-                                   "Celdas cambiadas", "Tipo"]
+    assert list(table.columns) == ["Número", "Fecha (hora de la Ciudad de México)", "Autor", "Archivo",
+                                   "sha256", "Comentario", "Celdas cambiadas", "Tipo"]
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
-        "Ana", "junio.xlsx", "Avances de junio", 3]
+        "Ana", "junio.xlsx", "Avances de junio", "3"]
+    fecha = store.list_revisions(db)["fecha"].iloc[0]
+    assert table.iloc[0]["Fecha (hora de la Ciudad de México)"] == local_datetime(fecha)
+    assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
     assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio.xlsx» tal como se subió"]
     at.selectbox(key="revision_abierta").select(1)
@@ -224,3 +236,38 @@ def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
     for script in (UPLOAD_PAGE, HISTORY_PAGE):
         at = page(script)
         assert "No se pudo abrir la base de datos" in texts(at.error)
+        assert "es una carpeta" in texts(at.error) and "unable" not in texts(at.error)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_blank_realizado_only_difference_is_shown_not_identical(db):
+    before = store.dump_sql(db)
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
+    shown = texts(at.info) + texts(at.success)
+    assert "idéntico" not in shown
+    assert "no cambia ningún dato guardado" in shown and "1 fila(s) sin «Realizado» se omitieron" in shown
+    (expander,) = [e for e in at.expander if "sin «Realizado»" in e.label]
+    avisos = expander.dataframe[0].value
+    assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [["Avances", "2", "Realizado", "—"]]
+    assert not [b for b in at.button if b.label.startswith("💾")]
+    assert store.dump_sql(db) == before
+
+
+def test_invalid_max_upload_mb_is_a_spanish_error_on_the_page(db, monkeypatch):
+    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, "diez")
+    at = page()
+    assert "La variable de entorno MPI_DASH_MAX_UPLOAD_MB vale «diez»" in texts(at.error)
+    assert not at.file_uploader
+
+
+def test_history_cell_counts_in_es_mx(db):
+    _, snap = store.load_snapshot(path=db)
+    extra = pd.DataFrame({"clave": [f"x{i}" for i in range(1002)], "anio": 2023, "trimestre": 1,
+                          "realizado": 1.0, "justificacion": None, "evidencia": None})
+    big = make_snapshot(snap.plan, pd.concat([snap.avances, extra], ignore_index=True), snap.parametros)
+    assert store.save_state(big, author="Ana", comment="muchas", path=db) == 2
+    at = page(HISTORY_PAGE)
+    assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
+    assert metrics(at)["Celdas cambiadas"] == "1,002"

@@ -80,11 +80,13 @@ def workbook_bytes(plan: pd.DataFrame | None = None, avances: pd.DataFrame | Non
                    parametros: Mapping[str, float] | None = None, *,
                    avances_rows: list[list[object]] | None = None,
                    avances_headers: list[str] | None = None,
-                   plan_overrides: Mapping[tuple[int, str], object] | None = None) -> bytes:
+                   plan_overrides: Mapping[tuple[int, str], object] | None = None,
+                   parametros_rows: list[list[object]] | None = None) -> bytes:
     """An xlsx with the given sheets (None → sheet absent).
 
     ``avances_rows``/``avances_headers`` write the Avances sheet verbatim (to build bad input);
-    ``plan_overrides`` replaces Plan cells by (data row index, internal column name).
+    ``plan_overrides`` replaces Plan cells by (data row index, internal column name);
+    ``parametros_rows`` writes the Parámetros sheet verbatim (instead of ``parametros``).
     """
     from openpyxl import Workbook
 
@@ -110,11 +112,13 @@ def workbook_bytes(plan: pd.DataFrame | None = None, avances: pd.DataFrame | Non
         else:
             for rec in avances.to_dict(orient="records"):
                 ws.append([_cell(rec.get(c.name)) for c in AVANCES_COLUMNS])
-    if parametros is not None:
+    if parametros is not None or parametros_rows is not None:
         ws = wb.create_sheet(SHEET_PARAMETROS)
         ws.append([c.header for c in PARAMETROS_COLUMNS])
-        for name, value in parametros.items():
-            ws.append([name, value, ""])
+        rows = parametros_rows if parametros_rows is not None else [
+            [name, value, ""] for name, value in (parametros or {}).items()]
+        for row in rows:
+            ws.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -188,6 +192,45 @@ def _plan_upload(**override: object) -> Callable[[], bytes]:
     return build
 
 
+def _zip_of(members: Mapping[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _too_much_uncompressed() -> bytes:
+    """401 members of 1 MiB − 1 zero bytes: each below the per-member ratio check (1 MiB), together more
+    than the 400 MiB of declared uncompressed size allowed; ~0.4 MB on disk."""
+    buffer = io.BytesIO(_good_upload())
+    chunk = b"\0" * (1024 * 1024 - 1)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i in range(401):
+            archive.writestr(f"xl/media/relleno{i}.bin", chunk)
+    return buffer.getvalue()
+
+
+def _unreadable_sheet() -> bytes:
+    """A valid container whose Avances sheet XML is garbage (the parser fails on that sheet)."""
+    source = zipfile.ZipFile(io.BytesIO(_good_upload()))
+    members = {info.filename: source.read(info) for info in source.infolist()}
+    members["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c r='A1' t='s'><v>no"
+    return _zip_of(members)
+
+
+def _plan_duplicate_key() -> bytes:
+    plan = sample_plan((2023,))
+    return workbook_bytes(plan, avances_rows=[["1.1.1", 2023, "Junio", 2.0, None, None]],
+                          plan_overrides={(1, "clave"): "1.1.1"})
+
+
+def _parametros(rows: list[list[object]]) -> Callable[[], bytes]:
+    return lambda: workbook_bytes(avances_rows=[["1.1.1", 2023, "Junio", 2.0, None, None]],
+                                  parametros_rows=rows)
+
+
 BAD_UPLOADS: dict[str, Callable[[], bytes]] = {
     "csv_renombrado": lambda: "Clave,Año,Trimestre,Realizado\n1.1.1,2023,Junio,2\n".encode(),
     "pdf": lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
@@ -211,6 +254,41 @@ BAD_UPLOADS: dict[str, Callable[[], bytes]] = {
     "tipo_calculo_desconocido": _plan_upload(tipo_calculo="promedio"),
     "demasiadas_filas": _rows(("1.1.1", 2023, "Marzo", 1.0), ("1.1.1", 2023, "Junio", 1.0),
                               ("1.1.1", 2023, "Septiembre", 1.0)),
+    "columna_repetida": lambda: workbook_bytes(
+        avances_rows=[["1.1.1", 2023, "Junio", 2.0, 3.0]],
+        avances_headers=["Clave", "Año", "Trimestre", "Realizado", "Realizado"]),
+    "clave_vacia": _rows((None, 2023, "Junio", 2.0)),
+    "parametro_no_numerico": _parametros([["verde_min", "noventa", ""]]),
+    "parametro_duplicado": _parametros([["verde_min", 90.0, ""], ["Verde_Min", 85.0, ""]]),
+    "parametros_desordenados": _parametros([["amarillo_min", 95.0, ""], ["verde_min", 90.0, ""],
+                                            ["verde_max", 110.0, ""], ["amarillo_max", 130.0, ""]]),
+    "plan_umbrales_desordenados": _plan_upload(verde_min=90.0, verde_max=80.0, amarillo_min=70.0,
+                                               amarillo_max=130.0),
+    "plan_clave_duplicada": _plan_duplicate_key,
+    "ods_renombrado": lambda: _zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                       "content.xml": b"<office:document-content/>"}),
+    "xlsb_renombrado": lambda: _zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01"}),
+    "docx_renombrado": lambda: _zip_of({"[Content_Types].xml": b"<Types/>",
+                                        "word/document.xml": b"<w:document/>"}),
+    "zip_sin_libro": lambda: _zip_of({"hola.txt": b"no es un libro"}),
+    "demasiado_sin_comprimir": _too_much_uncompressed,
+    "hoja_ilegible": _unreadable_sheet,
+}
+# What the error says, for the cases added after review 4 (each must be rejected for ITS reason).
+BAD_UPLOAD_MESSAGES: dict[str, str] = {
+    "columna_repetida": 'una sola columna "Realizado" (está repetida)',
+    "clave_vacia": 'fila 2, columna "Clave": la celda está vacía',
+    "parametro_no_numerico": 'se encontró "noventa"; se esperaba un número',
+    "parametro_duplicado": "un solo renglón por parámetro (ya aparece en la fila 2)",
+    "parametros_desordenados": "amarillo_min ≤ verde_min ≤ verde_max ≤ amarillo_max",
+    "plan_umbrales_desordenados": "Amarillo mín ≤ Verde mín ≤ Verde máx ≤ Amarillo máx",
+    "plan_clave_duplicada": "una sola fila por Clave y Año",
+    "ods_renombrado": "OpenDocument (.ods)",
+    "xlsb_renombrado": "libro binario de Excel (.xlsb)",
+    "docx_renombrado": "documento de Word (.docx)",
+    "zip_sin_libro": "falta xl/workbook.xml",
+    "demasiado_sin_comprimir": "bytes sin comprimir",
+    "hoja_ilegible": "la hoja no se pudo leer",
 }
 # Limits the tests run with (environment of the page/CLI): 1 MiB files, 2 rows per sheet only for the
 # "demasiadas_filas" case (set per case by the tests through MPI_DASH_MAX_UPLOAD_ROWS).
