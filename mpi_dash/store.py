@@ -30,7 +30,6 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
-import io
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -55,7 +54,7 @@ from mpi_dash.diff import (
     row_changes,
     stale_mask,
 )
-from mpi_dash.schema import PLAN_COLUMNS, SHEET_PARAMETROS, SHEET_PLAN, SHEET_AVANCES, normalize_header
+from mpi_dash.schema import PLAN_COLUMNS, SHEET_PARAMETROS, SHEET_PLAN, SHEET_AVANCES
 from mpi_dash.template import read_base_revision
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -445,35 +444,17 @@ def upload_limits() -> Any:
         limits = replace(limits, max_rows=rows)
     return limits
 
-def _upload_layout(content: bytes) -> dict[str, frozenset[str]]:
-    """Sheets of an (already validated) upload → internal names of the columns its header row has."""
-    from python_calamine import CalamineWorkbook
-
-    from mpi_dash.schema import AVANCES_COLUMNS, PARAMETROS_COLUMNS
-
-    contract = {SHEET_PLAN: PLAN_COLUMNS, SHEET_AVANCES: AVANCES_COLUMNS,
-                SHEET_PARAMETROS: PARAMETROS_COLUMNS}
-    layout: dict[str, frozenset[str]] = {}
-    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    names = {normalize_header(n): n for n in book.sheet_names}
-    for sheet, columns in contract.items():
-        actual = names.get(normalize_header(sheet))
-        if actual is None:
-            continue
-        rows = book.get_sheet_by_name(actual).to_python(nrows=1)
-        headers = {normalize_header(h) for h in (rows[0] if rows else [])}
-        layout[sheet] = frozenset(c.name for c in columns if normalize_header(c.header) in headers)
-    return layout
-
-
 def _prepare(db: Database, content: bytes, filename: str, limits: Any | None) -> Preview:
     from mpi_dash.workbook import read_workbook
 
     base = _latest(db)
     before = _snapshot(db, base)
     # raises WorkbookError with every problem
-    data = read_workbook(content, known_plan=before.plan, limits=limits or upload_limits())
-    layout = _upload_layout(content)
+    data = read_workbook(content, known_plan=before.plan, known_parametros=before.parametros,
+                         limits=limits or upload_limits())
+    # The reader's recognised columns per sheet (aliases included): no second header parse here.
+    layout = {sheet: frozenset(names) for sheet, names in data.columns.items()}
+    # Only the parameters the sheet sets: apply_upload merges them over the stored ones.
     params = data.parametros if SHEET_PARAMETROS in layout else None
     avances = data.avances
     template_rev = read_base_revision(content)

@@ -587,3 +587,70 @@ def test_rebased_import_returns_the_committed_preview(db, monkeypatch):
     assert committed.changes.n_cells == 1  # only 1.1.1 Q2: Beto already set 1.2.1 and the flag
     assert store.revision_info(3, db)["celdas_cambiadas"] == 1
     assert store.revision_changes(3, db).n_cells == 1
+
+
+# --------------------------------------------------------------------------- core review R4-2/3/4
+def test_partial_parametros_sheet_keeps_the_other_stored_thresholds(tmp_path):
+    from upload_helpers import SAMPLE_PARAMETROS, sample_avances
+
+    seed = tmp_path / "seed.xlsx"
+    stored = {**SAMPLE_PARAMETROS, "verde_min": 85.0, "amarillo_min": 60.0}  # amarillo_min ≠ default 70
+    seed.write_bytes(workbook_bytes(sample_plan(), sample_avances(), stored))
+    db = tmp_path / "p.sqlite"
+    with store.open_store(db, seed=seed):
+        pass
+    content = workbook_bytes(avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]],
+                             parametros={"verde_min": 95.0})
+    store.import_file(content, "x.xlsx", author="Ana", comment="c", path=db)
+    _, snap = store.load_snapshot(path=db)
+    assert (snap.parametros["verde_min"], snap.parametros["amarillo_min"]) == (95.0, 60.0)
+    # the order is checked on the merged values: amarillo_max 100 alone is below the stored (and
+    # default) verde_max 110 → error naming the Parámetros sheet
+    bad = workbook_bytes(avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]],
+                         parametros={"amarillo_max": 100.0})
+    with pytest.raises(WorkbookError) as caught:
+        store.prepare_upload(bad, "y.xlsx", path=db)
+    assert [(p.hoja, p.columna) for p in caught.value.problems] == [("Parámetros", "Valor")]
+
+
+def _rename_header(content: bytes, sheet: str, old: str, new: str) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    for cell in book[sheet][1]:
+        if cell.value == old:
+            cell.value = new
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_aliased_plan_column_is_applied(db):
+    # "Fuente informacion" is an accepted alias of "Fuente de información": the reader reads it, and the
+    # store must apply it too (it used to re-parse headers strictly and keep the stored value).
+    plan = sample_plan((2023,)).iloc[[0]].assign(fuente_informacion="Actas firmadas")
+    content = _rename_header(workbook_bytes(plan), "Plan", "Fuente de información", "Fuente informacion")
+    rev, _ = store.import_file(content, "alias.xlsx", author="Ana", comment="alias", path=db)
+    assert rev == 2
+    _, snap = store.load_snapshot(path=db)
+    assert snap.plan.query("clave == '1.1.1' and anio == 2023")["fuente_informacion"].tolist() == [
+        "Actas firmadas"]
+
+
+def test_partial_plan_of_a_year_keeps_stored_claves_valid_and_plan_only_upload(db):
+    # The Plan sheet re-sends only 1.1.1 of 2023; 6 (stored for 2023) stays, so its avances are valid.
+    plan = sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=6.0)
+    content = workbook_bytes(plan, avances_rows=[["6", 2023, "Junio", 1.0, None, None]])
+    rev, _ = store.import_file(content, "parcial.xlsx", author="Ana", comment="parcial", path=db)
+    assert rev == 2
+    _, snap = store.load_snapshot(path=db)
+    assert sorted(snap.plan.query("anio == 2023")["clave"]) == ["1.1.1", "1.2.1", "6"]
+    assert realizado(snap, "6", 2023, 2) == 1.0
+    # a Plan-only upload (no Avances sheet) is accepted
+    plan_only = workbook_bytes(sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=5.0))
+    rev, _ = store.import_file(plan_only, "solo_plan.xlsx", author="Ana", comment="solo plan", path=db)
+    assert rev == 3
+    _, snap = store.load_snapshot(path=db)
+    assert snap.plan.query("clave == '1.1.1' and anio == 2023")["meta_ajustada"].tolist() == [5.0]
