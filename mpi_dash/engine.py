@@ -8,19 +8,25 @@ user-facing methodology (Spanish, with formulas and worked examples) is
 Notation, per plan row (one indicator in one year) and quarter k = 1..4:
 
 * r_k   realizado of quarter k (NaN = not reported; a missing quarter is *not* 0).
-* R_k   Σ r_i over the *reported* quarters i ≤ k; NaN when quarter k itself is unreported.
+* R_k   Σ r_i over i ≤ k; NaN when ANY quarter i ≤ k is unreported (missing ≠ 0: a gap is
+        never filled with 0, so the cumulative figures stay empty until the gap is reported).
 * T     ``meta_ajustada`` when present, else ``meta_anual``.
 * p_k   ``programado_tk`` when the row gives a calendar (any of the four filled; a blank
         quarter of a calendar is 0), else T/4 (the plan's "25 % trimestral"); P_k = Σ p_i.
 * B_k   previous year's R_k for the same ``clave`` (from the ``avances`` of anio−1, the same
-        computation; no plan row for anio−1 is needed).
+        computation, NaN on any gap; no plan row for anio−1 is needed).
 
 Decisions taken here (documented for users in docs/metodologia.md):
 
 * ``acumulacion`` only changes ``avance_meta``; the other types have fixed formulas.
-* "No target": T empty or 0, or the programmed amount (P_k, or p_k for *periodo*) empty or 0.
-  Then cumplimiento is empty and the semáforo is ``sin_meta`` when nothing was done
-  (achieved amount = 0) or ``informativo`` when something was done.
+* Cumplimiento (avance_meta) = 100·R_k/P_k (acumulado) or 100·r_k/p_k (periodo) whenever the
+  programmed amount is > 0 — also when T is blank but the row gives a calendar.  Without a
+  programmed amount (empty or 0) cumplimiento is empty and the semáforo is ``sin_meta`` when
+  nothing was done (achieved amount = 0) or ``informativo`` when something was done.
+  ``valor_indicador`` (100·R_k/T) and ``esperado_pct`` need T (empty when T is empty or 0).
+* Semáforo ``sin_dato`` when the figure it grades is missing: quarter k unreported, or (for
+  the cumulative types: avance_meta acumulado, anio_anterior, conteo) any quarter ≤ k
+  unreported.  ``hito`` keeps its own rule (reached once Realizado ≥ 1 in any quarter ≤ k).
 * ``esperado_pct`` is 100·P_k/T (acumulado), 100 (periodo, when there is a target),
   100/0 for ``hito`` (due / not yet due) and empty for the other types.
 * ``cumplimiento_pct`` is only defined for ``avance_meta`` (the other types have no
@@ -29,8 +35,9 @@ Decisions taken here (documented for users in docs/metodologia.md):
   thresholds read the same way and being *below* the programme counts as the good side.
   This applies to the percentage types (avance_meta, periodo_anterior, anio_anterior);
   ``conteo`` thresholds are absolute counts and are used as given; ``hito`` ignores it.
-* Thresholds: the row's four values when all four are present; else ``parametros``
-  (per key, falling back to ``schema.DEFAULT_THRESHOLDS``).  Comparisons are done on x
+* Thresholds: the row's four values when all four are present (the reader warns when only
+  1–3 are); else ``parametros`` (per key, falling back to ``schema.DEFAULT_THRESHOLDS``, so a
+  ``parametros`` with only some keys is fine).  Comparisons are done on x
   rounded to 9 decimals so that 90 computed as 89.99999999999999 is still 90.
 * Duplicate avances for the same (clave, anio, trimestre): the last row wins (the reader
   rejects duplicates; this only keeps the engine deterministic).
@@ -109,11 +116,9 @@ def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
-def _cumsum_reported(r: np.ndarray) -> np.ndarray:
-    """R_k: sum of the reported quarters ≤ k; NaN where quarter k is unreported."""
-    reported = ~np.isnan(r)
-    total = np.cumsum(np.where(reported, r, 0.0), axis=1)
-    return np.where(reported, total, np.nan)
+def _cumsum_complete(r: np.ndarray) -> np.ndarray:
+    """R_k = Σ_{i≤k} r_i; NaN from the first unreported quarter on (missing ≠ 0)."""
+    return np.cumsum(r, axis=1)  # NaN propagates through the running sum
 
 
 def global_thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
@@ -245,18 +250,20 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
 
     # ---- realised amounts and baseline
     reported = ~np.isnan(r)
-    R = _cumsum_reported(r)
-    B = _cumsum_reported(r_prev)
+    R = _cumsum_complete(r)
+    B = _cumsum_complete(r_prev)
     r_before = np.concatenate([r_prev[:, 3:4], r[:, :3]], axis=1)  # r_{k-1}, r_0 = prev Q4
     k = np.arange(1, QUARTERS + 1)[None, :]
 
     # ---- avance_meta (acumulado and periodo)
     am_amount = np.where(periodo, r, R)
     am_prog = np.where(periodo, p, P)
-    am_target = target_ok[:, None] & np.isfinite(am_prog) & (am_prog != 0)
+    am_target = np.isfinite(am_prog) & (am_prog > 0)  # a calendar alone is enough to grade
     am_cumpl = np.where(am_target, _pct(am_amount, am_prog), np.nan)
-    am_valor = np.where(periodo, am_cumpl, np.where(target_ok[:, None], _pct(R, T), np.nan))
-    am_esperado = np.where(periodo, np.where(am_target, 100.0, np.nan), _pct(P, T))
+    with_meta = target_ok[:, None]
+    am_valor = np.where(with_meta, np.where(periodo, am_cumpl, _pct(R, T)), np.nan)
+    am_esperado = np.where(with_meta, np.where(periodo, np.where(am_target, 100.0, np.nan), _pct(P, T)),
+                           np.nan)
 
     # ---- hito
     reached = np.logical_or.accumulate(r >= 1, axis=1)  # NaN >= 1 is False
@@ -283,7 +290,9 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
     gradable = (is_am & ~np.isnan(cumplimiento)) | (other & row_thr_ok & ~np.isnan(valor))
     sem = np.where(gradable, colour, INFORMATIVO).astype(np.int8)
     sem = np.where(is_am & reported & ~am_target & (am_amount == 0), SIN_META, sem)
-    sem = np.where(reported, sem, SIN_DATO)
+    cumulative = (is_am & ~periodo) | (tipo == ANIO_ANTERIOR) | (tipo == CONTEO)
+    have_data = reported & ~(cumulative & np.isnan(R))
+    sem = np.where(have_data, sem, SIN_DATO)
     hito_sem = np.where(reached, VERDE, np.where(~reported, SIN_DATO,
                                                  np.where(k >= vence[:, None], ROJO, PENDIENTE)))
     sem = np.where(is_hito, hito_sem, sem).astype(np.int8)

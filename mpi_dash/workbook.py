@@ -15,7 +15,7 @@ import datetime as _dt
 import gc
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -91,8 +91,13 @@ class WorkbookData:
 
     plan: pd.DataFrame | None
     avances: pd.DataFrame
+    #: Only the parameters the file's Parámetros sheet sets ({} without the sheet); consumers apply
+    #: their own fallbacks (stored values, then ``schema.DEFAULT_THRESHOLDS``).
     parametros: dict[str, float]
     avisos: tuple[Problem, ...]
+    #: Sheets present in the file (contract names) → internal names of the columns recognised in
+    #: their header row (aliases included), in file order.
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class WorkbookError(Exception):
@@ -587,12 +592,31 @@ def _plan_frame(table: _Table, out: _Collector) -> pd.DataFrame:
         elif name in _ENUMS:
             data[name] = _enum_column(table, name, out)
         elif column.kind == "number":
-            data[name] = _number_column(table, name, out)[0]
+            # Metas, calendar and thresholds are amounts/percentages: never negative.
+            values = _number_column(table, name, out)[0]
+            with np.errstate(invalid="ignore"):
+                out.cells(table, name, values < 0, "un número mayor o igual a 0")
+            data[name] = values
         else:
             data[name] = _text_column(table, name, out)
     thresholds = np.column_stack([data[c] for c in schema.THRESHOLD_COLUMNS]) if n else None
     if thresholds is not None:
-        complete = ~np.isnan(thresholds).any(axis=1)
+        filled = ~np.isnan(thresholds)
+        complete = filled.all(axis=1)
+        headers = {c.name: c.header for c in schema.PLAN_COLUMNS}
+        for i in np.flatnonzero(filled.any(axis=1) & ~complete):  # 1–3 of the 4: aviso per row
+            missing = [headers[c] for c, f in zip(schema.THRESHOLD_COLUMNS, filled[i]) if not f]
+            out.add(
+                Problem(
+                    table.sheet,
+                    int(table.rows[i]),
+                    missing[0],
+                    f"{int(filled[i].sum())} de 4 umbrales capturados (faltan: {', '.join(missing)})",
+                    "los cuatro umbrales de la fila (Verde mín, Verde máx, Amarillo mín, Amarillo máx) "
+                    "o ninguno; la fila usará los umbrales de la hoja «Parámetros»",
+                    nivel="aviso",
+                )
+            )
         a_min, v_min, v_max, a_max = (thresholds[:, schema.THRESHOLD_COLUMNS.index(c)] for c in (
             "amarillo_min", "verde_min", "verde_max", "amarillo_max"))
         disordered = complete & ~((a_min <= v_min) & (v_min <= v_max) & (v_max <= a_max))
@@ -716,8 +740,15 @@ def _parameter_key(value: str) -> str:
     return folded.replace(" ", "_")
 
 
-def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
-    params = dict(schema.DEFAULT_THRESHOLDS)
+def _parametros(
+    table: _Table, out: _Collector, known: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Only the parameters the sheet sets (a partial sheet must not reset the others).
+
+    The threshold order is checked on the merged values: the file's over ``known`` (the stored
+    parámetros of an upload) over ``schema.DEFAULT_THRESHOLDS``.
+    """
+    params: dict[str, float] = {}
     names = _text_column(table, "parametro", out, required_value=True)
     values, blank = _number_column(table, "valor", out)
     if "valor" in table.raw:
@@ -753,9 +784,20 @@ def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
                 )
             )
         if not blank[i]:
+            if key in schema.DEFAULT_THRESHOLDS and values[i] < 0:
+                out.add(
+                    Problem(
+                        table.sheet,
+                        int(table.rows[i]),
+                        table.columns["valor"].header,
+                        _cell_text(table.raw["valor"][i]),
+                        "un número mayor o igual a 0",
+                    )
+                )
             params[key] = float(values[i])
+    merged = {**schema.DEFAULT_THRESHOLDS, **_finite(known), **params}
     order = ("amarillo_min", "verde_min", "verde_max", "amarillo_max")
-    a_min, v_min, v_max, a_max = (params[k] for k in order)
+    a_min, v_min, v_max, a_max = (merged[k] for k in order)
     if not (a_min <= v_min <= v_max <= a_max):
         out.add(
             Problem(
@@ -767,6 +809,19 @@ def _parametros(table: _Table, out: _Collector) -> dict[str, float]:
             )
         )
     return params
+
+
+def _finite(values: Mapping[str, float] | None) -> dict[str, float]:
+    """The numeric, finite entries of a parámetros mapping."""
+    out: dict[str, float] = {}
+    for key, value in (values or {}).items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(number):
+            out[str(key)] = number
+    return out
 
 
 # --------------------------------------------------------------------------- entry points
@@ -805,7 +860,10 @@ def _sort_key(problem: Problem) -> tuple[int, int, int]:
 
 
 def _read(
-    source: Source, known_plan: pd.DataFrame | None, limits: Limits
+    source: Source,
+    known_plan: pd.DataFrame | None,
+    limits: Limits,
+    known_parametros: Mapping[str, float] | None = None,
 ) -> tuple[WorkbookData | None, list[Problem]]:
     opened = _open(source)
     if isinstance(opened, Problem):
@@ -891,12 +949,16 @@ def _read(
         avances = _avances_frame(avances_table, out, reference, label)
     else:
         avances = _empty_avances()
-    parametros = _parametros(param_table, out) if param_table is not None else dict(schema.DEFAULT_THRESHOLDS)
+    parametros = _parametros(param_table, out, known_parametros) if param_table is not None else {}
     problems = sorted(out.items, key=_sort_key)
     if any(p.nivel == "error" for p in problems):
         return None, problems
     avisos = tuple(p for p in problems if p.nivel == "aviso")
-    return WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos), problems
+    columns = {
+        t.sheet: tuple(t.raw) for t in (plan_table, avances_table, param_table) if t is not None
+    }
+    data = WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos, columns=columns)
+    return data, problems
 
 
 def _empty_avances() -> pd.DataFrame:
@@ -913,7 +975,10 @@ def _empty_avances() -> pd.DataFrame:
 
 
 def _safe_read(
-    source: Source, known_plan: pd.DataFrame | None, limits: Limits
+    source: Source,
+    known_plan: pd.DataFrame | None,
+    limits: Limits,
+    known_parametros: Mapping[str, float] | None = None,
 ) -> tuple[WorkbookData | None, list[Problem]]:
     # Parsing creates millions of small acyclic objects (row lists, cells); the cyclic garbage
     # collector would rescan them over and over (~10 % of the read time), so it is paused for the
@@ -921,7 +986,7 @@ def _safe_read(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read(source, known_plan, limits)
+        return _read(source, known_plan, limits, known_parametros)
     except Exception:  # noqa: BLE001 - never a traceback for bad input
         return None, [_file_problem(_UNREADABLE, _XLSX_EXPECTED)]
     finally:
@@ -934,13 +999,18 @@ def read_workbook(
     *,
     known_plan: pd.DataFrame | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    known_parametros: Mapping[str, float] | None = None,
 ) -> WorkbookData:
     """Read and validate a workbook; raise :class:`WorkbookError` with every problem found.
 
     ``source`` is a path or the file's bytes.  When the ``Plan`` sheet is absent, ``known_plan``
-    (the current plan) is required and the ``Avances`` keys are checked against it.
+    (the current plan) is required and the ``Avances`` keys are checked against it; with both, they
+    are checked against the file's Plan ∪ ``known_plan`` (uploads upsert Plan rows by key), and the
+    ``Avances`` sheet may be absent.  An Avances row of year y is valid when its Clave is planned for
+    y or y + 1 (the previous year's actuals are the línea base).  ``known_parametros`` (the stored
+    parámetros) only serves to check the threshold order of a partial Parámetros sheet.
     """
-    data, problems = _safe_read(source, known_plan, limits)
+    data, problems = _safe_read(source, known_plan, limits, known_parametros)
     if data is None:
         raise WorkbookError(problems)
     return data
@@ -951,9 +1021,10 @@ def validate_workbook(
     *,
     known_plan: pd.DataFrame | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    known_parametros: Mapping[str, float] | None = None,
 ) -> list[Problem]:
     """Every problem of a workbook: errors and *avisos* (empty list = valid, nothing to report)."""
-    return _safe_read(source, known_plan, limits)[1]
+    return _safe_read(source, known_plan, limits, known_parametros)[1]
 
 
 PROBLEM_COLUMNS = ("nivel", "hoja", "fila", "columna", "valor", "esperado", "mensaje")

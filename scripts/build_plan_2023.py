@@ -338,7 +338,7 @@ ACCIONES: list[dict[str, Any]] = [
         "objetivo": "Aprobación del Plan Anual de Trabajo 2023 por la Junta de Gobierno",
         "meta_anual": 1,
         "tipo": "hito",
-        "frecuencia": "Anual",
+        "frecuencia": "De manera anual",
         "programado": (1, 0, 0, 0),
         "notas": "Hito: el cronograma fija la medición en Enero («100 % anual»), vence en Marzo.",
     },
@@ -1212,8 +1212,10 @@ LEAME: list[tuple[str, str, str, str]] = [
     (
         "Plan",
         "Meta anual",
-        "Meta numérica del año (en la unidad de medida). Vacía cuando el plan no fija un número: el "
-        "semáforo muestra «sin meta».",
+        "Meta numérica del año (en la unidad de medida). Vacía cuando el plan no fija un número: sin "
+        "calendario (Programado T1–T4) no hay cumplimiento y el semáforo muestra «sin meta» si no se "
+        "realizó nada o «informativo» si se realizó algo; con calendario el cumplimiento se calcula "
+        "contra lo programado.",
         "Número ≥ 0 o vacío",
     ),
     (
@@ -1231,8 +1233,9 @@ LEAME: list[tuple[str, str, str, str]] = [
         "realizado del trimestre anterior × 100 (informativo). anio_anterior: valor = realizado "
         "acumulado ÷ realizado acumulado al mismo trimestre del año anterior × 100 (informativo). "
         "conteo: valor = número realizado acumulado (informativo). hito: evento único; verde en "
-        "cuanto lo realizado llega a la meta, rojo si no se cumplió al vencer (el trimestre con "
-        "Programado = 1), pendiente antes.",
+        "cuanto algún trimestre informa Realizado ≥ 1, rojo si no se cumplió al vencer (el primer "
+        "trimestre con Programado ≥ 1; sin él, Diciembre), pendiente antes. Los acumulados suman los "
+        "trimestres 1 a k: si falta alguno, el acumulado queda vacío (sin dato; un faltante no es 0).",
         "avance_meta, periodo_anterior, anio_anterior, conteo, hito",
     ),
     (
@@ -1247,8 +1250,8 @@ LEAME: list[tuple[str, str, str, str]] = [
     (
         "Plan",
         "Frecuencia",
-        "Frecuencia de medición según el cronograma («De manera trimestral»).",
-        "Trimestral, Anual",
+        "Frecuencia de medición, con las palabras del cronograma del plan.",
+        "Texto (este libro: De manera trimestral; De manera anual en la acción 6)",
     ),
     (
         "Plan",
@@ -1273,12 +1276,13 @@ LEAME: list[tuple[str, str, str, str]] = [
     (
         "Plan",
         "Verde mín",
-        "Umbral propio del indicador (en %); vacío = se usa el de la hoja Parámetros.",
-        "Número o vacío",
+        "Umbral propio del indicador (en %); vacío = se usa el de la hoja Parámetros. Se usan solo si "
+        "las cuatro columnas de umbral de la fila tienen valor (con 1 a 3 se da un aviso).",
+        "Número ≥ 0 o vacío",
     ),
-    ("Plan", "Verde máx", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número o vacío"),
-    ("Plan", "Amarillo mín", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número o vacío"),
-    ("Plan", "Amarillo máx", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número o vacío"),
+    ("Plan", "Verde máx", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número ≥ 0 o vacío"),
+    ("Plan", "Amarillo mín", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número ≥ 0 o vacío"),
+    ("Plan", "Amarillo máx", "Umbral propio del indicador (en %); vacío = Parámetros.", "Número ≥ 0 o vacío"),
     (
         "Plan",
         "Meta programada (texto del plan)",
@@ -1307,7 +1311,8 @@ LEAME: list[tuple[str, str, str, str]] = [
         "Avances",
         "Realizado",
         "Cantidad realizada en el trimestre (no acumulada), en la unidad de medida. Un trimestre sin "
-        "fila se muestra como «sin dato».",
+        "fila se muestra como «sin dato» y no cuenta como 0: los acumulados de los trimestres "
+        "siguientes quedan vacíos (sin dato) hasta que se capture.",
         "Número ≥ 0",
     ),
     (
@@ -1343,7 +1348,8 @@ LEAME: list[tuple[str, str, str, str]] = [
         "",
         "Estados: verde, amarillo, rojo (según umbrales); pendiente (hito que aún no vence); "
         "informativo (periodo_anterior, anio_anterior, conteo: sin semáforo); sin_dato (trimestre sin "
-        "avance capturado); sin_meta (no hay meta ni programado).",
+        "avance capturado, o en los acumulados un trimestre anterior sin capturar); sin_meta (no hay nada "
+        "programado y no se realizó nada).",
         "verde, amarillo, rojo, pendiente, informativo, sin_dato, sin_meta",
     ),
 ]
@@ -1382,7 +1388,7 @@ def plan_rows() -> list[dict[str, Any]]:
                 meta_anual=accion["meta_anual"],
                 tipo_calculo=accion["tipo"],
                 acumulacion=accion.get("acumulacion", "acumulado"),
-                frecuencia=accion.get("frecuencia", "Trimestral"),
+                frecuencia=accion.get("frecuencia", "De manera trimestral"),
                 sentido="Ascendente",
                 meta_texto=ficha.get("meta_texto", CRONOGRAMA_META_TEXTO),
                 origen=origen,

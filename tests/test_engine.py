@@ -114,9 +114,22 @@ CASES = [
     ("blank-target-nothing-done", plan_row(meta=NAN), (0,), 1, (), dict(semaforo="sin_meta")),
     ("zero-adjusted-target-wins", plan_row(meta=10.0, ajustada=0.0), (1,), 1, (), dict(
         meta=0.0, cumplimiento_pct=NAN, semaforo="informativo")),
+    # missing ≠ 0: a gap before k leaves R_k (and everything built on it) empty → sin_dato
     ("missing-earlier-quarter", plan_row(meta=8.0), (2, None, 2), 3, (), dict(
-        realizado_trimestre=2.0, realizado_acumulado=4.0, programado_acumulado=6.0, valor_indicador=50.0,
-        cumplimiento_pct=400.0 / 6.0, semaforo="rojo")),
+        realizado_trimestre=2.0, realizado_acumulado=NAN, programado_acumulado=6.0, valor_indicador=NAN,
+        esperado_pct=75.0, cumplimiento_pct=NAN, semaforo="sin_dato")),
+    ("missing-q1-is-not-zero", plan_row(meta=4.0), (None, 1), 2, (), dict(
+        realizado_trimestre=1.0, realizado_acumulado=NAN, cumplimiento_pct=NAN, semaforo="sin_dato")),
+    ("gap-filled-later-counts-again", plan_row(meta=4.0), (1, 1, 1, 1), 4, (), dict(
+        realizado_acumulado=4.0, cumplimiento_pct=100.0, semaforo="verde")),
+    ("periodo-ignores-earlier-gap", plan_row(meta=8.0, acumulacion="periodo"), (None, 2), 2, (), dict(
+        realizado_trimestre=2.0, realizado_acumulado=NAN, cumplimiento_pct=100.0, semaforo="verde")),
+    # a calendar without a meta still grades cumplimiento; valor and esperado need the meta
+    ("blank-target-with-calendar", plan_row(meta=NAN, programado=(1, 1, 1, 1)), (1, 1), 2, (), dict(
+        meta=NAN, programado_acumulado=2.0, realizado_acumulado=2.0, cumplimiento_pct=100.0,
+        valor_indicador=NAN, esperado_pct=NAN, semaforo="verde")),
+    ("blank-target-with-calendar-periodo", plan_row(meta=NAN, acumulacion="periodo", programado=(2, 2, 2, 2)),
+     (1,), 1, (), dict(cumplimiento_pct=50.0, valor_indicador=NAN, esperado_pct=NAN, semaforo="rojo")),
     ("missing-this-quarter", plan_row(meta=8.0), (2, None, 2), 2, (), dict(
         realizado_trimestre=NAN, realizado_acumulado=NAN, programado_acumulado=4.0, valor_indicador=NAN,
         esperado_pct=50.0, cumplimiento_pct=NAN, semaforo="sin_dato")),
@@ -141,6 +154,8 @@ CASES = [
         linea_base_acumulada=0.0, variacion_linea_base_pct=NAN)),
     ("baseline-quarter-unreported", plan_row(meta=12.0), (3, 3), 2, (5, None, 1), dict(
         linea_base_acumulada=NAN, variacion_linea_base_pct=NAN)),
+    ("baseline-earlier-quarter-unreported", plan_row(meta=12.0), (3, 3, 3), 3, (5, None, 1), dict(
+        linea_base_acumulada=NAN, variacion_linea_base_pct=NAN, cumplimiento_pct=100.0)),
     # ---- descendente: semáforo on 200 − cumplimiento; asymmetric row thresholds show the mirror
     ("ascendente-120-asymmetric", plan_row(meta=400.0, umbrales=(95, 150, 80, 200)), (120,), 1, (), dict(
         cumplimiento_pct=120.0, semaforo="verde")),
@@ -295,6 +310,13 @@ def test_vence_trimestre_is_empty_for_other_types() -> None:
          dict(valor_indicador=3.0, semaforo="amarillo")),
         ("conteo", (3, 4), (), 2, (5, 10, 3, 12), "Descendente", dict(valor_indicador=7.0, semaforo="verde")),
         ("conteo", (3, None), (), 2, None, "Ascendente", dict(valor_indicador=NAN, semaforo="sin_dato")),
+        # missing ≠ 0 in the cumulative types: a gap before k → empty R_k → sin_dato
+        ("conteo", (None, 4), (), 2, (5, 10, 3, 12), "Ascendente",
+         dict(realizado_trimestre=4.0, valor_indicador=NAN, semaforo="sin_dato")),
+        ("anio_anterior", (None, 4), (5, 5), 2, (90, 110, 70, 130), "Ascendente",
+         dict(realizado_acumulado=NAN, valor_indicador=NAN, semaforo="sin_dato")),
+        ("periodo_anterior", (None, 4, 2), (), 3, None, "Ascendente",    # periodo: gap at k-2 is irrelevant
+         dict(valor_indicador=50.0, semaforo="informativo")),
     ],
 )
 def test_other_types(tipo: str, current: tuple, previous: tuple, k: int, umbrales: tuple | None,
@@ -457,13 +479,18 @@ def test_properties_of_any_non_negative_input(indicators: list) -> None:
         acumulado = block["realizado_acumulado"].to_numpy()
         reported = block["realizado_trimestre"].notna().to_numpy()
         assert np.array_equal(reported, [v is not None for v in current])
-        # R_k never decreases over the reported quarters, and equals the sum reported so far
-        assert np.all(np.diff(acumulado[reported]) >= -1e-9 * np.maximum(1, acumulado[reported][1:]))
-        expected_r = np.cumsum([0.0 if v is None else v for v in current])
-        assert np.allclose(acumulado[reported], expected_r[reported])
+        # missing ≠ 0: R_k exists exactly when every quarter ≤ k is reported, and is their sum
+        complete = np.logical_and.accumulate(reported)
+        assert np.array_equal(~np.isnan(acumulado), complete)
+        assert np.all(np.diff(acumulado[complete]) >= -1e-9 * np.maximum(1, acumulado[complete][1:]))
+        expected_r = np.cumsum([np.nan if v is None else v for v in current])
+        assert np.allclose(acumulado[complete], expected_r[complete])
         assert (block.loc[~reported, "semaforo"].isin(["sin_dato", "verde"])).all()
+        cumulative = tipo in ("conteo", "anio_anterior") or (tipo == "avance_meta" and acumulacion == "acumulado")
+        if cumulative:
+            assert (block.loc[~complete, "semaforo"] == "sin_dato").all()
         if tipo == "avance_meta" and acumulacion == "acumulado" and meta > 0:
             valor = block["valor_indicador"].to_numpy()
-            assert np.allclose(valor[reported], 100.0 * acumulado[reported] / meta)
+            assert np.allclose(valor[complete], 100.0 * acumulado[complete] / meta)
         if tipo == "conteo":
-            assert np.allclose(block["valor_indicador"].to_numpy()[reported], acumulado[reported])
+            assert np.allclose(block["valor_indicador"].to_numpy()[complete], acumulado[complete])

@@ -239,7 +239,8 @@ def test_plan_2023_meta_tipo_origen(
     assert all(row[header] is None for header in ("Verde mín", "Verde máx", "Amarillo mín", "Amarillo máx"))
     assert row["Sentido"] == "Ascendente"
     assert row["Acumulación"] == ("periodo" if tipo == "periodo_anterior" else "acumulado")
-    assert row["Frecuencia"] == ("Anual" if clave == "6" else "Trimestral")
+    # the cronograma's own words
+    assert row["Frecuencia"] == ("De manera anual" if clave == "6" else "De manera trimestral")
     assert row["Meta programada (texto del plan)"]
     if origen == FICHA:
         for header in ("Indicador", "Método de cálculo", "Unidad de medida", "Responsables"):

@@ -153,8 +153,10 @@ def test_valid_workbook_frames_follow_the_contract() -> None:
     assert avances["realizado"].dtype == np.float64
     assert avances[["clave", "trimestre", "realizado"]].values.tolist() == [
         ["1.1", 1, 2.0], ["1.1", 2, 3.0], ["1.2", 2, 1.0]]
-    assert data.parametros == schema.DEFAULT_THRESHOLDS
+    assert data.parametros == {}  # no Parámetros sheet: the consumer applies its defaults
     assert data.avisos == ()
+    assert set(data.columns) == {"Plan", "Avances"}
+    assert data.columns["Avances"] == ("clave", "anio", "trimestre", "realizado", "justificacion", "evidencia")
 
 
 def test_path_and_bytes_give_the_same_result(tmp_path) -> None:
@@ -181,6 +183,18 @@ def test_headers_and_sheet_names_are_normalised() -> None:
     assert data.plan["accion"].tolist() == ["Acción de 1.1", "Acción de 1.2"]
     assert data.avances["realizado"].tolist() == [2.0]
     assert data.parametros["verde_min"] == 85.0
+
+
+def test_recognised_columns_per_sheet_include_aliases() -> None:
+    # "meta ajustada" is the internal name with a space (an accepted alias of "Meta ajustada");
+    # the store relies on these names to know which Plan columns the upload carries.
+    plan = table([plan_row("1.1", **{"meta ajustada": 6}), plan_row("1.2")])
+    avances = [["CLAVE", "año", "trimestre", "realizado"], ["1.1", 2023, 1, 2]]
+    data = read_workbook(book(Plan=plan, Avances=avances, Parámetros=[["parametro", "valor"], ["verde_min", 85]]))
+    assert "meta_ajustada" in data.columns["Plan"] and "programado_t1" not in data.columns["Plan"]
+    assert data.plan["meta_ajustada"].tolist()[0] == 6.0
+    assert data.columns["Avances"] == ("clave", "anio", "trimestre", "realizado")
+    assert data.columns["Parámetros"] == ("parametro", "valor")
 
 
 def test_extra_unknown_columns_and_sheets_are_ignored() -> None:
@@ -252,13 +266,25 @@ def test_parametros_sheet_overrides_defaults_and_keeps_extra_keys() -> None:
     params = [["Parámetro", "Valor", "Descripción"], ["verde_min", 85, "x"], ["Amarillo máx", 140, ""],
               ["datos_ilustrativos", 1, "datos de ejemplo"]]
     data = read_workbook(book(Parámetros=params))
-    assert data.parametros == {"verde_min": 85.0, "verde_max": 110.0, "amarillo_min": 70.0,
-                               "amarillo_max": 140.0, "datos_ilustrativos": 1.0}
+    # only what the sheet sets: a partial sheet must not reset the other (stored) thresholds
+    assert data.parametros == {"verde_min": 85.0, "amarillo_max": 140.0, "datos_ilustrativos": 1.0}
+
+
+def test_parametros_order_is_checked_on_the_merged_values() -> None:
+    params = [["Parámetro", "Valor"], ["verde_min", 75]]
+    stored = {"verde_min": 80.0, "verde_max": 100.0, "amarillo_min": 60.0, "amarillo_max": 120.0}
+    assert read_workbook(book(Parámetros=params), known_parametros=stored).parametros == {"verde_min": 75.0}
+    # amarillo_min 78 alone is fine with the defaults (78 ≤ 90) but not with the stored verde_min 75
+    params = [["Parámetro", "Valor"], ["amarillo_min", 78]]
+    assert errors_of(book(Parámetros=params)) == []
+    problem = only_error(book(Parámetros=params), known_parametros={**stored, "verde_min": 75.0})
+    assert (problem.hoja, problem.columna) == ("Parámetros", "Valor")
+    assert "amarillo_min 78" in problem.valor and "verde_min 75" in problem.valor
 
 
 def test_unknown_parameter_is_kept_with_an_aviso() -> None:
     data = read_workbook(book(Parámetros=[["Parámetro", "Valor"], ["verde_mim", 80]]))
-    assert data.parametros["verde_min"] == 90.0 and data.parametros["verde_mim"] == 80.0
+    assert data.parametros == {"verde_mim": 80.0}
     assert [(p.nivel, p.hoja, p.fila, p.columna, p.valor) for p in data.avisos] == [
         ("aviso", "Parámetros", 2, "Parámetro", "verde_mim")]
 
@@ -365,6 +391,25 @@ def test_without_plan_sheet_avances_are_checked_against_known_plan() -> None:
     assert data.plan is None and len(data.avances) == 3
 
 
+def test_upload_plan_keeps_the_stored_rows_of_its_year_for_claves() -> None:
+    # Plan rows are upserted by (Clave, Año): an upload re-sending only 1.1 for 2023 leaves the stored
+    # 1.2 of 2023 in place, so avances of 1.2 stay valid.
+    known = read_workbook(book()).plan
+    upload = book(Plan=table([plan_row("1.1", **{"Meta anual": 9})]),
+                  Avances=table([avance_row("1.2", trimestre=3), avance_row("7.7", trimestre=3)], AVANCES_HEADERS))
+    problem = only_error(upload, known_plan=known)
+    assert (problem.fila, problem.valor) == (3, "7.7")
+    assert [p.valor for p in errors_of(upload)] == ["1.2", "7.7"]  # without the stored plan 1.2 is unknown
+
+
+def test_plan_only_upload_needs_no_avances_sheet() -> None:
+    known = read_workbook(book()).plan
+    data = read_workbook(book(Plan=table([plan_row("1.3")]), Avances=None), known_plan=known)
+    assert data.plan["clave"].tolist() == ["1.3"] and len(data.avances) == 0
+    assert "Avances" not in data.columns
+    assert only_error(book(Avances=None)).hoja == "Avances"  # a full workbook still needs it
+
+
 def test_missing_required_column() -> None:
     plan = table([plan_row("1.1")])
     drop = plan[0].index("Meta anual")
@@ -457,6 +502,36 @@ def test_blank_clave_is_an_error() -> None:
     problem = only_error(book(Avances=table([avance_row("1.1"), avance_row("  ")], AVANCES_HEADERS)))
     assert (problem.fila, problem.columna, problem.valor) == (3, "Clave", "")
     assert "la celda está vacía" in problem.mensaje
+
+
+@pytest.mark.parametrize("header", ["Meta anual", "Meta ajustada", "Programado T1", "Programado T2",
+                                    "Programado T3", "Programado T4", "Verde mín", "Verde máx",
+                                    "Amarillo mín", "Amarillo máx"])
+def test_negative_plan_numbers_are_errors(header: str) -> None:
+    problem = only_error(book(Plan=table([plan_row("1.1"), plan_row("1.2", **{header: -4})])))
+    assert (problem.hoja, problem.fila, problem.columna, problem.valor) == ("Plan", 3, header, "-4")
+    assert problem.esperado == "un número mayor o igual a 0"
+
+
+@pytest.mark.parametrize("name", ["verde_min", "amarillo_min"])
+def test_negative_parametros_threshold_is_an_error(name: str) -> None:
+    errors = errors_of(book(Parámetros=[["Parámetro", "Valor"], [name, -5]]))
+    negative = [p for p in errors if p.fila == 2]
+    assert [(p.hoja, p.columna, p.valor) for p in negative] == [("Parámetros", "Valor", "-5")]
+    assert "mayor o igual a 0" in negative[0].esperado
+
+
+@pytest.mark.parametrize(("given", "missing"), [
+    ({"Verde mín": 80}, "Verde máx"),
+    ({"Verde mín": 80, "Verde máx": 120}, "Amarillo mín"),
+    ({"Verde mín": 80, "Verde máx": 120, "Amarillo mín": 60}, "Amarillo máx"),
+    ({"Amarillo máx": 150}, "Verde mín"),
+])
+def test_partial_row_thresholds_are_an_aviso(given: dict, missing: str) -> None:
+    data = read_workbook(book(Plan=table([plan_row("1.1"), plan_row("1.2", **given)])))
+    assert [(p.nivel, p.hoja, p.fila, p.columna) for p in data.avisos] == [("aviso", "Plan", 3, missing)]
+    assert f"{len(given)} de 4" in data.avisos[0].valor and "Parámetros" in data.avisos[0].esperado
+    assert "fila 3" in data.avisos[0].mensaje
 
 
 def test_disordered_row_thresholds() -> None:
