@@ -121,6 +121,31 @@ def _missing_file(path: Path) -> int | None:
     return EXIT_USAGE
 
 
+_OS_REASONS: dict[str, str] = {
+    "ENOENT": "no existe la carpeta de destino",
+    "ENOTDIR": "una parte de la ruta es un archivo, no una carpeta",
+    "EISDIR": "es una carpeta, no un archivo",
+    "EACCES": "no hay permiso para escribir ahí",
+    "EPERM": "no hay permiso para escribir ahí",
+    "EROFS": "el disco es de solo lectura",
+    "ENOSPC": "el disco está lleno",
+    "EDQUOT": "se agotó la cuota de disco",
+    "EFBIG": "el archivo sería demasiado grande",
+    "ENAMETOOLONG": "el nombre o la ruta es demasiado largo",
+    "EBUSY": "el archivo está en uso",
+    "ETXTBSY": "el archivo está en uso",
+    "EIO": "error de lectura o escritura en el disco",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    """A Spanish reason for a file-system error (the OS text is English: never shown)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name, f"error del sistema de archivos (código {name or exc.errno})")
+
+
 def _plural(n: int, singular: str, plural: str) -> str:
     return f"{n:,} {singular if n == 1 else plural}"
 
@@ -236,8 +261,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         _write_output(payload, args.salida)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        _print(f"No se pudo escribir «{args.salida}»: {reason}.", sys.stderr)
+        _print(f"No se pudo escribir «{args.salida}»: {_os_reason(exc)}.", sys.stderr)
         return EXIT_INVALID
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')} del libro:", sys.stderr)

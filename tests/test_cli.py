@@ -217,7 +217,41 @@ def test_report_year_without_indicators_exit_1(valid_book: Path, capsys) -> None
 def test_report_unwritable_output_exit_1(valid_book: Path, tmp_path: Path, capsys) -> None:
     target = tmp_path / "no" / "existe" / "informe.json"
     assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "-o", str(target)]) == 1
-    assert "No se pudo escribir" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "No se pudo escribir" in err and "no existe la carpeta de destino" in err
+    assert "No such file" not in err
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("ENOENT", "no existe la carpeta de destino"),
+    ("EACCES", "no hay permiso para escribir ahí"),
+    ("EISDIR", "es una carpeta, no un archivo"),
+    ("ENOSPC", "el disco está lleno"),
+    ("EROFS", "el disco es de solo lectura"),
+    ("ENOTDIR", "una parte de la ruta es un archivo, no una carpeta"),
+])
+def test_report_os_errors_are_spanish(valid_book: Path, tmp_path: Path, capsys, monkeypatch,
+                                      code: str, expected: str) -> None:
+    import errno
+    import os
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        number = getattr(errno, code)
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr("mpi_dash.cli.os.replace", failing)
+    target = tmp_path / "informe.json"
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    number = getattr(errno, code)
+    assert f"No se pudo escribir «{target}»: {expected}." in err and os.strerror(number) not in err
+    assert not target.exists() and list(tmp_path.glob("*.tmp")) == []
+
+
+def test_report_output_is_a_directory(valid_book: Path, tmp_path: Path, capsys) -> None:
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "es una carpeta, no un archivo" in err and "Is a directory" not in err
 
 
 def test_unexpected_error_is_a_spanish_line_not_a_traceback(valid_book: Path, capsys, monkeypatch) -> None:
