@@ -62,4 +62,4 @@ except Exception:  # noqa: BLE001 - st.stop()/st.rerun() are BaseException and p
     logging.getLogger("mpi_dash.app").exception("Error inesperado en la página %s", page.title)
     st.error("**Ocurrió un error inesperado al mostrar esta página.** Intente de nuevo o elija otro corte; "
              "si el problema continúa, avise al área de sistemas (el detalle quedó en el registro del "
-             "servidor).", icon="🚫")
+             "servidor).", icon=":material/block:")

@@ -25,7 +25,7 @@ st.caption(f"Realizado acumulado de enero al corte en {anio} frente al mismo cor
            "puede calcular.")
 if not table["con_linea_base"].any():
     st.info(f"Ningún indicador tiene línea base: no hay avances de {anio - 1} cargados para este corte.",
-            icon="ℹ️")
+            icon=":material/info:")
 
 st.subheader("Por programa")
 st.caption("Los indicadores de un programa miden cosas distintas (sesiones, atenciones, talleres…), así que "

@@ -52,7 +52,7 @@ st.caption(" · ".join(f"{SEMAFORO_LABELS[v]}: {counts[v]}" for v in ("pendiente
 st.subheader("Indicadores en 🔴 rojo y su justificación")
 red = summary.red_indicators(cut)
 if red.empty:
-    st.success("Ningún indicador está en rojo en este corte.", icon="✅")
+    st.success("Ningún indicador está en rojo en este corte.", icon=":material/check_circle:")
 for row in red.itertuples(index=False):
     with st.container(border=True):
         st.markdown(f"**{md(row.clave)} · {md(row.indicador)}**  \n"

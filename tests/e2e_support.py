@@ -40,8 +40,23 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "artifacts"
 CHROMIUM = Path(os.environ.get("MPI_DASH_CHROMIUM", "/usr/bin/chromium"))
 DEFAULT_TIMEOUT_S = 60.0
+KEEP_LOGS = 10  # streamlit-<port>.log files kept from earlier sessions (one per server started)
 # Chromium flags for containers without a user namespace sandbox / small /dev/shm.
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run")
+
+
+def prune_server_logs(keep: int = KEEP_LOGS, directory: Path = ARTIFACTS) -> list[Path]:
+    """Delete all but the ``keep`` newest ``streamlit-*.log`` files of earlier runs; return the deleted."""
+    logs = sorted(directory.glob("streamlit-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = []
+    for old in logs[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+            removed.append(old)
+    return removed
+
+
+prune_server_logs()  # once per test session: this module is imported once
 
 
 def in_ci() -> bool:
