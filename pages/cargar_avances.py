@@ -9,6 +9,8 @@ from mpi_dash.workbook import WorkbookError
 from ui_common import ensure_app_shell
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
+# Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
+st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | "problems" | "saved"}

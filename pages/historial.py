@@ -7,11 +7,13 @@ from mpi_dash.diff import cells_table, local_datetime, semaforo_table
 from ui_common import ensure_app_shell
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
+# Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
+st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo",
          store.KIND_REVERT: "Reversión"}
-HEADERS = {"numero": "Número", "fecha": "Fecha (hora de la Ciudad de México)", "autor": "Autor", "archivo": "Archivo",
+HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "archivo": "Archivo",
            "sha256": "sha256", "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas",
            "tipo": "Tipo"}
 FLASH = "historial_aviso"
@@ -52,7 +54,11 @@ shown = revisions.assign(
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
 )
 st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
-             column_config={"sha256": st.column_config.TextColumn(
+             column_config={"Fecha (CDMX)": st.column_config.TextColumn(
+                                "Fecha (CDMX)", help="Hora de la Ciudad de México (se guarda en UTC)."),
+                            "Celdas cambiadas": st.column_config.TextColumn("Celdas cambiadas",
+                                                                            alignment="right"),
+                            "sha256": st.column_config.TextColumn(
                                 "sha256", help="Primeros 12 caracteres; el valor completo aparece al abrir "
                                                "la revisión."),
                             "Comentario": st.column_config.TextColumn("Comentario", width="medium")})

@@ -2,11 +2,19 @@
 
 Uses the shared helpers of ``tests/e2e_support.py`` (server on a free port, Debian Chromium, idle wait,
 screenshots under ``artifacts/``).  The database is a temporary copy seeded from ``data/plan_2023.xlsx``.
+
+With ``MPI_DASH_GUIDE_IMG=1`` the screenshots are also copied to ``docs/img/guia_*.png``, the images of the
+coordinators' guide (``docs/guia_coordinadores.md``), so they can be regenerated from the real app:
+
+    MPI_DASH_GUIDE_IMG=1 python -m pytest tests/test_upload_e2e.py -q
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from e2e_support import (
@@ -24,6 +32,27 @@ from openpyxl import load_workbook
 from mpi_dash import store
 
 pytestmark = pytest.mark.browser
+GUIDE_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
+# artifact name → image of the guide it illustrates
+GUIDE_SHOTS = {"carga_02_pagina": "guia_01_pagina", "carga_03a_errores": "guia_02_errores",
+               "carga_03_vista_previa": "guia_03_vista_previa", "carga_04_confirmar": "guia_04_confirmar",
+               "carga_05_guardado": "guia_05_guardado", "carga_06_resumen_despues": "guia_06_resumen_despues",
+               "carga_07_historial": "guia_07_historial", "carga_08_revertir": "guia_08_revertir",
+               "carga_09_revertido": "guia_09_revertido"}
+
+
+def shot(page, name: str, *, full_page: bool = True, element: str | None = None) -> Path:
+    """Screenshot to ``artifacts/<name>.png`` (of one element when given); with ``MPI_DASH_GUIDE_IMG=1``
+    also to the guide image it illustrates."""
+    if element is None:
+        path = screenshot(page, name, full_page=full_page)
+    else:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.get_by_test_id(element).screenshot(path=str(path))
+    if os.environ.get("MPI_DASH_GUIDE_IMG") == "1" and name in GUIDE_SHOTS:
+        shutil.copyfile(path, GUIDE_IMG / f"{GUIDE_SHOTS[name]}.png")
+    return path
 
 # In the bundled illustrative data, 2.3 (a hito due in December) is the only indicator in rojo at the
 # December 2023 cut-off; reporting it as done turns it verde.
@@ -62,7 +91,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
 
         goto_page(page, url, "cargar_avances")
         assert not error_texts(page)
-        screenshot(page, "carga_02_pagina", full_page=False)
+        shot(page, "carga_02_pagina", full_page=False)
         with page.expect_download() as info:
             page.get_by_role("button", name="Descargar plantilla de avances").click()
         template = info.value
@@ -77,7 +106,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         wait_idle(page)
         assert page.get_by_text("tiene 2 problema(s)").count() == 1
         page.get_by_test_id("stDataFrame").first.wait_for()  # the problems table (canvas grid)
-        screenshot(page, "carga_03a_errores", full_page=False)
+        shot(page, "carga_03a_errores", full_page=False)
         assert store.latest_revision(db) == 1
 
         page.locator("input[type='file']").set_input_files(str(upload))
@@ -85,16 +114,17 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         wait_idle(page)
         assert not error_texts(page)
         assert page.get_by_text("Se concluyó en diciembre").count() >= 1
-        screenshot(page, "carga_03_vista_previa")
+        shot(page, "carga_03_vista_previa")
         assert store.latest_revision(db) == 1  # preview saves nothing
 
         page.get_by_label("Nombre de quien carga").fill("Ana López")
         page.get_by_label("Comentario (qué se carga y por qué)").fill("Avances de diciembre 2023")
-        page.get_by_test_id("stForm").screenshot(path=str(ARTIFACTS / "carga_04_confirmar.png"))
+        assert page.get_by_text("submit form").filter(visible=True).count() == 0  # English hint hidden
+        shot(page, "carga_04_confirmar", element="stForm")
         page.get_by_role("button", name="Guardar como nueva revisión").click()
         page.get_by_text("Se guardó la").wait_for()
         wait_idle(page)
-        screenshot(page, "carga_05_guardado", full_page=False)
+        shot(page, "carga_05_guardado", full_page=False)
         assert store.latest_revision(db) == 2
 
         goto_page(page, url, "")  # Resumen is the default page (url "/")
@@ -102,12 +132,12 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert page.get_by_text("revisión 2").count() >= 1
         assert page.get_by_text("Ningún indicador está en rojo en este corte.").count() == 1
         assert not error_texts(page)
-        screenshot(page, "carga_06_resumen_despues")
+        shot(page, "carga_06_resumen_despues")
 
         goto_page(page, url, "historial")
         assert page.get_by_text("Avances de diciembre 2023").count() >= 1
         assert not error_texts(page)
-        screenshot(page, "carga_07_historial")
+        shot(page, "carga_07_historial")
         with page.expect_download() as info:
             page.get_by_role("button", name="tal como se subió").click()
         assert info.value.suggested_filename == "avances_diciembre.xlsx"
@@ -120,12 +150,13 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         wait_idle(page)
         page.get_by_label("Nombre de quien revierte").fill("Ana López")
         page.get_by_label("Motivo").fill("La cifra de 2.3 no estaba validada")
-        page.get_by_test_id("stForm").screenshot(path=str(ARTIFACTS / "carga_08_revertir.png"))
+        assert page.get_by_text("submit form").filter(visible=True).count() == 0
+        shot(page, "carga_08_revertir", element="stForm")
         page.get_by_role("button", name="Revertir a la revisión 1").click()
         page.get_by_text("Se guardó la revisión 3").wait_for()
         wait_idle(page)
         assert not error_texts(page)
-        screenshot(page, "carga_09_revertido")
+        shot(page, "carga_09_revertido")
         opened = page.get_by_test_id("stSelectbox").first.locator("input").input_value()
         assert opened == "3 · La cifra de 2.3 no estaba validada"  # the new revision is the one shown
         goto_page(page, url, "")

@@ -194,13 +194,13 @@ def test_history_open_download_and_revert(db):
                       comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Número", "Fecha (hora de la Ciudad de México)", "Autor", "Archivo",
-                                   "sha256", "Comentario", "Celdas cambiadas", "Tipo"]
+    assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "sha256", "Comentario",
+                                   "Celdas cambiadas", "Tipo"]
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
         "Ana", "junio.xlsx", "Avances de junio", "3"]
     fecha = store.list_revisions(db)["fecha"].iloc[0]
-    assert table.iloc[0]["Fecha (hora de la Ciudad de México)"] == local_datetime(fecha)
+    assert table.iloc[0]["Fecha (CDMX)"] == local_datetime(fecha)
     assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
     assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio.xlsx» tal como se subió"]
