@@ -677,17 +677,25 @@ def require_existing(path: str | Path | None = None) -> Path:
 
 def integrity_check(path: str | Path | None = None) -> str:
     """``PRAGMA integrity_check`` of the database ("ok" when sound); never creates or seeds it."""
-    conn = sqlite3.connect(str(_existing(path)), timeout=BUSY_TIMEOUT_S)
+    target = _existing(path)
     try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
+        conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S)
+        try:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"No se pudo verificar la base de datos {target}: {spanish_reason(exc)}.") from exc
 
 
 def dump_sql(path: str | Path | None = None) -> str:
     """The full SQL dump of the database (to compare contents); never creates or seeds it."""
-    conn = sqlite3.connect(str(_existing(path)), timeout=BUSY_TIMEOUT_S)
+    target = _existing(path)
     try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+        conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S)
+        try:
+            return "\n".join(conn.iterdump())
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"No se pudo leer la base de datos {target}: {spanish_reason(exc)}.") from exc

@@ -422,6 +422,10 @@ def test_sqlite_failures_become_spanish_store_errors(db):
     with pytest.raises(store.StoreError, match="no es una base de datos SQLite") as info:
         store.latest_revision(garbage)
     assert "file is not a database" not in str(info.value)
+    with pytest.raises(store.StoreError, match="No se pudo verificar .*: el archivo no es una base de datos"):
+        store.integrity_check(garbage)
+    with pytest.raises(store.StoreError, match="No se pudo leer .*: el archivo no es una base de datos"):
+        store.dump_sql(garbage)
 
 
 @pytest.mark.parametrize(("exc", "expected"), [
