@@ -38,7 +38,7 @@ st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, current_co
                 config=PLOT_CONFIG)
 st.dataframe(
     by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "n_suben", "n_bajan", "variacion_pct"]],
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", placeholder="—",
     column_config={
         "etiqueta": st.column_config.TextColumn("Programa", width="large"),
         "n_con_linea_base": st.column_config.NumberColumn("Indicadores comparables", format="%d"),
@@ -66,7 +66,7 @@ st.caption("Haga clic en el encabezado de una columna para ordenar la tabla.")
 st.dataframe(
     shown[["clave", "indicador", "tipo", "linea_base_acumulada", "realizado_acumulado",
            "variacion_linea_base_pct", "situacion"]],
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", placeholder="—",
     column_config={
         "clave": st.column_config.TextColumn("Clave", width="small"),
         "indicador": st.column_config.TextColumn("Indicador", width="large"),

@@ -97,7 +97,7 @@ st.dataframe(pd.DataFrame({
     "Semáforo": done["semaforo"].map(semaforo_label),
     "Justificación": done["justificacion"].fillna("—"),
     "Evidencia": done["evidencia"].fillna("—"),
-}), hide_index=True, width="stretch")
+}), hide_index=True, width="stretch", placeholder="—")
 
 with st.expander("Ficha técnica completa", expanded=False):
     plan_row = plan.loc[(plan["anio"] == anio) & (plan["clave"] == clave)].iloc[0]

@@ -71,7 +71,7 @@ config = {col: (st.column_config.TextColumn(header, pinned=col in ("semaforo", "
                                             width="large" if col in ("indicador", "justificacion") else None)
                if col in TEXT else number_column(col, header, shown[col].astype(float)))
           for col, header in IPTT_HEADERS.items()}
-st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—",
              height=min(38 + 35 * len(shown), 900),
              column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 

@@ -146,6 +146,7 @@ def test_linea_base_shows_the_2022_baseline(workbook):
     at = open_page(PAGES[2])
     assert_clean(at)
     table = at.dataframe[1].value
+    assert all(frame.proto.placeholder == "—" for frame in at.dataframe)
     assert "Con línea base" in set(table["situacion"])
     assert table["linea_base_acumulada"].notna().any()
 
@@ -174,6 +175,7 @@ def test_tablas_downloads_read_back(workbook, downloads):
     # numbers stay numbers (header sorting is numeric: 25 < 100 < 116.7), shown with es-MX printf formats
     assert pd.api.types.is_float_dtype(table["avance_pct"]) and table["avance_pct"].isna().any()
     assert sorted(table["avance_pct"].dropna())[-1] >= 100
+    assert at.dataframe[0].proto.placeholder == "—"                     # not Streamlit's English "None"
     columns = json.loads(at.dataframe[0].proto.columns)
     assert columns["avance_pct"]["type_config"]["format"] == "%,.1f %%"
     assert columns["meta"]["type_config"]["format"] in {"%,.0f", "%,.1f"}
