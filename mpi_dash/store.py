@@ -253,7 +253,8 @@ def open_store(path: str | Path | None = None, *, seed: str | Path | None = None
     try:
         db = connect(path)
     except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"No se pudo abrir la base de datos {db_path(path)}: {spanish_reason(exc)}.") from exc
+        reason = spanish_reason(exc)
+        raise StoreError(f"No se pudo abrir la base de datos {db_path(path)}: {reason}.") from exc
     try:
         if _needs_setup(db, auto_seed):
             with _write_lock(db):

@@ -246,12 +246,13 @@ def test_problems_table_has_no_none():
     from mpi_dash.diff import problems_table
     from mpi_dash.workbook import Problem
 
-    table = problems_table([Problem("", None, None, "un archivo de texto (por ejemplo CSV)", "un libro .xlsx"),
+    csv = "un archivo de texto (por ejemplo CSV)"
+    table = problems_table([Problem("", None, None, csv, "un libro .xlsx"),
                             Problem("Avances", 1452, "Realizado", "", "un número", nivel="aviso"),
                             Problem("Parámetros", None, "Valor", "90", "umbrales ordenados")])
     assert list(table.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
     assert table.values.tolist() == [
-        ["(archivo)", "—", "—", "un archivo de texto (por ejemplo CSV)", "un libro .xlsx"],
+        ["(archivo)", "—", "—", csv, "un libro .xlsx"],
         ["Avances", "1452", "Realizado", "—", "un número"],   # Excel row numbers as Excel shows them
         ["Parámetros", "—", "Valor", "90", "umbrales ordenados"]]
     assert problems_table([]).empty and list(problems_table([]).columns) == list(table.columns)

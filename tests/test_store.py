@@ -583,7 +583,8 @@ def test_rebased_import_returns_the_committed_preview(db, monkeypatch):
         return preview
 
     monkeypatch.setattr(store, "prepare_upload", racing)
-    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"), ("1.2.1", 2023, "Junio", 20.0)])
+    content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"),
+                            ("1.2.1", 2023, "Junio", 20.0)])
     first = original(content, "mio.xlsx", path=db)
     assert first.changes.n_cells == 3  # 1.1.1 Q2 Realizado, 1.2.1 Q2 new Realizado, flag
     rev, committed = store.import_file(content, "mio.xlsx", author="Ana", comment="mía", path=db)

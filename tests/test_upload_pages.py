@@ -250,7 +250,8 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     assert "no cambia ningún dato guardado" in shown and "1 fila(s) sin «Realizado» se omitieron" in shown
     (expander,) = [e for e in at.expander if "sin «Realizado»" in e.label]
     avisos = expander.dataframe[0].value
-    assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [["Avances", "2", "Realizado", "—"]]
+    assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
+        ["Avances", "2", "Realizado", "—"]]
     assert not [b for b in at.button if b.label.startswith("💾")]
     assert store.dump_sql(db) == before
 
