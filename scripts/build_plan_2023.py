@@ -1021,12 +1021,12 @@ AVANCES_ILUSTRATIVOS: dict[int, dict[str, Quarterly]] = {
         "1.5.1": (18, 25, 22, 31),  # anio_anterior: informativo
         "1.5.2": (6, 9, 7, 11),  # conteo: informativo
         "2.1": (0, 0, 1, 1),  # hito: pendiente, pendiente, verde, verde
-        "2.2": (3, 4, None, 5),  # no meta; Septiembre not reported
+        "2.2": (3, 4, None, 5),  # no meta; Septiembre not reported → sin_dato in Sept. and Dic.
         "2.3": (0, 0, 0, 0),  # hito not reached by Diciembre: rojo
         "3.1": (0, 1, 1, 1),  # rojo 0 %, rojo 66.7 %, amarillo 88.9 %, verde
         "3.2": (1, 1, 1, 1),  # verde
         "3.3": (1, 1, 2, 1),  # verde, verde, rojo 133.3 %, amarillo over 125 %
-        "3.4": (1, 1, None, 2),  # verde, verde, sin_dato, verde
+        "3.4": (1, 1, None, 2),  # verde, verde, sin_dato, sin_dato (Septiembre missing: R_4 unknown)
         "3.5": (1, 0, 1, 1),  # rojo 133.3 %, rojo 66.7 %, amarillo 88.9 %, verde
         "4.1": (0, 0, 1, 0),  # hito reached in Septiembre
         "5.1": (1, 1, 1, 1),  # verde
