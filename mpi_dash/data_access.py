@@ -81,6 +81,7 @@ def load_dataset() -> Dataset:
 
 def _load_from_store() -> Dataset:
     from mpi_dash import store
+    from mpi_dash.diff import local_datetime
 
     revision, snapshot = store.load_snapshot()
     info = store.revision_info(revision)
@@ -90,5 +91,5 @@ def _load_from_store() -> Dataset:
         parametros=dict(snapshot.parametros),
         version=store.version_key(),
         ilustrativo=bool(snapshot.parametros.get("datos_ilustrativos", 0)),
-        origen=f"Base de datos, revisión {revision} ({info['fecha'][:10]}, {info['autor']})",
+        origen=f"Base de datos, revisión {revision} ({local_datetime(info['fecha'])}, {info['autor']})",
     )
