@@ -63,7 +63,8 @@ def first_render(browser, url: str, gauges: int) -> float:
         context.close()
 
 
-GAUGE_TEXT = "() => Array.from(document.querySelectorAll('.indicatorlayer')).map(e => e.textContent).join('|')"
+GAUGE_TEXT = ("() => Array.from(document.querySelectorAll('.indicatorlayer'))"
+              ".map(e => e.textContent).join('|')")
 
 
 def quarter_switches(browser, url: str, switches: int) -> list[float]:
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio_cold = dash_r["cold_s"] / hello_r["cold_s"]
     ratio_warm = dash_r["warm_median_s"] / hello_r["warm_median_s"]
     switch_median = statistics.median(switches)
-    checks = {"razón en frío": ratio_cold <= TARGET_RATIO, "razón en sesiones nuevas": ratio_warm <= TARGET_RATIO,
+    checks = {"razón en frío": ratio_cold <= TARGET_RATIO,
+              "razón en sesiones nuevas": ratio_warm <= TARGET_RATIO,
               "cambio de trimestre": switch_median <= TARGET_SWITCH_S}
     ok = all(checks.values())
     print("Tablero — benchmark en Chromium (segundos)")

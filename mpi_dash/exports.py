@@ -284,7 +284,7 @@ SIN_FICHA_METODO = {
 
 
 def _sipot_baseline(row: dict[str, object], anio: int, trimestre: int) -> str:
-    """Línea base as a value — the previous year's actual at the same cut-off — followed by the plan's text."""
+    """Línea base as a value (the previous year's actual at the same cut-off), then the plan's text."""
     month = schema.QUARTER_NAMES[int(trimestre)].lower()
     value = row.get("linea_base_acumulada")
     if is_empty(value):

@@ -29,8 +29,8 @@ if not table["con_linea_base"].any():
 
 st.subheader("Por programa")
 st.caption("Los indicadores de un programa miden cosas distintas (sesiones, atenciones, talleres…), así que "
-           "sus cifras no se suman: cada indicador comparable (dato en ambos años y año anterior mayor que 0) "
-           "da su propia variación y el programa muestra la **mediana** de esas variaciones. Las barras son "
+           "sus cifras no se suman: cada indicador comparable (dato en ambos años y año anterior mayor "
+           "que 0) da su propia variación y el programa muestra la **mediana** de esas variaciones. Las barras son "
            f"un índice: {anio - 1} = 100.")
 st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, current_col="indice_actual",
                                         base_col="indice_base", var_col="variacion_pct",

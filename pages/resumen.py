@@ -64,5 +64,5 @@ for row in red.itertuples(index=False):
         st.markdown(f"**Justificación:** {md(justification)}")
 
 st.caption("**¿Cómo se calcula el avance de cada programa?** " + AGGREGATION_HELP + " El semáforo compara el "
-           f"avance con lo esperado: {summary.thresholds_text(parametros, icons=True)}. Los umbrales vienen de "
-           "la hoja *Parámetros*.")
+           f"avance con lo esperado: {summary.thresholds_text(parametros, icons=True)}. Los umbrales "
+           "vienen de la hoja *Parámetros*.")

@@ -199,11 +199,12 @@ def test_sipot_rows_without_ficha_are_filled_and_baseline_is_a_value():
                                 fecha_actualizacion=dt.date(2024, 1, 10))
     bare, full = frame.iloc[0], frame.iloc[1]
     assert bare["Nombre del indicador"] == "Actividades con el Consejo Consultivo"
-    for column in ("Dimensión(es) a medir", "Definición del indicador", "Método de cálculo", "Unidad de medida",
-                   "Fuente de información", exports.SIPOT_COLUMNS[17], "Línea base", "Metas programadas"):
+    for column in ("Dimensión(es) a medir", "Definición del indicador", "Método de cálculo",
+                   "Unidad de medida", "Fuente de información", exports.SIPOT_COLUMNS[17], "Línea base", "Metas programadas"):
         assert isinstance(bare[column], str) and bare[column].strip(), column
     assert "sin ficha técnica" in bare["Método de cálculo"]
     assert bare["Metas programadas"] == "25% de manera trimestral"
     assert bare["Línea base"] == "4 (2022, acumulado a diciembre)"
-    assert full["Línea base"] == "4 (2022, acumulado a diciembre). Número de sesiones del año inmediato anterior."
+    assert full["Línea base"] == ("4 (2022, acumulado a diciembre). "
+                                  "Número de sesiones del año inmediato anterior.")
     assert full["Nombre del indicador"] == "Indicador 1.1.1" and full["Metas programadas"] == 4

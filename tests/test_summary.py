@@ -292,8 +292,8 @@ def test_program_summary_on_real_engine_output():
     (None, False, "verde de 90 % a 110 % de lo esperado, amarillo de 70 % a menos de 90 % (o de más de 110 % "
                   "a 130 %), rojo fuera de esos rangos"),
     ({"verde_min": 92.5, "amarillo_max": 125.0}, False,
-     "verde de 92.5 % a 110 % de lo esperado, amarillo de 70 % a menos de 92.5 % (o de más de 110 % a 125 %), "
-     "rojo fuera de esos rangos"),
+     "verde de 92.5 % a 110 % de lo esperado, amarillo de 70 % a menos de 92.5 % (o de más de 110 % a "
+     "125 %), rojo fuera de esos rangos"),
     ({"verde_min": float("nan")}, True,
      "🟢 verde de 90 % a 110 % de lo esperado, 🟡 amarillo de 70 % a menos de 90 % (o de más de 110 % a "
      "130 %), 🔴 rojo fuera de esos rangos"),
