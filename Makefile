@@ -29,7 +29,7 @@ browser:
 	bash scripts/ensure_chromium.sh
 
 run: install
-	$(VPY) -m streamlit run app.py --server.port $(PORT)
+	$(VPY) scripts/serve.py --server.port $(PORT)
 
 test: install-dev browser
 	$(VPY) -m pytest

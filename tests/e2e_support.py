@@ -112,6 +112,8 @@ def streamlit_server(app: str | Path = "app.py", *, env: Mapping[str, str] | Non
                      timeout_s: float = DEFAULT_TIMEOUT_S, log_path: Path | None = None) -> Iterator[str]:
     """Run ``streamlit run <app>`` (cwd = repo root) on a free port; yield its base URL; always stop it.
 
+    The repository's ``app.py`` is started through ``scripts/serve.py``, exactly as ``make run`` does.
+
     ``env`` overrides/extends the environment (e.g. ``MPI_DASH_WORKBOOK``).  The server log goes to
     ``log_path`` (default ``artifacts/streamlit-<port>.log``) so a failing test can be diagnosed.
     """
@@ -121,8 +123,13 @@ def streamlit_server(app: str | Path = "app.py", *, env: Mapping[str, str] | Non
     log_path = log_path or ARTIFACTS / f"streamlit-{port}.log"
     child_env = {**os.environ, **(env or {})}
     child_env.setdefault("PYTHONUNBUFFERED", "1")
+    # The dashboard starts as `make run` starts it (scripts/serve.py: `streamlit run app.py` with the heavy
+    # imports done before the server listens); any other script with plain `streamlit run`.
+    is_dashboard = Path(REPO_ROOT / app).resolve() == (REPO_ROOT / "app.py").resolve()
+    launch = [sys.executable, str(REPO_ROOT / "scripts" / "serve.py")] if is_dashboard else \
+        [sys.executable, "-m", "streamlit", "run", str(app)]
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        *launch,
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--server.runOnSave", "false", *extra_args,
