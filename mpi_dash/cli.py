@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -105,6 +105,17 @@ def _quarter(text: str) -> int:
 
 def _print(message: str = "", stream: IO[str] | None = None) -> None:
     print(message, file=stream or sys.stdout)
+
+
+def _print_problems(problems: Sequence[Any], stream: IO[str] | None = None, *, limit: int | None = None,
+                    more: str = "") -> None:
+    """One '- mensaje' line per problem (at most ``limit``), then '… y N más{more}'."""
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        _print(f"- {problem.mensaje}", stream)
+    hidden = len(problems) - len(shown)
+    if hidden > 0:
+        _print(f"… y {hidden:,} más{more}.", stream)
 
 
 def _missing_file(path: Path) -> int | None:
@@ -195,12 +206,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         errors = [p for p in exc.problems if p.nivel == "error"]
         avisos = [p for p in exc.problems if p.nivel != "error"]
         _print(f"El libro «{path.name}» no es válido: {_plural(len(errors), 'error', 'errores')}.")
-        for problem in errors:
-            _print(f"- {problem.mensaje}")
+        _print_problems(errors)
         if avisos:
             _print(f"Además, {_plural(len(avisos), 'aviso', 'avisos')}:")
-            for problem in avisos:
-                _print(f"- {problem.mensaje}")
+            _print_problems(avisos)
         return EXIT_INVALID
     plan = data.plan
     n_plan = 0 if plan is None else len(plan)
@@ -211,8 +220,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')}:")
-        for problem in data.avisos:
-            _print(f"- {problem.mensaje}")
+        _print_problems(data.avisos)
     return EXIT_OK
 
 
@@ -239,8 +247,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"{_plural(len(errors), 'error', 'errores')}.",
             sys.stderr,
         )
-        for problem in errors:
-            _print(f"- {problem.mensaje}", sys.stderr)
+        _print_problems(errors, sys.stderr)
         return EXIT_INVALID
     plan = data.plan
     available = sorted({int(y) for y in plan["anio"].unique()}) if plan is not None else []
@@ -265,11 +272,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')} del libro:", sys.stderr)
-        for problem in data.avisos[:MAX_AVISOS_IN_REPORT]:
-            _print(f"- {problem.mensaje}", sys.stderr)
-        hidden = len(data.avisos) - MAX_AVISOS_IN_REPORT
-        if hidden > 0:
-            _print(f"… y {hidden:,} más (véalos todos con «validate»).", sys.stderr)
+        _print_problems(data.avisos, sys.stderr, limit=MAX_AVISOS_IN_REPORT,
+                        more=" (véalos todos con «validate»)")
     if args.salida not in (None, "-"):
         _print(f"Informe escrito en «{args.salida}»: {_plural(len(table), 'indicador', 'indicadores')}.",
                sys.stderr)
@@ -306,10 +310,7 @@ def _print_avisos(avisos: Sequence[object]) -> None:
     if not avisos:
         return
     _print(f"{_plural(len(avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
-    for problem in avisos[:MAX_AVISOS_IN_REPORT]:
-        _print(f"- {problem.mensaje}")  # type: ignore[attr-defined]
-    if len(avisos) > MAX_AVISOS_IN_REPORT:
-        _print(f"… y {len(avisos) - MAX_AVISOS_IN_REPORT:,} más.")
+    _print_problems(avisos, limit=MAX_AVISOS_IN_REPORT)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -330,8 +331,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         errors = [p for p in exc.problems if p.nivel == "error"]
         _print(f"No se importó «{path.name}»: {_plural(len(errors), 'error', 'errores')}. "
                "No se guardó nada.", sys.stderr)
-        for problem in errors:
-            _print(f"- {problem.mensaje}", sys.stderr)
+        _print_problems(errors, sys.stderr)
         return EXIT_INVALID
     except store.StoreError as exc:
         return _store_error(exc)
