@@ -8,7 +8,6 @@ function returning the bytes of an upload with that problem.
 from __future__ import annotations
 
 import functools
-
 import io
 import zipfile
 from collections.abc import Callable, Mapping
