@@ -21,13 +21,13 @@ VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
 st.title("Cargar avances")
 if not data_access.use_store():
     st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
-               "MPI_DASH_WORKBOOK); la carga de avances está deshabilitada.", icon="🔒")
+               "MPI_DASH_WORKBOOK); la carga de avances está deshabilitada.", icon=":material/lock:")
     st.stop()
 
 try:
     revision, snapshot = store.load_snapshot()
 except store.StoreError as exc:
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/block:")
     st.stop()
 
 st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revisa en una vista previa y, "
@@ -51,7 +51,7 @@ try:
     limit_mb = store.max_upload_mb()
     store.upload_limits()  # also checks $MPI_DASH_MAX_UPLOAD_ROWS
 except store.StoreError as exc:
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/block:")
     st.stop()
 uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=["xlsx"],
                             max_upload_size=limit_mb, key="archivo_avances")
@@ -78,7 +78,7 @@ def process(content: bytes, name: str, file_key: str) -> None:
 
 if uploaded is None:
     st.session_state.pop(STATE, None)
-    st.info("Suba el archivo llenado para ver qué cambiaría. Nada se guarda sin su confirmación.", icon="📄")
+    st.info("Suba el archivo llenado para ver qué cambiaría. Nada se guarda sin su confirmación.", icon=":material/description:")
     st.stop()
 
 file_key = f"{uploaded.file_id}"
@@ -87,20 +87,20 @@ if st.session_state.get(STATE, {}).get("file") != file_key:
 result = st.session_state[STATE]
 
 if FLASH in st.session_state:
-    st.error(st.session_state.pop(FLASH) + " La vista previa de abajo ya está actualizada.", icon="⚠️")
+    st.error(st.session_state.pop(FLASH) + " La vista previa de abajo ya está actualizada.", icon=":material/warning:")
 if "saved" in result:
     st.success(f"Se guardó la **revisión {result['saved']}** ({result['preview'].changes.n_cells:,} celdas "
                "cambiadas). El tablero ya muestra los datos nuevos; puede consultarla o revertirla en "
-               "«Historial».", icon="✅")
+               "«Historial».", icon=":material/check_circle:")
     st.stop()
 if "error" in result:
-    st.error(result["error"], icon="🚫")
+    st.error(result["error"], icon=":material/block:")
     st.stop()
 if "problems" in result:
     errors = [p for p in result["problems"] if p.nivel == "error"]
     avisos = [p for p in result["problems"] if p.nivel != "error"]
     st.error(f"**El archivo «{result['name']}» tiene {len(errors):,} problema(s). No se guardó nada.** "
-             "Corríjalos en Excel y vuelva a subirlo.", icon="🚫")
+             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
     st.dataframe(problems_table(errors), hide_index=True, width="stretch")
     if avisos:
         with st.expander(f"Además, {len(avisos):,} aviso(s)"):
@@ -114,7 +114,7 @@ st.subheader("3. Vista previa: qué cambiaría")
 if preview.omitidas is not None and len(preview.omitidas):
     st.warning(f"{len(preview.omitidas):,} fila(s) no se aplicarán: la plantilla es de la revisión "
                f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.",
-               icon="🔀")
+               icon=":material/call_merge:")
 
 def show_avisos(expanded: bool) -> None:
     """Rows left out because «Realizado» is blank (shown whether or not anything else changes)."""
@@ -130,9 +130,9 @@ if preview.is_empty:
         blank = (f" {len(preview.avisos):,} fila(s) sin «Realizado» se omitieron: una celda vacía no borra "
                  "un valor guardado ni se lee como 0 (para quitar un valor, revierta a una revisión "
                  "anterior en «Historial»)." if preview.avisos else "")
-        st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}", icon="ℹ️")
+        st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}", icon=":material/info:")
     else:
-        st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon="✅")
+        st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon=":material/check_circle:")
     show_avisos(expanded=True)
     st.stop()
 
@@ -159,7 +159,7 @@ if preview.before.parametros.get("datos_ilustrativos") == 1 and preview.after.pa
         "datos_ilustrativos") == 0:
     st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
-            icon="ℹ️")
+            icon=":material/info:")
 show_avisos(expanded=False)
 
 # 4. Confirm -------------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ if guardar:
         st.session_state.pop(STATE, None)
         st.rerun()
     except store.StoreError as exc:
-        st.error(str(exc), icon="🚫")
+        st.error(str(exc), icon=":material/block:")
         st.stop()
     st.session_state[STATE] = {**result, "saved": saved}
     st.rerun()

@@ -31,16 +31,16 @@ def changes_of(version: str, revision: int) -> store.Changes:
 st.title("Historial de revisiones")
 if not data_access.use_store():
     st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
-               "MPI_DASH_WORKBOOK); no hay historial.", icon="🔒")
+               "MPI_DASH_WORKBOOK); no hay historial.", icon=":material/lock:")
     st.stop()
 try:
     revisions = store.list_revisions()
     version = store.version_key()
 except store.StoreError as exc:
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/block:")
     st.stop()
 if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH), icon="✅")
+    st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
 
 latest = int(revisions["numero"].max())
 st.caption("Cada carga o reversión es una revisión numerada. Nada se borra: revertir crea una revisión nueva "
@@ -80,7 +80,7 @@ st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} (hora de la Ciudad de 
 try:
     changes = changes_of(version, int(chosen))
 except store.StoreError as exc:
-    st.error(str(exc), icon="🚫")
+    st.error(str(exc), icon=":material/block:")
     st.stop()
 table = cells_table(changes.cells)
 a, b, c = st.columns(3)
@@ -113,7 +113,7 @@ else:
         try:
             nueva = store.revert(int(chosen), author=autor, reason=motivo)
         except store.StoreError as exc:
-            st.error(str(exc), icon="🚫")
+            st.error(str(exc), icon=":material/block:")
             st.stop()
         st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la "
                                    f"revisión {chosen}.")
