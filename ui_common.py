@@ -18,7 +18,7 @@ import streamlit as st
 from mpi_dash import data_access, schema, summary
 from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
-from mpi_dash.formatting import SEMAFORO_LABELS, cutoff_label, quarter_label, short_program_name
+from mpi_dash.formatting import cutoff_label, quarter_label, short_program_name
 
 QUARTER_OPTIONS = (1, 2, 3, 4)
 
@@ -84,6 +84,14 @@ def ensure_app_shell() -> None:
 
     if PagesManager.uses_pages_directory:
         runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+        st.stop()
+
+
+def require_store(disabled: str) -> None:
+    """Stop the page with a Spanish notice in read-only workbook mode (no store: no uploads, no history)."""
+    if not data_access.use_store():
+        st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
+                   f"MPI_DASH_WORKBOOK); {disabled}.", icon=":material/lock:")
         st.stop()
 
 
@@ -173,11 +181,6 @@ def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
     anio, trimestre = cutoff_selector(loaded)
     st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {md(loaded.dataset.origen)}")
     return anio, trimestre
-
-
-def semaforo_legend() -> str:
-    """One line with every semáforo icon + word."""
-    return " · ".join(SEMAFORO_LABELS[s] for s in schema.SEMAFOROS)
 
 
 def program_options(plan: pd.DataFrame, anio: int) -> dict[str, str]:

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from mpi_dash import data_access, store
+from mpi_dash import store
 from mpi_dash.diff import cells_table, problems_table, semaforo_table
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError
-from ui_common import ensure_app_shell
+from ui_common import ensure_app_shell, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 # Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
@@ -19,10 +19,7 @@ VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
                  "Después": st.column_config.TextColumn("Después", width="medium")}
 
 st.title("Cargar avances")
-if not data_access.use_store():
-    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
-               "MPI_DASH_WORKBOOK); la carga de avances está deshabilitada.", icon=":material/lock:")
-    st.stop()
+require_store("la carga de avances está deshabilitada")
 
 try:
     revision, snapshot = store.load_snapshot()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from mpi_dash import data_access, store
+from mpi_dash import store
 from mpi_dash.diff import cells_table, local_datetime, semaforo_table
-from ui_common import ensure_app_shell
+from ui_common import ensure_app_shell, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 # Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
@@ -29,10 +29,7 @@ def changes_of(version: str, revision: int) -> store.Changes:
 
 
 st.title("Historial de revisiones")
-if not data_access.use_store():
-    st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
-               "MPI_DASH_WORKBOOK); no hay historial.", icon=":material/lock:")
-    st.stop()
+require_store("no hay historial")
 try:
     revisions = store.list_revisions()
     version = store.version_key()
