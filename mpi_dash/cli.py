@@ -367,7 +367,7 @@ def cmd_historial(args: argparse.Namespace) -> int:
     if missing is not None:
         return missing
     from mpi_dash import store
-    from mpi_dash.diff import local_datetime
+    from mpi_dash.formatting import local_datetime
 
     try:
         revisions = store.list_revisions(args.db)

@@ -81,7 +81,7 @@ def load_dataset() -> Dataset:
 
 def _load_from_store() -> Dataset:
     from mpi_dash import store
-    from mpi_dash.diff import local_datetime
+    from mpi_dash.formatting import local_datetime
 
     revision, snapshot = store.load_snapshot()
     info = store.revision_info(revision)

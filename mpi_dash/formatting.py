@@ -210,3 +210,123 @@ def short_program_name(programa: object, max_chars: int = 42) -> str:
     while any(cut.endswith(stop) for stop in stops):
         cut = next(cut[: -len(stop)] for stop in stops if cut.endswith(stop))
     return cut + "…"
+
+
+# --------------------------------------------------------------------------- local time (Mexico City)
+LOCAL_TZ_NAME = "America/Mexico_City"
+# Mexico City has no daylight saving time since October 2022: UTC−6 all year.  Used when the system has no
+# time-zone database (tzdata missing, e.g. a slim Debian image); exact for every date since then.
+FALLBACK_TZ = dt.timezone(dt.timedelta(hours=-6), "UTC−6")
+
+
+def local_timezone() -> dt.tzinfo:
+    """Mexico City's time zone (zoneinfo), else the fixed UTC−6 offset when tzdata is missing."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(LOCAL_TZ_NAME)
+    except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError, missing/garbled tzdata: fixed offset
+        return FALLBACK_TZ
+
+
+def local_datetime(value: str | dt.datetime | None) -> str:
+    """A stored UTC timestamp (ISO text or aware datetime) as Mexico City local time 'AAAA-MM-DD HH:MM'.
+
+    Naive values are taken as UTC (the store writes UTC); empty/unparseable → '—'.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return EMPTY
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return EMPTY
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+# --------------------------------------------------------------------------- display tables (Spanish)
+# Tables of what an upload or a revision changes, and of validation problems, ready for st.dataframe:
+# Spanish headers, every value as text (exact numbers, never rounded; never "None").  They take the
+# frames of ``mpi_dash.diff.Changes`` and ``workbook.Problem`` objects; pandas is imported when called.
+from typing import TYPE_CHECKING  # noqa: E402 - annotations only: the module never imports pandas itself
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas as pd
+
+    from mpi_dash.workbook import Problem
+
+DISPLAY_CELL_HEADERS = {"tabla": "Hoja", "clave": "Clave", "anio": "Año", "trimestre": "Trimestre",
+                        "campo": "Columna", "antes": "Antes", "despues": "Después", "tipo": "Cambio"}
+DISPLAY_SEMAFORO_HEADERS = {"clave": "Clave", "indicador": "Indicador", "anio": "Año",
+                            "trimestre": "Trimestre", "antes": "Antes", "despues": "Después"}
+PROBLEM_HEADERS = {"hoja": "Hoja", "fila": "Fila", "columna": "Columna", "valor": "Valor",
+                   "esperado": "Qué se esperaba"}
+
+
+def display_value(value: object) -> str:
+    """A stored value as es-MX text, exact (no rounding): 1234.25 → '1,234.25'; empty → '—'."""
+    if isinstance(value, str):
+        return value
+    if is_empty(value):
+        return EMPTY
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer():
+            return f"{number:,.0f}"
+        return f"{number:,.10f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _year_text(value: object) -> str:
+    return EMPTY if is_empty(value) else str(int(value))  # type: ignore[call-overload]
+
+
+def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Changed cells (``Changes.cells``) with Spanish headers and text values (quarters as month names)."""
+    import pandas as pd
+
+    from mpi_dash.diff import CAMBIADO, NUEVO, RETIRADO
+
+    tipo_words = {NUEVO: "Nuevo", CAMBIADO: "Cambiado", RETIRADO: "Retirado"}
+    out = pd.DataFrame({
+        "tabla": cells["tabla"].astype(object),
+        "clave": cells["clave"].map(lambda v: v if isinstance(v, str) else EMPTY),
+        "anio": cells["anio"].map(_year_text),
+        "trimestre": cells["trimestre"].map(lambda v: EMPTY if is_empty(v) else quarter_label(v)),
+        "campo": cells["campo"].astype(object),
+        "antes": cells["antes"].map(display_value),
+        "despues": cells["despues"].map(display_value),
+        "tipo": cells["tipo"].map(tipo_words),
+    }, columns=list(DISPLAY_CELL_HEADERS))
+    return out.rename(columns=DISPLAY_CELL_HEADERS).reset_index(drop=True)
+
+
+def semaforo_table(semaforo: pd.DataFrame) -> pd.DataFrame:
+    """Semáforo changes (``Changes.semaforo``) with icon + word labels and Spanish headers."""
+    import pandas as pd
+
+    out = pd.DataFrame({
+        "clave": semaforo["clave"].astype(object), "indicador": semaforo["indicador"].astype(object),
+        "anio": semaforo["anio"].map(_year_text),
+        "trimestre": semaforo["trimestre"].map(quarter_label),
+        "antes": semaforo["antes"].map(lambda v: "— (nuevo)" if v is None else semaforo_label(v)),
+        "despues": semaforo["despues"].map(semaforo_label),
+    }, columns=list(DISPLAY_SEMAFORO_HEADERS))
+    return out.rename(columns=DISPLAY_SEMAFORO_HEADERS).reset_index(drop=True)
+
+
+def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Validation problems (``workbook.Problem``) as a table to show: Hoja, Fila, Columna, Valor, Qué se
+    esperaba — all text, never 'None': a file-level problem reads '(archivo)' in Hoja and '—' where it has
+    no row or column; Excel row numbers stay as Excel shows them (no thousands separator)."""
+    import pandas as pd
+
+    rows = [{"hoja": p.hoja or "(archivo)",
+             "fila": EMPTY if p.fila is None else str(int(p.fila)),
+             "columna": p.columna or EMPTY,
+             "valor": p.valor if p.valor not in (None, "") else EMPTY,
+             "esperado": p.esperado} for p in problems]
+    return pd.DataFrame(rows, columns=list(PROBLEM_HEADERS), dtype=object).rename(columns=PROBLEM_HEADERS)

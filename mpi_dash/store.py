@@ -40,16 +40,15 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database, Migrations
 
-from mpi_dash.diff import (
+from mpi_dash.diff import Changes, diff_snapshots
+from mpi_dash.snapshot import (
     AVANCES_FIELDS,
     AVANCES_KEY,
     PLAN_FIELDS,
     PLAN_KEY,
-    Changes,
     RowChanges,
     Snapshot,
     apply_upload,
-    diff_snapshots,
     make_snapshot,
     row_changes,
     stale_mask,

@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from mpi_dash.diff import Snapshot, local_datetime
+from mpi_dash.formatting import local_datetime
 from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES
+from mpi_dash.snapshot import Snapshot
 
 INSTRUCTIONS_SHEET = "Instrucciones"
 BASE_REVISION_LABEL = "Revisión base"

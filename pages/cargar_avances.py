@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mpi_dash import store
-from mpi_dash.diff import cells_table, problems_table, semaforo_table
+from mpi_dash.formatting import cells_table, problems_table, semaforo_table
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError
 from ui_common import ensure_app_shell, require_store

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mpi_dash import store
-from mpi_dash.diff import cells_table, local_datetime, semaforo_table
+from mpi_dash.formatting import cells_table, local_datetime, semaforo_table
 from ui_common import ensure_app_shell, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py

@@ -12,7 +12,7 @@ from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make
 
 from mpi_dash import store
 from mpi_dash.cli import main
-from mpi_dash.diff import local_datetime
+from mpi_dash.formatting import local_datetime
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,34 +1,18 @@
-"""diff.py: merge by key, cell differences, semáforo changes, stale-template rows (hand-computed cases)."""
+"""diff.py: cell differences and semáforo changes of an upload (hand-computed cases)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
-from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan
+from upload_helpers import avances_frame as up, sample_plan, sample_snapshot
 
-from mpi_dash.diff import (
-    CELL_COLUMNS,
-    SEMAFORO_COLUMNS,
-    apply_upload,
-    conform_avances,
-    diff_snapshots,
-    make_snapshot,
-    row_changes,
-    stale_mask,
-)
+from mpi_dash.diff import CELL_COLUMNS, SEMAFORO_COLUMNS, diff_snapshots
+from mpi_dash.snapshot import apply_upload
 
 
 @pytest.fixture
 def base():
-    return make_snapshot(sample_plan(), sample_avances(), SAMPLE_PARAMETROS)
-
-
-def up(*rows):
-    """Upload avances rows: (clave, anio, trimestre, realizado[, justificacion, evidencia])."""
-    full = [tuple(r) + (None,) * (6 - len(r)) for r in rows]
-    columns = ["clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"]
-    return pd.DataFrame(full, columns=columns)
+    return sample_snapshot()
 
 
 def cells_as_tuples(changes):
@@ -69,35 +53,6 @@ def test_upload_changes(base, upload, expected_cells, expected_sem):
     assert list(changes.semaforo.columns) == list(SEMAFORO_COLUMNS)
 
 
-def test_rows_absent_from_upload_are_kept(base):
-    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0)), parametros=None)
-    assert len(after.avances) == len(base.avances) + 1
-    kept = after.avances.merge(base.avances, on=list(base.avances.columns), how="inner")
-    assert len(kept) == len(base.avances)
-    assert after.plan.equals(base.plan)
-
-
-def test_identical_upload_is_empty_and_keeps_flag(base):
-    after = apply_upload(base, plan=None, avances=base.avances.iloc[:5], parametros=None)
-    changes = diff_snapshots(base, after)
-    assert changes.is_empty and changes.n_cells == 0
-    assert after.parametros["datos_ilustrativos"] == 1.0
-    assert changes.avances_sin_cambio == len(base.avances)
-    assert row_changes(base, after).is_empty
-
-
-@pytest.mark.parametrize(("params", "expected_flag"), [
-    (None, 0.0),                                   # real avances uploaded → flag cleared
-    ({"datos_ilustrativos": 1.0}, 1.0),            # the upload says they are illustrative
-    ({"verde_min": 85.0}, 0.0),                    # Parámetros sheet without the flag
-])
-def test_illustrative_flag_rule(base, params, expected_flag):
-    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0)), parametros=params)
-    assert after.parametros["datos_ilustrativos"] == expected_flag
-    flag_cells = diff_snapshots(base, after, with_semaforo=False).cells.query("campo == 'datos_ilustrativos'")
-    assert len(flag_cells) == (1 if expected_flag == 0.0 else 0)
-
-
 def test_plan_change_in_same_upload(base):
     plan = sample_plan((2023,)).iloc[[0]].assign(programado_t2=2.0, meta_ajustada=5.0)
     after = apply_upload(base, plan=plan, avances=None, parametros=None)
@@ -112,147 +67,18 @@ def test_plan_change_in_same_upload(base):
     assert list(after.plan["clave"]) == list(base.plan["clave"])  # plan order kept
 
 
-def test_new_plan_year_appended_in_order(base):
+
+def test_new_plan_year_cells_and_semaforos(base):
     plan = sample_plan((2024,))
     after = apply_upload(base, plan=plan, avances=up(("1.1.1", 2024, 1, 1.0)), parametros=None)
-    assert list(zip(after.plan["clave"], after.plan["anio"]))[-3:] == [
-        ("1.1.1", 2024), ("1.2.1", 2024), ("6", 2024)]
     changes = diff_snapshots(base, after)
-    assert changes.count("Plan", "nuevo") == 3
-    assert changes.count("Avances", "nuevo") == 1
+    plan_cells = changes.cells.query("tabla == 'Plan'")
+    assert set(plan_cells["tipo"]) == {"nuevo"}
+    assert plan_cells[["clave", "anio"]].drop_duplicates().values.tolist() == [
+        ["1.1.1", 2024], ["1.2.1", 2024], ["6", 2024]]
+    avances_cells = changes.cells.query("tabla == 'Avances'")
+    assert avances_cells[["clave", "anio", "trimestre", "campo", "tipo"]].values.tolist() == [
+        ["1.1.1", 2024, 1, "Realizado", "nuevo"]]
     new_sem = changes.semaforo[changes.semaforo["anio"] == 2024]
     assert new_sem["antes"].isna().all() and len(new_sem) == 12  # 3 indicators × 4 quarters appear
 
-
-def test_row_changes_include_removals_for_revert(base):
-    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0), ("1.1.1", 2023, 1, 2.0)),
-                         parametros=None)
-    back = row_changes(after, base)
-    assert sorted(map(tuple, back.avances_removed.to_numpy().tolist())) == [("1.1.1", 2023, 3)]
-    assert back.avances_upserts[["clave", "anio", "trimestre", "realizado"]].to_numpy().tolist() == [
-        ["1.1.1", 2023, 1, 1.0]]
-    assert back.parametros_set == {"datos_ilustrativos": 1.0}
-    retirado = diff_snapshots(after, base, with_semaforo=False).cells.query("tipo == 'retirado'")
-    assert retirado[["clave", "campo", "antes"]].to_numpy().tolist() == [["1.1.1", "Realizado", 1.0]]
-
-
-@pytest.mark.parametrize(("upload_value", "current_value", "stale"), [
-    (1.0, 5.0, True),    # untouched in the old template, changed later → left out (later change survives)
-    (2.0, 5.0, False),   # the person edited it → applied
-    (1.0, 1.0, False),   # nobody changed it → nothing to protect
-])
-def test_stale_mask(base, upload_value, current_value, stale):
-    later = up(("1.1.1", 2023, 1, current_value, None, "Acta 1/2023"))
-    current = apply_upload(base, plan=None, avances=later, parametros=None)
-    upload = up(("1.1.1", 2023, 1, upload_value, None, "Acta 1/2023"), ("1.1.1", 2023, 3, 1.0))
-    mask = stale_mask(upload, base.avances, current.avances)
-    assert mask.tolist() == [stale, False]
-
-
-def test_inputs_not_mutated(base):
-    plan, avances = sample_plan(), sample_avances()
-    plan_copy, avances_copy = plan.copy(deep=True), avances.copy(deep=True)
-    snap = make_snapshot(plan, avances, SAMPLE_PARAMETROS)
-    upload = up(("1.1.1", 2023, 2, 0.5))
-    upload_copy = upload.copy(deep=True)
-    before_avances = snap.avances.copy(deep=True)
-    after = apply_upload(snap, plan=plan.iloc[[3]], avances=upload, parametros={"verde_min": 80.0})
-    diff_snapshots(snap, after)
-    pd.testing.assert_frame_equal(plan, plan_copy)
-    pd.testing.assert_frame_equal(avances, avances_copy)
-    pd.testing.assert_frame_equal(upload, upload_copy)
-    pd.testing.assert_frame_equal(snap.avances, before_avances)
-    assert snap.parametros["verde_min"] == 90.0
-
-
-def test_conform_canonical_dtypes():
-    raw = pd.DataFrame({"clave": pd.Series(["1.1", "2"], dtype="str"), "anio": [2023.0, 2024.0],
-                        "trimestre": [1, 4], "realizado": ["3", 4],
-                        "justificacion": pd.Series(["", "ok"], dtype="str")})
-    out = conform_avances(raw)
-    assert out["anio"].dtype == np.int64 and out["trimestre"].dtype == np.int64
-    assert out["realizado"].dtype == np.float64
-    assert out["justificacion"].tolist() == [None, "ok"]
-    assert out["evidencia"].tolist() == [None, None]
-
-
-def test_absent_columns_keep_stored_values(base):
-    upload = up(("1.1.1", 2023, 2, 0.5, None, None), ("1.1.1", 2023, 3, 1.0, None, None))
-    after = apply_upload(base, plan=None, avances=upload, parametros=None,
-                         avances_columns=frozenset({"clave", "anio", "trimestre", "realizado"}))
-    rows = after.avances.query("clave == '1.1.1' and anio == 2023").set_index("trimestre")
-    assert rows.loc[2, "evidencia"] == "Acta 2/2023" and rows.loc[2, "realizado"] == 0.5
-    assert rows.loc[3, "evidencia"] is None  # a new row simply has no evidencia
-    plan = sample_plan((2023,)).iloc[[0]].assign(meta_anual=8.0, programado_t1=None)
-    after = apply_upload(base, plan=plan, avances=None, parametros=None,
-                         plan_columns=frozenset({"clave", "anio", "meta_anual", "indicador"}))
-    row = after.plan.query("clave == '1.1.1' and anio == 2023").iloc[0]
-    assert (row.meta_anual, row.programado_t1) == (8.0, 1.0)  # Programado T1 column absent → kept
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (1234.25, "1,234.25"), (2.0, "2"), (None, "—"), (float("nan"), "—"), ("Acta", "Acta"),
-    (1 / 3, "0.3333333333"), (-0.5, "-0.5"), (1234567, "1,234,567")])
-def test_display_value(value, text):
-    from mpi_dash.diff import display_value
-
-    assert display_value(value) == text
-
-
-def test_display_tables(base):
-    from mpi_dash.diff import cells_table, semaforo_table
-
-    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 2, 0.5, None, "Acta 2/2023")),
-                         parametros=None)
-    changes = diff_snapshots(base, after)
-    table = cells_table(changes.cells)
-    assert list(table.columns) == [
-        "Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
-    assert table.values.tolist() == [
-        ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"],
-        ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]
-    sem = semaforo_table(changes.semaforo)
-    assert sem.values.tolist() == [["1.1.1", "Indicador 1.1.1", "2023", "Junio", "🟢 Verde", "🟡 Amarillo"]]
-
-
-# --------------------------------------------------------------------------- display: local time, problems
-@pytest.mark.parametrize(("stored", "shown"), [
-    ("2026-11-29T01:55:21+00:00", "2026-11-28 19:55"),   # UTC−6: previous day in Mexico City
-    ("2023-07-01T12:00:00+00:00", "2023-07-01 06:00"),   # no daylight saving time since 2022
-    ("2023-12-31T23:59:00", "2023-12-31 17:59"),          # naive = UTC (the store writes UTC)
-    ("", "—"), (None, "—"), ("no es fecha", "—"),
-])
-def test_local_datetime_mexico_city(stored, shown):
-    from mpi_dash.diff import local_datetime
-
-    assert local_datetime(stored) == shown
-
-
-def test_local_datetime_without_tzdata_falls_back_to_utc_minus_6(monkeypatch):
-    import zoneinfo
-
-    from mpi_dash import diff
-
-    def missing(key):
-        raise zoneinfo.ZoneInfoNotFoundError(key)
-
-    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
-    assert diff.local_timezone() is diff.FALLBACK_TZ
-    assert diff.local_datetime("2026-11-29T01:55:21+00:00") == "2026-11-28 19:55"
-    assert diff.local_datetime("2023-07-01T12:00:00+00:00") == "2023-07-01 06:00"
-
-
-def test_problems_table_has_no_none():
-    from mpi_dash.diff import problems_table
-    from mpi_dash.workbook import Problem
-
-    csv = "un archivo de texto (por ejemplo CSV)"
-    table = problems_table([Problem("", None, None, csv, "un libro .xlsx"),
-                            Problem("Avances", 1452, "Realizado", "", "un número", nivel="aviso"),
-                            Problem("Parámetros", None, "Valor", "90", "umbrales ordenados")])
-    assert list(table.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
-    assert table.values.tolist() == [
-        ["(archivo)", "—", "—", csv, "un libro .xlsx"],
-        ["Avances", "1452", "Realizado", "—", "un número"],   # Excel row numbers as Excel shows them
-        ["Parámetros", "—", "Valor", "90", "umbrales ordenados"]]
-    assert problems_table([]).empty and list(problems_table([]).columns) == list(table.columns)

@@ -122,3 +122,69 @@ def test_tipo_calculo_labels_cover_schema():
 ])
 def test_format_signed_percent(value, expected):
     assert fmt.format_signed_percent(value) == expected
+
+
+
+# --------------------------------------------------------------------------- display tables, local time
+@pytest.mark.parametrize(("value", "text"), [
+    (1234.25, "1,234.25"), (2.0, "2"), (None, "—"), (float("nan"), "—"), ("Acta", "Acta"),
+    (1 / 3, "0.3333333333"), (-0.5, "-0.5"), (1234567, "1,234,567")])
+def test_display_value(value, text):
+    assert fmt.display_value(value) == text
+
+
+def test_display_tables():
+    from upload_helpers import avances_frame, sample_snapshot
+
+    from mpi_dash.diff import diff_snapshots
+    from mpi_dash.snapshot import apply_upload
+
+    base = sample_snapshot()
+    after = apply_upload(base, plan=None, avances=avances_frame(("1.1.1", 2023, 2, 0.5, None, "Acta 2/2023")),
+                         parametros=None)
+    changes = diff_snapshots(base, after)
+    table = fmt.cells_table(changes.cells)
+    assert list(table.columns) == [
+        "Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
+    assert table.values.tolist() == [
+        ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"],
+        ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]
+    sem = fmt.semaforo_table(changes.semaforo)
+    assert sem.values.tolist() == [["1.1.1", "Indicador 1.1.1", "2023", "Junio", "🟢 Verde", "🟡 Amarillo"]]
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("2026-11-29T01:55:21+00:00", "2026-11-28 19:55"),   # UTC−6: previous day in Mexico City
+    ("2023-07-01T12:00:00+00:00", "2023-07-01 06:00"),   # no daylight saving time since 2022
+    ("2023-12-31T23:59:00", "2023-12-31 17:59"),          # naive = UTC (the store writes UTC)
+    ("", "—"), (None, "—"), ("no es fecha", "—"),
+])
+def test_local_datetime_mexico_city(stored, shown):
+    assert fmt.local_datetime(stored) == shown
+
+
+def test_local_datetime_without_tzdata_falls_back_to_utc_minus_6(monkeypatch):
+    import zoneinfo
+
+    def missing(key):
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    assert fmt.local_timezone() is fmt.FALLBACK_TZ
+    assert fmt.local_datetime("2026-11-29T01:55:21+00:00") == "2026-11-28 19:55"
+    assert fmt.local_datetime("2023-07-01T12:00:00+00:00") == "2023-07-01 06:00"
+
+
+def test_problems_table_has_no_none():
+    from mpi_dash.workbook import Problem
+
+    csv = "un archivo de texto (por ejemplo CSV)"
+    table = fmt.problems_table([Problem("", None, None, csv, "un libro .xlsx"),
+                                Problem("Avances", 1452, "Realizado", "", "un número", nivel="aviso"),
+                                Problem("Parámetros", None, "Valor", "90", "umbrales ordenados")])
+    assert list(table.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
+    assert table.values.tolist() == [
+        ["(archivo)", "—", "—", csv, "un libro .xlsx"],
+        ["Avances", "1452", "Realizado", "—", "un número"],   # Excel row numbers as Excel shows them
+        ["Parámetros", "—", "Valor", "90", "umbrales ordenados"]]
+    assert fmt.problems_table([]).empty and list(fmt.problems_table([]).columns) == list(table.columns)

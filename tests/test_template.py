@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan, seed_bytes
 
-from mpi_dash.diff import apply_upload, diff_snapshots, make_snapshot
+from mpi_dash.diff import diff_snapshots
+from mpi_dash.snapshot import apply_upload, make_snapshot
 from mpi_dash.template import HEADERS, INSTRUCTIONS_SHEET, build_template, read_base_revision, template_rows
 from mpi_dash.workbook import read_workbook
 

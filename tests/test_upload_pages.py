@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
 
 from mpi_dash import data_access, store
-from mpi_dash.diff import local_datetime, make_snapshot
+from mpi_dash.formatting import local_datetime
+from mpi_dash.snapshot import make_snapshot
 
 from pathlib import Path
 

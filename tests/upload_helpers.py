@@ -69,6 +69,19 @@ SAMPLE_PARAMETROS: dict[str, float] = {"verde_min": 90.0, "verde_max": 110.0, "a
                                        "amarillo_max": 130.0, "datos_ilustrativos": 1.0}
 
 
+def sample_snapshot():  # noqa: ANN201 - mpi_dash.snapshot.Snapshot
+    """The sample plan, avances and parámetros as a canonical snapshot (what the seeded test db holds)."""
+    from mpi_dash.snapshot import make_snapshot
+
+    return make_snapshot(sample_plan(), sample_avances(), SAMPLE_PARAMETROS)
+
+
+def avances_frame(*rows: tuple[object, ...]) -> pd.DataFrame:
+    """Uploaded avances rows as a frame: (clave, anio, trimestre, realizado[, justificacion, evidencia])."""
+    full = [tuple(r) + (None,) * (6 - len(r)) for r in rows]
+    return pd.DataFrame(full, columns=[c.name for c in AVANCES_COLUMNS])
+
+
 def _cell(value: object) -> object:
     if value is None or (isinstance(value, float) and value != value):
         return None

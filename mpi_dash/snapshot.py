@@ -1,0 +1,257 @@
+"""The data at one revision (:class:`Snapshot`) and the rules that merge an upload into it, by key.
+
+A snapshot is the plan, the avances and the parámetros in canonical dtypes (:func:`make_snapshot`).
+An upload updates **by key** (``clave, anio`` for the plan, ``clave, anio, trimestre`` for avances): rows
+present are added or replace the stored row, rows absent are left as they are (:func:`apply_upload`).
+:func:`stale_mask` leaves out the rows of an old template that would undo later changes (three-way merge),
+and :func:`row_changes` lists the rows a new revision writes.  :func:`compare_by_key` is the one row
+comparison all of these (and the cell diffs of ``mpi_dash.diff``) are built on.
+
+Pure functions: inputs are never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mpi_dash.schema import AVANCES_COLUMNS, PLAN_COLUMNS
+
+PLAN_KEY: tuple[str, ...] = ("clave", "anio")
+AVANCES_KEY: tuple[str, ...] = ("clave", "anio", "trimestre")
+PLAN_FIELDS: tuple[str, ...] = tuple(c.name for c in PLAN_COLUMNS)
+AVANCES_FIELDS: tuple[str, ...] = tuple(c.name for c in AVANCES_COLUMNS)
+PLAN_VALUES: tuple[str, ...] = tuple(n for n in PLAN_FIELDS if n not in PLAN_KEY)
+AVANCES_VALUES: tuple[str, ...] = tuple(n for n in AVANCES_FIELDS if n not in AVANCES_KEY)
+# The parámetro that marks the stored avances as illustrative (see apply_upload for when it is cleared).
+ILLUSTRATIVE_FLAG = "datos_ilustrativos"
+
+_KINDS = {c.name: c.kind for c in (*PLAN_COLUMNS, *AVANCES_COLUMNS)}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The complete data at one revision: plan, avances and parámetros (canonical dtypes)."""
+
+    plan: pd.DataFrame
+    avances: pd.DataFrame
+    parametros: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowChanges:
+    """Rows to write for a new revision: new/changed rows (full values) and removed keys."""
+
+    plan_upserts: pd.DataFrame
+    plan_removed: pd.DataFrame
+    avances_upserts: pd.DataFrame
+    avances_removed: pd.DataFrame
+    parametros_set: dict[str, float]
+    parametros_removed: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- canonical frames
+def _canonical_text(values: np.ndarray) -> np.ndarray:
+    """Object array of str/None: NaN, None, pandas NA and blank strings become None."""
+    missing = pd.isna(values)
+    return np.array([None if m or (isinstance(v, str) and not v.strip()) else v
+                     for v, m in zip(values.tolist(), missing.tolist())], dtype=object)
+
+
+def conform(frame: pd.DataFrame | None, fields: tuple[str, ...]) -> pd.DataFrame:
+    """A copy with exactly ``fields`` in canonical dtypes (int64 keys, float64 numbers, object text/None)."""
+    n = 0 if frame is None else len(frame)
+    out: dict[str, object] = {}
+    index = pd.RangeIndex(n)
+    for name in fields:
+        if frame is not None and name in frame.columns:
+            values = frame[name].to_numpy(dtype=object)
+        else:
+            values = np.full(n, None, dtype=object)
+        kind = _KINDS[name]
+        if kind in ("int", "quarter"):
+            out[name] = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="int64")
+        elif kind == "number":
+            numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+            out[name] = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            # object dtype keeps None (pandas 3 would infer "str" and turn None into NaN)
+            out[name] = pd.Series(_canonical_text(values), index=index, dtype=object)
+    return pd.DataFrame(out, index=index, columns=list(fields))
+
+
+def conform_plan(plan: pd.DataFrame | None) -> pd.DataFrame:
+    return conform(plan, PLAN_FIELDS)
+
+
+def conform_avances(avances: pd.DataFrame | None) -> pd.DataFrame:
+    return conform(avances, AVANCES_FIELDS)
+
+
+def make_snapshot(plan: pd.DataFrame | None, avances: pd.DataFrame | None,
+                  parametros: Mapping[str, float] | None = None) -> Snapshot:
+    """A :class:`Snapshot` with canonical frames (inputs are not modified)."""
+    return Snapshot(conform_plan(plan), _sort_avances(conform_avances(avances)),
+                    {str(k): float(v) for k, v in (parametros or {}).items()})
+
+
+def _sort_avances(avances: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by (anio, clave, trimestre)."""
+    if len(avances) < 2:
+        return avances.reset_index(drop=True)
+    clave_codes = pd.factorize(avances["clave"].to_numpy(dtype=object), sort=True)[0]
+    order = np.lexsort((avances["trimestre"].to_numpy(), clave_codes, avances["anio"].to_numpy()))
+    return avances.iloc[order].reset_index(drop=True)
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> list[tuple]:
+    return list(zip(*(frame[k].tolist() for k in key)))
+
+
+# --------------------------------------------------------------------------- comparison by key
+def values_equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality where empty == empty (NaN/None)."""
+    a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
+    same = np.asarray((a.astype(object) == b.astype(object)).to_numpy(), dtype=bool)
+    return (a_na & b_na) | (~a_na & ~b_na & same)
+
+
+def same_number(x: float, y: float) -> bool:
+    """``x == y`` where NaN equals NaN (parámetro values)."""
+    return (np.isnan(x) and np.isnan(y)) or x == y
+
+
+@dataclass(frozen=True)
+class KeyedComparison:
+    """Two frames outer-merged by key (:func:`compare_by_key`).
+
+    ``merged`` has the key columns plus ``<column>__a`` (before) and ``<column>__d`` (after) per value
+    column; the boolean masks are over its rows.
+    """
+
+    merged: pd.DataFrame
+    changed: dict[str, np.ndarray]   # per value column: present on both sides with a different value
+    both: np.ndarray                 # key on both sides
+    new: np.ndarray                  # key only after
+    removed: np.ndarray              # key only before
+    any_change: np.ndarray           # on both sides with at least one different value
+    upserts: pd.DataFrame            # full rows of ``after`` that are new or changed
+    removed_keys: pd.DataFrame       # keys only before
+
+
+def compare_by_key(before: pd.DataFrame, after: pd.DataFrame, key: list[str],
+                   values: tuple[str, ...]) -> KeyedComparison:
+    """Outer-merge ``before`` and ``after`` by ``key`` and mark what changed, per value column."""
+    left = before[key + list(values)]
+    right = after[key + list(values)]
+    merged = left.merge(right, on=key, how="outer", suffixes=("__a", "__d"), indicator=True, sort=False)
+    side = merged["_merge"].astype(str).to_numpy()
+    both = side == "both"
+    changed_cols = {}
+    any_change = np.zeros(len(merged), dtype=bool)
+    for col in values:
+        diff = both & ~values_equal(merged[f"{col}__a"], merged[f"{col}__d"])
+        changed_cols[col] = diff
+        any_change |= diff
+    new_rows = side == "right_only"
+    removed = side == "left_only"
+    upsert_keys = merged.loc[new_rows | any_change, key]
+    up = after.merge(upsert_keys, on=key, how="inner") if len(upsert_keys) else after.iloc[0:0]
+    return KeyedComparison(merged=merged, changed=changed_cols, both=both, new=new_rows, removed=removed,
+                           any_change=any_change, upserts=up,
+                           removed_keys=merged.loc[removed, key].reset_index(drop=True))
+
+
+def compare_plan(before: Snapshot, after: Snapshot) -> KeyedComparison:
+    return compare_by_key(before.plan, after.plan, list(PLAN_KEY), PLAN_VALUES)
+
+
+def compare_avances(before: Snapshot, after: Snapshot) -> KeyedComparison:
+    return compare_by_key(before.avances, after.avances, list(AVANCES_KEY), AVANCES_VALUES)
+
+
+# --------------------------------------------------------------------------- merge by key
+def _upsert(base: pd.DataFrame, new: pd.DataFrame, key: list[str],
+            columns: frozenset[str] | None = None) -> pd.DataFrame:
+    """Rows of ``new`` replace rows of ``base`` with the same key (in place); the others are appended.
+
+    ``columns``: the columns the upload actually had; for existing rows, columns absent from the upload
+    keep their stored values (None = every column was present).
+    """
+    if new.empty:
+        return base.copy()
+    new = new.drop_duplicates(key, keep="last").reset_index(drop=True)
+    new_pos = {k: i for i, k in enumerate(_keys(new, key))}
+    base_keys = _keys(base, key)
+    base_set = set(base_keys)
+    replaced = np.array([k in new_pos for k in base_keys], dtype=bool)
+    kept = base.copy()
+    if replaced.any():
+        positions = [new_pos[k] for k, r in zip(base_keys, replaced) if r]
+        cols = [c for c in base.columns if columns is None or c in columns or c in key]
+        kept = kept.astype({c: object for c in cols})
+        kept.loc[replaced, cols] = new.iloc[positions][cols].astype(object).to_numpy()
+        kept = conform(kept, tuple(base.columns))
+    appended = new[[k not in base_set for k in new_pos]]
+    return pd.concat([kept, appended], ignore_index=True) if len(appended) else kept
+
+
+def apply_upload(base: Snapshot, *, plan: pd.DataFrame | None, avances: pd.DataFrame | None,
+                 parametros: Mapping[str, float] | None, plan_columns: frozenset[str] | None = None,
+                 avances_columns: frozenset[str] | None = None) -> Snapshot:
+    """The snapshot after applying an upload by key.
+
+    ``plan`` None means the upload had no Plan sheet (the stored plan stays).  ``parametros`` None means
+    no Parámetros sheet.  ``plan_columns``/``avances_columns``: internal names of the columns the upload's
+    sheets had (None = all); an optional column missing from the file (e.g. no "Evidencia" column) keeps
+    the stored values of the rows it updates, while a blank cell in a present column clears that value.
+    Rule for the illustrative flag: if the upload changes any avances value and does not set
+    ``datos_ilustrativos`` itself, the flag is cleared (uploaded avances are official figures); avances the
+    upload does not include keep their values.
+    """
+    new_plan = (base.plan if plan is None
+                else _upsert(base.plan, conform_plan(plan), list(PLAN_KEY), plan_columns))
+    new_avances = _sort_avances(_upsert(base.avances, conform_avances(avances), list(AVANCES_KEY),
+                                        avances_columns))
+    new_params = dict(base.parametros)
+    if parametros is not None:
+        new_params.update({str(k): float(v) for k, v in parametros.items()})
+    explicit_flag = parametros is not None and ILLUSTRATIVE_FLAG in parametros
+    if not explicit_flag and new_params.get(ILLUSTRATIVE_FLAG, 0) == 1:
+        changed = compare_by_key(base.avances, new_avances, list(AVANCES_KEY), AVANCES_VALUES)
+        if changed.upserts.shape[0]:
+            new_params[ILLUSTRATIVE_FLAG] = 0.0
+    return Snapshot(new_plan.reset_index(drop=True), new_avances, new_params)
+
+
+def stale_mask(upload: pd.DataFrame, base: pd.DataFrame, current: pd.DataFrame) -> np.ndarray:
+    """Avances rows of an upload made from an OLD template that would silently undo later changes.
+
+    A row is stale when it still has exactly the values of the template's base revision (the person did
+    not edit it) while the stored row changed after that revision.  Three-way merge: such rows are left
+    out so the later change survives.  Returns a boolean mask over ``upload`` rows.
+    """
+    key = list(AVANCES_KEY)
+    up = conform_avances(upload)
+    b = compare_by_key(base, up, key, AVANCES_VALUES)
+    untouched = b.merged.loc[b.both & ~b.any_change, key]
+    if untouched.empty:
+        return np.zeros(len(up), dtype=bool)
+    c = compare_by_key(base, current, key, AVANCES_VALUES)
+    moved = c.merged.loc[(c.both & c.any_change) | c.removed, key]
+    stale = set(_keys(untouched.merge(moved, on=key, how="inner"), key))
+    return np.array([k in stale for k in _keys(up, key)], dtype=bool)
+
+
+def row_changes(before: Snapshot, after: Snapshot) -> RowChanges:
+    """Rows to write so that ``before`` becomes ``after`` (new/changed rows and removed keys)."""
+    p = compare_plan(before, after)
+    a = compare_avances(before, after)
+    params_set = {k: v for k, v in after.parametros.items()
+                  if k not in before.parametros or not same_number(before.parametros[k], v)}
+    removed = tuple(k for k in before.parametros if k not in after.parametros)
+    return RowChanges(p.upserts.reset_index(drop=True), p.removed_keys,
+                      a.upserts.reset_index(drop=True), a.removed_keys, params_set, removed)

@@ -1,0 +1,122 @@
+"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, stale-template rows (hand-computed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from upload_helpers import SAMPLE_PARAMETROS, avances_frame as up, sample_avances, sample_plan, sample_snapshot
+
+from mpi_dash.diff import diff_snapshots
+from mpi_dash.snapshot import apply_upload, conform_avances, make_snapshot, row_changes, stale_mask
+
+
+@pytest.fixture
+def base():
+    return sample_snapshot()
+
+
+def test_rows_absent_from_upload_are_kept(base):
+    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0)), parametros=None)
+    assert len(after.avances) == len(base.avances) + 1
+    kept = after.avances.merge(base.avances, on=list(base.avances.columns), how="inner")
+    assert len(kept) == len(base.avances)
+    assert after.plan.equals(base.plan)
+
+
+def test_identical_upload_is_empty_and_keeps_flag(base):
+    after = apply_upload(base, plan=None, avances=base.avances.iloc[:5], parametros=None)
+    changes = diff_snapshots(base, after)
+    assert changes.is_empty and changes.n_cells == 0
+    assert after.parametros["datos_ilustrativos"] == 1.0
+    rows = row_changes(base, after)
+    assert rows.plan_upserts.empty and rows.avances_upserts.empty and rows.avances_removed.empty
+    assert not rows.parametros_set and not rows.parametros_removed
+
+
+@pytest.mark.parametrize(("params", "expected_flag"), [
+    (None, 0.0),                                   # real avances uploaded → flag cleared
+    ({"datos_ilustrativos": 1.0}, 1.0),            # the upload says they are illustrative
+    ({"verde_min": 85.0}, 0.0),                    # Parámetros sheet without the flag
+])
+def test_illustrative_flag_rule(base, params, expected_flag):
+    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0)), parametros=params)
+    assert after.parametros["datos_ilustrativos"] == expected_flag
+    flag_cells = diff_snapshots(base, after, with_semaforo=False).cells.query("campo == 'datos_ilustrativos'")
+    assert len(flag_cells) == (1 if expected_flag == 0.0 else 0)
+
+
+def test_new_plan_year_appended_in_order(base):
+    plan = sample_plan((2024,))
+    after = apply_upload(base, plan=plan, avances=up(("1.1.1", 2024, 1, 1.0)), parametros=None)
+    assert list(zip(after.plan["clave"], after.plan["anio"]))[-3:] == [
+        ("1.1.1", 2024), ("1.2.1", 2024), ("6", 2024)]
+    assert list(zip(after.plan["clave"], after.plan["anio"]))[:6] == list(zip(base.plan["clave"],
+                                                                             base.plan["anio"]))
+
+
+def test_row_changes_include_removals_for_revert(base):
+    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0), ("1.1.1", 2023, 1, 2.0)),
+                         parametros=None)
+    back = row_changes(after, base)
+    assert sorted(map(tuple, back.avances_removed.to_numpy().tolist())) == [("1.1.1", 2023, 3)]
+    assert back.avances_upserts[["clave", "anio", "trimestre", "realizado"]].to_numpy().tolist() == [
+        ["1.1.1", 2023, 1, 1.0]]
+    assert back.parametros_set == {"datos_ilustrativos": 1.0}
+    retirado = diff_snapshots(after, base, with_semaforo=False).cells.query("tipo == 'retirado'")
+    assert retirado[["clave", "campo", "antes"]].to_numpy().tolist() == [["1.1.1", "Realizado", 1.0]]
+
+
+@pytest.mark.parametrize(("upload_value", "current_value", "stale"), [
+    (1.0, 5.0, True),    # untouched in the old template, changed later → left out (later change survives)
+    (2.0, 5.0, False),   # the person edited it → applied
+    (1.0, 1.0, False),   # nobody changed it → nothing to protect
+])
+def test_stale_mask(base, upload_value, current_value, stale):
+    later = up(("1.1.1", 2023, 1, current_value, None, "Acta 1/2023"))
+    current = apply_upload(base, plan=None, avances=later, parametros=None)
+    upload = up(("1.1.1", 2023, 1, upload_value, None, "Acta 1/2023"), ("1.1.1", 2023, 3, 1.0))
+    mask = stale_mask(upload, base.avances, current.avances)
+    assert mask.tolist() == [stale, False]
+
+
+def test_inputs_not_mutated(base):
+    plan, avances = sample_plan(), sample_avances()
+    plan_copy, avances_copy = plan.copy(deep=True), avances.copy(deep=True)
+    snap = make_snapshot(plan, avances, SAMPLE_PARAMETROS)
+    upload = up(("1.1.1", 2023, 2, 0.5))
+    upload_copy = upload.copy(deep=True)
+    before_avances = snap.avances.copy(deep=True)
+    after = apply_upload(snap, plan=plan.iloc[[3]], avances=upload, parametros={"verde_min": 80.0})
+    diff_snapshots(snap, after)
+    pd.testing.assert_frame_equal(plan, plan_copy)
+    pd.testing.assert_frame_equal(avances, avances_copy)
+    pd.testing.assert_frame_equal(upload, upload_copy)
+    pd.testing.assert_frame_equal(snap.avances, before_avances)
+    assert snap.parametros["verde_min"] == 90.0
+
+
+def test_conform_canonical_dtypes():
+    raw = pd.DataFrame({"clave": pd.Series(["1.1", "2"], dtype="str"), "anio": [2023.0, 2024.0],
+                        "trimestre": [1, 4], "realizado": ["3", 4],
+                        "justificacion": pd.Series(["", "ok"], dtype="str")})
+    out = conform_avances(raw)
+    assert out["anio"].dtype == np.int64 and out["trimestre"].dtype == np.int64
+    assert out["realizado"].dtype == np.float64
+    assert out["justificacion"].tolist() == [None, "ok"]
+    assert out["evidencia"].tolist() == [None, None]
+
+
+def test_absent_columns_keep_stored_values(base):
+    upload = up(("1.1.1", 2023, 2, 0.5, None, None), ("1.1.1", 2023, 3, 1.0, None, None))
+    after = apply_upload(base, plan=None, avances=upload, parametros=None,
+                         avances_columns=frozenset({"clave", "anio", "trimestre", "realizado"}))
+    rows = after.avances.query("clave == '1.1.1' and anio == 2023").set_index("trimestre")
+    assert rows.loc[2, "evidencia"] == "Acta 2/2023" and rows.loc[2, "realizado"] == 0.5
+    assert rows.loc[3, "evidencia"] is None  # a new row simply has no evidencia
+    plan = sample_plan((2023,)).iloc[[0]].assign(meta_anual=8.0, programado_t1=None)
+    after = apply_upload(base, plan=plan, avances=None, parametros=None,
+                         plan_columns=frozenset({"clave", "anio", "meta_anual", "indicador"}))
+    row = after.plan.query("clave == '1.1.1' and anio == 2023").iloc[0]
+    assert (row.meta_anual, row.programado_t1) == (8.0, 1.0)  # Programado T1 column absent → kept
+
