@@ -11,6 +11,7 @@ from __future__ import annotations
 import runpy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,9 @@ from mpi_dash import data_access, schema, summary
 from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
 from mpi_dash.formatting import cutoff_label, quarter_label, short_program_name
+
+if TYPE_CHECKING:
+    from mpi_dash.store import Store
 
 QUARTER_OPTIONS = (1, 2, 3, 4)
 
@@ -87,12 +91,17 @@ def ensure_app_shell() -> None:
         st.stop()
 
 
-def require_store(disabled: str) -> None:
-    """Stop the page with a Spanish notice in read-only workbook mode (no store: no uploads, no history)."""
-    if not data_access.use_store():
+def require_store(disabled: str) -> Store:
+    """The store, for the upload and history pages; in read-only workbook mode (no store: no uploads, no
+    history) the page stops with a Spanish notice saying what is ``disabled``."""
+    from mpi_dash.config import read_only_workbook
+    from mpi_dash.store import Store
+
+    if read_only_workbook():
         st.warning("El tablero está leyendo un libro de Excel en modo de solo lectura (variable "
                    f"MPI_DASH_WORKBOOK); {disabled}.", icon=":material/lock:")
         st.stop()
+    return Store()
 
 
 def is_embedded() -> bool:

@@ -6,7 +6,7 @@ Measures, on a temporary database seeded from ``data/plan_2023.xlsx`` (imports a
 excluded, median of several runs):
 
 * ``validate``: ``read_workbook`` of the file's bytes with the stored plan as ``known_plan``;
-* ``validate + diff``: the whole ``store.prepare_upload`` (open the store, read the latest revision,
+* ``validate + diff``: the whole ``Store.prepare_upload`` (open the store, read the latest revision,
   validate, merge by key, cell-level diff and semáforo changes via the engine) for (a) the bundled
   workbook itself — identical to the stored data, so this is the *no-change* path: the diff is empty and
   the semáforo computation (the engine, twice) is skipped — and (b) the filled upload template (one
@@ -51,29 +51,29 @@ def main() -> int:
 
     from openpyxl import load_workbook
 
-    from mpi_dash import store
+    from mpi_dash.store import Store
     from mpi_dash.template import build_template
     from mpi_dash.workbook import read_workbook
 
     workbook = REPO_ROOT / "data" / "plan_2023.xlsx"
     content = workbook.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite"
-        revision, snapshot = store.load_snapshot(path=db)  # creates + seeds (not timed)
+        store = Store(Path(tmp) / "bench.sqlite", seed=workbook)
+        revision, snapshot = store.load_snapshot()  # creates + seeds (not timed)
         template = build_template(snapshot, revision=revision)
         wb = load_workbook(io.BytesIO(template))
         wb["Avances"]["E2"] = 99  # one changed value
         buffer = io.BytesIO()
         wb.save(buffer)
         filled = buffer.getvalue()
-        store.prepare_upload(content, "warmup.xlsx", path=db)  # warm imports/caches
+        store.prepare_upload(content, "warmup.xlsx")  # warm imports/caches
 
         t_validate = median_time(lambda: read_workbook(content, known_plan=snapshot.plan), args.repeat)
-        t_full = median_time(lambda: store.prepare_upload(content, "plan_2023.xlsx", path=db), args.repeat)
-        t_template = median_time(lambda: store.prepare_upload(filled, "plantilla.xlsx", path=db), args.repeat)
-        preview = store.prepare_upload(filled, "plantilla.xlsx", path=db)
+        t_full = median_time(lambda: store.prepare_upload(content, "plan_2023.xlsx"), args.repeat)
+        t_template = median_time(lambda: store.prepare_upload(filled, "plantilla.xlsx"), args.repeat)
+        preview = store.prepare_upload(filled, "plantilla.xlsx")
         start = time.perf_counter()
-        store.commit_preview(preview, author="bench", comment="bench", path=db)
+        store.commit_preview(preview, author="bench", comment="bench")
         t_commit = time.perf_counter() - start
 
     rows = (

@@ -8,8 +8,8 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
   indicator with exactly ``schema.REPORT_FIELDS``; json/csv go to stdout without ``-o``; xlsx
   needs ``-o``.
 * ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]``, ``historial``, ``revertir N --autor
-  --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store``); an invalid file exits 1 and
-  saves nothing, a file identical to the stored data exits 0 and saves nothing.
+  --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store.Store``); an invalid file exits 1
+  and saves nothing, a file identical to the stored data exits 0 and saves nothing.
 
 Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
 Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
@@ -26,7 +26,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from mpi_dash.errors import spanish_reason
+
+if TYPE_CHECKING:
+    from mpi_dash.store import Store
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -130,31 +135,6 @@ def _missing_file(path: Path) -> int | None:
         reason = "no existe"
     _print(f"Error: el archivo «{path}» {reason}; se esperaba la ruta de un libro .xlsx.", sys.stderr)
     return EXIT_USAGE
-
-
-_OS_REASONS: dict[str, str] = {
-    "ENOENT": "no existe la carpeta de destino",
-    "ENOTDIR": "una parte de la ruta es un archivo, no una carpeta",
-    "EISDIR": "es una carpeta, no un archivo",
-    "EACCES": "no hay permiso para escribir ahí",
-    "EPERM": "no hay permiso para escribir ahí",
-    "EROFS": "el disco es de solo lectura",
-    "ENOSPC": "el disco está lleno",
-    "EDQUOT": "se agotó la cuota de disco",
-    "EFBIG": "el archivo sería demasiado grande",
-    "ENAMETOOLONG": "el nombre o la ruta es demasiado largo",
-    "EBUSY": "el archivo está en uso",
-    "ETXTBSY": "el archivo está en uso",
-    "EIO": "error de lectura o escritura en el disco",
-}
-
-
-def _os_reason(exc: OSError) -> str:
-    """A Spanish reason for a file-system error (the OS text is English: never shown)."""
-    import errno
-
-    name = errno.errorcode.get(exc.errno or 0, "")
-    return _OS_REASONS.get(name, f"error del sistema de archivos (código {name or exc.errno})")
 
 
 def _plural(n: int, singular: str, plural: str) -> str:
@@ -268,7 +248,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         _write_output(payload, args.salida)
     except OSError as exc:
-        _print(f"No se pudo escribir «{args.salida}»: {_os_reason(exc)}.", sys.stderr)
+        _print(f"No se pudo escribir «{args.salida}»: {spanish_reason(exc)}.", sys.stderr)
         return EXIT_INVALID
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')} del libro:", sys.stderr)
@@ -281,9 +261,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- store commands
-# import / historial / revertir / respaldo work on the SQLite store (``mpi_dash.store``; ``--db`` or
-# $MPI_DASH_DB, else instance/mpi_dash.sqlite). Only the default or $MPI_DASH_DB database is created and
-# seeded on first use: an explicit ``--db`` must already exist (a typo must not create a new database).
+# import / historial / revertir / respaldo work on the SQLite store (``--db`` or $MPI_DASH_DB, else
+# instance/mpi_dash.sqlite). Only the default or $MPI_DASH_DB database is created and seeded on first use:
+# an explicit ``--db`` must already exist (a typo must not create a new database).
 
 
 def _store_error(exc: Exception) -> int:
@@ -291,19 +271,19 @@ def _store_error(exc: Exception) -> int:
     return EXIT_INVALID
 
 
-def _missing_db(args: argparse.Namespace) -> int | None:
-    """Exit code 2 with a Spanish message when an explicit ``--db`` is not an existing database file."""
-    if args.db is None:
-        return None
-    from mpi_dash import store
+def _open_store(args: argparse.Namespace) -> Store | None:
+    """The store of ``--db``, which must be an existing database (else a Spanish message and None: exit 2),
+    or the default one."""
+    from mpi_dash.store import Store, StoreError
 
+    if args.db is None:
+        return Store()
     try:
-        store.require_existing(args.db)
-    except store.StoreError as exc:
+        return Store.existing(args.db)
+    except StoreError as exc:
         _print(f"Error: {exc} Revise la ruta de --db: solo se crea una base nueva en la ruta por omisión "
                "(instance/mpi_dash.sqlite) o en la de la variable MPI_DASH_DB.", sys.stderr)
-        return EXIT_USAGE
-    return None
+        return None
 
 
 def _print_avisos(avisos: Sequence[object]) -> None:
@@ -317,66 +297,64 @@ def cmd_import(args: argparse.Namespace) -> int:
     """``import ARCHIVO --autor --comentario``: validate and save as one revision (no preview)."""
     path = Path(args.archivo)
     missing = _missing_file(path)
-    if missing is None:
-        missing = _missing_db(args)
     if missing is not None:
         return missing
-    from mpi_dash import store
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash.store import StoreError, UploadOutcome
     from mpi_dash.workbook import WorkbookError
 
     try:
         revision, preview = store.import_file(path.read_bytes(), path.name, author=args.autor,
-                                              comment=args.comentario, path=args.db)
+                                              comment=args.comentario)
     except WorkbookError as exc:
         errors = [p for p in exc.problems if p.nivel == "error"]
         _print(f"No se importó «{path.name}»: {_plural(len(errors), 'error', 'errores')}. "
                "No se guardó nada.", sys.stderr)
         _print_problems(errors, sys.stderr)
         return EXIT_INVALID
-    except store.StoreError as exc:
+    except StoreError as exc:
         return _store_error(exc)
-    if preview.omitidas is not None and len(preview.omitidas):
-        omitted = _plural(len(preview.omitidas), "fila no se aplicó", "filas no se aplicaron")
+    if preview.n_omitidas:
+        omitted = _plural(preview.n_omitidas, "fila no se aplicó", "filas no se aplicaron")
         _print(f"{omitted}: la plantilla es de la revisión {preview.template_revision} y esos valores "
                "cambiaron después.")
-    if revision is None:
-        omitted_rows = len(preview.avisos) + (0 if preview.omitidas is None else len(preview.omitidas))
-        if omitted_rows:  # never "identical" when rows were left out (a blank Realizado, a stale template)
-            blank = ""
-            if preview.avisos:
-                rows = _plural(len(preview.avisos), "fila sin «Realizado» se omitió",
-                               "filas sin «Realizado» se omitieron")
-                blank = f" {rows} (una celda vacía no borra un valor guardado ni se lee como 0)."
-            _print(f"El archivo «{path.name}» no cambia ningún dato guardado: no se guardó nada.{blank}")
-        else:
-            _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): "
-                   "no se guardó nada.")
-        _print_avisos(preview.avisos)
-        return EXIT_OK
-    changes = preview.changes  # the preview actually committed (re-made if another import came first)
-    cells = _plural(changes.n_cells, "celda cambiada", "celdas cambiadas")
-    _print(f"Guardada la revisión {revision}: {cells}, "
-           f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
+    if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows were left out
+        blank = ""
+        if preview.avisos:
+            rows = _plural(len(preview.avisos), "fila sin «Realizado» se omitió",
+                           "filas sin «Realizado» se omitieron")
+            blank = f" {rows} (una celda vacía no borra un valor guardado ni se lee como 0)."
+        _print(f"El archivo «{path.name}» no cambia ningún dato guardado: no se guardó nada.{blank}")
+    elif preview.outcome is UploadOutcome.IDENTICAL:
+        _print(f"El archivo «{path.name}» no cambia ningún dato (es idéntico a lo guardado): "
+               "no se guardó nada.")
+    else:
+        changes = preview.changes  # the preview actually committed (re-made if another import came first)
+        cells = _plural(changes.n_cells, "celda cambiada", "celdas cambiadas")
+        _print(f"Guardada la revisión {revision}: {cells}, "
+               f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
     _print_avisos(preview.avisos)
     return EXIT_OK
 
 
 def cmd_historial(args: argparse.Namespace) -> int:
     """``historial``: every revision, newest first."""
-    missing = _missing_db(args)
-    if missing is not None:
-        return missing
-    from mpi_dash import store
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
     from mpi_dash.formatting import local_datetime
+    from mpi_dash.store import KIND_REVERT, StoreError
 
     try:
-        revisions = store.list_revisions(args.db)
-    except store.StoreError as exc:
+        revisions = store.list_revisions()
+    except StoreError as exc:
         return _store_error(exc)
     header = ("Rev.", "Fecha (hora de CDMX)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
     rows = [header]
     for r in revisions.itertuples():
-        archivo = r.archivo or (f"(reversión a la {r.revierte_a})" if r.tipo == store.KIND_REVERT else "—")
+        archivo = r.archivo or (f"(reversión a la {r.revierte_a})" if r.tipo == KIND_REVERT else "—")
         rows.append((str(r.numero), local_datetime(r.fecha), r.autor, archivo,
                      (r.sha256 or "—")[:12], f"{r.celdas_cambiadas:,}", r.comentario))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -387,15 +365,15 @@ def cmd_historial(args: argparse.Namespace) -> int:
 
 def cmd_revertir(args: argparse.Namespace) -> int:
     """``revertir N --autor --motivo``: a new revision whose data equal revision N."""
-    missing = _missing_db(args)
-    if missing is not None:
-        return missing
-    from mpi_dash import store
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash.store import StoreError
 
     try:
-        revision = store.revert(args.revision, author=args.autor, reason=args.motivo, path=args.db)
-        cells = store.revision_info(revision, args.db)["celdas_cambiadas"]
-    except store.StoreError as exc:
+        revision = store.revert(args.revision, author=args.autor, reason=args.motivo)
+        cells = store.revision_info(revision)["celdas_cambiadas"]
+    except StoreError as exc:
         return _store_error(exc)
     _print(f"Guardada la revisión {revision}: los datos vuelven a ser los de la revisión {args.revision} "
            f"({_plural(cells, 'celda cambiada', 'celdas cambiadas')}). No se borró ninguna revisión.")
@@ -404,17 +382,17 @@ def cmd_revertir(args: argparse.Namespace) -> int:
 
 def cmd_respaldo(args: argparse.Namespace) -> int:
     """``respaldo DESTINO``: online copy of the database (SQLite backup API); never creates the database."""
-    missing = _missing_db(args)
-    if missing is not None:
-        return missing
-    from mpi_dash import store
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash.store import StoreError
 
     try:
-        target = store.backup(args.destino, args.db)
-    except store.StoreError as exc:
+        target = store.backup(args.destino)
+    except StoreError as exc:
         return _store_error(exc)
     except OSError as exc:
-        return _store_error(Exception(f"no se pudo escribir el respaldo: {store.spanish_reason(exc)}"))
+        return _store_error(Exception(f"no se pudo escribir el respaldo: {spanish_reason(exc)}"))
     _print(f"Respaldo escrito en «{target}» (verificación de integridad: correcta).")
     return EXIT_OK
 

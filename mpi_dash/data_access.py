@@ -1,27 +1,25 @@
-"""The single data-access point of the dashboard.
+"""The data the dashboard pages show: :func:`load_dataset` and its cheap cache key :func:`current_version`.
 
-Pages call :func:`current_version` (cheap) to key their cache and
-:func:`load_dataset` to get the data.  The data come from the latest revision of
-the SQLite store (``mpi_dash.store``: ``$MPI_DASH_DB`` or ``instance/mpi_dash.sqlite``,
-created and seeded from the bundled workbook on first use).
+The dashboard pages (through ``ui_common.get_data``) get their data only here.  The data come from the
+latest revision of the store (``mpi_dash.store.Store()``: ``$MPI_DASH_DB`` or ``instance/mpi_dash.sqlite``,
+created and seeded on first use).  The upload and history pages work on the store itself (they need
+previews, revisions and writes, not just the current data).
 
-Developer override: when ``$MPI_DASH_WORKBOOK`` is set and ``$MPI_DASH_DB`` is not, the
-dashboard reads that workbook directly, read-only (tests and quick previews of a file);
-with both set, the store at ``$MPI_DASH_DB`` is seeded from that workbook.
+Read-only workbook mode (``config.read_only_workbook()``: ``$MPI_DASH_WORKBOOK`` set, ``$MPI_DASH_DB``
+not): the dashboard reads that workbook directly and there is no store (developers' quick previews and the
+dashboard tests).  With both set, the store at ``$MPI_DASH_DB`` is seeded from that workbook.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WORKBOOK = REPO_ROOT / "data" / "plan_2023.xlsx"
-WORKBOOK_ENV = "MPI_DASH_WORKBOOK"
+from mpi_dash import config
+from mpi_dash.config import WORKBOOK_ENV  # noqa: F401 - re-exported: tests set it through this module
+from mpi_dash.snapshot import ILLUSTRATIVE_FLAG
 
 
 @dataclass(frozen=True)
@@ -36,25 +34,14 @@ class Dataset:
     origen: str = ""
 
 
-def workbook_path() -> Path:
-    """The workbook the dashboard reads (environment override, else the bundled plan)."""
-    return Path(os.environ.get(WORKBOOK_ENV) or DEFAULT_WORKBOOK)
-
-
-def use_store() -> bool:
-    """True unless only ``$MPI_DASH_WORKBOOK`` is set (read-only workbook mode, see module doc)."""
-    from mpi_dash.store import DB_ENV
-
-    return bool(os.environ.get(DB_ENV)) or not os.environ.get(WORKBOOK_ENV)
-
-
 def current_version() -> str:
-    """A cheap key that changes whenever the data change (store: latest revision; workbook: path/size/mtime)."""
-    if use_store():
-        from mpi_dash import store
+    """A cheap key that changes whenever the data change (store: latest revision; workbook: path, size,
+    mtime)."""
+    if not config.read_only_workbook():
+        from mpi_dash.store import Store
 
-        return store.version_key()
-    path = workbook_path()
+        return Store().version_key()
+    path = config.workbook_path()
     stat = path.stat()
     raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
@@ -62,11 +49,11 @@ def current_version() -> str:
 
 def load_dataset() -> Dataset:
     """The current data (latest store revision); raises ``StoreError``/``WorkbookError`` on invalid data."""
-    if use_store():
+    if not config.read_only_workbook():
         return _load_from_store()
     from mpi_dash.workbook import read_workbook
 
-    path = workbook_path()
+    path = config.workbook_path()
     version = current_version()
     data = read_workbook(path)
     return Dataset(
@@ -74,15 +61,16 @@ def load_dataset() -> Dataset:
         avances=data.avances,
         parametros=dict(data.parametros),
         version=version,
-        ilustrativo=bool(data.parametros.get("datos_ilustrativos", 0)),
+        ilustrativo=bool(data.parametros.get(ILLUSTRATIVE_FLAG, 0)),
         origen=f"Libro {path.name}",
     )
 
 
 def _load_from_store() -> Dataset:
-    from mpi_dash import store
     from mpi_dash.formatting import local_datetime
+    from mpi_dash.store import Store
 
+    store = Store()
     revision, snapshot = store.load_snapshot()
     info = store.revision_info(revision)
     return Dataset(
@@ -90,6 +78,6 @@ def _load_from_store() -> Dataset:
         avances=snapshot.avances,
         parametros=dict(snapshot.parametros),
         version=store.version_key(),
-        ilustrativo=bool(snapshot.parametros.get("datos_ilustrativos", 0)),
+        ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
         origen=f"Base de datos, revisión {revision} ({local_datetime(info['fecha'])}, {info['autor']})",
     )

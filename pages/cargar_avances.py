@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from mpi_dash import store
+from mpi_dash import config
 from mpi_dash.formatting import cells_table, problems_table, semaforo_table
+from mpi_dash.store import ConflictError, Preview, StoreError, UploadOutcome
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError
 from ui_common import ensure_app_shell, require_store
@@ -19,11 +20,11 @@ VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
                  "Después": st.column_config.TextColumn("Después", width="medium")}
 
 st.title("Cargar avances")
-require_store("la carga de avances está deshabilitada")
+store = require_store("la carga de avances está deshabilitada")
 
 try:
     revision, snapshot = store.load_snapshot()
-except store.StoreError as exc:
+except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 
@@ -45,9 +46,9 @@ st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y 
 # 2. Upload --------------------------------------------------------------------------------------------
 st.subheader("2. Subir el archivo")
 try:
-    limit_mb = store.max_upload_mb()
-    store.upload_limits()  # also checks $MPI_DASH_MAX_UPLOAD_ROWS
-except store.StoreError as exc:
+    limit_mb = config.max_upload_mb()
+    config.upload_limits()  # also checks $MPI_DASH_MAX_UPLOAD_ROWS
+except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=["xlsx"],
@@ -65,7 +66,7 @@ def process(content: bytes, name: str, file_key: str) -> None:
             st.session_state[STATE] = {"file": file_key, "problems": exc.problems, "name": name}
             status.update(label=f"«{name}» tiene problemas: no se guardó nada", state="error", expanded=False)
             return
-        except store.StoreError as exc:
+        except StoreError as exc:
             st.session_state[STATE] = {"file": file_key, "error": str(exc), "name": name}
             status.update(label="No se pudo validar el archivo", state="error", expanded=False)
             return
@@ -105,11 +106,11 @@ if "problems" in result:
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
-preview: store.Preview = result["preview"]
+preview: Preview = result["preview"]
 changes = preview.changes
 st.subheader("3. Vista previa: qué cambiaría")
-if preview.omitidas is not None and len(preview.omitidas):
-    st.warning(f"{len(preview.omitidas):,} fila(s) no se aplicarán: la plantilla es de la revisión "
+if preview.n_omitidas:
+    st.warning(f"{preview.n_omitidas:,} fila(s) no se aplicarán: la plantilla es de la revisión "
                f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.",
                icon=":material/call_merge:")
 
@@ -121,15 +122,16 @@ def show_avisos(expanded: bool) -> None:
             st.dataframe(problems_table(preview.avisos), hide_index=True)
 
 
-if preview.is_empty:
-    omitted = len(preview.avisos) + (0 if preview.omitidas is None else len(preview.omitidas))
-    if omitted:  # never "identical" when rows of the file were left out
-        blank = (f" {len(preview.avisos):,} fila(s) sin «Realizado» se omitieron: una celda vacía no borra "
-                 "un valor guardado ni se lee como 0 (para quitar un valor, revierta a una revisión "
-                 "anterior en «Historial»)." if preview.avisos else "")
-        st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}", icon=":material/info:")
-    else:
-        st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.", icon=":material/check_circle:")
+if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
+    blank = (f" {len(preview.avisos):,} fila(s) sin «Realizado» se omitieron: una celda vacía no borra "
+             "un valor guardado ni se lee como 0 (para quitar un valor, revierta a una revisión "
+             "anterior en «Historial»)." if preview.avisos else "")
+    st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}",
+            icon=":material/info:")
+elif preview.outcome is UploadOutcome.IDENTICAL:
+    st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.",
+               icon=":material/check_circle:")
+if preview.outcome is not UploadOutcome.CHANGES:
     show_avisos(expanded=True)
     st.stop()
 
@@ -152,8 +154,7 @@ if len(nuevos):
 if len(changes.semaforo):
     st.markdown("**Semáforos que cambian**")
     st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
-if preview.before.parametros.get("datos_ilustrativos") == 1 and preview.after.parametros.get(
-        "datos_ilustrativos") == 0:
+if preview.clears_illustrative_flag:
     st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
             icon=":material/info:")
@@ -168,12 +169,12 @@ with st.form("confirmar"):
 if guardar:
     try:
         saved = store.commit_preview(preview, author=autor, comment=comentario)
-    except store.ConflictError as exc:
+    except ConflictError as exc:
         # Refuse, then re-preview the same file against the new latest revision (no lost update).
         st.session_state[FLASH] = str(exc)
         st.session_state.pop(STATE, None)
         st.rerun()
-    except store.StoreError as exc:
+    except StoreError as exc:
         st.error(str(exc), icon=":material/block:")
         st.stop()
     st.session_state[STATE] = {**result, "saved": saved}

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from mpi_dash import store
+from mpi_dash.diff import Changes
 from mpi_dash.formatting import cells_table, local_datetime, semaforo_table
+from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
 from ui_common import ensure_app_shell, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -11,8 +12,7 @@ ensure_app_shell()  # must run first: keeps a fresh server's first deep link ins
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TIPOS = {store.KIND_SEED: "Carga inicial", store.KIND_IMPORT: "Carga de archivo",
-         store.KIND_REVERT: "Reversión"}
+TIPOS = {KIND_SEED: "Carga inicial", KIND_IMPORT: "Carga de archivo", KIND_REVERT: "Reversión"}
 HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "archivo": "Archivo",
            "sha256": "sha256", "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas",
            "tipo": "Tipo"}
@@ -23,17 +23,18 @@ VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
 
 
 @st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
-def changes_of(version: str, revision: int) -> store.Changes:
-    """What one revision changed (cached per data version: revisions never change once saved)."""
-    return store.revision_changes(revision)
+def changes_of(_store: Store, version: str, revision: int) -> Changes:
+    """What one revision changed (cached per data version, which names the database file: revisions never
+    change once saved)."""
+    return _store.revision_changes(revision)
 
 
 st.title("Historial de revisiones")
-require_store("no hay historial")
+store = require_store("no hay historial")
 try:
     revisions = store.list_revisions()
     version = store.version_key()
-except store.StoreError as exc:
+except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 if FLASH in st.session_state:
@@ -47,7 +48,7 @@ shown = revisions.assign(
     fecha=revisions["fecha"].map(local_datetime),
     celdas_cambiadas=revisions["celdas_cambiadas"].map(lambda n: f"{int(n):,}"),
     sha256=revisions["sha256"].map(lambda h: f"{h[:12]}…" if isinstance(h, str) else "—"),
-    archivo=[a if a else (f"(reversión a la {r})" if t == store.KIND_REVERT else "—")
+    archivo=[a if a else (f"(reversión a la {r})" if t == KIND_REVERT else "—")
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
 )
 st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
@@ -75,8 +76,8 @@ st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} (hora de la Ciudad de 
             f"{info['comentario']}")
 
 try:
-    changes = changes_of(version, int(chosen))
-except store.StoreError as exc:
+    changes = changes_of(store, version, int(chosen))
+except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 table = cells_table(changes.cells)
@@ -109,7 +110,7 @@ else:
     if confirmar:
         try:
             nueva = store.revert(int(chosen), author=autor, reason=motivo)
-        except store.StoreError as exc:
+        except StoreError as exc:
             st.error(str(exc), icon=":material/block:")
             st.stop()
         st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: los datos vuelven a ser los de la "

@@ -8,11 +8,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
+from upload_helpers import (  # noqa: F401 - another_import_lands_first is a fixture
+    BAD_UPLOADS,
+    ROW_LIMIT_CASE,
+    TEST_MAX_UPLOAD_MB,
+    another_import_lands_first,
+    make_db,
+    seed_bytes,
+    upload_bytes,
+)
 
-from mpi_dash import store
+from mpi_dash import config
 from mpi_dash.cli import main
 from mpi_dash.formatting import local_datetime
+from mpi_dash.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +51,7 @@ def test_import_then_historial(db, tmp_path, capsys):
     assert main(["historial", "--db", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:6] == ["Rev.", "Fecha", "(hora", "de", "CDMX)", "Autor"]
-    fecha = store.list_revisions(db)["fecha"].iloc[0]
+    fecha = Store(db).list_revisions()["fecha"].iloc[0]
     assert local_datetime(fecha) in lines[1]  # shown in Mexico City time, not UTC
     assert lines[1].startswith("2 ") and "Ana López" in lines[1] and "junio.xlsx" in lines[1]
     assert lines[1].rstrip().endswith("Avances de junio")
@@ -50,34 +59,34 @@ def test_import_then_historial(db, tmp_path, capsys):
 
 
 def test_identical_file_exit_0_nothing_saved(db, tmp_path, capsys):
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     f = write(tmp_path, "igual.xlsx", seed_bytes())
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "de nuevo", "--db", str(db)]) == 0
     assert "no cambia ningún dato" in capsys.readouterr().out
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
 def test_invalid_file_exit_1_and_same_dump(db, tmp_path, monkeypatch, capsys, case):
-    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
+    monkeypatch.setenv(config.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
     if case == ROW_LIMIT_CASE:
-        monkeypatch.setenv(store.MAX_UPLOAD_ROWS_ENV, "2")
-    before = store.dump_sql(db)
+        monkeypatch.setenv(config.MAX_UPLOAD_ROWS_ENV, "2")
+    before = Store(db).dump_sql()
     f = write(tmp_path, f"{case}.xlsx", BAD_UPLOADS[case]())
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "malo", "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert "No se importó" in err and "No se guardó nada" in err and "\n- " in err
     assert "Traceback" not in err
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 def test_invalid_file_as_a_process(db, tmp_path):
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     f = write(tmp_path, "malo.xlsx", upload_bytes([("1.1.1", 2023, "Junio", "dos")]))
     proc = run_cli("import", str(f), "--autor", "Ana", "--comentario", "malo", "--db", str(db))
     assert proc.returncode == 1
     assert 'Hoja "Avances", fila 2, columna "Realizado": se encontró "dos"' in proc.stderr
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 @pytest.mark.parametrize(("argv", "code"), [
@@ -88,9 +97,9 @@ def test_invalid_file_as_a_process(db, tmp_path):
     (["revertir", "1", "--autor", "A"], 2),                       # --motivo missing
 ])
 def test_usage_errors(db, argv, code, capsys):
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     assert main([*argv, "--db", str(db)]) == code
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 def test_revertir(db, tmp_path, capsys):
@@ -99,7 +108,7 @@ def test_revertir(db, tmp_path, capsys):
     argv = ["revertir", "1", "--autor", "Coordinación", "--motivo", "Cifras sin validar", "--db", str(db)]
     assert main(argv) == 0
     assert "Guardada la revisión 3: los datos vuelven a ser los de la revisión 1" in capsys.readouterr().out
-    revs = store.list_revisions(db)
+    revs = Store(db).list_revisions()
     assert revs["numero"].tolist() == [3, 2, 1]
     assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario) == (
         "reversion", 1, "Cifras sin validar")
@@ -112,7 +121,7 @@ def test_revertir(db, tmp_path, capsys):
 def test_respaldo(db, tmp_path, capsys):
     dest = tmp_path / "copia.sqlite"
     assert main(["respaldo", str(dest), "--db", str(db)]) == 0
-    assert store.integrity_check(dest) == "ok" and store.dump_sql(dest) == store.dump_sql(db)
+    assert Store(dest).integrity_check() == "ok" and Store(dest).dump_sql() == Store(db).dump_sql()
     assert main(["respaldo", str(dest), "--db", str(db)]) == 1
     assert "Ya existe" in capsys.readouterr().err
 
@@ -135,8 +144,8 @@ def test_processes_importing_at_once_all_apply(db, tmp_path):
     assert historial.returncode == 0
     for i in range(n):
         assert f"carga simultánea {i}" in historial.stdout
-    assert sorted(store.list_revisions(db)["numero"]) == list(range(1, n + 2))
-    assert store.integrity_check(db) == "ok"
+    assert sorted(Store(db).list_revisions()["numero"]) == list(range(1, n + 2))
+    assert Store(db).integrity_check() == "ok"
 
 
 # --------------------------------------------------------------------------- review fixes
@@ -150,7 +159,7 @@ def test_blank_realizado_only_difference_is_reported(db, tmp_path, capsys):
 
     from mpi_dash.template import build_template
 
-    revision, snapshot = store.load_snapshot(path=db)
+    revision, snapshot = Store(db).load_snapshot()
     wb = load_workbook(io.BytesIO(build_template(snapshot, revision=revision)))
     assert (wb["Avances"]["A2"].value, wb["Avances"]["D2"].value, wb["Avances"]["E2"].value) == (
         "1.1.1", "Marzo", 1)
@@ -158,33 +167,24 @@ def test_blank_realizado_only_difference_is_reported(db, tmp_path, capsys):
     buffer = io.BytesIO()
     wb.save(buffer)
     f = write(tmp_path, "plantilla.xlsx", buffer.getvalue())
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "vacía", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "idéntico" not in out
     # E2 plus the 8 quarters of the sample that have no stored value yet (blank in the template)
     assert "no cambia ningún dato guardado" in out and "9 filas sin «Realizado» se omitieron" in out
     assert '- Aviso. Hoja "Avances", fila 2, columna "Realizado": la celda está vacía' in out
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
-def test_cli_prints_the_committed_preview_after_a_rebase(db, tmp_path, monkeypatch, capsys):
-    original = store.prepare_upload
-
-    def racing(content, filename, **kwargs):
-        preview = original(content, filename, **kwargs)
-        monkeypatch.setattr(store, "prepare_upload", original)
-        store.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
-                          comment="se adelantó", path=db)
-        return preview
-
-    monkeypatch.setattr(store, "prepare_upload", racing)
+def test_cli_prints_the_committed_preview_after_a_rebase(db, tmp_path, capsys, another_import_lands_first):
+    another_import_lands_first()
     f = write(tmp_path, "mio.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"),
                                                  ("1.2.1", 2023, "Junio", 20.0)]))
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "mía", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "Guardada la revisión 3: 1 celda cambiada" in out  # not the 3 cells of the stale preview
-    assert store.revision_info(3, db)["celdas_cambiadas"] == 1
+    assert Store(db).revision_info(3)["celdas_cambiadas"] == 1
 
 
 @pytest.mark.parametrize("argv", [
@@ -206,7 +206,7 @@ def test_explicit_db_that_does_not_exist_is_a_usage_error(tmp_path, capsys, argv
 def test_default_database_is_created_on_first_use_but_not_by_respaldo(tmp_path, monkeypatch, capsys):
     seed = write(tmp_path, "seed.xlsx", seed_bytes())
     monkeypatch.setenv("MPI_DASH_WORKBOOK", str(seed))
-    monkeypatch.setenv(store.DB_ENV, str(tmp_path / "env.sqlite"))
+    monkeypatch.setenv(config.DB_ENV, str(tmp_path / "env.sqlite"))
     assert main(["respaldo", str(tmp_path / "copia.sqlite")]) == 1
     assert "No existe la base de datos" in capsys.readouterr().err
     assert not (tmp_path / "env.sqlite").exists()
@@ -217,11 +217,11 @@ def test_default_database_is_created_on_first_use_but_not_by_respaldo(tmp_path, 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1"])
 def test_invalid_max_upload_mb_is_a_spanish_message(db, tmp_path, monkeypatch, capsys, value):
-    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, value)
+    monkeypatch.setenv(config.MAX_UPLOAD_MB_ENV, value)
     f = write(tmp_path, "a.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     assert main(["import", str(f), "--autor", "A", "--comentario", "c", "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert f"La variable de entorno MPI_DASH_MAX_UPLOAD_MB vale «{value}»" in err
     assert "ValueError" not in err and "Error inesperado" not in err
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mpi_dash import data_access, store
+from mpi_dash import config, data_access
+from mpi_dash.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "data" / "plan_2023.xlsx"
@@ -22,9 +23,9 @@ def workbook(tmp_path: Path) -> Path:
 
 
 def test_workbook_mode_reads_the_file_without_a_store(monkeypatch, workbook, tmp_path):
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(workbook))
-    monkeypatch.delenv(store.DB_ENV, raising=False)
-    assert not data_access.use_store()
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(workbook))
+    monkeypatch.delenv(config.DB_ENV, raising=False)
+    assert config.read_only_workbook()
     dataset = data_access.load_dataset()
     assert set(dataset.plan["anio"]) == {2023}
     assert len(dataset.plan) == 27
@@ -36,9 +37,9 @@ def test_workbook_mode_reads_the_file_without_a_store(monkeypatch, workbook, tmp
 
 def test_store_mode_seeds_on_first_use_and_version_follows_revisions(monkeypatch, workbook, tmp_path):
     db = tmp_path / "mpi.sqlite"
-    monkeypatch.setenv(store.DB_ENV, str(db))
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(workbook))
-    assert data_access.use_store()
+    monkeypatch.setenv(config.DB_ENV, str(db))
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(workbook))
+    assert not config.read_only_workbook()
     first = data_access.load_dataset()
     assert db.exists()
     assert first.origen.startswith("Base de datos, revisión 1 (")
@@ -48,12 +49,12 @@ def test_store_mode_seeds_on_first_use_and_version_follows_revisions(monkeypatch
     assert version == first.version
 
     # A new revision (same data with one actual changed) changes the cheap version key and the data.
-    snapshot = store.load_snapshot(path=db)[1]
+    snapshot = Store(db).load_snapshot()[1]
     avances = snapshot.avances.copy()
     row = avances.index[(avances["clave"] == "1.1.1") & (avances["anio"] == 2023) & (avances["trimestre"] == 1)]
     avances.loc[row, "realizado"] = 7.0
-    store.save_state(dataclasses.replace(snapshot, avances=avances), author="prueba",
-                     comment="cambio de prueba", path=db)
+    Store(db).save_state(dataclasses.replace(snapshot, avances=avances), author="prueba",
+                         comment="cambio de prueba")
     assert data_access.current_version() != version
     second = data_access.load_dataset()
     assert second.origen.startswith("Base de datos, revisión 2 (")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from upload_helpers import avances_frame as up, sample_plan, sample_snapshot
+from upload_helpers import sample_plan, sample_snapshot
+from upload_helpers import avances_frame as up
 
 from mpi_dash.diff import CELL_COLUMNS, SEMAFORO_COLUMNS, diff_snapshots
 from mpi_dash.snapshot import apply_upload

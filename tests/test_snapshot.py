@@ -1,11 +1,14 @@
-"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, stale-template rows (hand-computed)."""
+"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, stale-template rows.
+
+Hand-computed cases on the sample data of ``upload_helpers``."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from upload_helpers import SAMPLE_PARAMETROS, avances_frame as up, sample_avances, sample_plan, sample_snapshot
+from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan, sample_snapshot
+from upload_helpers import avances_frame as up
 
 from mpi_dash.diff import diff_snapshots
 from mpi_dash.snapshot import apply_upload, conform_avances, make_snapshot, row_changes, stale_mask

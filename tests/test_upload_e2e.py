@@ -29,7 +29,8 @@ from e2e_support import (
 )
 from openpyxl import load_workbook
 
-from mpi_dash import store
+from mpi_dash import config
+from mpi_dash.store import Store
 
 pytestmark = pytest.mark.browser
 GUIDE_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
@@ -81,8 +82,8 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
     exe = chromium_path()
     db = tmp_path / "e2e.sqlite"
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
-    assert store.latest_revision(db) == 1  # seeded from data/plan_2023.xlsx before the server starts
-    env = {store.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    assert Store(db).latest_revision() == 1  # seeded from data/plan_2023.xlsx before the server starts
+    env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
     with streamlit_server(env=env) as url, open_browser(exe) as page:
         goto_page(page, url, "")  # Resumen is the default page (url "/")
         assert page.get_by_text("Datos ilustrativos.").count() >= 1
@@ -107,7 +108,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert page.get_by_text("tiene 2 problema(s)").count() == 1
         page.get_by_test_id("stDataFrame").first.wait_for()  # the problems table (canvas grid)
         shot(page, "carga_03a_errores", full_page=False)
-        assert store.latest_revision(db) == 1
+        assert Store(db).latest_revision() == 1
 
         page.locator("input[type='file']").set_input_files(str(upload))
         page.get_by_text("Vista previa: qué cambiaría").wait_for()
@@ -115,7 +116,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert not error_texts(page)
         assert page.get_by_text("Se concluyó en diciembre").count() >= 1
         shot(page, "carga_03_vista_previa")
-        assert store.latest_revision(db) == 1  # preview saves nothing
+        assert Store(db).latest_revision() == 1  # preview saves nothing
 
         page.get_by_label("Nombre de quien carga").fill("Ana López")
         page.get_by_label("Comentario (qué se carga y por qué)").fill("Avances de diciembre 2023")
@@ -125,7 +126,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         page.get_by_text("Se guardó la").wait_for()
         wait_idle(page)
         shot(page, "carga_05_guardado", full_page=False)
-        assert store.latest_revision(db) == 2
+        assert Store(db).latest_revision() == 2
 
         goto_page(page, url, "")  # Resumen is the default page (url "/")
         assert page.get_by_text("Datos ilustrativos.").count() == 0  # official figures now
@@ -162,11 +163,11 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         goto_page(page, url, "")
         assert page.get_by_text("Datos ilustrativos.").count() >= 1
         assert page.get_by_text("revisión 3").count() >= 1
-    revs = store.list_revisions(db)
+    revs = Store(db).list_revisions()
     assert revs.iloc[1][["numero", "autor", "comentario", "archivo"]].tolist() == [
         2, "Ana López", "Avances de diciembre 2023", "avances_diciembre.xlsx"]
     assert revs.iloc[0][["numero", "tipo", "revierte_a"]].tolist() == [3, "reversion", 1]
-    assert store.revision_file(2, db)[1] == upload.read_bytes()
+    assert Store(db).revision_file(2)[1] == upload.read_bytes()
 
 
 def break_file(content: bytes) -> bytes:

@@ -7,11 +7,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
 
-from mpi_dash import data_access, store
+from pathlib import Path
+
+from mpi_dash import config, data_access
 from mpi_dash.formatting import local_datetime
 from mpi_dash.snapshot import make_snapshot
-
-from pathlib import Path
+from mpi_dash.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +23,7 @@ HISTORY_PAGE = "pages/historial.py"
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     path = make_db(tmp_path)
-    monkeypatch.setenv(store.DB_ENV, str(path))
+    monkeypatch.setenv(config.DB_ENV, str(path))
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
     return path
 
@@ -88,12 +89,12 @@ def test_upload_preview_and_confirm(db):
     assert semaforos[["Trimestre", "Antes", "Después"]].values.tolist() == [
         ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
     assert "datos ilustrativos" in texts(at.info)
-    assert store.latest_revision(db) == 1  # nothing saved before confirming
+    assert Store(db).latest_revision() == 1  # nothing saved before confirming
     at.text_input(key="autor").input("Ana López")
     at.text_area(key="comentario").input("Avances de junio")
     submit(at, "💾 Guardar")
     assert "Se guardó la **revisión 2**" in texts(at.success)
-    revs = store.list_revisions(db)
+    revs = Store(db).list_revisions()
     assert revs.iloc[0][["numero", "autor", "comentario", "archivo"]].tolist() == [
         2, "Ana López", "Avances de junio", "junio.xlsx"]
     dataset = data_access.load_dataset()  # the dashboard now reads the new revision
@@ -104,13 +105,13 @@ def test_upload_preview_and_confirm(db):
 
 def test_upload_processed_once_per_file(db, monkeypatch):
     calls: list[str] = []
-    original = store.prepare_upload
+    original = Store.prepare_upload
 
-    def counting(content, filename, **kwargs):
+    def counting(self, content, filename):
         calls.append(filename)
-        return original(content, filename, **kwargs)
+        return original(self, content, filename)
 
-    monkeypatch.setattr(store, "prepare_upload", counting)
+    monkeypatch.setattr(Store, "prepare_upload", counting)
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
     at.text_input(key="autor").input("Ana")  # reruns the script
     at.run()
@@ -121,19 +122,19 @@ def test_upload_processed_once_per_file(db, monkeypatch):
 
 
 def test_identical_file_says_so_and_saves_nothing(db):
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     at = upload(page(), seed_bytes(), "igual.xlsx")
     assert "idéntico" in texts(at.success)
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
 def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
-    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
+    monkeypatch.setenv(config.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
     if case == ROW_LIMIT_CASE:
-        monkeypatch.setenv(store.MAX_UPLOAD_ROWS_ENV, "2")
-    before = store.dump_sql(db)
+        monkeypatch.setenv(config.MAX_UPLOAD_ROWS_ENV, "2")
+    before = Store(db).dump_sql()
     at = upload(page(), BAD_UPLOADS[case](), f"{case}.xlsx")
     assert "No se guardó nada" in texts(at.error)
     problems = at.dataframe[0].value
@@ -141,7 +142,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
     assert not problems.isna().any().any() and "None" not in problems.to_string()
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 def test_all_problems_listed_with_row_and_column(db):
@@ -167,17 +168,17 @@ def test_two_sessions_second_gets_conflict_then_repreview(db):
         at.text_area(key="comentario").input(f"carga de {name}")
     submit(first, "💾 Guardar")
     assert "revisión 2" in texts(first.success)
-    dump = store.dump_sql(db)
+    dump = Store(db).dump_sql()
     submit(second, "💾 Guardar")
     message = texts(second.error)
     assert "Otra persona guardó la revisión 2" in message and "No se guardó nada" in message
-    assert store.dump_sql(db) == dump  # refused: no lost update
+    assert Store(db).dump_sql() == dump  # refused: no lost update
     assert metrics(second)["Valores nuevos"] == "1"  # re-previewed against revision 2
     second.text_input(key="autor").input("Beto")
     second.text_area(key="comentario").input("carga de Beto")
     submit(second, "💾 Guardar")
     assert "revisión 3" in texts(second.success)
-    _, snap = store.load_snapshot(path=db)
+    _, snap = Store(db).load_snapshot()
     values = snap.avances.set_index(["clave", "anio", "trimestre"])["realizado"]
     assert (values[("1.1.1", 2023, 2)], values[("1.2.1", 2023, 2)]) == (0.5, 99.0)
 
@@ -187,12 +188,12 @@ def test_missing_author_is_refused(db):
     at.text_area(key="comentario").input("sin nombre")
     submit(at, "💾 Guardar")
     assert "Falta el nombre" in texts(at.error)
-    assert store.latest_revision(db) == 1
+    assert Store(db).latest_revision() == 1
 
 
 def test_history_open_download_and_revert(db):
-    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", author="Ana",
-                      comment="Avances de junio")
+    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", author="Ana",
+                          comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
     assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "sha256", "Comentario",
@@ -200,7 +201,7 @@ def test_history_open_download_and_revert(db):
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
         "Ana", "junio.xlsx", "Avances de junio", "3"]
-    fecha = store.list_revisions(db)["fecha"].iloc[0]
+    fecha = Store(db).list_revisions()["fecha"].iloc[0]
     assert table.iloc[0]["Fecha (CDMX)"] == local_datetime(fecha)
     assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
@@ -211,7 +212,7 @@ def test_history_open_download_and_revert(db):
     at.text_area[0].input("Cifras sin validar")
     submit(at, "↩️ Revertir a la revisión 1")
     assert "Se guardó la revisión 3" in texts(at.success)
-    revs = store.list_revisions(db)
+    revs = Store(db).list_revisions()
     assert revs["numero"].tolist() == [3, 2, 1]
     assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario) == (
         "reversion", 1, "Cifras sin validar")
@@ -221,7 +222,7 @@ def test_history_open_download_and_revert(db):
 
 
 def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
-    monkeypatch.delenv(store.DB_ENV, raising=False)
+    monkeypatch.delenv(config.DB_ENV, raising=False)
     book = tmp_path / "libro.xlsx"
     book.write_bytes(seed_bytes())
     monkeypatch.setenv("MPI_DASH_WORKBOOK", str(book))
@@ -232,7 +233,7 @@ def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
 
 
 def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(tmp_path))  # a folder, not a database file
+    monkeypatch.setenv(config.DB_ENV, str(tmp_path))  # a folder, not a database file
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
     for script in (UPLOAD_PAGE, HISTORY_PAGE):
         at = page(script)
@@ -244,7 +245,7 @@ def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
 
 
 def test_blank_realizado_only_difference_is_shown_not_identical(db):
-    before = store.dump_sql(db)
+    before = Store(db).dump_sql()
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
     shown = texts(at.info) + texts(at.success)
     assert "idéntico" not in shown
@@ -254,22 +255,22 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
         ["Avances", "2", "Realizado", "—"]]
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert store.dump_sql(db) == before
+    assert Store(db).dump_sql() == before
 
 
 def test_invalid_max_upload_mb_is_a_spanish_error_on_the_page(db, monkeypatch):
-    monkeypatch.setenv(store.MAX_UPLOAD_MB_ENV, "diez")
+    monkeypatch.setenv(config.MAX_UPLOAD_MB_ENV, "diez")
     at = page()
     assert "La variable de entorno MPI_DASH_MAX_UPLOAD_MB vale «diez»" in texts(at.error)
     assert not at.file_uploader
 
 
 def test_history_cell_counts_in_es_mx(db):
-    _, snap = store.load_snapshot(path=db)
+    _, snap = Store(db).load_snapshot()
     extra = pd.DataFrame({"clave": [f"x{i}" for i in range(1002)], "anio": 2023, "trimestre": 1,
                           "realizado": 1.0, "justificacion": None, "evidencia": None})
     big = make_snapshot(snap.plan, pd.concat([snap.avances, extra], ignore_index=True), snap.parametros)
-    assert store.save_state(big, author="Ana", comment="muchas", path=db) == 2
+    assert Store(db).save_state(big, author="Ana", comment="muchas") == 2
     at = page(HISTORY_PAGE)
     assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
     assert metrics(at)["Celdas cambiadas"] == "1,002"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from mpi_dash.schema import (
     AVANCES_COLUMNS,
@@ -147,15 +148,36 @@ def seed_bytes() -> bytes:
 
 
 def make_db(tmp_path: Path, name: str = "mpi.sqlite") -> Path:
-    """A new database under ``tmp_path`` seeded (revision 1) from :func:`seed_bytes`."""
-    from mpi_dash import store
+    """A new database under ``tmp_path`` seeded (revision 1) from :func:`seed_bytes`; its path."""
+    from mpi_dash.store import Store
 
     seed = tmp_path / "seed_plan.xlsx"
     seed.write_bytes(seed_bytes())
     path = tmp_path / name
-    with store.open_store(path, seed=seed):
-        pass
+    Store(path, seed=seed).latest_revision()  # creates, migrates and seeds
     return path
+
+
+@pytest.fixture
+def another_import_lands_first(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Race an import: call the returned function, and the NEXT validation (``Store.prepare_upload``) is
+    followed by another person's import into the same database (Beto sets 1.2.1 Junio 2023 = 20), so the
+    upload being validated reaches its commit with a newer latest revision (rebase or conflict)."""
+    from mpi_dash.store import Store
+
+    def arm() -> None:
+        original = Store.prepare_upload
+
+        def racing(self: Store, content: bytes, filename: str) -> object:
+            preview = original(self, content, filename)
+            monkeypatch.setattr(Store, "prepare_upload", original)
+            self.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
+                             comment="se adelantó")
+            return preview
+
+        monkeypatch.setattr(Store, "prepare_upload", racing)
+
+    return arm
 
 
 def upload_bytes(rows: list[tuple[str, int, object, object]], **kw: object) -> bytes:
