@@ -121,7 +121,7 @@ class FileProblem:
         if self.valor != "":
             found = f'se encontró "{self.valor}"'
         else:
-            found = "está vacío" if "columna" in self.donde or "campo" in self.donde else "no se encontró"
+            found = "la celda está vacía" if "columna" in self.donde else "no se encontró"
         prefix = "Aviso. " if self.nivel == "aviso" else ""
         return f"{prefix}{where}: {found}; se esperaba {self.esperado}."
 
@@ -190,6 +190,9 @@ class _FolderReader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[FileProblem] = []
+        #: Files that could not be read (wholly): the checks across files skip them, so that one
+        #: broken file gives one problem, not one per action.
+        self.unreadable: set[str] = set()
 
     def problem(self, archivo: str, donde: str, valor: object, esperado: str) -> None:
         self.problems.append(FileProblem(archivo, donde, "" if valor is None else str(valor), esperado))
@@ -200,30 +203,37 @@ class _FolderReader:
             expected = f"un texto que no empiece con «{value[0]}» (se leería como fórmula)"
             self.problem(archivo, donde, value, expected)
 
-    def text(self, name: str) -> str | None:
+    def read_text(self, name: str) -> str | None:
         path = self.folder / name
         try:
-            return path.read_text(encoding="utf-8-sig")
+            raw = path.read_bytes()
         except FileNotFoundError:
             self.problem(name, "", "", f"el archivo {name} en la carpeta {self.folder}")
-        except UnicodeDecodeError as exc:
-            self.problem(name, f"byte {exc.start + 1}", "", "texto en UTF-8 (guárdelo como «CSV UTF-8»)")
         except OSError:
             self.problem(name, "", "", "un archivo que se pueda leer")
+        else:
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                expected = "texto en UTF-8 (en Excel: Guardar como → «CSV UTF-8»)"
+                self.problem(name, _at_line(line), "texto con otra codificación", expected)
+        self.unreadable.add(name)
         return None
 
-    def csv(self, name: str, columns: Sequence[schema.Column]) -> Lines:
+    def read_csv(self, name: str, columns: Sequence[schema.Column]) -> Lines:
         """The data lines of a CSV file; headers matched like the workbook's (case and accents ignored)."""
-        text = self.text(name)
+        text = self.read_text(name)
         if text is None:
             return []
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             headers = next(reader, [])
         except csv.Error:
             headers = []
         positions = self._positions(name, headers, columns)
         if positions is None:
+            self.unreadable.add(name)
             return []
         rows: Lines = []
         line = reader.line_num
@@ -233,7 +243,9 @@ class _FolderReader:
                 if any(cell.strip() for cell in cells):
                     rows.append((start, self._row(name, start, cells, len(headers), positions, columns)))
         except csv.Error:
-            self.problem(name, _at_line(line + 1), "", 'comillas ("…") bien cerradas')
+            expected = 'que cada texto que empieza con comillas (") las cierre en la misma columna'
+            self.problem(name, _at_line(line + 1), "comillas sin cerrar", expected)
+            self.unreadable.add(name)
         return rows
 
     def _positions(
@@ -245,10 +257,13 @@ class _FolderReader:
         positions: dict[str, int] = {}
         for index, header in enumerate(headers):
             column = wanted.get(schema.normalize_header(header))
-            if column is not None and column.name not in positions:
+            if column is None:
+                if header.strip():
+                    self.problem(name, _at_line(1, header), header, f"una de las columnas {expected}")
+            elif column.name in positions:
+                self.problem(name, _at_line(1, header), header, "cada columna una sola vez")
+            else:
                 positions[column.name] = index
-            elif header.strip():
-                self.problem(name, _at_line(1, header), header, f"solo las columnas {expected}, una vez")
         missing = [column.header for column in columns if column.name not in positions]
         if missing:
             found = ", ".join(header for header in headers if header.strip())
@@ -271,21 +286,24 @@ class _FolderReader:
             row[column.name] = None if value == "" else value
         return row
 
-    def toml(self, name: str) -> dict[str, Any]:
-        text = self.text(name)
+    def read_toml(self, name: str) -> dict[str, Any]:
+        text = self.read_text(name)
         if text is None:
             return {}
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+), column (\d+)", str(exc))
+            lines = text.splitlines()
+            line = int(match.group(1)) if match else 0
             self.problem(
                 name,
-                f"línea {match.group(1)}, columna {match.group(2)}" if match else "",
-                "",
+                f"línea {line}, columna {match.group(2)}" if match else "",
+                lines[line - 1].strip()[:120] if 0 < line <= len(lines) else "",
                 'el formato TOML: campo = "texto entre comillas rectas, en una sola línea" y secciones como '
                 '["1.1.1"] (revise comillas, signos = y corchetes)',
             )
+            self.unreadable.add(name)
             return {}
 
     def texts(
@@ -323,7 +341,7 @@ class _FolderReader:
 
     # ---- the files of a plan folder
     def plan_toml(self) -> tuple[int, dict[str, str]]:
-        data = self.toml(PLAN_TOML)
+        data = self.read_toml(PLAN_TOML)
         if not data:
             return 0, {}
         for key in data.keys() - {"anio", "programas"}:
@@ -336,40 +354,42 @@ class _FolderReader:
         if not isinstance(programas, dict) or not programas:
             expected = 'una sección [programas] con líneas como 1 = "1. …"'
             self.problem(PLAN_TOML, _at_key("programas"), "", expected)
+            self.unreadable.add(PLAN_TOML)
             return anio, {}
         return anio, self.texts(PLAN_TOML, "programas", programas, None)
 
     def plan(self, anio: int, programas: dict[str, str]) -> tuple[list[dict[str, Any]], list[RowOrigin]]:
         """Plan rows in the order of acciones.csv, joined by Clave with indicadores.csv and fichas.toml."""
-        acciones = self.by_clave(ACCIONES_CSV, self.csv(ACCIONES_CSV, _plan_columns(ACCIONES_FIELDS)))
+        acciones = self.by_clave(ACCIONES_CSV, self.read_csv(ACCIONES_CSV, _plan_columns(ACCIONES_FIELDS)))
         indicadores = self.by_clave(
-            INDICADORES_CSV, self.csv(INDICADORES_CSV, _plan_columns(INDICADORES_FIELDS))
+            INDICADORES_CSV, self.read_csv(INDICADORES_CSV, _plan_columns(INDICADORES_FIELDS))
         )
-        fichas_toml = self.toml(FICHAS_TOML)
+        fichas_toml = self.read_toml(FICHAS_TOML)
         fichas = {
             clave: self.texts(FICHAS_TOML, f'"{clave}"', table, FICHA_FIELDS)
             for clave, table in fichas_toml.items()
         }
-        # A file that could not be read was reported already: do not add one problem per action for it.
-        for clave in fichas.keys() - acciones.keys() if acciones else ():
-            self.problem(FICHAS_TOML, _at_key(f'"{clave}"'), clave, f"una Clave de {ACCIONES_CSV}")
-        for clave, (line, _) in indicadores.items() if acciones else ():
-            if clave not in acciones:
-                self.problem(INDICADORES_CSV, _at_line(line, "Clave"), clave, f"una Clave de {ACCIONES_CSV}")
+        if ACCIONES_CSV not in self.unreadable:
+            for clave in fichas.keys() - acciones.keys():
+                self.problem(FICHAS_TOML, _at_key(f'"{clave}"'), clave, f"una Clave de {ACCIONES_CSV}")
+            for clave, (line, _) in indicadores.items():
+                if clave not in acciones:
+                    expected = f"una Clave de {ACCIONES_CSV}"
+                    self.problem(INDICADORES_CSV, _at_line(line, "Clave"), clave, expected)
         rows: list[dict[str, Any]] = []
         origins: list[RowOrigin] = []
         for clave, (line, accion) in acciones.items():
-            if indicadores and clave not in indicadores:
+            if INDICADORES_CSV not in self.unreadable and clave not in indicadores:
                 expected = f"una línea con esa Clave en {INDICADORES_CSV}"
                 self.problem(ACCIONES_CSV, _at_line(line, "Clave"), clave, expected)
             origen = accion["origen"]
             if origen not in (ORIGEN_FICHA, ORIGEN_CRONOGRAMA):
                 expected = f"{ORIGEN_FICHA} o {ORIGEN_CRONOGRAMA}"
                 self.problem(ACCIONES_CSV, _at_line(line, "Origen"), origen, expected)
-            elif origen == ORIGEN_FICHA and fichas_toml and clave not in fichas:
+            elif origen == ORIGEN_FICHA and FICHAS_TOML not in self.unreadable and clave not in fichas:
                 self.problem(FICHAS_TOML, _at_key(f'"{clave}"'), "", f"la ficha técnica de {clave}")
             numero = schema.program_number(clave)
-            if programas and numero not in programas:
+            if PLAN_TOML not in self.unreadable and numero not in programas:
                 self.problem(PLAN_TOML, _at_key("programas", numero), "", "el encabezado del programa")
             indicador_line, indicador = indicadores.get(clave, (0, {}))
             row: dict[str, Any] = {column.name: None for column in schema.PLAN_COLUMNS}
@@ -382,7 +402,7 @@ class _FolderReader:
         return rows, origins
 
     def leame(self) -> list[tuple[str, ...]]:
-        data = self.toml(LEAME_TOML)
+        data = self.read_toml(LEAME_TOML)
         if not data:
             return []
         filas = data.get("fila")
@@ -409,8 +429,8 @@ def read_plan_folder(folder: str | Path) -> PlanContent:
     reader = _FolderReader(folder)
     anio, programas = reader.plan_toml()
     plan, plan_origins = reader.plan(anio, programas)
-    avances = reader.csv(AVANCES_CSV, schema.AVANCES_COLUMNS)
-    parametros = reader.csv(PARAMETROS_CSV, schema.PARAMETROS_COLUMNS)
+    avances = reader.read_csv(AVANCES_CSV, schema.AVANCES_COLUMNS)
+    parametros = reader.read_csv(PARAMETROS_CSV, schema.PARAMETROS_COLUMNS)
     leame = reader.leame()
     if reader.problems:
         raise PlanFilesError(reader.problems)
