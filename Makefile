@@ -42,5 +42,10 @@ bench: install-dev browser
 validate: install
 	$(VPY) -m mpi_dash validate data/plan_2023.xlsx
 
+# Rebuild data/plan_2023.xlsx from the plan's text files in data/plan_2023/ (see docs/dev/plan_files.md).
+.PHONY: plan
+plan: install
+	$(VPY) -m mpi_dash.plan_files data/plan_2023 -o data/plan_2023.xlsx
+
 clean-venv:
 	rm -rf $(VENV)

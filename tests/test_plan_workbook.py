@@ -1,29 +1,29 @@
-"""Tests for the shipped plan workbook ``data/plan_2023.xlsx`` and its generator script.
+"""Tests for the shipped plan workbook ``data/plan_2023.xlsx`` and the text files it is built from.
 
-The expectations below are written by hand from the seed plan (Plan Anual de Trabajo 2023 del
-MPI CDMX) and from docs/decisiones_plan.md — they are not read back from the generator.
+The expectations below are written by hand from the public plan (``data/fuentes/``) and from
+docs/decisiones_plan.md — they are not read back from the text files or the builder.  The semáforo
+expectations are worked out by hand from the illustrative avances and checked against the real
+engine (``engine.compute_all``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import os
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from mpi_dash import engine, schema
+from mpi_dash import engine, plan_files, schema
 from mpi_dash.workbook import read_workbook
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = REPO_ROOT / "data" / "plan_2023.xlsx"
-SCRIPT = REPO_ROOT / "scripts" / "build_plan_2023.py"
-SEED = Path(__file__).resolve().parents[2] / "shared/seed/000_63f1563d10c657b1.txt"
+PLAN_FOLDER = REPO_ROOT / "data" / "plan_2023"
+SOURCE = REPO_ROOT / "data" / "fuentes" / "plan_anual_de_trabajo_2023.txt"
 
 FICHA = "Ficha técnica"
 CRONO = "Solo cronograma"
@@ -97,79 +97,18 @@ def avances() -> list[dict[str, Any]]:
 
 
 def normalise(text: str) -> str:
-    """The seed's words with markup dropped: ``**``, ``\\*`` escapes, ``$…$`` marks, line breaks."""
+    """The public plan's words with markup dropped: ``**``, ``\\*`` escapes, ``$…$`` marks, line breaks."""
     text = text.replace("**", "").replace("\\*", "*").replace("\\times", "×")
     text = re.sub(r"\$\s*([^$]*?)\s*\$", r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_plan_2023", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def reference_states(
-    plan_row: dict[str, Any], realizados: dict[int, float]
-) -> dict[int, tuple[str, float | None]]:
-    """Semáforo per quarter with the engine rules of the brief, written independently of the engine.
-
-    Returns quarter → (state, cumplimiento %).  Thresholds: the defaults of the Parámetros sheet.
-    """
-    tipo = plan_row["Tipo de cálculo"]
-    target = plan_row["Meta ajustada"] if plan_row["Meta ajustada"] is not None else plan_row["Meta anual"]
-    programado = [plan_row[f"Programado T{q}"] for q in range(1, 5)]
-    per_quarter = [
-        p if p is not None else (target / 4 if target is not None else None) for p in programado
-    ]
-    due = next((q for q, p in enumerate(programado, start=1) if p == 1), 4)
-    states: dict[int, tuple[str, float | None]] = {}
-    done = 0.0
-    planned = 0.0
-    for quarter in range(1, 5):
-        reported = quarter in realizados
-        done += realizados.get(quarter, 0.0)
-        p = per_quarter[quarter - 1]
-        planned = math.nan if p is None or math.isnan(planned) else planned + p
-        if not reported:
-            states[quarter] = ("sin_dato", None)
-        elif tipo in ("periodo_anterior", "anio_anterior", "conteo"):
-            states[quarter] = ("informativo", None)
-        elif tipo == "hito":
-            if target is not None and done >= target:
-                states[quarter] = ("verde", None)
-            else:
-                states[quarter] = ("rojo" if quarter >= due else "pendiente", None)
-        elif math.isnan(planned) or planned == 0:
-            # Nothing programmed: sin_meta if nothing was done either; a count otherwise.
-            states[quarter] = ("sin_meta" if done == 0 else "informativo", None)
-        else:
-            pct = done / planned * 100
-            if 90 <= pct <= 110:
-                state = "verde"
-            elif 70 <= pct <= 130:
-                state = "amarillo"
-            else:
-                state = "rojo"
-            states[quarter] = (state, pct)
-    return states
-
-
 @pytest.fixture(scope="module")
-def states_2023(
-    plan_2023: dict[str, dict[str, Any]], avances: list[dict[str, Any]]
-) -> dict[tuple[str, int], tuple[str, float | None]]:
-    by_clave: dict[str, dict[int, float]] = {}
-    for row in avances:
-        if row["Año"] == 2023:
-            by_clave.setdefault(row["Clave"], {})[schema.parse_quarter(row["Trimestre"])] = row["Realizado"]
-    result = {}
-    for clave, row in plan_2023.items():
-        for quarter, state in reference_states(row, by_clave.get(clave, {})).items():
-            result[(clave, quarter)] = state
-    return result
+def results_2023() -> pd.DataFrame:
+    """The real engine on the shipped workbook: 2023 rows indexed by (clave, trimestre)."""
+    data = read_workbook(WORKBOOK)
+    results = engine.compute_all(data.plan, data.avances, data.parametros)
+    return results.loc[results["anio"] == 2023].set_index(["clave", "trimestre"])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -218,7 +157,7 @@ def test_long_text_columns_wrap() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Plan: every seed action with its meta
+# Plan: every action of the public plan with its meta
 # ------------------------------------------------------------------------------------------------
 def test_plan_2023_has_exactly_the_expected_actions(plan_2023: dict[str, dict[str, Any]]) -> None:
     assert sorted(plan_2023) == sorted(EXPECTED_2023)
@@ -295,15 +234,16 @@ def test_enumerations_are_canonical(plan: list[dict[str, Any]]) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Verbatim texts (needs the seed file next to the checkout)
+# Verbatim texts (the public plan is committed under data/fuentes/)
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def seed_text() -> str:
-    if not SEED.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"No se encontró el plan fuente {SEED}")
-        pytest.skip(f"seed plan not available at {SEED}")
-    return normalise(SEED.read_text(encoding="utf-8"))
+def source_text() -> str:
+    return normalise(SOURCE.read_text(encoding="utf-8"))
+
+
+def test_source_is_the_public_plan(source_text: str) -> None:
+    assert source_text.startswith("GOBIERNO DE LA CIUDAD DE MÉXICO")
+    assert "# PLAN ANUAL DE TRABAJO 2023" in source_text
 
 
 @pytest.mark.parametrize(
@@ -320,22 +260,22 @@ def seed_text() -> str:
         "Fuente de información",
     ],
 )
-def test_ficha_texts_occur_verbatim_in_seed(
-    seed_text: str, plan: list[dict[str, Any]], header: str
+def test_ficha_texts_occur_verbatim_in_source(
+    source_text: str, plan: list[dict[str, Any]], header: str
 ) -> None:
     rows = [row for row in plan if row["Origen"] == FICHA]
     assert len(rows) == 25  # 27 actions, 2 only in the cronograma
-    missing = [(row["Clave"], row[header]) for row in rows if normalise(row[header]) not in seed_text]
+    missing = [(row["Clave"], row[header]) for row in rows if normalise(row[header]) not in source_text]
     assert missing == []
 
 
 @pytest.mark.parametrize("header", ["Programa", "Objetivo", "Acción"])
-def test_headings_occur_verbatim_in_seed(seed_text: str, plan: list[dict[str, Any]], header: str) -> None:
+def test_headings_occur_verbatim_in_source(source_text: str, plan: list[dict[str, Any]], header: str) -> None:
     missing = []
     for row in plan:
         # 1.2.2.a/b join the parent heading and the inciso with ": ".
         for part in row[header].split(": "):
-            if normalise(part) not in seed_text:
+            if normalise(part) not in source_text:
                 missing.append((row["Clave"], part))
     assert missing == []
 
@@ -372,65 +312,144 @@ def test_avances_leave_some_2023_quarters_unreported(
     assert missing == {("2.2", "Septiembre"), ("3.4", "Septiembre")}
 
 
-@pytest.mark.parametrize(
-    ("clave", "quarter", "state", "pct"),
-    [
-        ("1.1.1", 4, "verde", 100.0),
-        ("1.1.2", 1, "rojo", 100 / 1.5),  # 1 of 1.5 programmed
-        ("1.1.2", 3, "amarillo", 500 / 4.5),  # 5 of 4.5: over-achievement
-        ("1.1.2", 4, "amarillo", 700 / 6),
-        ("1.3", 1, "amarillo", 80.0),  # 2 of 2.5: under
-        ("1.3", 3, "verde", 800 / 7.5),
-        ("1.1.3", 2, "pendiente", None),
-        ("1.1.3", 4, "verde", None),
-        ("2.3", 4, "rojo", None),  # hito never reached
-        ("1.2.1", 1, "informativo", None),
-        ("1.4", 2, "informativo", None),
-        ("3.4", 3, "sin_dato", None),
-        ("1.2.2.b", 1, "sin_meta", None),  # no meta, nothing done
-        ("1.2.2.b", 2, "informativo", None),  # no meta, something done
-        ("3.1", 1, "rojo", 0.0),
-        ("3.1", 3, "amarillo", 200 / 2.25),
-        ("3.3", 3, "rojo", 400 / 3),
-        ("5.3", 2, "rojo", 50.0),
-        ("5.4", 4, "amarillo", 125.0),
-        ("6", 1, "verde", None),
-    ],
-)
-def test_illustrative_2023_states_hand_computed(
-    states_2023: dict[tuple[str, int], tuple[str, float | None]],
-    clave: str,
-    quarter: int,
-    state: str,
-    pct: float | None,
-) -> None:
-    got_state, got_pct = states_2023[(clave, quarter)]
-    assert got_state == state
-    if pct is None:
-        assert got_pct is None
-    else:
-        assert got_pct == pytest.approx(pct)
+# ------------------------------------------------------------------------------------------------
+# The real engine on the shipped data, against semáforos worked out by hand
+# ------------------------------------------------------------------------------------------------
+V, A, R, P, I, S, M = "verde", "amarillo", "rojo", "pendiente", "informativo", "sin_dato", "sin_meta"
+
+# Semáforo of every 2023 indicator in Marzo, Junio, Septiembre, Diciembre, worked out by hand from the
+# illustrative avances (default thresholds: verde 90–110 %, amarillo 70–<90 % or >110–130 %; p_k = Meta/4
+# without a calendar; a quarter without avance is sin_dato, and so are the later cumulative figures).
+SEMAFOROS_2023: dict[str, tuple[str, str, str, str]] = {
+    "1.1.1": (V, V, V, V),  # 1 of 1, 2 of 2, … (calendar 1 per quarter)
+    "1.1.2": (R, V, A, A),  # 1/1.5 = 66.7 %, 3/3, 5/4.5 = 111.1 %, 7/6 = 116.7 %
+    "1.1.3": (P, P, P, V),  # hito due in Diciembre, reached in Diciembre
+    "1.1.4": (V, V, V, V),  # hito reached in Marzo
+    "1.1.5": (I, I, I, I),  # conteo
+    "1.2.1": (I, I, I, I),  # periodo_anterior
+    "1.2.2.a": (I, I, I, I),  # no meta, something done
+    "1.2.2.b": (M, I, I, I),  # no meta: nothing done by Marzo, then 1
+    "1.2.3": (I, I, I, I),  # conteo
+    "1.3": (A, V, V, V),  # 2/2.5 = 80 %, 5/5, 8/7.5 = 106.7 %, 10/10
+    "1.4": (I, I, I, I),  # anio_anterior
+    "1.5.1": (I, I, I, I),  # anio_anterior
+    "1.5.2": (I, I, I, I),  # conteo
+    "2.1": (P, P, V, V),  # hito reached in Septiembre
+    "2.2": (I, I, S, S),  # Septiembre not reported: Diciembre's cumulative figure is unknown too
+    "2.3": (P, P, P, R),  # hito never reached
+    "3.1": (R, R, A, V),  # 0/0.75 = 0 %, 1/1.5 = 66.7 %, 2/2.25 = 88.9 %, 3/3
+    "3.2": (V, V, V, V),
+    "3.3": (V, V, R, A),  # 4/3 = 133.3 %, 5/4 = 125 %
+    "3.4": (V, V, S, S),  # Septiembre not reported
+    "3.5": (R, R, A, V),  # 1/0.75 = 133.3 %, 1/1.5 = 66.7 %, 2/2.25 = 88.9 %, 3/3
+    "4.1": (P, P, V, V),  # hito reached in Septiembre (Diciembre's 0 does not undo it)
+    "5.1": (V, V, V, V),
+    "5.2": (I, I, I, I),  # periodo_anterior
+    "5.3": (V, R, V, V),  # 1/2 = 50 % in Junio
+    "5.4": (V, V, V, A),  # 5/4 = 125 %
+    "6": (V, V, V, V),  # hito reached in Marzo
+}
+
+NAN = math.nan
+# A few indicator-quarters of every program with their figures, by hand (NaN = empty).
+FIGURES_2023: list[tuple[str, int, dict[str, float]]] = [
+    # program 1
+    ("1.1.1", 4, {"realizado_acumulado": 4, "programado_acumulado": 4, "cumplimiento_pct": 100,
+                  "linea_base_acumulada": 4, "variacion_linea_base_pct": 0}),
+    ("1.1.2", 1, {"realizado_acumulado": 1, "programado_acumulado": 1.5, "cumplimiento_pct": 200 / 3}),
+    ("1.1.2", 3, {"realizado_acumulado": 5, "programado_acumulado": 4.5, "cumplimiento_pct": 1000 / 9}),
+    ("1.1.2", 4, {"realizado_acumulado": 7, "programado_acumulado": 6, "cumplimiento_pct": 700 / 6}),
+    ("1.1.3", 2, {"valor_indicador": 0, "esperado_pct": 0, "vence_trimestre": 4}),
+    ("1.1.3", 4, {"valor_indicador": 100, "esperado_pct": 100}),
+    ("1.1.5", 4, {"valor_indicador": 6, "cumplimiento_pct": NAN}),  # conteo: 2 + 1 + 2 + 1
+    ("1.2.1", 1, {"valor_indicador": 3800 / 44}),  # 38 against Diciembre 2022 (44)
+    ("1.2.1", 2, {"valor_indicador": 4500 / 38}),
+    ("1.2.2.b", 1, {"realizado_acumulado": 0, "cumplimiento_pct": NAN}),
+    ("1.3", 1, {"realizado_acumulado": 2, "programado_acumulado": 2.5, "cumplimiento_pct": 80,
+                "valor_indicador": 20}),
+    ("1.3", 4, {"cumplimiento_pct": 100, "linea_base_acumulada": 9, "variacion_linea_base_pct": 100 / 9}),
+    ("1.4", 2, {"realizado_acumulado": 810, "linea_base_acumulada": 785, "valor_indicador": 81000 / 785}),
+    ("1.5.1", 1, {"valor_indicador": 120}),  # 18 against 15
+    # program 2
+    ("2.1", 3, {"valor_indicador": 100, "esperado_pct": 0}),
+    ("2.2", 2, {"realizado_acumulado": 7, "cumplimiento_pct": NAN, "valor_indicador": NAN}),
+    ("2.2", 3, {"realizado_trimestre": NAN, "realizado_acumulado": NAN}),
+    ("2.2", 4, {"realizado_trimestre": 5, "realizado_acumulado": NAN, "cumplimiento_pct": NAN}),
+    ("2.3", 4, {"realizado_acumulado": 0, "valor_indicador": 0, "esperado_pct": 100}),
+    # program 3
+    ("3.1", 1, {"cumplimiento_pct": 0}),
+    ("3.1", 3, {"realizado_acumulado": 2, "programado_acumulado": 2.25, "cumplimiento_pct": 800 / 9}),
+    ("3.3", 3, {"cumplimiento_pct": 400 / 3}),
+    ("3.3", 4, {"cumplimiento_pct": 125}),
+    ("3.4", 2, {"realizado_acumulado": 2, "programado_acumulado": 2, "cumplimiento_pct": 100}),
+    ("3.4", 3, {"realizado_trimestre": NAN, "realizado_acumulado": NAN, "cumplimiento_pct": NAN}),
+    ("3.4", 4, {"realizado_trimestre": 2, "realizado_acumulado": NAN, "programado_acumulado": 4,
+                "cumplimiento_pct": NAN, "linea_base_acumulada": 3}),
+    ("3.5", 1, {"programado_acumulado": 0.75, "cumplimiento_pct": 400 / 3}),
+    # program 4
+    ("4.1", 4, {"realizado_trimestre": 0, "realizado_acumulado": 1, "valor_indicador": 100}),
+    # program 5
+    ("5.1", 4, {"cumplimiento_pct": 100}),
+    ("5.2", 1, {"valor_indicador": 108}),  # 27 against Diciembre 2022 (25)
+    ("5.2", 4, {"valor_indicador": 2400 / 31}),
+    ("5.3", 2, {"realizado_acumulado": 1, "programado_acumulado": 2, "cumplimiento_pct": 50}),
+    ("5.4", 4, {"realizado_acumulado": 5, "programado_acumulado": 4, "cumplimiento_pct": 125}),
+    # program 6
+    ("6", 1, {"valor_indicador": 100, "esperado_pct": 100, "vence_trimestre": 1}),
+]
 
 
-def test_every_semaforo_state_appears_in_2023(
-    states_2023: dict[tuple[str, int], tuple[str, float | None]],
+def test_every_2023_indicator_and_program_has_hand_computed_expectations() -> None:
+    assert set(SEMAFOROS_2023) == set(EXPECTED_2023)
+    assert {schema.program_number(clave) for clave, _, _ in FIGURES_2023} == set("123456")
+
+
+@pytest.mark.parametrize(("clave", "expected"), sorted(SEMAFOROS_2023.items()))
+def test_engine_semaforo_2023_matches_hand_computation(
+    results_2023: pd.DataFrame, clave: str, expected: tuple[str, str, str, str]
 ) -> None:
-    states = {state for state, _ in states_2023.values()}
-    assert states == set(schema.SEMAFOROS)
-    amarillos = [pct for state, pct in states_2023.values() if state == "amarillo"]
-    assert any(pct < 90 for pct in amarillos) and any(pct > 110 for pct in amarillos)
+    got = tuple(results_2023.loc[(clave, quarter), "semaforo"] for quarter in range(1, 5))
+    assert got == expected
+
+
+@pytest.mark.parametrize(("clave", "quarter", "figures"), FIGURES_2023)
+def test_engine_figures_2023_match_hand_computation(
+    results_2023: pd.DataFrame, clave: str, quarter: int, figures: dict[str, float]
+) -> None:
+    row = results_2023.loc[(clave, quarter)]
+    for field, expected in figures.items():
+        got = float(row[field])
+        if math.isnan(expected):
+            assert math.isnan(got), (field, got)
+        else:
+            assert got == pytest.approx(expected), field
+
+
+def test_2_2_and_3_4_in_diciembre_are_sin_dato(results_2023: pd.DataFrame) -> None:
+    # Reported in Diciembre, but Septiembre is missing: the cumulative figure is unknown (missing ≠ 0).
+    for clave in ("2.2", "3.4"):
+        row = results_2023.loc[(clave, 4)]
+        assert row["semaforo"] == "sin_dato"
+        assert row["realizado_trimestre"] > 0
+
+
+def test_every_semaforo_state_appears_in_2023(results_2023: pd.DataFrame) -> None:
+    assert set(results_2023["semaforo"]) == set(schema.SEMAFOROS)
+    amarillos = results_2023.loc[results_2023["semaforo"] == "amarillo", "cumplimiento_pct"]
+    assert (amarillos < 90).any() and (amarillos > 110).any()
 
 
 def test_rojo_and_amarillo_quarters_are_justified(
-    states_2023: dict[tuple[str, int], tuple[str, float | None]], avances: list[dict[str, Any]]
+    results_2023: pd.DataFrame, avances: list[dict[str, Any]]
 ) -> None:
     justified = {
         (row["Clave"], schema.parse_quarter(row["Trimestre"]))
         for row in avances
         if row["Año"] == 2023 and row["Justificación"]
     }
-    needing = {key for key, (state, _) in states_2023.items() if state in ("rojo", "amarillo")}
-    assert needing and needing - justified == set()
+    needing = set(results_2023.index[results_2023["semaforo"].isin(["rojo", "amarillo"])])
+    assert len(needing) == 15  # counted by hand in SEMAFOROS_2023
+    assert needing - justified == set()
 
 
 def test_parametros_thresholds_and_illustrative_flag() -> None:
@@ -465,24 +484,27 @@ def test_leame_explains_every_column_and_the_illustrative_data() -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Regeneration and the other modules
+# The committed workbook is the build of the text files
 # ------------------------------------------------------------------------------------------------
-def test_regenerated_workbook_equals_committed(tmp_path: Path) -> None:
-    built = _load_script().write(tmp_path / "plan.xlsx")
-    fresh = openpyxl.load_workbook(built)
-    committed = openpyxl.load_workbook(WORKBOOK)
-    assert fresh.sheetnames == committed.sheetnames
-    for name in committed.sheetnames:
-        a = [[cell.value for cell in row] for row in fresh[name].iter_rows()]
-        b = [[cell.value for cell in row] for row in committed[name].iter_rows()]
-        assert a == b, name
+def _cells(workbook: openpyxl.Workbook) -> dict[str, list[list[tuple[Any, str]]]]:
+    return {
+        ws.title: [[(cell.value, cell.data_type) for cell in row] for row in ws.iter_rows()]
+        for ws in workbook.worksheets
+    }
 
 
-def test_generator_is_deterministic(tmp_path: Path) -> None:
-    module = _load_script()
-    first = module.write(tmp_path / "a.xlsx").read_bytes()
-    second = module.write(tmp_path / "b.xlsx").read_bytes()
-    assert first == second
+def test_committed_workbook_equals_a_fresh_build_cell_by_cell(tmp_path: Path) -> None:
+    built = tmp_path / "plan_2023.xlsx"
+    plan_files.build_plan(PLAN_FOLDER, built)
+    fresh = _cells(openpyxl.load_workbook(built))
+    committed = _cells(openpyxl.load_workbook(WORKBOOK))
+    assert list(fresh) == list(committed) == ["Plan", "Avances", "Parámetros", "Léame"]
+    for sheet in committed:
+        assert fresh[sheet] == committed[sheet], f"{sheet}: rebuild data/plan_2023.xlsx with `make plan`"
+
+
+def test_committed_workbook_is_byte_for_byte_the_build() -> None:
+    assert plan_files.workbook_bytes(plan_files.read_plan_folder(PLAN_FOLDER)) == WORKBOOK.read_bytes()
 
 
 def test_read_workbook_accepts_the_shipped_file() -> None:
@@ -491,11 +513,4 @@ def test_read_workbook_accepts_the_shipped_file() -> None:
     assert set(data.plan.loc[data.plan["anio"] == 2023, "clave"]) == set(EXPECTED_2023)
     assert len(data.avances) == 2 * 4 * len(EXPECTED_2023) - 2
     assert data.parametros["datos_ilustrativos"] == 1
-    assert [p for p in data.avisos if p.nivel == "error"] == []
-
-
-def test_engine_shows_every_semaforo_state_in_2023() -> None:
-    data = read_workbook(WORKBOOK)
-    result = engine.compute_all(data.plan, data.avances, data.parametros)
-    states_2023 = set(result.loc[result["anio"] == 2023, "semaforo"])
-    assert states_2023 == set(schema.SEMAFOROS)
+    assert list(data.avisos) == []
