@@ -508,12 +508,18 @@ def _sheet(ws: Worksheet, columns: Sequence[schema.Column], rows: Iterable[dict[
     )
 
 
-def build_workbook(content: PlanContent) -> Workbook:
-    """The whole workbook in memory: Plan, Avances, Parámetros and Léame."""
+def build_workbook(content: PlanContent, *, solo_plan: bool = False) -> Workbook:
+    """The whole workbook in memory: Plan, Avances, Parámetros and Léame (only Plan with ``solo_plan``).
+
+    A workbook with only the Plan sheet changes the plan of an existing database (``import``) and
+    leaves its avances and parámetros as they are.
+    """
     wb = Workbook()
     plan_ws = wb.active
     plan_ws.title = schema.SHEET_PLAN
     _sheet(plan_ws, schema.PLAN_COLUMNS, content.plan)
+    if solo_plan:
+        return wb
     _sheet(wb.create_sheet(schema.SHEET_AVANCES), schema.AVANCES_COLUMNS, content.avances)
     parametros_ws = wb.create_sheet(schema.SHEET_PARAMETROS)
     _sheet(parametros_ws, schema.PARAMETROS_COLUMNS, content.parametros)
@@ -525,10 +531,10 @@ def build_workbook(content: PlanContent) -> Workbook:
     return wb
 
 
-def workbook_bytes(content: PlanContent) -> bytes:
+def workbook_bytes(content: PlanContent, *, solo_plan: bool = False) -> bytes:
     """The xlsx bytes, reproducible: zip entries sorted, dated 1 January of the plan year."""
     raw = io.BytesIO()
-    build_workbook(content).save(raw)
+    build_workbook(content, solo_plan=solo_plan).save(raw)
     fixed_time = (max(content.anio, 1980), 1, 1, 0, 0, 0)  # zip dates start in 1980
     fixed_iso = f"{fixed_time[0]:04d}-01-01T00:00:00Z"
     source = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
@@ -614,9 +620,10 @@ class BuildResult:
     changed: bool  # False when the file already held exactly these bytes (it is not rewritten)
 
 
-def build_plan(folder: str | Path, output: str | Path) -> BuildResult:
+def build_plan(folder: str | Path, output: str | Path, *, solo_plan: bool = False) -> BuildResult:
     """Read ``folder``, build and validate the workbook, then write it to ``output`` (atomically).
 
+    ``solo_plan`` writes only the Plan sheet (the whole workbook is still built and validated).
     Raises :class:`PlanFilesError` (nothing written) when the files have an error, and ``OSError``
     when ``output`` cannot be written.
     """
@@ -625,6 +632,8 @@ def build_plan(folder: str | Path, output: str | Path) -> BuildResult:
     content = read_plan_folder(folder)
     data = workbook_bytes(content)
     avisos = check_workbook(data, content)
+    if solo_plan:
+        data = workbook_bytes(content, solo_plan=True)
     target = Path(output)
     changed = not (target.is_file() and target.read_bytes() == data)
     if changed:
@@ -650,8 +659,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("carpeta", help=f"carpeta con {', '.join(FILES)}")
     parser.add_argument("-o", "--salida", help="libro .xlsx que se escribe (por omisión: CARPETA.xlsx)")
+    parser.add_argument(
+        "--solo-plan",
+        action="store_true",
+        help="escribe solo la hoja Plan: sirve para cargar cambios del plan en una base que ya tiene avances "
+        "reales sin tocarlos (requiere -o)",
+    )
     try:
         args = parser.parse_args(argv)
+        if args.solo_plan and not args.salida:
+            parser.error("con --solo-plan indique el archivo de salida con -o (el libro completo no se toca)")
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     folder = Path(args.carpeta)
@@ -661,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     output = Path(args.salida) if args.salida else folder.with_suffix(".xlsx")
     try:
-        result = build_plan(folder, output)
+        result = build_plan(folder, output, solo_plan=args.solo_plan)
     except PlanFilesError as exc:
         errors = sum(problem.nivel == "error" for problem in exc.problems)
         print(f"No se generó el libro: {errors} {'error' if errors == 1 else 'errores'} en «{folder}».")
@@ -671,10 +688,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: no se pudo escribir «{output}»: {_os_reason(exc)}.", file=sys.stderr)
         return EXIT_INVALID
     content = result.content
+    sheets = (
+        "solo la hoja Plan" if args.solo_plan
+        else f"{len(content.avances)} de Avances, {len(content.parametros)} parámetros"
+    )
     print(
         f"Libro {'generado' if result.changed else 'sin cambios (ya estaba al día)'}: {result.path} "
-        f"({len(content.plan)} filas de Plan {content.anio}, {len(content.avances)} de Avances, "
-        f"{len(content.parametros)} parámetros)."
+        f"({len(content.plan)} filas de Plan {content.anio}, {sheets})."
     )
     _print_problems(result.avisos)
     return EXIT_OK

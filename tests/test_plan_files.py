@@ -64,6 +64,7 @@ verde_min,90,Mínimo verde.
 verde_max,110,Máximo verde.
 amarillo_min,70,Mínimo amarillo.
 amarillo_max,130,Máximo amarillo.
+datos_ilustrativos,1,Los avances son ilustrativos.
 """
 LEAME = """[[fila]]
 hoja = "(Libro)"
@@ -161,7 +162,9 @@ def test_build_assembles_the_plan_from_the_files(folder: Path, tmp_path: Path) -
         ["2.1", 2024, 1, 0.0],
     ]
     assert avances["evidencia"].tolist()[1] == "Acta 1/2024"
-    assert data.parametros == {"verde_min": 90, "verde_max": 110, "amarillo_min": 70, "amarillo_max": 130}
+    assert data.parametros == {
+        "verde_min": 90, "verde_max": 110, "amarillo_min": 70, "amarillo_max": 130, "datos_ilustrativos": 1
+    }
 
 
 def test_numbers_are_written_as_numbers_and_texts_as_texts(folder: Path, tmp_path: Path) -> None:
@@ -373,7 +376,7 @@ def test_main_writes_the_workbook_and_says_so(folder: Path, tmp_path: Path, caps
     out = tmp_path / "salida.xlsx"
     assert main([str(folder), "-o", str(out)]) == 0
     assert capsys.readouterr().out.strip() == (
-        f"Libro generado: {out} (3 filas de Plan 2024, 4 de Avances, 4 parámetros)."
+        f"Libro generado: {out} (3 filas de Plan 2024, 4 de Avances, 5 parámetros)."
     )
     assert main([str(folder), "-o", str(out)]) == 0
     assert capsys.readouterr().out.startswith(f"Libro sin cambios (ya estaba al día): {out}")
@@ -413,3 +416,45 @@ def test_module_runs_with_python_dash_m(folder: Path, tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("Libro generado:") and out.is_file()
+
+
+def test_main_solo_plan_writes_only_the_plan_sheet_and_needs_an_output(folder: Path, tmp_path: Path, capsys) -> None:
+    assert main([str(folder), "--solo-plan"]) == 2
+    assert "con --solo-plan indique el archivo de salida con -o" in capsys.readouterr().err
+    out = tmp_path / "cambios_plan.xlsx"
+    assert main([str(folder), "--solo-plan", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"Libro generado: {out} (3 filas de Plan 2024, solo la hoja Plan)."
+    assert openpyxl.load_workbook(out).sheetnames == ["Plan"]
+    assert not folder.with_suffix(".xlsx").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# How a plan change reaches an existing database (through the command line's import)
+# ------------------------------------------------------------------------------------------------
+def test_a_plan_change_reaches_an_existing_database_as_a_new_revision(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mpi_dash import cli
+
+    seed = build_plan(folder, tmp_path / "plan_2024.xlsx").path
+    monkeypatch.setenv("MPI_DASH_WORKBOOK", str(seed))
+    monkeypatch.setenv("MPI_DASH_DB", str(tmp_path / "mpi_dash.sqlite"))
+    assert cli.main(["historial"]) == 0  # first use: the database is seeded with the workbook (revision 1)
+    real = tmp_path / "avances_junio.xlsx"  # a coordinator then loads a real avance (revision 2)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Avances"
+    wb.active.append(["Clave", "Año", "Trimestre", "Realizado"])
+    wb.active.append(["1.1", 2024, "Junio", 2])
+    wb.save(real)
+    assert cli.main(["import", str(real), "--autor", "Coordinación", "--comentario", "Junio"]) == 0
+    capsys.readouterr()
+
+    # The planning area adjusts a meta in the text files and rebuilds: rebuilding alone changes nothing
+    # stored (the database is never re-seeded); importing the Plan sheet saves one new revision.
+    write_folder(folder, indicadores_csv=INDICADORES.replace("1.1,4,,", "1.1,4,5,"))
+    only_plan = build_plan(folder, tmp_path / "cambios_plan.xlsx", solo_plan=True).path
+    assert cli.main(["import", str(only_plan), "--autor", "Planeación", "--comentario", "Meta ajustada"]) == 0
+    assert "Guardada la revisión 3: 1 celda cambiada" in capsys.readouterr().out
+    # ...and the real avance is still there, untouched.
+    assert cli.main(["import", str(real), "--autor", "Coordinación", "--comentario", "otra vez"]) == 0
+    assert "idéntico a lo guardado" in capsys.readouterr().out
