@@ -139,7 +139,8 @@ def _at_line(line: int, header: str | None = None) -> str:
 
 
 def _at_key(section: str | None, key: str | None = None) -> str:
-    parts = [f"sección [{section}]"] if section else []
+    """Place in a TOML file: ``section`` as written there (``["1.1.1"]``, ``[programas]``), then the key."""
+    parts = [f"sección {section}"] if section else []
     if key:
         parts.append(f'campo "{key}"')
     return ", ".join(parts)
@@ -353,10 +354,10 @@ class _FolderReader:
         programas = data.get("programas")
         if not isinstance(programas, dict) or not programas:
             expected = 'una sección [programas] con líneas como 1 = "1. …"'
-            self.problem(PLAN_TOML, _at_key("programas"), "", expected)
+            self.problem(PLAN_TOML, _at_key("[programas]"), "", expected)
             self.unreadable.add(PLAN_TOML)
             return anio, {}
-        return anio, self.texts(PLAN_TOML, "programas", programas, None)
+        return anio, self.texts(PLAN_TOML, "[programas]", programas, None)
 
     def plan(self, anio: int, programas: dict[str, str]) -> tuple[list[dict[str, Any]], list[RowOrigin]]:
         """Plan rows in the order of acciones.csv, joined by Clave with indicadores.csv and fichas.toml."""
@@ -366,12 +367,12 @@ class _FolderReader:
         )
         fichas_toml = self.read_toml(FICHAS_TOML)
         fichas = {
-            clave: self.texts(FICHAS_TOML, f'"{clave}"', table, FICHA_FIELDS)
+            clave: self.texts(FICHAS_TOML, f'["{clave}"]', table, FICHA_FIELDS)
             for clave, table in fichas_toml.items()
         }
         if ACCIONES_CSV not in self.unreadable:
             for clave in fichas.keys() - acciones.keys():
-                self.problem(FICHAS_TOML, _at_key(f'"{clave}"'), clave, f"una Clave de {ACCIONES_CSV}")
+                self.problem(FICHAS_TOML, _at_key(f'["{clave}"]'), clave, f"una Clave de {ACCIONES_CSV}")
             for clave, (line, _) in indicadores.items():
                 if clave not in acciones:
                     expected = f"una Clave de {ACCIONES_CSV}"
@@ -387,10 +388,10 @@ class _FolderReader:
                 expected = f"{ORIGEN_FICHA} o {ORIGEN_CRONOGRAMA}"
                 self.problem(ACCIONES_CSV, _at_line(line, "Origen"), origen, expected)
             elif origen == ORIGEN_FICHA and FICHAS_TOML not in self.unreadable and clave not in fichas:
-                self.problem(FICHAS_TOML, _at_key(f'"{clave}"'), "", f"la ficha técnica de {clave}")
+                self.problem(FICHAS_TOML, _at_key(f'["{clave}"]'), "", f"la ficha técnica de {clave}")
             numero = schema.program_number(clave)
             if PLAN_TOML not in self.unreadable and numero not in programas:
-                self.problem(PLAN_TOML, _at_key("programas", numero), "", "el encabezado del programa")
+                self.problem(PLAN_TOML, _at_key("[programas]", numero), "", "el encabezado del programa")
             indicador_line, indicador = indicadores.get(clave, (0, {}))
             row: dict[str, Any] = {column.name: None for column in schema.PLAN_COLUMNS}
             row.update(indicador)
@@ -412,7 +413,7 @@ class _FolderReader:
             return []
         out = []
         for number, table in enumerate(filas, start=1):
-            values = self.texts(LEAME_TOML, f"[fila] número {number}", table, LEAME_FIELDS)
+            values = self.texts(LEAME_TOML, f"[[fila]] número {number}", table, LEAME_FIELDS)
             out.append(tuple(values.get(name, "") for name in LEAME_FIELDS))
         return out
 
@@ -592,9 +593,9 @@ def locate(problem: Problem, content: PlanContent) -> FileProblem:
         if archivo in origin.lines:
             donde = _at_line(origin.lines[archivo], header)
         elif archivo == FICHAS_TOML:
-            donde = _at_key(f'"{origin.clave}"', name)
+            donde = _at_key(f'["{origin.clave}"]', name)
         elif name == "programa":
-            donde = _at_key("programas", schema.program_number(origin.clave))
+            donde = _at_key("[programas]", schema.program_number(origin.clave))
         else:
             donde = _at_key(None, "anio")
     return FileProblem(archivo, donde, problem.valor, problem.esperado, problem.nivel)

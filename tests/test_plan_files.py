@@ -300,6 +300,9 @@ PROBLEM_CASES: list[tuple[str, str, str, str | None, str]] = [
      "empieza con comillas"),
     ("extra-value", "acciones.csv", "Publicación,Ficha técnica", "Publicación,Ficha técnica,sobra",
      'Archivo "acciones.csv", línea 4: se encontró "sobra"; se esperaba a lo más 4 valores'),
+    ("leame-unknown-field", "leame.toml", 'valores = "Texto"', 'valor = "Texto"',
+     'Archivo "leame.toml", sección [[fila]] número 2, campo "valor": se encontró "valor"; se esperaba solo '
+     "los campos hoja, columna, descripcion, valores"),
     ("leame-not-rows", "leame.toml", "[[fila]]", "[[filas]]",
      'Archivo "leame.toml": se encontró "filas, fila"; se esperaba solo secciones [[fila]]'),
 ]
@@ -418,12 +421,15 @@ def test_module_runs_with_python_dash_m(folder: Path, tmp_path: Path) -> None:
     assert run.stdout.startswith("Libro generado:") and out.is_file()
 
 
-def test_main_solo_plan_writes_only_the_plan_sheet_and_needs_an_output(folder: Path, tmp_path: Path, capsys) -> None:
+def test_main_solo_plan_writes_only_the_plan_sheet_and_needs_an_output(
+    folder: Path, tmp_path: Path, capsys
+) -> None:
     assert main([str(folder), "--solo-plan"]) == 2
     assert "con --solo-plan indique el archivo de salida con -o" in capsys.readouterr().err
     out = tmp_path / "cambios_plan.xlsx"
     assert main([str(folder), "--solo-plan", "-o", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == f"Libro generado: {out} (3 filas de Plan 2024, solo la hoja Plan)."
+    printed = capsys.readouterr().out.strip()
+    assert printed == f"Libro generado: {out} (3 filas de Plan 2024, solo la hoja Plan)."
     assert openpyxl.load_workbook(out).sheetnames == ["Plan"]
     assert not folder.with_suffix(".xlsx").exists()
 
