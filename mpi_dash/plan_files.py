@@ -647,8 +647,8 @@ def build_plan(folder: str | Path, output: str | Path, *, solo_plan: bool = Fals
 # --------------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m mpi_dash.plan_files CARPETA [-o LIBRO.xlsx]``: 0 written, 1 problems, 2 usage."""
-    from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SpanishArgumentParser, _os_reason
-    from mpi_dash.cli import _print_problems
+    from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SpanishArgumentParser, _print_problems
+    from mpi_dash.errors import spanish_reason
 
     parser = SpanishArgumentParser(
         prog="python -m mpi_dash.plan_files",
@@ -686,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems)
         return EXIT_INVALID
     except OSError as exc:
-        print(f"Error: no se pudo escribir «{output}»: {_os_reason(exc)}.", file=sys.stderr)
+        print(f"Error: no se pudo escribir «{output}»: {spanish_reason(exc)}.", file=sys.stderr)
         return EXIT_INVALID
     content = result.content
     sheets = (
