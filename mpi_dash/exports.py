@@ -27,7 +27,8 @@ from mpi_dash.formatting import (
     tipo_calculo_label,
 )
 from mpi_dash.report_io import neutralize_formula
-from mpi_dash.summary import IPTT_HEADERS, thresholds_text
+from mpi_dash.semaforo import Thresholds
+from mpi_dash.summary import IPTT_HEADERS
 
 PERCENT_COLUMNS = ("avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct")
 HEADER_FILL = "9F2241"
@@ -211,8 +212,8 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
         ("Avance del programa",
          "Promedio del avance de sus indicadores de avance de meta (cada uno topado en 100 %) y de sus "
          "hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
-        ("Semáforo", f"{thresholds_text(parametros).capitalize()} (% de cumplimiento respecto de lo "
-                     "programado; umbrales de la hoja Parámetros)."),
+        ("Semáforo", f"{Thresholds.from_parametros(parametros).text().capitalize()} (% de cumplimiento "
+                     "respecto de lo programado; umbrales de la hoja Parámetros)."),
         ("Generado", format_date(dt.date.today())),
     ]
     _write_sheet(notes, pd.DataFrame(rows, columns=["Concepto", "Descripción"]))

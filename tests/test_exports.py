@@ -23,8 +23,8 @@ INJECTED_INDICATOR = '=HYPERLINK("http://x")'
 @pytest.fixture()
 def q1():
     plan, results = sample()
-    return (summary.iptt_table(results, plan, 2023, 1), summary.program_summary(results, plan, 2023, 1),
-            summary.at_cutoff(results, plan, 2023, 1))
+    cut = summary.at_cutoff(results, plan, 2023, 1)
+    return summary.iptt_table(cut), summary.program_summary(cut), cut
 
 
 def _all_cells(wb):
