@@ -55,7 +55,7 @@ import pandas as pd
 
 from mpi_dash import schema, semaforo
 from mpi_dash.schema import Acumulacion, Sentido, TipoCalculo
-from mpi_dash.semaforo import AMARILLO, INFORMATIVO, PENDIENTE, ROJO, SIN_DATO, SIN_META, VERDE
+from mpi_dash.semaforo import INFORMATIVO, PENDIENTE, ROJO, SIN_DATO, SIN_META, VERDE
 
 QUARTERS = 4
 

@@ -37,7 +37,7 @@ from mpi_dash.container import (
     open_source,
 )
 from mpi_dash.formatting import format_number
-from mpi_dash.schema import Column
+from mpi_dash.schema import Column, TipoCalculo
 
 __all__ = [
     "Limits",
@@ -414,7 +414,8 @@ _ENUMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "tipo_calculo": (
         schema.TIPOS_CALCULO,
         _enum_aliases(
-            schema.TIPOS_CALCULO, {"ano_anterior": "anio_anterior", "año anterior": "anio_anterior"}
+            schema.TIPOS_CALCULO,
+            {"ano_anterior": TipoCalculo.ANIO_ANTERIOR.value, "año anterior": TipoCalculo.ANIO_ANTERIOR.value},
         ),
     ),
     "acumulacion": (schema.ACUMULACIONES, _enum_aliases(schema.ACUMULACIONES)),
