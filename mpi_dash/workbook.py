@@ -413,10 +413,8 @@ def _enum_aliases(canonical: Sequence[str], extra: Mapping[str, str] | None = No
 _ENUMS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "tipo_calculo": (
         schema.TIPOS_CALCULO,
-        _enum_aliases(
-            schema.TIPOS_CALCULO,
-            {"ano_anterior": TipoCalculo.ANIO_ANTERIOR.value, "año anterior": TipoCalculo.ANIO_ANTERIOR.value},
-        ),
+        _enum_aliases(schema.TIPOS_CALCULO, {alias: TipoCalculo.ANIO_ANTERIOR.value
+                                             for alias in ("ano_anterior", "año anterior")}),
     ),
     "acumulacion": (schema.ACUMULACIONES, _enum_aliases(schema.ACUMULACIONES)),
     "sentido": (schema.SENTIDOS, _enum_aliases(schema.SENTIDOS)),
