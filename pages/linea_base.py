@@ -4,14 +4,8 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import tipo_calculo_label
-from ui_common import (
-    cutoff_frame,
-    ensure_app_shell,
-    get_data,
-    page_header,
-    program_options,
-    remembered_selectbox,
-)
+from ui_common import (cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 

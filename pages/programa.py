@@ -15,15 +15,8 @@ from mpi_dash.formatting import (
     tipo_calculo_label,
 )
 from mpi_dash.schema import TipoCalculo
-from ui_common import (
-    cutoff_frame,
-    ensure_app_shell,
-    get_data,
-    md,
-    page_header,
-    program_options,
-    remembered_selectbox,
-)
+from ui_common import (cutoff_frame, ensure_app_shell, get_data, md, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 

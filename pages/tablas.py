@@ -8,15 +8,8 @@ import streamlit as st
 from mpi_dash import exports, summary
 from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
-from ui_common import (
-    Loaded,
-    cutoff_frame,
-    ensure_app_shell,
-    get_data,
-    page_header,
-    program_options,
-    remembered_selectbox,
-)
+from ui_common import (Loaded, cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
