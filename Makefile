@@ -35,7 +35,7 @@ test: install-dev browser
 	$(VPY) -m pytest
 
 bench: install-dev browser
-	$(VPY) -m mpi_dash.bench
+	$(VPY) benchmarks/bench_core.py
 	$(VPY) benchmarks/bench_upload.py
 	$(VPY) benchmarks/bench_dashboard.py
 

@@ -3,6 +3,8 @@
 Data reach the pages only through :func:`mpi_dash.data_access.current_version` (cheap) and
 :func:`mpi_dash.data_access.load_dataset`, cached together with the engine results *keyed on the data
 version*: switching quarter or page never re-reads the workbook; changing the data (new version) does.
+The cut-off frame (:func:`mpi_dash.summary.at_cutoff`) every table of a page is built from is computed
+once per data version, year and quarter (:func:`cutoff_frame`) and shared by the pages.
 Kept outside ``pages/`` so it is never listed as a page.
 """
 
@@ -41,6 +43,18 @@ def _load(version: str) -> Loaded:
     dataset = data_access.load_dataset()
     results = compute_all(dataset.plan, dataset.avances, dataset.parametros)
     return Loaded(dataset, results)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _cutoff(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
+    """``summary.at_cutoff`` once per (data version, year, quarter); ``_loaded`` is not hashed: the version
+    keys it.  Shared by every session and page: callers never mutate it (the summary functions do not)."""
+    return summary.at_cutoff(_loaded.results, _loaded.dataset.plan, anio, trimestre)
+
+
+def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
+    """The cut-off frame of the chosen year and quarter (cached; do not mutate it)."""
+    return _cutoff(loaded.dataset.version, anio, trimestre, loaded)
 
 
 def _problems_text(exc: Exception) -> list[str]:

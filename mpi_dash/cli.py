@@ -215,7 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     missing = _missing_file(path)
     if missing is not None:
         return missing
-    from mpi_dash import engine, report_io
+    from mpi_dash import engine, exports
     from mpi_dash.workbook import read_workbook, WorkbookError
 
     try:
@@ -244,7 +244,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _print(f"No se generó el informe: {exc}", sys.stderr)
         return EXIT_INVALID
-    payload = report_io.report_bytes(table, args.formato)
+    payload = exports.report_bytes(table, args.formato)
     try:
         _write_output(payload, args.salida)
     except OSError as exc:

@@ -36,9 +36,10 @@ Decisions taken here (documented for users in docs/metodologia.md):
   This applies to the percentage types (avance_meta, periodo_anterior, anio_anterior);
   ``conteo`` thresholds are absolute counts and are used as given; ``hito`` ignores it.
 * Thresholds: the row's four values when all four are present (the reader warns when only
-  1–3 are); else ``parametros`` (per key, falling back to ``schema.DEFAULT_THRESHOLDS``, so a
-  ``parametros`` with only some keys is fine).  Comparisons are done on x
-  rounded to 9 decimals so that 90 computed as 89.99999999999999 is still 90.
+  1–3 are); else ``parametros`` (:meth:`mpi_dash.semaforo.Thresholds.from_parametros`: per key,
+  falling back to ``schema.DEFAULT_THRESHOLDS``, so a ``parametros`` with only some keys is fine).
+  The colour itself is :func:`mpi_dash.semaforo.classify` (x rounded to 9 decimals, so that 90
+  computed as 89.99999999999999 is still 90; the Descendente mirror as its argument).
 * Duplicate avances for the same (clave, anio, trimestre): the last row wins (the reader
   rejects duplicates; this only keeps the engine deterministic).
 * Unknown ``tipo_calculo``/``acumulacion``/``sentido`` (the reader rejects them) fall back
@@ -52,7 +53,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mpi_dash import schema
+from mpi_dash import schema, semaforo
+from mpi_dash.schema import Acumulacion, Sentido, TipoCalculo
+from mpi_dash.semaforo import INFORMATIVO, PENDIENTE, ROJO, SIN_DATO, SIN_META, VERDE
 
 QUARTERS = 4
 
@@ -60,16 +63,15 @@ QUARTERS = 4
 EXTRA_FIELDS: tuple[str, ...] = ("programado_trimestre", "evidencia", "vence_trimestre")
 OUTPUT_FIELDS: tuple[str, ...] = (*schema.REPORT_FIELDS, *EXTRA_FIELDS)
 
-# Semáforo codes are indexes into schema.SEMAFOROS (int8 matrices, names only at the end).
-_SEM = {name: code for code, name in enumerate(schema.SEMAFOROS)}
-VERDE, AMARILLO, ROJO = _SEM["verde"], _SEM["amarillo"], _SEM["rojo"]
-PENDIENTE, INFORMATIVO = _SEM["pendiente"], _SEM["informativo"]
-SIN_DATO, SIN_META = _SEM["sin_dato"], _SEM["sin_meta"]
-
+# Semáforo codes (semaforo.VERDE …) are indexes into schema.SEMAFOROS; tipo codes into TIPOS_CALCULO
+# (int8 matrices, names only at the end).
 _TIPO = {name: code for code, name in enumerate(schema.TIPOS_CALCULO)}
-AVANCE_META, PERIODO_ANTERIOR = _TIPO["avance_meta"], _TIPO["periodo_anterior"]
-ANIO_ANTERIOR, CONTEO, HITO = _TIPO["anio_anterior"], _TIPO["conteo"], _TIPO["hito"]
+AVANCE_META, PERIODO_ANTERIOR = _TIPO[TipoCalculo.AVANCE_META], _TIPO[TipoCalculo.PERIODO_ANTERIOR]
+ANIO_ANTERIOR, CONTEO = _TIPO[TipoCalculo.ANIO_ANTERIOR], _TIPO[TipoCalculo.CONTEO]
+HITO = _TIPO[TipoCalculo.HITO]
 _PERCENT_TYPES = (AVANCE_META, PERIODO_ANTERIOR, ANIO_ANTERIOR)
+_PERIODO = schema.ACUMULACIONES.index(Acumulacion.PERIODO)
+_DESCENDENTE = schema.SENTIDOS.index(Sentido.DESCENDENTE)
 
 _PLAN_REQUIRED = ("clave", "anio", "meta_anual", "tipo_calculo", "acumulacion", "sentido")
 _AVANCES_REQUIRED = ("clave", "anio", "trimestre", "realizado")
@@ -77,8 +79,6 @@ _HEADERS = {
     **{c.name: c.header for c in schema.AVANCES_COLUMNS},
     **{c.name: c.header for c in schema.PLAN_COLUMNS},
 }
-
-_ROUND_DECIMALS = 9
 
 
 # --------------------------------------------------------------------------- helpers
@@ -119,35 +119,6 @@ def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 def _cumsum_complete(r: np.ndarray) -> np.ndarray:
     """R_k = Σ_{i≤k} r_i; NaN from the first unreported quarter on (missing ≠ 0)."""
     return np.cumsum(r, axis=1)  # NaN propagates through the running sum
-
-
-def global_thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
-    """Thresholds from ``parametros`` per key, falling back to ``DEFAULT_THRESHOLDS``."""
-    out = dict(schema.DEFAULT_THRESHOLDS)
-    for key in schema.THRESHOLD_COLUMNS:
-        value = (parametros or {}).get(key)
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            continue
-        if np.isfinite(number):
-            out[key] = number
-    return out
-
-
-def classify(x: np.ndarray, vmin: np.ndarray, vmax: np.ndarray, amin: np.ndarray,
-             amax: np.ndarray) -> np.ndarray:
-    """Semáforo code for x: verde in [vmin, vmax], amarillo in [amin, vmin) ∪ (vmax, amax], else rojo.
-
-    Bounds belong to the better colour.  x is rounded to 9 decimals first so floating
-    noise (89.99999999999999) does not flip a boundary.  NaN x → rojo: callers mask it.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # |x| near 1e300: rounding is moot
-        xr = np.round(x, _ROUND_DECIMALS)
-    xr = np.where(np.isfinite(xr), xr, x)
-    verde = (xr >= vmin) & (xr <= vmax)
-    amarillo = ((xr >= amin) & (xr < vmin)) | ((xr > vmax) & (xr <= amax))
-    return np.where(verde, VERDE, np.where(amarillo, AMARILLO, ROJO)).astype(np.int8)
 
 
 def _quarter_matrices(
@@ -237,15 +208,14 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
     T = target[:, None]
 
     tipo = _codes(plan["tipo_calculo"].take(order), schema.TIPOS_CALCULO, AVANCE_META)[:, None]
-    periodo = (_codes(plan["acumulacion"].take(order), schema.ACUMULACIONES, 0) == 1)[:, None]
-    descendente = (_codes(plan["sentido"].take(order), schema.SENTIDOS, 0) == 1)[:, None]
+    periodo = (_codes(plan["acumulacion"].take(order), schema.ACUMULACIONES, 0) == _PERIODO)[:, None]
+    descendente = (_codes(plan["sentido"].take(order), schema.SENTIDOS, 0) == _DESCENDENTE)[:, None]
 
     row_thr = np.column_stack([sorted_numbers(c) for c in schema.THRESHOLD_COLUMNS]) if n else \
         np.empty((0, 4))
     row_thr_ok = np.all(np.isfinite(row_thr), axis=1)
-    glob = global_thresholds(parametros)
-    thr = np.where(row_thr_ok[:, None], row_thr,
-                   np.array([glob[c] for c in schema.THRESHOLD_COLUMNS])[None, :])
+    general = semaforo.Thresholds.from_parametros(parametros).as_array()
+    thr = np.where(row_thr_ok[:, None], row_thr, general[None, :])
     row_thr_ok = row_thr_ok[:, None]
 
     # ---- realised amounts and baseline
@@ -284,8 +254,7 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
     # ---- semáforo
     x = np.where(is_am, cumplimiento, valor)
     mirror = descendente & np.isin(tipo, _PERCENT_TYPES)
-    x = np.where(mirror, 200.0 - x, x)
-    colour = classify(x, thr[:, 0:1], thr[:, 1:2], thr[:, 2:3], thr[:, 3:4])
+    colour = semaforo.classify(x, thr[:, None, :], mirror=mirror)  # (n, 1, 4) thresholds per row
     other = ~is_am & ~is_hito
     gradable = (is_am & ~np.isnan(cumplimiento)) | (other & row_thr_ok & ~np.isnan(valor))
     sem = np.where(gradable, colour, INFORMATIVO).astype(np.int8)
@@ -316,7 +285,7 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
             "valor_indicador": valor.ravel(),
             "esperado_pct": esperado.ravel(),
             "cumplimiento_pct": cumplimiento.ravel(),
-            "semaforo": np.array(schema.SEMAFOROS, dtype=object)[sem.ravel()],
+            "semaforo": semaforo.names(sem.ravel()),
             "linea_base_acumulada": B.ravel(),
             "variacion_linea_base_pct": _pct(R - B, B).ravel(),
             "programado_trimestre": p.ravel(),

@@ -1,14 +1,26 @@
-"""Downloads of the dashboard: styled Excel (IPTT), CSV (UTF-8 with BOM) and the SIPOT layout.
+"""Every file the dashboard and the command line write: styled Excel (IPTT), CSV, SIPOT and the ``report``.
 
-Every text cell goes through :func:`mpi_dash.report_io.neutralize_formula`, so a value starting with
-``=``, ``+``, ``-`` or ``@`` is written as text, never as a spreadsheet formula.  openpyxl is imported
-lazily (only when a workbook is written).  Functions return bytes ready for ``st.download_button``.
+ONE CSV writer (:func:`csv_bytes`) and ONE xlsx cell writer (:func:`xlsx_cell`) serve the dashboard
+downloads and ``python -m mpi_dash report`` (:func:`report_bytes`: JSON, CSV or xlsx).
+
+Formula injection (OWASP "CSV injection"): a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return could be run by a spreadsheet.
+
+* CSV has no cell types, so such a cell gets a leading apostrophe (:func:`neutralize_formula`).
+* xlsx: every text is written as a string cell (``data_type`` "s", an inline string), which Excel and
+  LibreOffice show as text and never evaluate — so no apostrophe is added there and the text stays exactly
+  as typed.
+* JSON is data, not a spreadsheet: written as is.
+
+openpyxl is imported lazily (only when a workbook is written).  Functions return bytes ready for
+``st.download_button`` or a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -26,8 +38,16 @@ from mpi_dash.formatting import (
     semaforo_word,
     tipo_calculo_label,
 )
-from mpi_dash.report_io import neutralize_formula
-from mpi_dash.summary import IPTT_HEADERS, thresholds_text
+from mpi_dash.schema import Semaforo, TipoCalculo
+from mpi_dash.semaforo import Thresholds
+from mpi_dash.summary import IPTT_HEADERS
+
+FORMATS: tuple[str, ...] = ("json", "csv", "xlsx")
+REPORT_SHEET = "Informe"
+
+# A cell starting with one of these is interpreted as a formula (or DDE payload) by
+# Excel/LibreOffice/Google Sheets; tab and carriage return are used to smuggle them.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 PERCENT_COLUMNS = ("avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct")
 HEADER_FILL = "9F2241"
@@ -73,44 +93,174 @@ SUMMARY_HEADERS: dict[str, str] = {
 }
 
 
-def _clean_text(value: object) -> object:
-    """Neutralise text; turn NaN/None into None (empty cell)."""
-    if is_empty(value):
-        return None
-    if isinstance(value, str):
-        return neutralize_formula(value)
+# --------------------------------------------------------------------------- the shared writers
+def neutralize_formula(value: object) -> object:
+    """CSV defence against formula injection in one cell value.
+
+    A ``str`` starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe (``'=1+1``), so spreadsheets show it as text instead of evaluating it. Any other
+    value (numbers — including negative numbers —, None, other text) is returned unchanged.
+
+    >>> neutralize_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralize_formula("-5"), neutralize_formula(-5.0), neutralize_formula("Texto")
+    ("'-5", -5.0, 'Texto')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
 
 
+def _is_text_column(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells are neutralised for CSV (vectorised; input untouched)."""
+    out = frame.copy()
+    for name in out.columns:
+        series = out[name]
+        if not _is_text_column(series):
+            continue
+        values = series.to_numpy(dtype=object, na_value=None)
+        is_text = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(values).astype(bool)
+        if not is_text.any():
+            continue
+        texts = pd.Series(values[is_text], dtype=object)
+        risky = texts.str.startswith(FORMULA_PREFIXES).to_numpy(dtype=bool)
+        if risky.any():
+            values = values.copy()
+            idx = np.flatnonzero(is_text)[risky]
+            values[idx] = "'" + texts[risky].astype(object)
+            out[name] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+INTEGER_FIELDS = frozenset({"anio", "trimestre"})
+
+
+def _integer_like(series: pd.Series) -> bool:
+    """Float column whose non-empty values are all whole numbers (e.g. an int column with NaN)."""
+    if not pd.api.types.is_float_dtype(series.dtype):
+        return False
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    finite = values[~np.isnan(values)]
+    return bool(len(finite)) and bool(np.all(finite == np.round(finite))) and bool(
+        np.all(np.abs(finite) < 2**53)
+    )
+
+
+def _with_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer fields (``anio``, ``trimestre``) as nullable ints, so 2023 never prints as 2023.0."""
+    out = frame
+    for name in frame.columns:
+        if name in INTEGER_FIELDS and _integer_like(frame[name]):
+            if out is frame:
+                out = frame.copy()
+            out[name] = frame[name].astype("Int64")
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """THE CSV writer: UTF-8 with BOM (Excel shows accents), '.' decimals, CRLF, empty cells for
+    NaN/None, integer fields without '.0', text neutralised (:func:`neutralize_formula`)."""
+    buffer = io.StringIO()
+    neutralize_frame(_with_integers(frame)).to_csv(buffer, index=False, lineterminator="\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_cell(sheet, value: object) -> object:  # noqa: ANN001 - an openpyxl worksheet (normal or write-only)
+    """THE xlsx cell writer: what to append to ``sheet`` for one value.
+
+    Empty (None, NaN, NA, blank text) → None (empty cell); bool → bool; integers → int; floats → float
+    (non-finite → None); text — and anything else, as its text — → a string cell (``data_type`` "s"), which
+    no spreadsheet evaluates: ``=HYPERLINK(…)`` is shown exactly as typed, never run, with no apostrophe.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    text = value if isinstance(value, str) else str(value)
+    if not text.strip():
+        return None
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(sheet, row=1, column=1, value=text)  # append() sets the real position
+    cell.data_type = "s"  # openpyxl would make a text starting with "=" a formula
+    return cell
+
+
+def _workbook_bytes(workbook) -> bytes:  # noqa: ANN001
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- report (command line)
+def to_json_bytes(frame: pd.DataFrame) -> bytes:
+    """A JSON list of objects; NaN/None → null; ints as ints; UTF-8 (accents unescaped)."""
+    text = _with_integers(frame).to_json(
+        orient="records", force_ascii=False, double_precision=15, date_format="iso"
+    )
+    # pandas writes non-finite floats as null already; make sure nothing else slipped through.
+    if not text or text == "null":
+        text = "[]"
+    return (text + "\n").encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_title: str = REPORT_SHEET) -> bytes:
+    """A plain xlsx: one sheet, header row, values (text as string cells: no formulas)."""
+    from openpyxl import Workbook  # lazy: only the xlsx format pays this import
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append([xlsx_cell(sheet, str(c)) for c in frame.columns])
+    ready = _with_integers(frame)
+    columns = [ready[c].to_numpy(dtype=object, na_value=None) for c in ready.columns]
+    for row in zip(*columns):
+        sheet.append([xlsx_cell(sheet, v) for v in row])
+    return _workbook_bytes(workbook)
+
+
+def report_bytes(frame: pd.DataFrame, formato: str) -> bytes:
+    """The report in one of :data:`FORMATS`; raises ``ValueError`` (Spanish) otherwise.
+
+    JSON: list of objects.  CSV: :func:`csv_bytes`.  xlsx: sheet "Informe" (:func:`to_xlsx_bytes`).
+    """
+    if formato == "json":
+        return to_json_bytes(frame)
+    if formato == "csv":
+        return csv_bytes(frame)
+    if formato == "xlsx":
+        return to_xlsx_bytes(frame)
+    raise ValueError(f"Formato no válido: «{formato}»; se esperaba json, csv o xlsx.")
+
+
+# --------------------------------------------------------------------------- dashboard downloads
 def iptt_export_frame(iptt: pd.DataFrame, *, semaforo_icons: bool = True) -> pd.DataFrame:
     """The IPTT table with Spanish headers and readable enumerations (numbers stay numeric)."""
-    out = iptt.copy()
-    out["tipo_calculo"] = out["tipo_calculo"].map(tipo_calculo_label)
-    out["semaforo"] = out["semaforo"].map(semaforo_label if semaforo_icons else semaforo_word)
+    out = iptt.assign(tipo_calculo=iptt["tipo_calculo"].map(tipo_calculo_label),
+                      semaforo=iptt["semaforo"].map(semaforo_label if semaforo_icons else semaforo_word))
     return out[[c for c in IPTT_HEADERS if c in out.columns]].rename(columns=IPTT_HEADERS)
-
-
-def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].astype(object).map(_clean_text)
-    return out
 
 
 ILUSTRATIVO_NOTE = "Datos ilustrativos, no cifras oficiales."
 
 
 def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False) -> bytes:
-    """CSV, UTF-8 with BOM (Excel shows accents), point decimals, semáforo as a word, formulas neutralised.
+    """The IPTT table as CSV (:func:`csv_bytes`) with Spanish headers and the semáforo as a word.
 
     With ``ilustrativo`` every row carries a last column ``Nota`` saying the figures are not official (a
     CSV has no other place that survives copying rows elsewhere).
     """
-    frame = _neutralized(iptt_export_frame(iptt, semaforo_icons=False))
+    frame = iptt_export_frame(iptt, semaforo_icons=False)
     if ilustrativo:
-        frame["Nota"] = ILUSTRATIVO_NOTE
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        frame = frame.assign(Nota=ILUSTRATIVO_NOTE)
+    return csv_bytes(frame)
 
 
 def number_format(value: float, percent: bool = False) -> str:
@@ -127,7 +277,7 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
 
     percent = set(percent_headers)
     thin = Side(style="thin", color="BFBFBF")
-    ws.append([str(c) for c in frame.columns])
+    ws.append([xlsx_cell(ws, str(c)) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True, color=HEADER_FONT, size=12)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -135,7 +285,7 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
         cell.border = Border(bottom=thin)
     ws.row_dimensions[1].height = 48
     for values in frame.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in values])
+        ws.append([xlsx_cell(ws, v) for v in values])
     for j, name in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
         texts = [str(name)] + [str(v) for v in frame.iloc[:, j - 1].tolist()[:200]]
@@ -150,30 +300,11 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
         col = list(frame.columns).index(semaforo_header) + 1
         for row, value in enumerate(semaforo_values, start=2):
             cell = ws.cell(row=row, column=col)
-            cell.fill = PatternFill("solid", fgColor=SEMAFORO_FILLS.get(value, SEMAFORO_FILLS["sin_dato"]))
+            fill = SEMAFORO_FILLS.get(value, SEMAFORO_FILLS[Semaforo.SIN_DATO])
+            cell.fill = PatternFill("solid", fgColor=fill)
             cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-
-
-def _cell_value(value: object) -> object:
-    if is_empty(value):
-        return None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return float(value) if np.isfinite(value) else None
-    if isinstance(value, str):
-        return neutralize_formula(value)
-    return value
-
-
-def _force_text(ws) -> None:
-    """openpyxl treats any str starting with '=' as a formula: mark every text cell as plain text."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
 
 
 def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
@@ -187,13 +318,11 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
     wb = Workbook()
     ws = wb.active
     ws.title = "Resumen"
-    resumen = programs.copy()
-    resumen_semaforo = resumen["semaforo"].astype(object).tolist()
-    resumen["semaforo"] = resumen["semaforo"].map(semaforo_label)
+    resumen = programs.assign(semaforo=programs["semaforo"].map(semaforo_label))
     resumen = resumen[[c for c in SUMMARY_HEADERS if c in resumen.columns]].rename(columns=SUMMARY_HEADERS)
     _write_sheet(ws, resumen, percent_headers=[SUMMARY_HEADERS[c] for c in ("avance_pct", "esperado_pct",
                                                                             "cumplimiento_pct")],
-                 semaforo_header="Semáforo", semaforo_values=resumen_semaforo)
+                 semaforo_header="Semáforo", semaforo_values=programs["semaforo"].astype(object).tolist())
     pct_headers = [IPTT_HEADERS[c] for c in PERCENT_COLUMNS]
     for number, part in iptt.groupby("programa_num", sort=False):
         sheet = wb.create_sheet(_sheet_name(f"Programa {number}"))
@@ -211,17 +340,13 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
         ("Avance del programa",
          "Promedio del avance de sus indicadores de avance de meta (cada uno topado en 100 %) y de sus "
          "hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
-        ("Semáforo", f"{thresholds_text(parametros).capitalize()} (% de cumplimiento respecto de lo "
-                     "programado; umbrales de la hoja Parámetros)."),
+        ("Semáforo", f"{Thresholds.from_parametros(parametros).text().capitalize()} (% de cumplimiento "
+                     "respecto de lo programado; umbrales de la hoja Parámetros)."),
         ("Generado", format_date(dt.date.today())),
     ]
     _write_sheet(notes, pd.DataFrame(rows, columns=["Concepto", "Descripción"]))
     notes.column_dimensions["B"].width = 100
-    for sheet in wb.worksheets:
-        _force_text(sheet)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return _workbook_bytes(wb)
 
 
 def _sheet_name(name: str) -> str:
@@ -278,8 +403,9 @@ def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacio
 SIN_FICHA = "No especificado en el Plan Anual de Trabajo (acción sin ficha técnica)"
 SIN_FICHA_UNIDAD = "Número de actividades realizadas"
 SIN_FICHA_METODO = {
-    "conteo": "Suma de las actividades realizadas de enero al corte (conteo; acción sin ficha técnica)",
-    "hito": "Hito: 100 si se alcanzó al corte, 0 si no (acción sin ficha técnica)",
+    TipoCalculo.CONTEO:
+        "Suma de las actividades realizadas de enero al corte (conteo; acción sin ficha técnica)",
+    TipoCalculo.HITO: "Hito: 100 si se alcanzó al corte, 0 si no (acción sin ficha técnica)",
 }
 
 
@@ -299,11 +425,13 @@ def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: 
     tipo = str(row.get("tipo_calculo") or "")
     month = schema.QUARTER_NAMES[int(trimestre)]
     what = {
-        "avance_meta": f"Avance: porcentaje de la meta anual acumulado a {month} {anio}",
-        "periodo_anterior": "Avance: realizado del trimestre como porcentaje del trimestre anterior",
-        "anio_anterior": "Avance: realizado acumulado como porcentaje del mismo corte del año anterior",
-        "conteo": "Avance: número de casos acumulado en el año (indicador de conteo)",
-        "hito": "Avance: 100 = hito alcanzado, 0 = no alcanzado",
+        TipoCalculo.AVANCE_META: f"Avance: porcentaje de la meta anual acumulado a {month} {anio}",
+        TipoCalculo.PERIODO_ANTERIOR:
+            "Avance: realizado del trimestre como porcentaje del trimestre anterior",
+        TipoCalculo.ANIO_ANTERIOR:
+            "Avance: realizado acumulado como porcentaje del mismo corte del año anterior",
+        TipoCalculo.CONTEO: "Avance: número de casos acumulado en el año (indicador de conteo)",
+        TipoCalculo.HITO: "Avance: 100 = hito alcanzado, 0 = no alcanzado",
     }.get(tipo, "Avance del indicador")
     parts = [what + "."]
     semaforo = row.get("semaforo")
@@ -329,7 +457,4 @@ def to_sipot_excel_bytes(frame: pd.DataFrame) -> bytes:
     ws = wb.active
     ws.title = "Indicadores de resultados"
     _write_sheet(ws, frame[list(SIPOT_COLUMNS)], percent_headers=())
-    _force_text(ws)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return _workbook_bytes(wb)

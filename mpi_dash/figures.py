@@ -23,6 +23,8 @@ from mpi_dash.formatting import (
     format_signed_percent,
     is_empty,
 )
+from mpi_dash.schema import Semaforo
+from mpi_dash.semaforo import Thresholds
 
 FONT_FAMILY = "Source Sans Pro, Noto Sans, DejaVu Sans, Arial, sans-serif"  # system fonts only
 BASE_FONT = 18
@@ -33,7 +35,8 @@ PREVIOUS_COLOR = "#7A8A99"  # grey-blue: previous year / línea base
 PLAN_COLOR = "#BC955C"      # gold: programado
 BAND_ALPHA = 0.35
 # Semáforo colours dark enough for text on white (amarillo darkened for contrast).
-WORD_COLORS = {**SEMAFORO_COLORS, "amarillo": "#7A5C00", "sin_dato": "#555555", "sin_meta": "#555555"}
+WORD_COLORS = {**SEMAFORO_COLORS, Semaforo.AMARILLO: "#7A5C00", Semaforo.SIN_DATO: "#555555",
+               Semaforo.SIN_META: "#555555"}
 QUARTERS = list(schema.QUARTER_NAMES.values())
 
 
@@ -99,31 +102,20 @@ def _layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figu
     return fig
 
 
-def _thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
-    merged = dict(schema.DEFAULT_THRESHOLDS)
-    for key in merged:
-        value = (parametros or {}).get(key)
-        if value is not None and not is_empty(value):
-            merged[key] = float(value)
-    return merged
-
-
 def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = None,
                    axis_max: float = 100.0) -> list[dict[str, object]]:
     """Gauge steps: the semáforo thresholds (percent of *expected*) mapped onto the progress axis.
 
-    With expected e: rojo [0, e·am), amarillo [e·am, e·vm), verde [e·vm, e·vM], amarillo (e·vM, e·aM],
-    rojo beyond — clipped to [0, axis_max].  Expected 0 or unknown → one neutral band.
+    With expected e, each band of :meth:`mpi_dash.semaforo.Thresholds.bands` scaled by e/100: rojo [0, e·am),
+    amarillo [e·am, e·vm), verde [e·vm, e·vM], amarillo (e·vM, e·aM], rojo beyond — clipped to
+    [0, axis_max].  Expected 0 or unknown → one neutral band.
     """
     if is_empty(esperado) or float(esperado) <= 0:
-        return [{"range": [0, axis_max], "color": _rgba(SEMAFORO_COLORS["sin_meta"], BAND_ALPHA)}]
-    t, e = _thresholds(parametros), float(esperado) / 100
-    edges = [0.0, e * t["amarillo_min"], e * t["verde_min"], e * t["verde_max"], e * t["amarillo_max"],
-             np.inf]
-    colours = ["rojo", "amarillo", "verde", "amarillo", "rojo"]
+        return [{"range": [0, axis_max], "color": _rgba(SEMAFORO_COLORS[Semaforo.SIN_META], BAND_ALPHA)}]
+    scale = float(esperado) / 100
     steps = []
-    for lo, hi, colour in zip(edges[:-1], edges[1:], colours, strict=True):
-        lo, hi = min(lo, axis_max), min(hi, axis_max)
+    for lo, hi, colour in Thresholds.from_parametros(parametros).bands():
+        lo, hi = min(lo * scale, axis_max), min(hi * scale, axis_max)
         if hi > lo:
             steps.append({"range": [lo, hi], "color": _rgba(SEMAFORO_COLORS[colour], BAND_ALPHA)})
     return steps
@@ -160,7 +152,7 @@ def _gauge(avance: float | None, esperado: float | None, titulo: str,
 
 def _gauge_caption(avance: float | None, esperado: float | None, semaforo: str, x: float,
                    y: float, sep: str = " · ") -> dict[str, object]:
-    word = SEMAFORO_WORDS.get(semaforo, SEMAFORO_WORDS["sin_dato"])
+    word = SEMAFORO_WORDS.get(semaforo, SEMAFORO_WORDS[Semaforo.SIN_DATO])
     caption = (f"{word}{sep}esperado {format_percent(esperado)}" if not is_empty(avance)
                else "Sin dato al corte")
     return {"text": f"<b>{caption}</b>", "x": x, "y": y, "xref": "paper", "yref": "paper",
@@ -168,7 +160,8 @@ def _gauge_caption(avance: float | None, esperado: float | None, semaforo: str, 
             "font": {"size": BASE_FONT, "color": WORD_COLORS.get(semaforo, MUTED)}}
 
 
-def program_gauge(avance: float | None, esperado: float | None, titulo: str, semaforo: str = "sin_dato",
+def program_gauge(avance: float | None, esperado: float | None, titulo: str,
+                  semaforo: str = Semaforo.SIN_DATO.value,
                   parametros: Mapping[str, float] | None = None, height: int = 330) -> go.Figure:
     """One program: progress (0–100 %) with the expected progress as threshold marker and semáforo bands."""
     indicator = _gauge(avance, esperado, titulo, parametros, {"x": [0, 1], "y": [0.12, 1]}, title_width=28,

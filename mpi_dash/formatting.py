@@ -4,7 +4,7 @@ Mexican Spanish writes ``1,234.5`` (comma thousands, point decimals) and ``87.5 
 Empty values (None, NaN) are shown as an em dash.  The semáforo is never shown as
 colour alone: every label carries an icon *and* a Spanish word.
 
-Stdlib only, so the UI, the figures and the exports share exactly one spelling.
+Stdlib only (and ``schema``'s codes), so the UI, the figures and the exports share exactly one spelling.
 """
 
 from __future__ import annotations
@@ -13,56 +13,58 @@ import datetime as dt
 import math
 from numbers import Real
 
+from mpi_dash.schema import Semaforo, TipoCalculo
+
 EMPTY = "—"
 
 # Icon + word for every value of schema.SEMAFOROS (colour-blind safe: the word carries the meaning).
 SEMAFORO_LABELS: dict[str, str] = {
-    "verde": "🟢 Verde",
-    "amarillo": "🟡 Amarillo",
-    "rojo": "🔴 Rojo",
-    "pendiente": "⏳ Pendiente",
-    "informativo": "ℹ️ Informativo",
-    "sin_dato": "⚪ Sin dato",
-    "sin_meta": "— Sin meta",
+    Semaforo.VERDE: "🟢 Verde",
+    Semaforo.AMARILLO: "🟡 Amarillo",
+    Semaforo.ROJO: "🔴 Rojo",
+    Semaforo.PENDIENTE: "⏳ Pendiente",
+    Semaforo.INFORMATIVO: "ℹ️ Informativo",
+    Semaforo.SIN_DATO: "⚪ Sin dato",
+    Semaforo.SIN_META: "— Sin meta",
 }
 
 # Word only (for places where emoji do not render, e.g. some spreadsheet viewers / CSV).
 SEMAFORO_WORDS: dict[str, str] = {
-    "verde": "Verde",
-    "amarillo": "Amarillo",
-    "rojo": "Rojo",
-    "pendiente": "Pendiente",
-    "informativo": "Informativo",
-    "sin_dato": "Sin dato",
-    "sin_meta": "Sin meta",
+    Semaforo.VERDE: "Verde",
+    Semaforo.AMARILLO: "Amarillo",
+    Semaforo.ROJO: "Rojo",
+    Semaforo.PENDIENTE: "Pendiente",
+    Semaforo.INFORMATIVO: "Informativo",
+    Semaforo.SIN_DATO: "Sin dato",
+    Semaforo.SIN_META: "Sin meta",
 }
 
 # Strong colours for charts (high contrast on white) and light fills for spreadsheet cells.
 SEMAFORO_COLORS: dict[str, str] = {
-    "verde": "#1A7F37",
-    "amarillo": "#D4A106",
-    "rojo": "#C62828",
-    "pendiente": "#5B6B7F",
-    "informativo": "#2F5D8A",
-    "sin_dato": "#9E9E9E",
-    "sin_meta": "#BDBDBD",
+    Semaforo.VERDE: "#1A7F37",
+    Semaforo.AMARILLO: "#D4A106",
+    Semaforo.ROJO: "#C62828",
+    Semaforo.PENDIENTE: "#5B6B7F",
+    Semaforo.INFORMATIVO: "#2F5D8A",
+    Semaforo.SIN_DATO: "#9E9E9E",
+    Semaforo.SIN_META: "#BDBDBD",
 }
 SEMAFORO_FILLS: dict[str, str] = {
-    "verde": "C8E6C9",
-    "amarillo": "FFF59D",
-    "rojo": "FFCDD2",
-    "pendiente": "E3E8EF",
-    "informativo": "D6E4F0",
-    "sin_dato": "EEEEEE",
-    "sin_meta": "F5F5F5",
+    Semaforo.VERDE: "C8E6C9",
+    Semaforo.AMARILLO: "FFF59D",
+    Semaforo.ROJO: "FFCDD2",
+    Semaforo.PENDIENTE: "E3E8EF",
+    Semaforo.INFORMATIVO: "D6E4F0",
+    Semaforo.SIN_DATO: "EEEEEE",
+    Semaforo.SIN_META: "F5F5F5",
 }
 
 TIPO_CALCULO_LABELS: dict[str, str] = {
-    "avance_meta": "Avance de la meta",
-    "periodo_anterior": "Comparación con el trimestre anterior",
-    "anio_anterior": "Comparación con el año anterior",
-    "conteo": "Conteo",
-    "hito": "Hito",
+    TipoCalculo.AVANCE_META: "Avance de la meta",
+    TipoCalculo.PERIODO_ANTERIOR: "Comparación con el trimestre anterior",
+    TipoCalculo.ANIO_ANTERIOR: "Comparación con el año anterior",
+    TipoCalculo.CONTEO: "Conteo",
+    TipoCalculo.HITO: "Hito",
 }
 
 QUARTER_MONTHS: dict[int, str] = {1: "Marzo", 2: "Junio", 3: "Septiembre", 4: "Diciembre"}
@@ -130,15 +132,15 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
 def semaforo_label(value: object) -> str:
     """Icon + Spanish word for a semáforo value (unknown/empty → '⚪ Sin dato')."""
     if is_empty(value):
-        return SEMAFORO_LABELS["sin_dato"]
-    return SEMAFORO_LABELS.get(str(value), SEMAFORO_LABELS["sin_dato"])
+        return SEMAFORO_LABELS[Semaforo.SIN_DATO]
+    return SEMAFORO_LABELS.get(str(value), SEMAFORO_LABELS[Semaforo.SIN_DATO])
 
 
 def semaforo_word(value: object) -> str:
     """Spanish word only (exports)."""
     if is_empty(value):
-        return SEMAFORO_WORDS["sin_dato"]
-    return SEMAFORO_WORDS.get(str(value), SEMAFORO_WORDS["sin_dato"])
+        return SEMAFORO_WORDS[Semaforo.SIN_DATO]
+    return SEMAFORO_WORDS.get(str(value), SEMAFORO_WORDS[Semaforo.SIN_DATO])
 
 
 def tipo_calculo_label(value: object) -> str:
@@ -172,20 +174,20 @@ def quarter_dates(anio: int, trimestre: int) -> tuple[dt.date, dt.date]:
 def format_indicator_value(valor: object, tipo_calculo: object, unidad: object = None) -> str:
     """The indicator value as what it is: a percentage of the goal, a ratio, a count or a milestone."""
     tipo = "" if is_empty(tipo_calculo) else str(tipo_calculo)
-    if tipo == "hito":
+    if tipo == TipoCalculo.HITO:
         if is_empty(valor):
             return EMPTY
         return "✅ Alcanzado" if float(valor) >= 100 else "⏳ No alcanzado"  # type: ignore[arg-type]
     if is_empty(valor):
         return EMPTY
-    if tipo == "avance_meta":
+    if tipo == TipoCalculo.AVANCE_META:
         return f"{format_percent(valor)} de la meta"
-    if tipo == "periodo_anterior":
+    if tipo == TipoCalculo.PERIODO_ANTERIOR:
         return f"{format_percent(valor)} del trimestre anterior"
-    if tipo == "anio_anterior":
+    if tipo == TipoCalculo.ANIO_ANTERIOR:
         return f"{format_percent(valor)} del año anterior"
     text = format_number(valor)
-    if tipo == "conteo" and not is_empty(unidad):
+    if tipo == TipoCalculo.CONTEO and not is_empty(unidad):
         return f"{text} ({str(unidad).strip().lower()})"
     return text
 

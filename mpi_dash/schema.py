@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 Kind = Literal["text", "number", "int", "quarter"]
@@ -91,10 +92,51 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "amarillo_max": 130.0,
 }
 
-TIPOS_CALCULO = ("avance_meta", "periodo_anterior", "anio_anterior", "conteo", "hito")
-ACUMULACIONES = ("acumulado", "periodo")
-SENTIDOS = ("Ascendente", "Descendente")
-SEMAFOROS = ("verde", "amarillo", "rojo", "pendiente", "informativo", "sin_dato", "sin_meta")
+#: Parámetros key: 1 = the actuals are illustrative (the pages show a banner), 0 = official figures.
+ILLUSTRATIVE_FLAG = "datos_ilustrativos"
+
+
+class TipoCalculo(StrEnum):
+    """How an indicator is computed (``docs/metodologia.md`` §3)."""
+
+    AVANCE_META = "avance_meta"
+    PERIODO_ANTERIOR = "periodo_anterior"
+    ANIO_ANTERIOR = "anio_anterior"
+    CONTEO = "conteo"
+    HITO = "hito"
+
+
+class Acumulacion(StrEnum):
+    """Whether ``avance_meta`` grades the year to date or each quarter alone."""
+
+    ACUMULADO = "acumulado"
+    PERIODO = "periodo"
+
+
+class Sentido(StrEnum):
+    """Whether more (Ascendente) or less (Descendente) is better."""
+
+    ASCENDENTE = "Ascendente"
+    DESCENDENTE = "Descendente"
+
+
+class Semaforo(StrEnum):
+    """Every semáforo state, in display order (``docs/metodologia.md`` §4)."""
+
+    VERDE = "verde"
+    AMARILLO = "amarillo"
+    ROJO = "rojo"
+    PENDIENTE = "pendiente"
+    INFORMATIVO = "informativo"
+    SIN_DATO = "sin_dato"
+    SIN_META = "sin_meta"
+
+
+# The same codes as plain ``str`` tuples, in enum order: DataFrames hold plain strings, never members.
+TIPOS_CALCULO: tuple[str, ...] = tuple(t.value for t in TipoCalculo)
+ACUMULACIONES: tuple[str, ...] = tuple(a.value for a in Acumulacion)
+SENTIDOS: tuple[str, ...] = tuple(s.value for s in Sentido)
+SEMAFOROS: tuple[str, ...] = tuple(s.value for s in Semaforo)
 
 QUARTER_NAMES: dict[int, str] = {1: "Marzo", 2: "Junio", 3: "Septiembre", 4: "Diciembre"}
 

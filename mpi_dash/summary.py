@@ -1,8 +1,10 @@
 """Dashboard summaries built from the engine results: programs, semáforo counts, IPTT and baseline tables.
 
-Inputs are the plan (``schema.PLAN_COLUMNS``) and the output of :func:`mpi_dash.engine.compute_all`
-(``REPORT_FIELDS`` + ``programado_trimestre``, ``evidencia``, ``vence_trimestre``; one row per plan row
-and quarter).  Every function is pure: DataFrames in, new DataFrames out, inputs never mutated.
+Pandas style: :func:`at_cutoff` joins the plan (``schema.PLAN_COLUMNS``) with the output of
+:func:`mpi_dash.engine.compute_all` for ONE cut-off (year + quarter) — computed once per render — and
+every table of that cut-off is a function of that frame: ``program_summary(cut, parametros)``,
+``iptt_table(cut)``, ``baseline_table(cut)``, ``red_indicators(cut)``, ``semaforo_counts(cut)``.  Every
+function is pure: DataFrames in, new DataFrames out, inputs never mutated.
 
 Program aggregation (shown in the dashboard and documented in ``docs/tablero.md``):
 
@@ -15,10 +17,13 @@ Program aggregation (shown in the dashboard and documented in ``docs/tablero.md`
 * Program progress = mean of the scores of its measurable indicators **with data** at the cut-off;
   program expected = mean of the expected scores of the same indicators.  Indicators without data are
   counted and shown ("n de m con dato"), never treated as 0.
-* Program semáforo: ``cumplimiento = progress / expected · 100`` classified with the thresholds of
-  ``parametros`` (defaults ``schema.DEFAULT_THRESHOLDS``); expected 0 → ``verde`` if something is already
-  done (ahead of a calendar that expects nothing yet), else ``pendiente`` when one of its hitos is
-  pending, else ``sin_meta``; no data → ``sin_dato``.
+* Program semáforo: ``cumplimiento = progress / expected · 100`` coloured by the same
+  :func:`mpi_dash.semaforo.classify` as the indicators (same bands, same rounding), with the thresholds of
+  ``parametros`` (never a row's own thresholds; no Descendente mirror: a program's progress is always
+  "more is better"); expected 0 → ``verde`` if something is already done (ahead of a calendar that
+  expects nothing yet), else ``pendiente`` when one of its hitos is pending, else ``sin_meta``; no
+  data → ``sin_dato``.  So a program with a single ``avance_meta`` (ascendente, no thresholds of its own,
+  not above its annual goal) or ``hito`` indicator has that indicator's semáforo.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mpi_dash import schema
-from mpi_dash.formatting import format_number, short_program_name
+from mpi_dash import schema, semaforo
+from mpi_dash.formatting import short_program_name
+from mpi_dash.schema import Semaforo, TipoCalculo
 
-MEASURABLE_TYPES = ("avance_meta", "hito")
+MEASURABLE_TYPES: tuple[str, ...] = (TipoCalculo.AVANCE_META.value, TipoCalculo.HITO.value)
 
 # Plan columns shown in the *ficha técnica*, in the order of the plan's own ficha.
 FICHA_COLUMNS: tuple[str, ...] = (
@@ -65,36 +71,6 @@ IPTT_HEADERS: dict[str, str] = {
 IPTT_COLUMNS: tuple[str, ...] = tuple(IPTT_HEADERS)
 
 
-def _thresholds(parametros: Mapping[str, float] | None) -> dict[str, float]:
-    merged = dict(schema.DEFAULT_THRESHOLDS)
-    for key in merged:
-        value = (parametros or {}).get(key)
-        if value is not None and not pd.isna(value):
-            merged[key] = float(value)
-    return merged
-
-
-def thresholds_text(parametros: Mapping[str, float] | None = None, *, icons: bool = False) -> str:
-    """The semáforo rule in Spanish, built from the thresholds actually in use (``parametros``)."""
-    t = {k: format_number(v) for k, v in _thresholds(parametros).items()}
-    verde, amarillo, rojo = ("🟢 verde", "🟡 amarillo", "🔴 rojo") if icons else ("verde", "amarillo", "rojo")
-    return (f"{verde} de {t['verde_min']} % a {t['verde_max']} % de lo esperado, {amarillo} de "
-            f"{t['amarillo_min']} % a menos de {t['verde_min']} % (o de más de {t['verde_max']} % a "
-            f"{t['amarillo_max']} %), {rojo} fuera de esos rangos")
-
-
-def classify(pct: pd.Series, parametros: Mapping[str, float] | None = None) -> pd.Series:
-    """verde / amarillo / rojo for percentages (bounds belong to the better colour); NaN → sin_dato."""
-    t = _thresholds(parametros)
-    x = pd.to_numeric(pct, errors="coerce").to_numpy(dtype=float)
-    verde = (x >= t["verde_min"]) & (x <= t["verde_max"])
-    below = (x >= t["amarillo_min"]) & (x < t["verde_min"])
-    above = (x > t["verde_max"]) & (x <= t["amarillo_max"])
-    amarillo = below | above
-    out = np.select([np.isnan(x), verde, amarillo], ["sin_dato", "verde", "amarillo"], "rojo")
-    return pd.Series(out, index=pct.index, dtype=object)
-
-
 def available_years(plan: pd.DataFrame) -> list[int]:
     """Plan years, ascending."""
     return sorted(int(y) for y in plan["anio"].dropna().unique())
@@ -116,48 +92,66 @@ def latest_cutoff(plan: pd.DataFrame, avances: pd.DataFrame) -> tuple[int, int]:
 
 
 def _plan_part(plan: pd.DataFrame, anio: int) -> pd.DataFrame:
-    part = plan.loc[plan["anio"] == anio].copy()
-    part["orden"] = np.arange(len(part))
-    part["programa_num"] = part["clave"].map(schema.program_number)
-    part["programa_corto"] = part["programa"].map(short_program_name)
-    # Display name: the indicator, or the action when the plan has no indicator (cronograma-only rows).
+    part = plan.loc[plan["anio"] == anio]
     indicador = part["indicador"].astype(object)
-    part["nombre"] = indicador.where(indicador.notna() & (indicador.astype(str).str.strip() != ""),
-                                     part["accion"].astype(object))
-    return part
+    return part.assign(
+        orden=np.arange(len(part)),
+        programa_num=part["clave"].map(schema.program_number),
+        programa_corto=part["programa"].map(short_program_name),
+        # Display name: the indicator, or the action when the plan has no indicator (cronograma-only rows).
+        nombre=indicador.where(indicador.notna() & (indicador.astype(str).str.strip() != ""),
+                               part["accion"].astype(object)),
+    )
 
 
 def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
-    """Engine rows of one cut-off joined with the plan texts, in plan order (one row per indicator).
+    """THE frame of one cut-off: plan rows of ``anio`` joined with the engine row of ``trimestre``, in plan
+    order (one row per indicator).  Compute it once per render and pass it to the table functions.
 
-    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción),
-    ``progreso`` and ``progreso_esperado`` (the scores of the
-    program aggregation, NaN for types that do not enter it or without data).
+    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción), ``trimestre``,
+    ``progreso`` and ``progreso_esperado`` (the scores of the program aggregation, NaN for types that do
+    not enter it or without data), ``programado_t1``…``programado_t4`` (the engine's p_k of each quarter:
+    the plan's calendar, or T/4 without one — they replace the plan's raw calendar columns) and
+    ``realizado_t1``…``realizado_t4`` (each quarter's realizado, NaN after the cut-off).
     """
     part = _plan_part(plan, anio)
-    cut = results.loc[(results["anio"] == anio) & (results["trimestre"] == trimestre)]
+    year = results.loc[results["anio"] == anio]
+    cut = year.loc[year["trimestre"] == trimestre]
     engine_cols = [c for c in cut.columns if c not in part.columns or c in ("clave", "anio")]
-    out = part.merge(cut[engine_cols].drop(columns=["tipo_calculo"], errors="ignore"),
-                     on=["clave", "anio"], how="left", validate="one_to_one")
-    out["trimestre"] = trimestre
+    out = part.drop(columns=list(schema.PROGRAMADO_COLUMNS), errors="ignore").merge(
+        cut[engine_cols].drop(columns=["tipo_calculo"], errors="ignore"),
+        on=["clave", "anio"], how="left", validate="one_to_one")
     out = out.sort_values("orden", kind="stable").reset_index(drop=True)
     progreso, esperado = _scores(out, trimestre)
-    out["progreso"] = progreso
-    out["progreso_esperado"] = esperado
-    return out
+    return out.assign(trimestre=trimestre, progreso=progreso, progreso_esperado=esperado,
+                      **_quarter_columns(year, out["clave"], trimestre))
+
+
+def _quarter_columns(year: pd.DataFrame, claves: pd.Series, trimestre: int) -> dict[str, pd.Series]:
+    """programado_t1..t4 (all four quarters: the plan) and realizado_t1..t4 (NaN after the cut-off)."""
+    rows = year.drop_duplicates(["clave", "trimestre"]).set_index(["clave", "trimestre"])
+    empty = pd.Series(np.nan, index=claves.index)
+    columns: dict[str, pd.Series] = {}
+    for source, prefix, last in (("programado_trimestre", "programado_t", 4),
+                                 ("realizado_trimestre", "realizado_t", trimestre)):
+        wide = rows[source].unstack("trimestre") if len(rows) else pd.DataFrame()
+        for k in range(1, 5):
+            values = claves.map(wide[k]) if k <= last and k in wide.columns else empty
+            columns[f"{prefix}{k}"] = pd.to_numeric(values, errors="coerce")
+    return columns
 
 
 def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:
     tipo = cut["tipo_calculo"].astype(object).to_numpy()
     valor = pd.to_numeric(cut["valor_indicador"], errors="coerce").to_numpy(dtype=float)
     esperado = pd.to_numeric(cut["esperado_pct"], errors="coerce").to_numpy(dtype=float)
-    semaforo = cut["semaforo"].astype(object).to_numpy()
+    verde = cut["semaforo"].astype(object).to_numpy() == Semaforo.VERDE
     due = pd.to_numeric(cut.get("vence_trimestre", pd.Series(np.nan, index=cut.index)), errors="coerce")
     due = due.fillna(4).to_numpy(dtype=float)
-    is_meta = tipo == "avance_meta"
-    is_hito = tipo == "hito"
-    hito_known = is_hito & (~np.isnan(valor) | (semaforo == "verde"))
-    hito_value = np.where((semaforo == "verde") | (np.nan_to_num(valor) >= 100), 100.0, 0.0)
+    is_meta = tipo == TipoCalculo.AVANCE_META
+    is_hito = tipo == TipoCalculo.HITO
+    hito_known = is_hito & (~np.isnan(valor) | verde)
+    hito_value = np.where(verde | (np.nan_to_num(valor) >= 100), 100.0, 0.0)
     score = np.full(len(cut), np.nan)
     score = np.where(is_meta, np.clip(valor, 0, 100), score)
     score = np.where(hito_known, hito_value, score)
@@ -169,38 +163,32 @@ def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:
     return score, expected
 
 
-def program_summary(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int,
-                    parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """One row per program (plan order): progress vs expected, coverage and program semáforo."""
-    cut = at_cutoff(results, plan, anio, trimestre)
-    cut["medible"] = cut["tipo_calculo"].isin(MEASURABLE_TYPES)
-    cut["con_dato"] = cut["medible"] & cut["progreso"].notna()
-    cut["pendiente"] = cut["medible"] & (cut["semaforo"] == "pendiente")
-    grouped = cut.groupby("programa_num", sort=False)
+def program_summary(cut: pd.DataFrame, parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """One row per program of the cut-off (``at_cutoff``): progress vs expected, coverage and semáforo."""
+    medible = cut["tipo_calculo"].isin(MEASURABLE_TYPES)
+    rows = cut.assign(_medible=medible, _con_dato=medible & cut["progreso"].notna(),
+                      _pendiente=medible & (cut["semaforo"] == Semaforo.PENDIENTE))
+    grouped = rows.groupby("programa_num", sort=False)
     out = pd.DataFrame({
         "programa": grouped["programa"].first(),
         "programa_corto": grouped["programa_corto"].first(),
-        "n_indicadores": grouped.size(),
-        "n_medibles": grouped["medible"].sum(),
-        "n_con_dato": grouped["con_dato"].sum(),
+        "n_indicadores": grouped.size().astype("int64"),
+        "n_medibles": grouped["_medible"].sum().astype("int64"),
+        "n_con_dato": grouped["_con_dato"].sum().astype("int64"),
         "avance_pct": grouped["progreso"].mean(),
         "esperado_pct": grouped["progreso_esperado"].mean(),
-        "_pendiente": grouped["pendiente"].any(),
     }).reset_index()
-    out["n_medibles"] = out["n_medibles"].astype("int64")
-    out["n_con_dato"] = out["n_con_dato"].astype("int64")
-    out["n_indicadores"] = out["n_indicadores"].astype("int64")
     esperado = out["esperado_pct"].to_numpy(dtype=float)
     avance = out["avance_pct"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         cumplimiento = np.where(esperado > 0, avance / esperado * 100, np.nan)
+    colour = semaforo.names(semaforo.classify(cumplimiento, semaforo.Thresholds.from_parametros(parametros)))
+    waiting = np.where(grouped["_pendiente"].any().to_numpy(dtype=bool), Semaforo.PENDIENTE.value,
+                       Semaforo.SIN_META.value)
+    colour = np.where(esperado == 0, np.where(avance > 0, Semaforo.VERDE.value, waiting), colour)
+    colour = np.where(np.isnan(avance), Semaforo.SIN_DATO.value, colour)
     out["cumplimiento_pct"] = cumplimiento
-    semaforo = classify(out["cumplimiento_pct"], parametros).to_numpy(dtype=object)
-    waiting = np.where(out["_pendiente"].to_numpy(dtype=bool), "pendiente", "sin_meta")
-    semaforo = np.where(esperado == 0, np.where(avance > 0, "verde", waiting), semaforo)
-    semaforo = np.where(np.isnan(avance), "sin_dato", semaforo)
-    out["semaforo"] = semaforo
-    out = out.drop(columns="_pendiente")
+    out["semaforo"] = pd.Series(colour, index=out.index, dtype=object)
     return _sort_programs(out)
 
 
@@ -211,10 +199,14 @@ def _sort_programs(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop(columns="_n").reset_index(drop=True)
 
 
+def _semaforo_or_sin_dato(cut: pd.DataFrame) -> pd.Series:
+    values = cut["semaforo"].astype(object)
+    return values.where(values.notna(), Semaforo.SIN_DATO.value)
+
+
 def semaforo_counts(cut: pd.DataFrame) -> pd.DataFrame:
     """Number of indicators per semáforo value (every value of ``schema.SEMAFOROS``, in that order)."""
-    values = cut["semaforo"].astype(object).where(cut["semaforo"].notna(), "sin_dato")
-    counts = values.value_counts()
+    counts = _semaforo_or_sin_dato(cut).value_counts()
     return pd.DataFrame({"semaforo": list(schema.SEMAFOROS),
                          "n": [int(counts.get(s, 0)) for s in schema.SEMAFOROS]})
 
@@ -223,47 +215,31 @@ def red_indicators(cut: pd.DataFrame) -> pd.DataFrame:
     """Indicators in rojo at the cut-off with their justificación (plan order)."""
     cols = ["programa_num", "programa_corto", "clave", "nombre", "tipo_calculo", "valor_indicador",
             "cumplimiento_pct", "justificacion"]
-    red = cut.loc[cut["semaforo"] == "rojo", cols].rename(columns={"nombre": "indicador"})
+    red = cut.loc[cut["semaforo"] == Semaforo.ROJO, cols].rename(columns={"nombre": "indicador"})
     return red.reset_index(drop=True)
 
 
-def iptt_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
-    """Indicator table for one cut-off (columns ``IPTT_COLUMNS``), one row per indicator, plan order.
+def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
+    """Indicator table of the cut-off (``at_cutoff``; columns ``IPTT_COLUMNS``), one row per indicator.
 
     ``indicador`` is the plan's indicator, or its action when the plan row has no indicator.
     Programmed values are shown for the four quarters (the plan); realised values only up to the cut-off.
     ``avance_pct`` is ``valor_indicador`` for ``avance_meta`` indicators only.
     """
-    cut = at_cutoff(results, plan, anio, trimestre)
-    year = results.loc[results["anio"] == anio]
-    realizado = _by_quarter(year, "realizado_trimestre", cut["clave"])
-    programado = _by_quarter(year, "programado_trimestre", cut["clave"])
-    meta = pd.to_numeric(cut["meta"], errors="coerce") if "meta" in cut else np.nan
+    numbers = ["meta", *(f"programado_t{k}" for k in range(1, 5)), *(f"realizado_t{k}" for k in range(1, 5)),
+               "programado_acumulado", "realizado_acumulado", "valor_indicador", "esperado_pct",
+               "cumplimiento_pct", "linea_base_acumulada", "variacion_linea_base_pct"]
     table = pd.DataFrame({"programa_num": cut["programa_num"], "clave": cut["clave"],
                           "indicador": cut["nombre"], "tipo_calculo": cut["tipo_calculo"],
-                          "unidad_medida": cut["unidad_medida"], "meta": meta})
-    for k in range(1, 5):
-        table[f"programado_t{k}"] = programado[k]
-    for k in range(1, 5):
-        table[f"realizado_t{k}"] = realizado[k] if k <= trimestre else np.nan
-    for col in ("programado_acumulado", "realizado_acumulado", "valor_indicador", "esperado_pct",
-                "cumplimiento_pct", "linea_base_acumulada", "variacion_linea_base_pct"):
-        table[col] = pd.to_numeric(cut[col], errors="coerce")
-    table["avance_pct"] = table["valor_indicador"].where(cut["tipo_calculo"] == "avance_meta")
-    table["semaforo"] = cut["semaforo"].astype(object).where(cut["semaforo"].notna(), "sin_dato")
-    table["justificacion"] = cut["justificacion"].astype(object).where(cut["justificacion"].notna(), None)
-    evidencia = cut["evidencia"] if "evidencia" in cut else pd.Series(None, index=cut.index)
-    table["evidencia"] = evidencia.astype(object).where(evidencia.notna(), None)
+                          "unidad_medida": cut["unidad_medida"]})
+    for col in numbers:
+        table[col] = pd.to_numeric(cut[col], errors="coerce") if col in cut else np.nan
+    table["avance_pct"] = table["valor_indicador"].where(cut["tipo_calculo"] == TipoCalculo.AVANCE_META)
+    table["semaforo"] = _semaforo_or_sin_dato(cut)
+    for col in ("justificacion", "evidencia"):
+        texts = cut[col].astype(object) if col in cut else pd.Series(None, index=cut.index, dtype=object)
+        table[col] = texts.where(texts.notna(), None)
     return table[list(IPTT_COLUMNS)].reset_index(drop=True)
-
-
-def _by_quarter(year: pd.DataFrame, column: str, claves: pd.Series) -> dict[int, pd.Series]:
-    """``column`` of quarter k for each clave of ``claves`` (aligned to its index)."""
-    out: dict[int, pd.Series] = {}
-    for k in range(1, 5):
-        rows = year.loc[year["trimestre"] == k].drop_duplicates("clave").set_index("clave")[column]
-        out[k] = pd.to_numeric(claves.map(rows), errors="coerce")
-    return out
 
 
 def indicator_history(results: pd.DataFrame, clave: str, anio: int) -> pd.DataFrame:
@@ -286,13 +262,12 @@ def ficha_tecnica(plan_row: pd.Series) -> list[tuple[str, str]]:
     return pairs
 
 
-def baseline_table(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
-    """Current year vs previous year at the same cut-off, per indicator (plan order).
+def baseline_table(cut: pd.DataFrame) -> pd.DataFrame:
+    """Current year vs previous year at the same cut-off (``at_cutoff``), per indicator (plan order).
 
     ``con_linea_base`` is False when the previous year has no actuals for the indicator.  A previous-year
     value of 0 *is* a baseline (``con_linea_base`` True) whose variation is not computable (NaN).
     """
-    cut = at_cutoff(results, plan, anio, trimestre)
     base = pd.to_numeric(cut["linea_base_acumulada"], errors="coerce")
     return pd.DataFrame({
         "programa_num": cut["programa_num"],

@@ -4,7 +4,8 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import tipo_calculo_label
-from ui_common import ensure_app_shell, get_data, page_header, program_options, remembered_selectbox
+from ui_common import (cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -13,9 +14,9 @@ ALL = "todos"
 
 loaded = get_data()
 anio, trimestre = page_header("Línea base: comparación con el año anterior", loaded)
-plan, results = loaded.dataset.plan, loaded.results
+plan = loaded.dataset.plan
 
-table = summary.baseline_table(results, plan, anio, trimestre)
+table = summary.baseline_table(cutoff_frame(loaded, anio, trimestre))
 by_program = summary.baseline_by_program(table)
 by_program["etiqueta"] = by_program["programa_num"] + ". " + by_program["programa_corto"]
 

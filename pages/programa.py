@@ -14,7 +14,9 @@ from mpi_dash.formatting import (
     short_program_name,
     tipo_calculo_label,
 )
-from ui_common import ensure_app_shell, get_data, md, page_header, program_options, remembered_selectbox
+from mpi_dash.schema import TipoCalculo
+from ui_common import (cutoff_frame, ensure_app_shell, get_data, md, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -26,9 +28,9 @@ plan, results, parametros = loaded.dataset.plan, loaded.results, loaded.dataset.
 
 options = program_options(plan, anio)
 programa = remembered_selectbox("Programa", list(options), key="programa", format_func=options.get)
-cut = summary.at_cutoff(results, plan, anio, trimestre)
+cut = cutoff_frame(loaded, anio, trimestre)
 rows = cut.loc[cut["programa_num"] == programa].reset_index(drop=True)
-programs = summary.program_summary(results, plan, anio, trimestre, parametros)
+programs = summary.program_summary(cut, parametros)
 prog = programs.set_index("programa_num").loc[programa]
 
 left, right = st.columns([2, 3], gap="large")
@@ -52,7 +54,7 @@ for row in rows.itertuples(index=False):
         unit = md(row.unidad_medida) if not is_empty(row.unidad_medida) else "sin unidad de medida"
         name_col.caption(f"{tipo_calculo_label(row.tipo_calculo)} · {unit}")
         name_col.markdown(f"**{semaforo_label(row.semaforo)}**")
-        has_goal = row.tipo_calculo == "avance_meta" and not is_empty(row.meta) and row.meta > 0
+        has_goal = row.tipo_calculo == TipoCalculo.AVANCE_META and not is_empty(row.meta) and row.meta > 0
         if has_goal:
             value_col.metric("Avance de la meta anual", format_percent(row.valor_indicador))
             bullet = figures.indicator_bullet(row.valor_indicador, row.esperado_pct, "", parametros)
@@ -60,18 +62,18 @@ for row in rows.itertuples(index=False):
             value_col.caption(f"Realizado acumulado {format_number(row.realizado_acumulado)} de "
                               f"{format_number(row.meta)} · línea negra: esperado al corte "
                               f"{format_percent(row.esperado_pct)}")
-        elif row.tipo_calculo == "avance_meta":
+        elif row.tipo_calculo == TipoCalculo.AVANCE_META:
             value_col.metric("Realizado acumulado (sin meta anual numérica)",
                              format_number(row.realizado_acumulado))
             value_col.caption("Sin meta anual: se informa lo realizado, sin porcentaje de avance.")
-        elif row.tipo_calculo == "conteo":
+        elif row.tipo_calculo == TipoCalculo.CONTEO:
             value_col.metric("Conteo acumulado en el año", format_number(row.valor_indicador))
             unit = f"{md(row.unidad_medida)} · " if not is_empty(row.unidad_medida) else ""
             value_col.caption(f"{unit}En el trimestre: {format_number(row.realizado_trimestre)}")
         else:
             value_col.metric(tipo_calculo_label(row.tipo_calculo),
                              format_indicator_value(row.valor_indicador, row.tipo_calculo))
-            if row.tipo_calculo == "hito":
+            if row.tipo_calculo == TipoCalculo.HITO:
                 if not is_empty(row.vence_trimestre):
                     value_col.caption(f"vence en {quarter_label(int(row.vence_trimestre))}")
             else:

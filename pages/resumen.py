@@ -5,7 +5,9 @@ import streamlit as st
 
 from mpi_dash import figures, summary
 from mpi_dash.formatting import SEMAFORO_LABELS, format_indicator_value, format_percent, semaforo_label
-from ui_common import ensure_app_shell, get_data, md, page_header
+from mpi_dash.schema import Semaforo
+from mpi_dash.semaforo import Thresholds
+from ui_common import cutoff_frame, ensure_app_shell, get_data, md, page_header
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -19,10 +21,9 @@ AGGREGATION_HELP = (
 
 loaded = get_data()
 anio, trimestre = page_header("Resumen del avance por programa", loaded)
-plan, results, parametros = loaded.dataset.plan, loaded.results, loaded.dataset.parametros
-
-programs = summary.program_summary(results, plan, anio, trimestre, parametros)
-cut = summary.at_cutoff(results, plan, anio, trimestre)
+parametros = loaded.dataset.parametros
+cut = cutoff_frame(loaded, anio, trimestre)
+programs = summary.program_summary(cut, parametros)
 
 st.subheader("Avance de cada programa frente a lo esperado al corte")
 st.caption("Aguja oscura: avance del programa · línea negra: avance esperado al corte · bandas: "
@@ -44,9 +45,11 @@ st.table(pd.DataFrame({
 st.subheader("Indicadores por semáforo")
 counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
 metric_cols = st.columns(4)
-for col, value in zip(metric_cols, ("verde", "amarillo", "rojo", "sin_dato"), strict=True):
+for col, value in zip(metric_cols, (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO, Semaforo.SIN_DATO),
+                      strict=True):
     col.metric(SEMAFORO_LABELS[value], f"{counts[value]:,}", border=True)
-st.caption(" · ".join(f"{SEMAFORO_LABELS[v]}: {counts[v]}" for v in ("pendiente", "informativo", "sin_meta"))
+st.caption(" · ".join(f"{SEMAFORO_LABELS[v]}: {counts[v]}"
+                      for v in (Semaforo.PENDIENTE, Semaforo.INFORMATIVO, Semaforo.SIN_META))
            + f" · Total de indicadores: {sum(counts.values())}")
 
 st.subheader("Indicadores en 🔴 rojo y su justificación")
@@ -64,5 +67,5 @@ for row in red.itertuples(index=False):
         st.markdown(f"**Justificación:** {md(justification)}")
 
 st.caption("**¿Cómo se calcula el avance de cada programa?** " + AGGREGATION_HELP + " El semáforo compara el "
-           f"avance con lo esperado: {summary.thresholds_text(parametros, icons=True)}. Los umbrales "
+           f"avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
            "vienen de la hoja *Parámetros*.")

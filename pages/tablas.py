@@ -8,7 +8,8 @@ import streamlit as st
 from mpi_dash import exports, summary
 from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
-from ui_common import ensure_app_shell, get_data, Loaded, page_header, program_options, remembered_selectbox
+from ui_common import (Loaded, cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
+                       remembered_selectbox)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -21,12 +22,12 @@ TEXT = {"programa_num", "clave", "indicador", "tipo_calculo", "unidad_medida", "
 
 @st.cache_data(max_entries=16, show_spinner="Preparando archivos…")
 def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date, actualizacion: dt.date,
-                    _loaded: Loaded) -> dict[str, bytes]:
-    """All files of one cut-off, cached per data version (``_loaded`` is not hashed: version keys it)."""
-    plan, results = _loaded.dataset.plan, _loaded.results
-    iptt = summary.iptt_table(results, plan, anio, trimestre)
-    programs = summary.program_summary(results, plan, anio, trimestre, _loaded.dataset.parametros)
-    cut = summary.at_cutoff(results, plan, anio, trimestre)
+                    _loaded: Loaded, _cut: pd.DataFrame) -> dict[str, bytes]:
+    """All files of one cut-off, cached per data version (``_loaded`` and ``_cut``, the cut-off frame of
+    ``anio``/``trimestre``, are not hashed: the version and the cut-off key them)."""
+    cut = _cut
+    iptt = summary.iptt_table(cut)
+    programs = summary.program_summary(cut, _loaded.dataset.parametros)
     sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=validacion,
                                 fecha_actualizacion=actualizacion, ilustrativo=_loaded.dataset.ilustrativo)
     return {
@@ -50,9 +51,10 @@ def number_column(col: str, header: str, values: pd.Series) -> dict:
 
 loaded = get_data()
 anio, trimestre = page_header("Tablas y descargas", loaded)
-plan, results = loaded.dataset.plan, loaded.results
+plan = loaded.dataset.plan
+cut = cutoff_frame(loaded, anio, trimestre)
 
-iptt = summary.iptt_table(results, plan, anio, trimestre)
+iptt = summary.iptt_table(cut)
 options = {ALL: "Todos los programas", **program_options(plan, anio)}
 chosen = remembered_selectbox("Programa", list(options), key="programa_tablas", format_func=options.get)
 shown = iptt if chosen == ALL else iptt.loc[iptt["programa_num"] == chosen]
@@ -80,7 +82,7 @@ with st.expander("Fechas para el formato SIPOT"):
     c1, c2 = st.columns(2)
     validacion = c1.date_input("Fecha de validación", value=dt.date.today(), format="DD/MM/YYYY")
     actualizacion = c2.date_input("Fecha de actualización", value=dt.date.today(), format="DD/MM/YYYY")
-files = build_downloads(loaded.dataset.version, anio, trimestre, validacion, actualizacion, loaded)
+files = build_downloads(loaded.dataset.version, anio, trimestre, validacion, actualizacion, loaded, cut)
 stem = f"indicadores_{anio}_{quarter_label(trimestre).lower()}"
 c1, c2, c3 = st.columns(3)
 c1.download_button("Excel con formato", files["xlsx"], f"{stem}.xlsx", XLSX, icon=":material/table_view:",
@@ -92,5 +94,6 @@ c2.download_button("CSV (UTF-8)", files["csv"], f"{stem}.csv", "text/csv", icon=
 c3.download_button("SIPOT · Indicadores de resultados", files["sipot"], f"sipot_{stem}.xlsx", XLSX,
                    icon=":material/account_balance:", width="stretch", on_click="ignore", key="dl_sipot",
                    help="Formato de la obligación de transparencia «Indicadores de resultados».")
-st.caption("Todas las descargas escriben como texto cualquier celda que empiece con =, +, - o @ "
-           "(protección contra fórmulas maliciosas).")
+st.caption("Ninguna descarga ejecuta fórmulas: en Excel todo texto se guarda como texto (una celda que "
+           "empiece con =, +, - o @ se muestra tal cual) y en el CSV esas celdas llevan un apóstrofo al "
+           "inicio (protección contra fórmulas maliciosas).")

@@ -191,7 +191,8 @@ def test_report_xlsx_to_file(valid_book: Path, tmp_path: Path, capsys) -> None:
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == list(schema.REPORT_FIELDS)
     assert [r[0] for r in rows[1:]] == ["1.1", "1.2"]
-    assert rows[1][-1] == "'=cmd|' /C calc'!A0"
+    assert rows[1][-1] == "=cmd|' /C calc'!A0"                          # as typed, in a string cell:
+    assert sheet.cell(row=2, column=len(rows[0])).data_type == "s"      # never evaluated, no apostrophe
     assert not list(tmp_path.glob(".informe.xlsx.*"))  # no temp file left behind
 
 

@@ -1,14 +1,19 @@
-"""Downloads: styled Excel, CSV with BOM, SIPOT layout — read back with openpyxl/pandas.
+"""Every written file — styled Excel, CSV with BOM, SIPOT layout, the ``report`` in JSON/CSV/xlsx — read back
+with openpyxl/pandas.
 
-Formula injection (text starting with =, +, -, @) must come out neutralised in every file.
+Formula injection (text starting with =, +, -, @, tab, CR) must never run: in CSV the cell gets a leading
+apostrophe; in xlsx the text is a string cell (data_type "s"), exactly as typed, with no apostrophe.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
+from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -23,8 +28,8 @@ INJECTED_INDICATOR = '=HYPERLINK("http://x")'
 @pytest.fixture()
 def q1():
     plan, results = sample()
-    return (summary.iptt_table(results, plan, 2023, 1), summary.program_summary(results, plan, 2023, 1),
-            summary.at_cutoff(results, plan, 2023, 1))
+    cut = summary.at_cutoff(results, plan, 2023, 1)
+    return summary.iptt_table(cut), summary.program_summary(cut), cut
 
 
 def _all_cells(wb):
@@ -90,9 +95,11 @@ def test_excel_never_contains_formulas(q1):
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)))
     cells = list(_all_cells(wb))
     assert all(c.data_type != "f" for c in cells)
+    assert all(c.data_type == "s" for c in cells if isinstance(c.value, str))      # every text a string cell
     values = {c.value for c in cells if isinstance(c.value, str)}
-    assert "'" + INJECTED_INDICATOR in values and INJECTED_INDICATOR not in values
-    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+    # shown exactly as typed (a string cell is never evaluated): no apostrophe in xlsx
+    assert INJECTED_INDICATOR in values and "'" + INJECTED_INDICATOR not in values
+    assert "+Se adelantó la capacitación" in values
 
 
 def test_sipot_layout(q1):
@@ -123,15 +130,19 @@ def test_sipot_excel_round_trip_and_injection(q1):
     assert wb.sheetnames == ["Indicadores de resultados"] and wb.active.freeze_panes == "A2"
     back = pd.read_excel(io.BytesIO(data), engine="openpyxl")
     assert tuple(back.columns) == exports.SIPOT_COLUMNS and len(back) == 5
-    assert back.loc[3, "Nombre del indicador"] == "'" + INJECTED_INDICATOR
+    assert back.loc[3, "Nombre del indicador"] == INJECTED_INDICATOR
+    cell = next(c for c in _all_cells(wb) if c.value == INJECTED_INDICATOR)
+    assert cell.data_type == "s"
     assert all(c.data_type != "f" for c in _all_cells(wb))
 
 
 def test_exports_do_not_mutate(q1):
     iptt, programs, cut = q1
     before = (iptt.copy(deep=True), programs.copy(deep=True), cut.copy(deep=True))
-    exports.to_csv_bytes(iptt)
+    exports.to_csv_bytes(iptt, ilustrativo=True)
     exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)
+    exports.to_sipot_excel_bytes(exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date.today(),
+                                                     fecha_actualizacion=dt.date.today()))
     exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date.today(), fecha_actualizacion=dt.date.today())
     for a, b in zip((iptt, programs, cut), before, strict=True):
         pd.testing.assert_frame_equal(a, b)
@@ -200,7 +211,8 @@ def test_sipot_rows_without_ficha_are_filled_and_baseline_is_a_value():
     bare, full = frame.iloc[0], frame.iloc[1]
     assert bare["Nombre del indicador"] == "Actividades con el Consejo Consultivo"
     for column in ("Dimensión(es) a medir", "Definición del indicador", "Método de cálculo",
-                   "Unidad de medida", "Fuente de información", exports.SIPOT_COLUMNS[17], "Línea base", "Metas programadas"):
+                   "Unidad de medida", "Fuente de información", exports.SIPOT_COLUMNS[17], "Línea base",
+                   "Metas programadas"):
         assert isinstance(bare[column], str) and bare[column].strip(), column
     assert "sin ficha técnica" in bare["Método de cálculo"]
     assert bare["Metas programadas"] == "25% de manera trimestral"
@@ -208,3 +220,116 @@ def test_sipot_rows_without_ficha_are_filled_and_baseline_is_a_value():
     assert full["Línea base"] == ("4 (2022, acumulado a diciembre). "
                                   "Número de sesiones del año inmediato anterior.")
     assert full["Nombre del indicador"] == "Indicador 1.1.1" and full["Metas programadas"] == 4
+
+
+# --------------------------------------------------------------------------- the shared writers + report
+def report_sample() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "clave": pd.Series(["1.1", "1.2", "2.1"], dtype="str"),
+            "anio": np.array([2023, 2023, 2023], dtype=np.int64),
+            "trimestre": np.array([2, 2, 2], dtype=np.int64),
+            "cumplimiento_pct": [87.5, np.nan, -12.25],
+            "semaforo": pd.Series(["amarillo", "sin_dato", None], dtype=object),
+            "justificacion": pd.Series(["=HYPERLINK(\"http://x\",\"clic\")", None, "Sesión reprogramada"],
+                                       dtype=object),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+52 55 1234", "'+52 55 1234"),
+        ("-SUM(A1)", "'-SUM(A1)"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Texto normal", "Texto normal"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-5.0, -5.0),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_neutralize_formula(value: Any, expected: Any) -> None:
+    assert exports.neutralize_formula(value) == expected
+
+
+def test_neutralize_frame_is_pure_and_leaves_numbers_alone() -> None:
+    frame = report_sample()
+    before = frame.copy(deep=True)
+    out = exports.neutralize_frame(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert out["justificacion"].tolist()[0] == "'=HYPERLINK(\"http://x\",\"clic\")"
+    assert out["justificacion"].tolist()[2] == "Sesión reprogramada"
+    assert out["cumplimiento_pct"].tolist()[2] == -12.25
+
+
+def test_json_is_a_list_of_objects_with_nulls_and_ints() -> None:
+    raw = exports.to_json_bytes(report_sample())
+    text = raw.decode("utf-8")
+    assert "Sesión" in text  # UTF-8, not \u escapes
+    rows = json.loads(text)
+    assert isinstance(rows, list) and len(rows) == 3
+    assert list(rows[0]) == list(report_sample().columns)
+    assert rows[0]["anio"] == 2023 and isinstance(rows[0]["anio"], int)
+    assert rows[0]["cumplimiento_pct"] == 87.5
+    assert rows[1]["cumplimiento_pct"] is None  # NaN → null
+    assert rows[2]["semaforo"] is None and rows[1]["justificacion"] is None
+    assert rows[0]["justificacion"].startswith("=")  # JSON is data, not a spreadsheet
+
+
+def test_json_integer_fields_with_gaps_stay_integers() -> None:
+    frame = pd.DataFrame({"anio": [2023.0, np.nan], "meta": [4.0, 2.5]})
+    rows = json.loads(exports.to_json_bytes(frame))
+    assert rows == [{"anio": 2023, "meta": 4.0}, {"anio": None, "meta": 2.5}]
+    assert isinstance(rows[0]["anio"], int)
+
+
+def test_json_of_an_empty_report_is_an_empty_list() -> None:
+    assert json.loads(exports.to_json_bytes(report_sample().iloc[0:0])) == []
+
+
+def test_report_csv_has_bom_point_decimals_and_neutralised_text() -> None:
+    raw = exports.csv_bytes(report_sample())
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "clave,anio,trimestre,cumplimiento_pct,semaforo,justificacion"
+    assert lines[1].startswith("1.1,2023,2,87.5,amarillo,")
+    assert "'=HYPERLINK" in lines[1]
+    assert lines[2] == "1.2,2023,2,,sin_dato,"
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert back["cumplimiento_pct"].tolist()[0] == 87.5 and math.isnan(back["cumplimiento_pct"].tolist()[1])
+    assert back["justificacion"].tolist()[2] == "Sesión reprogramada"
+
+
+def test_report_xlsx_round_trip_without_formulas() -> None:
+    raw = exports.to_xlsx_bytes(report_sample())
+    sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == list(report_sample().columns)
+    assert rows[1][:5] == ["1.1", 2023, 2, 87.5, "amarillo"]
+    assert rows[1][5] == "=HYPERLINK(\"http://x\",\"clic\")"              # as typed, no apostrophe …
+    assert sheet.cell(row=2, column=6).data_type == "s"                     # … in a string cell, never run
+    assert rows[2][3] is None and rows[3][4] is None
+    assert rows[3][3] == -12.25
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("formato", ["json", "csv", "xlsx"])
+def test_report_bytes_dispatches(formato: str) -> None:
+    writers = {"json": exports.to_json_bytes, "csv": exports.csv_bytes}
+    raw = exports.report_bytes(report_sample(), formato)
+    if formato in writers:
+        assert raw == writers[formato](report_sample())
+    else:
+        assert raw[:2] == b"PK"
+
+
+def test_report_bytes_rejects_unknown_format() -> None:
+    with pytest.raises(ValueError, match="Formato no válido"):
+        exports.report_bytes(report_sample(), "pdf")

@@ -83,7 +83,7 @@ def test_cumulative_line_compares_with_previous_year():
 
 def test_baseline_panels_one_panel_per_row_with_own_scale():
     plan, results = sample()
-    table = summary.baseline_table(results, plan, 2023, 2)
+    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
     fig = figures.baseline_panels(table, "clave", 2023, cols=3)
     assert len(fig.data) == 5
     first = fig.data[0]
@@ -101,18 +101,20 @@ def test_baseline_panels_one_panel_per_row_with_own_scale():
 
 def test_baseline_panels_empty():
     plan, results = sample()
-    fig = figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2).iloc[:0], "clave", 2023)
+    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
+    fig = figures.baseline_panels(table.iloc[:0], "clave", 2023)
     assert "Sin indicadores" in fig.layout.annotations[0].text
 
 
 def test_figures_reference_nothing_external_and_strip_mathjax():
     plan, results = sample()
     hist = summary.indicator_history(results, "1.1.1", 2023)
+    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
     figs = [
         figures.program_gauge(50, 50, "Método $M1$ (x/y)*100", "verde"),
         figures.indicator_bullet(50, 50, "$M1$ talleres"),
         figures.quarter_bars(hist, 2), figures.cumulative_line(hist, 2023, 2),
-        figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2), "indicador", 2023),
+        figures.baseline_panels(table, "indicador", 2023),
     ]
     for fig in figs:
         payload = fig.to_json()
@@ -132,7 +134,7 @@ def test_data_text_cannot_inject_plotly_html():
 
 def test_program_gauges_one_figure_grid():
     plan, results = sample()
-    programs = summary.program_summary(results, plan, 2023, 2)
+    programs = summary.program_summary(summary.at_cutoff(results, plan, 2023, 2))
     fig = figures.program_gauges(programs, cols=2)
     assert [t.type for t in fig.data] == ["indicator"] * 3
     assert [t.value for t in fig.data] == [35.0, None, 100.0]              # program 2: sin dato
@@ -146,7 +148,8 @@ def test_program_gauges_one_figure_grid():
 
 def test_baseline_panels_years_are_categories():
     plan, results = sample()
-    fig = figures.baseline_panels(summary.baseline_table(results, plan, 2023, 2), "clave", 2023, cols=2)
+    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
+    fig = figures.baseline_panels(table, "clave", 2023, cols=2)
     axes = [getattr(fig.layout, name) for name in dir(fig.layout) if name.startswith("xaxis")]
     assert axes and all(axis.type == "category" for axis in axes)
 
@@ -155,7 +158,7 @@ def test_program_gauges_fit_a_laptop_third():
     """Titles ≤ 20 characters a line (3 lines at most), tick labels carry " %" and skip 0/100, which ran
     into the neighbouring gauge's labels ("1000")."""
     plan, results = sample()
-    programs = summary.program_summary(results, plan, 2023, 2)
+    programs = summary.program_summary(summary.at_cutoff(results, plan, 2023, 2))
     programs.loc[0, "programa_corto"] = "Acciones de prevención y capacitación para personas defensoras"
     fig = figures.program_gauges(programs)
     lines = fig.data[0].title.text.split("<br>")

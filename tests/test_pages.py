@@ -223,17 +223,21 @@ def test_downloads_neutralise_formula_injection(workbook, downloads):
     assert_clean(at)
     for name, data in downloads.items():
         if name.endswith(".xlsx"):
+            # xlsx: text is a string cell (never evaluated), exactly as typed — no apostrophe
             wb = openpyxl.load_workbook(io.BytesIO(data))
             cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
             assert all(c.data_type != "f" for c in cells), name
-            texts = [c.value for c in cells if isinstance(c.value, str)]
-            assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))], name
+            risky = [c for c in cells
+                     if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+            assert risky and all(c.data_type == "s" for c in risky), name
+            assert not [c for c in cells if isinstance(c.value, str) and c.value.startswith("'=")], name
         else:
+            # CSV has no cell types: the apostrophe keeps a spreadsheet from running the text
             back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
             assert back.loc[0, "Indicador"] == "'=HYPERLINK(\"http://x\",\"clic\")"
             assert (back["Justificación"].dropna().str.startswith("'@")).all()
     sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
-    assert sipot.loc[0, "Nombre del indicador"].startswith("'=HYPERLINK")
+    assert sipot.loc[0, "Nombre del indicador"] == '=HYPERLINK("http://x","clic")'
 
 
 @pytest.mark.parametrize("page", PAGES)

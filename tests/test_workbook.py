@@ -289,18 +289,16 @@ def test_unknown_parameter_is_kept_with_an_aviso() -> None:
         ("aviso", "Parámetros", 2, "Parámetro", "verde_mim")]
 
 
-@pytest.mark.parametrize("enabled", [True, False])
-def test_garbage_collector_state_is_restored(enabled: bool) -> None:
+def test_reading_leaves_the_garbage_collector_alone(monkeypatch) -> None:
+    """The process-wide collector belongs to the (threaded) server, never to a library call."""
     import gc
 
-    was = gc.isenabled()
-    try:
-        gc.enable() if enabled else gc.disable()
-        read_workbook(book())
-        validate_workbook(b"not a workbook")
-        assert gc.isenabled() is enabled
-    finally:
-        gc.enable() if was else gc.disable()
+    touched = []
+    for name in ("disable", "enable", "freeze", "set_threshold"):
+        monkeypatch.setattr(gc, name, lambda *args, name=name: touched.append(name))
+    read_workbook(book())
+    validate_workbook(b"not a workbook")
+    assert touched == []
 
 
 def test_inputs_are_not_mutated() -> None:
@@ -343,6 +341,17 @@ def test_row_numbers_when_the_header_is_not_on_row_one() -> None:
     rows = [[], [], *table([avance_row("1.1"), avance_row("1.1", trimestre=9)], AVANCES_HEADERS)]
     problem = only_error(book(Avances=rows))
     assert (problem.fila, problem.columna, problem.valor) == (5, "Trimestre", "9")
+
+
+def test_row_numbers_across_parser_chunks_with_the_table_away_from_a1() -> None:
+    """The sheet is read a few hundred rows at a time: numbering must hold across chunks, whatever the
+    first row and column of the table."""
+    sheets = {"Plan": table([plan_row(f"1.{i}") for i in range(150)])}
+    sheets["Avances"] = [[None, None, *row] for row in ([], [], *table(
+        [avance_row(f"1.{k // 4}", trimestre=1 + k % 4) for k in range(600)]
+        + [avance_row("1.1", trimestre="T9")], AVANCES_HEADERS))]
+    problem = only_error(xlsx_bytes(sheets))
+    assert (problem.hoja, problem.fila, problem.columna, problem.valor) == ("Avances", 604, "Trimestre", "T9")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -696,19 +705,54 @@ def test_total_uncompressed_limit() -> None:
     assert "sin comprimir" in problem.valor
 
 
-def test_unexpected_parser_failure_becomes_a_problem(monkeypatch) -> None:
+def _exploding_parser(monkeypatch, error: Exception) -> None:
     import python_calamine
 
     class Exploding:
         @classmethod
         def from_filelike(cls, *args: Any, **kwargs: Any) -> None:
-            raise RuntimeError("boom")
+            raise error
 
         from_path = from_filelike
 
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", Exploding)
+
+
+@pytest.mark.parametrize("error_class", ["CalamineError", "ZipError", "XmlError", "PasswordError"])
+def test_parser_failure_becomes_a_problem(monkeypatch, tmp_path, error_class: str) -> None:
+    import python_calamine
+
+    _exploding_parser(monkeypatch, getattr(python_calamine, error_class)("dañado"))
     problem = only_error(book())
     assert problem.valor == "el archivo no se pudo leer como Excel .xlsx"
+    path = tmp_path / "libro.xlsx"
+    path.write_bytes(book())
+    assert only_error(path).valor == "el archivo no se pudo leer como Excel .xlsx"
+
+
+def test_programming_error_is_not_disguised_as_a_bad_file(monkeypatch) -> None:
+    """Only the parser's and the container's exceptions mean "bad file"; a bug propagates (and is logged
+    by the app's error wrapper) instead of telling the user their file is unreadable."""
+    _exploding_parser(monkeypatch, RuntimeError("boom"))
+    with pytest.raises(RuntimeError, match="boom"):
+        validate_workbook(book())
+    with pytest.raises(RuntimeError, match="boom"):
+        read_workbook(book())
+
+
+def test_sheet_parser_failure_becomes_a_problem_for_that_sheet(monkeypatch) -> None:
+    import python_calamine
+
+    original = python_calamine.CalamineSheet.iter_rows
+
+    def failing(self, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "Avances":
+            raise python_calamine.XmlError("etiqueta sin cerrar")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(python_calamine.CalamineSheet, "iter_rows", failing)
+    problem = only_error(book())
+    assert (problem.hoja, problem.valor) == ("Avances", "la hoja no se pudo leer")
 
 
 def test_missing_path_is_a_problem_not_a_traceback(tmp_path) -> None:

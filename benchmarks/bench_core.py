@@ -1,4 +1,4 @@
-"""Core benchmark: ``python -m mpi_dash.bench [--out DIR] [--repeats N]``.
+"""Core benchmark: ``python benchmarks/bench_core.py [--out DIR] [--repeats N]`` (part of ``make bench``).
 
 In one run it prints:
 
@@ -36,9 +36,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mpi_dash import schema
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from mpi_dash import schema  # noqa: E402
+from mpi_dash.schema import Acumulacion, Sentido, TipoCalculo  # noqa: E402
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "out"
 GENERATOR_VERSION = 1  # bump when the generated workbook changes shape
 YEARS = (2019, 2020, 2021, 2022, 2023)
@@ -71,13 +73,13 @@ def make_dataset(n_indicators: int, years: Sequence[int] = YEARS,
     clave = clave.iloc[ind].reset_index(drop=True)
 
     kind = ind % 20
-    tipo = np.full(n, "avance_meta", dtype=object)
-    tipo[kind == 0] = "periodo_anterior"
-    tipo[kind == 1] = "anio_anterior"
-    tipo[kind == 2] = "conteo"
-    tipo[kind == 3] = "hito"
-    acumulacion = np.where(kind == 4, "periodo", "acumulado").astype(object)
-    sentido = np.where(ind % 10 == 7, "Descendente", "Ascendente").astype(object)
+    tipo = np.full(n, TipoCalculo.AVANCE_META.value, dtype=object)
+    tipo[kind == 0] = TipoCalculo.PERIODO_ANTERIOR.value
+    tipo[kind == 1] = TipoCalculo.ANIO_ANTERIOR.value
+    tipo[kind == 2] = TipoCalculo.CONTEO.value
+    tipo[kind == 3] = TipoCalculo.HITO.value
+    acumulacion = np.where(kind == 4, Acumulacion.PERIODO.value, Acumulacion.ACUMULADO.value).astype(object)
+    sentido = np.where(ind % 10 == 7, Sentido.DESCENDENTE.value, Sentido.ASCENDENTE.value).astype(object)
     hito = kind == 3
 
     meta = rng.integers(4, 400, n).astype(np.float64)
@@ -138,7 +140,7 @@ def make_dataset(n_indicators: int, years: Sequence[int] = YEARS,
             "evidencia": pd.Series(np.full(n * 4, None, dtype=object), dtype=object),
         }
     )
-    parametros = {**schema.DEFAULT_THRESHOLDS, "datos_ilustrativos": 1.0}
+    parametros = {**schema.DEFAULT_THRESHOLDS, schema.ILLUSTRATIVE_FLAG: 1.0}
     return plan, avances, parametros
 
 
@@ -171,7 +173,7 @@ def write_workbook(plan: pd.DataFrame, avances: pd.DataFrame, parametros: dict[s
     for key, value in parametros.items():
         ws.append([key, value, "Generado por el benchmark"])
     ws = wb.create_sheet(schema.SHEET_LEAME)
-    ws.append(["Libro sintético generado por python -m mpi_dash.bench (datos ilustrativos)."])
+    ws.append(["Libro sintético generado por benchmarks/bench_core.py (datos ilustrativos)."])
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.replace(path)
@@ -271,7 +273,7 @@ def _stats(values: list[float]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mpi_dash.bench",
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench_core.py",
                                      description="Benchmark del lector/CLI y del motor de indicadores.")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="carpeta del libro en caché")
     parser.add_argument("--repeats", type=int, default=5, help="repeticiones de cada subproceso")
