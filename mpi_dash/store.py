@@ -44,6 +44,7 @@ import datetime as dt
 import errno
 import hashlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,11 +57,10 @@ from sqlite_utils import Database, Migrations
 from mpi_dash import config
 from mpi_dash.diff import Changes, diff_snapshots
 from mpi_dash.errors import ConfigError, StoreError, spanish_reason
-from mpi_dash.schema import PLAN_COLUMNS, SHEET_AVANCES, SHEET_PARAMETROS, SHEET_PLAN
+from mpi_dash.schema import ILLUSTRATIVE_FLAG, PLAN_COLUMNS, SHEET_AVANCES, SHEET_PARAMETROS, SHEET_PLAN
 from mpi_dash.snapshot import (
     AVANCES_FIELDS,
     AVANCES_KEY,
-    ILLUSTRATIVE_FLAG,
     PLAN_FIELDS,
     PLAN_KEY,
     RowChanges,
@@ -247,7 +247,7 @@ class Store:
         db = Database(conn)
         db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
-        db.enable_wal()
+        _enable_wal(db, self.busy_timeout)
         return db
 
     @contextlib.contextmanager
@@ -523,6 +523,26 @@ def _transaction(db: Database) -> Iterator[Database]:
             db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+def _enable_wal(db: Database, timeout: float) -> None:
+    """Switch the database to WAL (persistent, so only a brand-new file needs it), waiting for other threads.
+
+    SQLite answers ``PRAGMA journal_mode=wal`` with "database is locked" at once, without the busy handler,
+    while another connection is setting up the same new file; retry until ``timeout`` like a busy writer.
+    """
+    deadline, delay = time.monotonic() + timeout, 0.01
+    while True:
+        try:
+            if db.journal_mode != "wal":
+                db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
 
 def _require_text(value: str | None, what: str) -> str:
