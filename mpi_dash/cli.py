@@ -112,7 +112,7 @@ def _print(message: str = "", stream: IO[str] | None = None) -> None:
     print(message, file=stream or sys.stdout)
 
 
-def _print_problems(problems: Sequence[Any], stream: IO[str] | None = None, *, limit: int | None = None,
+def print_problems(problems: Sequence[Any], stream: IO[str] | None = None, *, limit: int | None = None,
                     more: str = "") -> None:
     """One '- mensaje' line per problem (at most ``limit``), then '… y N más{more}'."""
     shown = problems if limit is None else problems[:limit]
@@ -141,7 +141,7 @@ def _plural(n: int, singular: str, plural: str) -> str:
     return f"{n:,} {singular if n == 1 else plural}"
 
 
-def _write_output(data: bytes, out: str | None) -> None:
+def write_output(data: bytes, out: str | None) -> None:
     """Write to stdout (``None`` or ``-``) or to a file, atomically (temp file + rename)."""
     if out is None or out == "-":
         sys.stdout.flush()
@@ -186,10 +186,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         errors = [p for p in exc.problems if p.nivel == "error"]
         avisos = [p for p in exc.problems if p.nivel != "error"]
         _print(f"El libro «{path.name}» no es válido: {_plural(len(errors), 'error', 'errores')}.")
-        _print_problems(errors)
+        print_problems(errors)
         if avisos:
             _print(f"Además, {_plural(len(avisos), 'aviso', 'avisos')}:")
-            _print_problems(avisos)
+            print_problems(avisos)
         return EXIT_INVALID
     plan = data.plan
     n_plan = 0 if plan is None else len(plan)
@@ -200,7 +200,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')}:")
-        _print_problems(data.avisos)
+        print_problems(data.avisos)
     return EXIT_OK
 
 
@@ -227,7 +227,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"{_plural(len(errors), 'error', 'errores')}.",
             sys.stderr,
         )
-        _print_problems(errors, sys.stderr)
+        print_problems(errors, sys.stderr)
         return EXIT_INVALID
     plan = data.plan
     available = sorted({int(y) for y in plan["anio"].unique()}) if plan is not None else []
@@ -246,13 +246,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     payload = exports.report_bytes(table, args.formato)
     try:
-        _write_output(payload, args.salida)
+        write_output(payload, args.salida)
     except OSError as exc:
         _print(f"No se pudo escribir «{args.salida}»: {spanish_reason(exc)}.", sys.stderr)
         return EXIT_INVALID
     if data.avisos:
         _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')} del libro:", sys.stderr)
-        _print_problems(data.avisos, sys.stderr, limit=MAX_AVISOS_IN_REPORT,
+        print_problems(data.avisos, sys.stderr, limit=MAX_AVISOS_IN_REPORT,
                         more=" (véalos todos con «validate»)")
     if args.salida not in (None, "-"):
         _print(f"Informe escrito en «{args.salida}»: {_plural(len(table), 'indicador', 'indicadores')}.",
@@ -290,7 +290,7 @@ def _print_avisos(avisos: Sequence[object]) -> None:
     if not avisos:
         return
     _print(f"{_plural(len(avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
-    _print_problems(avisos, limit=MAX_AVISOS_IN_REPORT)
+    print_problems(avisos, limit=MAX_AVISOS_IN_REPORT)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -312,7 +312,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         errors = [p for p in exc.problems if p.nivel == "error"]
         _print(f"No se importó «{path.name}»: {_plural(len(errors), 'error', 'errores')}. "
                "No se guardó nada.", sys.stderr)
-        _print_problems(errors, sys.stderr)
+        print_problems(errors, sys.stderr)
         return EXIT_INVALID
     except StoreError as exc:
         return _store_error(exc)

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mpi_dash import config
-from mpi_dash.config import WORKBOOK_ENV  # noqa: F401 - re-exported: tests set it through this module
-from mpi_dash.snapshot import ILLUSTRATIVE_FLAG
+from mpi_dash.schema import ILLUSTRATIVE_FLAG
 
 
 @dataclass(frozen=True)

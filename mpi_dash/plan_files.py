@@ -628,7 +628,7 @@ def build_plan(folder: str | Path, output: str | Path, *, solo_plan: bool = Fals
     Raises :class:`PlanFilesError` (nothing written) when the files have an error, and ``OSError``
     when ``output`` cannot be written.
     """
-    from mpi_dash.cli import _write_output
+    from mpi_dash.cli import write_output
 
     content = read_plan_folder(folder)
     data = workbook_bytes(content)
@@ -638,7 +638,7 @@ def build_plan(folder: str | Path, output: str | Path, *, solo_plan: bool = Fals
     target = Path(output)
     changed = not (target.is_file() and target.read_bytes() == data)
     if changed:
-        _write_output(data, str(target))
+        write_output(data, str(target))
     return BuildResult(target, content, avisos, changed)
 
 
@@ -647,7 +647,7 @@ def build_plan(folder: str | Path, output: str | Path, *, solo_plan: bool = Fals
 # --------------------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m mpi_dash.plan_files CARPETA [-o LIBRO.xlsx]``: 0 written, 1 problems, 2 usage."""
-    from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SpanishArgumentParser, _print_problems
+    from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SpanishArgumentParser, print_problems
     from mpi_dash.errors import spanish_reason
 
     parser = SpanishArgumentParser(
@@ -683,7 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanFilesError as exc:
         errors = sum(problem.nivel == "error" for problem in exc.problems)
         print(f"No se generó el libro: {errors} {'error' if errors == 1 else 'errores'} en «{folder}».")
-        _print_problems(exc.problems)
+        print_problems(exc.problems)
         return EXIT_INVALID
     except OSError as exc:
         print(f"Error: no se pudo escribir «{output}»: {spanish_reason(exc)}.", file=sys.stderr)
@@ -697,7 +697,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Libro {'generado' if result.changed else 'sin cambios (ya estaba al día)'}: {result.path} "
         f"({len(content.plan)} filas de Plan {content.anio}, {sheets})."
     )
-    _print_problems(result.avisos)
+    print_problems(result.avisos)
     return EXIT_OK
 
 

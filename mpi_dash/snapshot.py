@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mpi_dash.schema import AVANCES_COLUMNS, PLAN_COLUMNS
+from mpi_dash.schema import AVANCES_COLUMNS, ILLUSTRATIVE_FLAG, PLAN_COLUMNS
 
 PLAN_KEY: tuple[str, ...] = ("clave", "anio")
 AVANCES_KEY: tuple[str, ...] = ("clave", "anio", "trimestre")
@@ -27,7 +27,6 @@ AVANCES_FIELDS: tuple[str, ...] = tuple(c.name for c in AVANCES_COLUMNS)
 PLAN_VALUES: tuple[str, ...] = tuple(n for n in PLAN_FIELDS if n not in PLAN_KEY)
 AVANCES_VALUES: tuple[str, ...] = tuple(n for n in AVANCES_FIELDS if n not in AVANCES_KEY)
 # The parámetro that marks the stored avances as illustrative (see apply_upload for when it is cleared).
-ILLUSTRATIVE_FLAG = "datos_ilustrativos"
 
 _KINDS = {c.name: c.kind for c in (*PLAN_COLUMNS, *AVANCES_COLUMNS)}
 

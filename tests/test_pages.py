@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from mpi_dash import data_access, exports, schema
+from mpi_dash import config, data_access, exports, schema
 from mpi_dash.summary import IPTT_HEADERS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def workbook(tmp_path, monkeypatch):
     """A private copy of the bundled workbook, served read-only (its own data version)."""
     path = tmp_path / "plan.xlsx"
     shutil.copy(WORKBOOK, path)
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(path))
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(path))
     monkeypatch.delenv("MPI_DASH_DB", raising=False)
     return path
 
@@ -244,7 +244,7 @@ def test_downloads_neutralise_formula_injection(workbook, downloads):
 def test_invalid_data_show_spanish_error_not_traceback(tmp_path, monkeypatch, page):
     bad = tmp_path / "no_es_excel.xlsx"
     bad.write_bytes(b"esto no es un libro de Excel")
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(bad))
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(bad))
     monkeypatch.delenv("MPI_DASH_DB", raising=False)
     at = open_page(page)
     assert not at.exception
@@ -275,7 +275,7 @@ def test_workbook_read_once_per_version(workbook, monkeypatch):
 
 
 def test_missing_data_file_is_a_spanish_error(tmp_path, monkeypatch):
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(tmp_path / "no_existe.xlsx"))
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(tmp_path / "no_existe.xlsx"))
     monkeypatch.delenv("MPI_DASH_DB", raising=False)
     at = open_page(PAGES[0])
     assert not at.exception
@@ -345,7 +345,7 @@ def test_data_text_is_inert_in_markdown(tmp_path, monkeypatch):
     # the data source label (file name here; upload author in store mode) is shown as text, not markdown
     path = tmp_path / "plan [clic](http:__x) _y_.xlsx"
     shutil.copy(WORKBOOK, path)
-    monkeypatch.setenv(data_access.WORKBOOK_ENV, str(path))
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(path))
     monkeypatch.delenv("MPI_DASH_DB", raising=False)
     at = open_page(PAGES[1])
     assert_clean(at)
