@@ -24,7 +24,8 @@ NUMERIC_RESULTS = {
     "esperado_pct", "cumplimiento_pct", "linea_base_acumulada", "variacion_linea_base_pct",
     "programado_trimestre", "vence_trimestre",
 }
-ENGINE_COLUMNS = (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia", "vence_trimestre")
+ENGINE_COLUMNS = (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia", "vence_trimestre",
+                  "direccion_desvio")
 
 
 def plan_row(clave: str, anio: int = 2023, **values: Any) -> dict[str, Any]:
