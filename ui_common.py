@@ -18,10 +18,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from mpi_dash import data_access, schema, summary
+from mpi_dash import data_access, programs, schema, summary
 from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
-from mpi_dash.formatting import cutoff_label, quarter_label, short_program_name
+from mpi_dash.formatting import (
+    PERCENT_SIGN,
+    cutoff_label,
+    format_percent,
+    missing_text,
+    program_name,
+    program_status_label,
+    quarter_label,
+)
+from mpi_dash.schema import Semaforo
 
 if TYPE_CHECKING:
     from mpi_dash.store import Store
@@ -55,6 +64,19 @@ def _cutoff(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.Data
 def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
     """The cut-off frame of the chosen year and quarter (cached; do not mutate it)."""
     return _cutoff(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _programs(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cuts = [cutoff_frame(_loaded, anio, k) for k in range(1, trimestre + 1)]
+    parametros = _loaded.dataset.parametros
+    return programs.program_figures(cuts[-1], parametros), programs.program_trend(cuts, parametros)
+
+
+def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` and
+    ``programs.program_trend`` on the cached cut-off frames, once per data version and cut (do not mutate)."""
+    return _programs(loaded.dataset.version, anio, trimestre, loaded)
 
 
 def _problems_text(exc: Exception) -> list[str]:
@@ -137,8 +159,7 @@ def banner(dataset: Dataset) -> None:
     non-ASCII body — makes Streamlit compile its emoji catalogue, ~0.25 s of a fresh server's first page.
     """
     if dataset.ilustrativo:
-        st.warning("**Datos ilustrativos.** Los avances mostrados sirven para demostrar el tablero; "
-                   "**no son cifras oficiales** del MPI CDMX.", icon=":material/warning:")
+        st.warning("**Datos ilustrativos:** no son cifras oficiales del MPI CDMX.", icon=":material/warning:")
 
 
 def _remember(key: str) -> None:
@@ -187,32 +208,38 @@ def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
         st.session_state["anio"] = default_year
     if st.session_state.get("trimestre") not in QUARTER_OPTIONS:
         st.session_state["trimestre"] = default_quarter
-    left, right = st.columns([1, 2], vertical_alignment="bottom")
-    anio = left.radio("Año", years, key="anio", horizontal=True, on_change=_remember, args=("anio",))
-    trimestre = right.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True,
-                            format_func=quarter_label, on_change=_remember, args=("trimestre",),
-                            help="Cifras acumuladas de enero al cierre del mes elegido.")
+    if len(years) > 1:  # one plan year: nothing to choose (the stamp line names the year)
+        st.radio("Año", years, key="anio", horizontal=True, on_change=_remember, args=("anio",))
+    # The stamp line under it names the cut-off in words: the label is for screen readers only.
+    st.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True, format_func=quarter_label,
+             on_change=_remember, args=("trimestre",), label_visibility="collapsed")
     _remember("anio")
     _remember("trimestre")
-    return int(anio), int(trimestre)
+    return int(st.session_state["anio"]), int(st.session_state["trimestre"])
 
 
 def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
-    """Title, illustrative banner and cut-off selectors shared by every dashboard page."""
-    st.title(title)
-    banner(loaded.dataset)
-    anio, trimestre = cutoff_selector(loaded)
-    st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {md(loaded.dataset.origen)}")
+    """The compact header of every dashboard page (≈ 150 px on a laptop): title and cut-off selector side by
+    side (stacked on a phone), the illustrative banner in one line and the stamp («corte a Junio 2023
+    (acumulado enero–junio) · Datos cargados el … por …») in plain words."""
+    with st.container(key="page_header"):
+        left, right = st.columns([5, 6], vertical_alignment="center", gap="medium")
+        left.title(title)
+        with right:
+            anio, trimestre = cutoff_selector(loaded)
+        banner(loaded.dataset)
+        st.caption(f"Cifras al {cutoff_label(anio, trimestre)} · {md(loaded.dataset.origen)}")
     return anio, trimestre
 
 
 def program_options(plan: pd.DataFrame, anio: int) -> dict[str, str]:
-    """Program number → '1 · Atención integral…' labels for a selector (numeric order)."""
+    """Program number → '1. Atención integral a personas defensoras …' labels for a selector (numeric
+    order; full names, never cut)."""
     part = plan.loc[plan["anio"] == anio, ["clave", "programa"]]
     labels: dict[str, str] = {}
     for clave, programa in part.itertuples(index=False):
         number = schema.program_number(clave)
-        labels.setdefault(number, f"{number} · {short_program_name(programa)}")
+        labels.setdefault(number, f"{number}. {program_name(programa)}")
     return dict(sorted(labels.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit()
                                                        else 0, kv[0])))
 
@@ -225,6 +252,51 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
     value = st.selectbox(label, options, key=key, format_func=format_func, on_change=_remember, args=(key,))
     _remember(key)
     return value
+
+
+def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of programs.program_figures
+    """One program's result as words in a bordered box (the phone's one-column summary): full name, status
+    with icon («🟢 Verde · incompleto»), value against expected, indicators without data."""
+    status = program_status_label(row.semaforo, row.direccion_desvio, completo=bool(row.completo),
+                                  vence=row.vence_trimestre)
+    graded = row.semaforo in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO)
+    value = f" — **{format_percent(row.avance_pct)}** (esperado {format_percent(row.esperado_pct)})" if graded else ""
+    missing = missing_text(row.claves_faltantes, row.n_indicadores)
+    lines = [f"**{md(f'{row.programa}. {row.nombre}')}**"] if name else []
+    lines += [f"{status}{value}", md(missing)] if missing else [f"{status}{value}"]
+    with st.container(border=True):
+        st.markdown("  \n".join(lines))
+
+
+ALL_PROGRAMS = "todos"
+
+
+def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool = False) -> str:
+    """The program to show, chosen by its number in one short row of options («Todos 1 2 3 4 5 6»: a
+    selectbox would cut the long names), the choice kept across pages; the full name of the chosen
+    program is written under it, whole.  Returns the program number or :data:`ALL_PROGRAMS`."""
+    names = program_options(plan, anio)
+    options = [ALL_PROGRAMS, *names] if include_all else list(names)
+    _restore(key)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    value = st.radio("Programa", options, key=key, horizontal=True, on_change=_remember, args=(key,),
+                     format_func=lambda v: "Todos" if v == ALL_PROGRAMS else v)
+    _remember(key)
+    if value != ALL_PROGRAMS:
+        st.markdown(f"**{md(names[value])}**")
+    return value
+
+
+def number_column(header: str, values: pd.Series, *, percent: bool = False):  # noqa: ANN201 - column config
+    """A numeric st.dataframe column (header sorting stays numeric) shown es-MX whatever the browser locale:
+    percentages with one decimal and a non-breaking space before «%», whole-number columns without decimals
+    («4», never «4.0»), the others with one."""
+    if percent:
+        return st.column_config.NumberColumn(header, format=f"%,.1f{PERCENT_SIGN}%")
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    whole = bool((numbers == numbers.round()).all())
+    return st.column_config.NumberColumn(header, format="%,.0f" if whole else "%,.1f")
 
 
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$:"})

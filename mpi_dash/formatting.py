@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from numbers import Real
 
 from mpi_dash.schema import Semaforo, TipoCalculo
@@ -298,6 +299,86 @@ def format_indicator_value(valor: object, tipo_calculo: object, unidad: object =
     if tipo == TipoCalculo.CONTEO and not is_empty(unidad):
         return f"{text} ({str(unidad).strip().lower()})"
     return text
+
+
+def _text(value: object) -> str:
+    return "" if is_empty(value) else " ".join(str(value).split())
+
+
+def versus_text(row: Mapping[str, object]) -> str:
+    """An indicator's value against what was programmed, in words (one row of ``summary.exceptions`` or of
+    the cut-off frame): 'Realizado 5 de 4 programado a la fecha (125.0 % de lo programado)', 'No alcanzado:
+    vencía en Diciembre', 'Sin dato: falta el reporte de Septiembre'."""
+    semaforo, tipo = _text(row.get("semaforo")), _text(row.get("tipo_calculo"))
+    if semaforo == Semaforo.SIN_DATO or is_empty(semaforo):
+        return indicator_status(Semaforo.SIN_DATO.value, faltan=row.get("reportes_faltantes"), icons=False)
+    if tipo == TipoCalculo.HITO:
+        if semaforo == Semaforo.PENDIENTE:
+            return pending_text(row.get("vence_trimestre"))
+        due = row.get("vence_trimestre")
+        when = f": vencía en {QUARTER_MONTHS[int(float(due))]}" if not is_empty(due) else ""  # type: ignore[arg-type]
+        return (HITO_REACHED if semaforo == Semaforo.VERDE else HITO_MISSED + when).split(" ", 1)[1]
+    if tipo == TipoCalculo.AVANCE_META:
+        by_quarter = _text(row.get("acumulacion")).casefold() == "periodo"
+        done = row.get("realizado_trimestre" if by_quarter else "realizado_acumulado")
+        planned = row.get("programado_trimestre" if by_quarter else "programado_acumulado")
+        span = "en el trimestre" if by_quarter else "a la fecha"
+        return (f"Realizado {format_number(done)} de {format_number(planned)} programado {span} "
+                f"({format_percent(row.get('cumplimiento_pct'))} de lo programado)")
+    return f"Valor {format_indicator_value(row.get('valor_indicador'), tipo, row.get('unidad_medida'))}"
+
+
+def indicator_metric(row: Mapping[str, object]) -> tuple[str, str, str]:
+    """(label, value, note) of one indicator of the cut-off frame, as what it is: a percentage of the
+    annual goal, a count, a ratio to the previous quarter/year or a milestone; never a code, never a 0 for
+    a missing report (the note then says which report is missing)."""
+    tipo, semaforo = _text(row.get("tipo_calculo")), _text(row.get("semaforo"))
+    valor, meta = row.get("valor_indicador"), row.get("meta")
+    missing = missing_reports_text(row.get("reportes_faltantes"))
+    by_quarter = _text(row.get("acumulacion")).casefold() == "periodo"
+    if tipo == TipoCalculo.AVANCE_META and not is_empty(meta) and float(meta) > 0:  # type: ignore[arg-type]
+        label = "Cumplimiento del trimestre" if by_quarter else "Avance de la meta anual"
+        note = (f"Realizado acumulado {format_number(row.get('realizado_acumulado'))} de "
+                f"{format_number(meta)} · marca negra: esperado al corte {format_percent(row.get('esperado_pct'))}")
+        return label, format_percent(valor), missing.capitalize() if missing else note
+    if tipo == TipoCalculo.AVANCE_META:
+        return ("Realizado acumulado (sin meta anual)", format_number(row.get("realizado_acumulado")),
+                missing.capitalize() if missing else "El plan no fija meta anual: se informa lo realizado, sin "
+                                                     "porcentaje de avance.")
+    if tipo == TipoCalculo.CONTEO:
+        note = f"En el trimestre: {format_number(row.get('realizado_trimestre'))}"
+        unit = _text(row.get("unidad_medida")).rstrip(".")
+        return ("Conteo acumulado en el año", format_number(valor),
+                missing.capitalize() if missing else (f"{unit} · {note}" if unit else note))
+    if tipo == TipoCalculo.HITO:
+        due = row.get("vence_trimestre")
+        note = f"Vence en {QUARTER_MONTHS[int(float(due))]}" if not is_empty(due) else ""  # type: ignore[arg-type]
+        return ("Hito", format_indicator_value(valor, tipo, semaforo=semaforo, vence=due),
+                missing.capitalize() if missing else note)
+    label = TIPO_CALCULO_LABELS.get(tipo, "Valor del indicador")
+    value = format_indicator_value(valor, tipo)
+    note = f"Realizado en el trimestre: {format_number(row.get('realizado_trimestre'))}"
+    if tipo == TipoCalculo.ANIO_ANTERIOR:
+        note = (f"Acumulado en el año: {format_number(row.get('realizado_acumulado'))}; año anterior al mismo "
+                f"corte: {format_number(row.get('linea_base_acumulada'))}")
+    if is_empty(valor) and not missing and semaforo != Semaforo.SIN_DATO:
+        previous = "del trimestre anterior" if tipo == TipoCalculo.PERIODO_ANTERIOR else "del año anterior"
+        note = f"Sin dato {previous} con qué comparar · {note.lower()}"
+    return label, value, missing.capitalize() if missing else note
+
+
+def exception_lines(row: Mapping[str, object]) -> tuple[str, str, str, str]:
+    """The four lines of an entry of the exceptions list (``summary.exceptions``), as plain text:
+    status and indicator, program and responsible area, value against what was programmed, justificación."""
+    status = indicator_status(row.get("semaforo"), row.get("direccion_desvio"),
+                              faltan=row.get("reportes_faltantes"), vence=row.get("vence_trimestre"))
+    if _text(row.get("semaforo")) in ("", Semaforo.SIN_DATO):
+        status = semaforo_label(Semaforo.SIN_DATO.value)
+    head = f"{status} · {_text(row.get('clave'))} · {_text(row.get('nombre'))}"
+    area = _text(row.get("responsables")) or "sin área responsable en el plan"
+    where = f"Programa {_text(row.get('programa_num'))}. {_text(row.get('programa_nombre'))} · Responsable: {area}"
+    why = _text(row.get("justificacion"))
+    return head, where, versus_text(row), f"Justificación: {why}" if why else "Sin justificación registrada."
 
 
 def program_name(programa: object) -> str:
