@@ -27,7 +27,8 @@ st.html("""<style>
 .st-key-page_header [data-testid="stAlert"] > div { padding: 0.35rem 0.8rem; }
 .st-key-page_header [data-testid="stCaptionContainer"] { font-size: 1rem; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; white-space: normal; }
-[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+                                  text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
 /* a chosen option is never cut with «…»: the selected value wraps */
@@ -41,6 +42,7 @@ st.html("""<style>
   .st-key-program_list { display: flex; }
   .st-key-program_bars, .st-key-program_trends { display: none; }
   .st-key-page_header h1 { font-size: 1.6rem; }
+  [data-testid="stMetricValue"] { font-size: 1.9rem; }
   [data-testid="stRadioGroup"][aria-orientation="horizontal"] { gap: 0.2rem 0.5rem; }
   [data-testid="stRadioGroup"][aria-orientation="horizontal"] > div { margin-right: 0; }
   [data-testid="stRadioOption"] { margin-right: 0.4rem; padding-right: 0; }

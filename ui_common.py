@@ -29,6 +29,7 @@ from mpi_dash.formatting import (
     program_name,
     program_status_label,
     quarter_label,
+    single_spaces,
 )
 from mpi_dash.schema import Semaforo
 
@@ -306,4 +307,4 @@ def md(text: object) -> str:
     """Data text made inert for st.markdown (no links, images, HTML or formatting from uploaded data)."""
     if text is None or (isinstance(text, float) and text != text):
         return "—"
-    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+    return single_spaces(str(text)).translate(_MD_SPECIAL)

@@ -29,6 +29,7 @@ from mpi_dash.formatting import (
     is_empty,
     missing_text,
     program_status_label,
+    single_spaces,
 )
 from mpi_dash.schema import Semaforo
 from mpi_dash.semaforo import Thresholds
@@ -55,16 +56,17 @@ INVISIBLE = "rgba(0,0,0,0)"
 
 
 def _clean(text: object) -> str:
-    """Text safe for Plotly: no MathJax trigger (``$``), no HTML tags/links from data, single spaces."""
+    """Text safe for Plotly: no MathJax trigger (``$``), no HTML tags/links from data, single spaces (a
+    non-breaking space, as before «%», stays)."""
     raw = str("" if is_empty(text) else text).replace("$", "").replace("<", "‹").replace(">", "›")
-    return " ".join(raw.split())
+    return single_spaces(raw)
 
 
 def _wrap_lines(text: str, width: int) -> list[str]:
     """Words of ``text`` in lines of about ``width`` characters (a longer word gets a line of its own)."""
     lines: list[str] = []
     line = ""
-    for word in _clean(text).split():
+    for word in _clean(text).split(" "):
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -136,9 +138,20 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
 
 
 PROGRAM_TITLE_CHARS = 46    # title column ≈ 37 % of a 1,000-px figure at 18 px (≈ 7.4 px a character)
-PROGRAM_ROW_PX = 66         # bar (32 px) + status line + gap; a title of 3 lines sets its own height
+PROGRAM_STATUS_CHARS = 60   # status under the bar: never reaches the value column (75 % of the bar domain)
+PROGRAM_ROW_PX = 70         # bar (32 px) + one status line + gap; longer titles or statuses set their own height
 BAR_PX, TICKS_PX = 32, 24   # tick labels only under the last bar: every bar shares the same 0–100 % axis
 PROGRAM_TICKS = [0, 25, 50, 75, 100]
+
+
+def _status_text(row: object) -> str:
+    """The status line(s) under a program bar: the words in bold, then the details, wrapped so that they
+    never reach the value column."""
+    status, details = _program_status(row)
+    text = f"{status}  ·  {details}" if details else status
+    lines = _wrap_lines(text, PROGRAM_STATUS_CHARS)
+    first = lines[0].replace(status, f"<b>{_clean(status)}</b>", 1) if lines[0].startswith(status) else lines[0]
+    return "<br>".join([first, *lines[1:]])
 
 
 def _program_status(row: object) -> tuple[str, str]:
@@ -169,7 +182,9 @@ def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None 
     n = max(len(programs), 1)
     title_lines = [len(_wrap_lines(f"{r.programa}. {r.nombre}", title_chars)) if titles else 1
                    for r in programs.itertuples()]
-    row_heights = [max(PROGRAM_ROW_PX, 19 * k + 12) for k in title_lines] or [PROGRAM_ROW_PX]
+    statuses = [_status_text(row) for row in programs.itertuples(index=False)]
+    row_heights = [max(PROGRAM_ROW_PX, 19 * k + 12, BAR_PX + 14 + 22 * (s.count("<br>") + 1))
+                   for k, s in zip(title_lines, statuses, strict=True)] or [PROGRAM_ROW_PX]
     top, bottom = 4, 4
     height = sum(row_heights) + TICKS_PX + top + bottom
     x0 = 0.38 if titles else 0.0
@@ -206,10 +221,8 @@ def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None 
                 "x": 0, "y": 1 - (y_px + row_heights[i] / 2) / height,
                 "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "middle", "align": "left",
                 "showarrow": False, "font": {"size": LABEL_FONT, "color": TEXT_COLOR}})
-        status, details = _program_status(row)
-        text = f"<b>{_clean(status)}</b>" + (f"  ·  {_clean(details)}" if details else "")
         annotations.append({
-            "text": text, "x": x0, "y": status_y, "xref": "paper", "yref": "paper",
+            "text": statuses[i], "x": x0, "y": status_y, "xref": "paper", "yref": "paper",
             "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
             "font": {"size": LABEL_FONT, "color": colour}})
         y_px += band_px

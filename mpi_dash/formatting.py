@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from numbers import Real
 
@@ -301,8 +302,17 @@ def format_indicator_value(valor: object, tipo_calculo: object, unidad: object =
     return text
 
 
+_BREAKING_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def single_spaces(text: str) -> str:
+    """Runs of ordinary white space (spaces, tabs, line breaks) as one space, trimmed; a NON-breaking space
+    (the one before «%») is kept — ``str.split()`` would turn it into a breaking one."""
+    return _BREAKING_SPACES.sub(" ", text).strip()
+
+
 def _text(value: object) -> str:
-    return "" if is_empty(value) else " ".join(str(value).split())
+    return "" if is_empty(value) else single_spaces(str(value))
 
 
 def versus_text(row: Mapping[str, object]) -> str:

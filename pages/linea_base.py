@@ -21,7 +21,7 @@ by_program = summary.baseline_by_program(table)
 
 st.caption(f"Realizado acumulado de enero al corte en {anio} frente al mismo corte de {anio - 1}. "
            "Variación = (actual − año anterior) ÷ año anterior × 100. Cada indicador se compara consigo mismo: "
-           "los indicadores miden cosas distintas (sesiones, atenciones, talleres…) y sus cifras no se suman.")
+           "los indicadores miden cosas distintas (sesiones, atenciones, talleres, entre otras) y sus cifras no se suman.")
 if not table["con_linea_base"].any():
     st.info(f"Ningún indicador tiene línea base: no hay avances de {anio - 1} cargados para este corte.",
             icon=":material/info:")
