@@ -137,7 +137,7 @@ def semaforo_bands(esperado: float, parametros: Mapping[str, float] | None = Non
     return steps
 
 
-PROGRAM_TITLE_CHARS = 46    # title column ≈ 37 % of a 1,000-px figure at 18 px (≈ 7.4 px a character)
+PROGRAM_TITLE_CHARS = 44    # title column ≈ 37 % of a 1,000-px figure at 18 px (≈ 7.4 px a character)
 PROGRAM_STATUS_CHARS = 60   # status under the bar: never reaches the value column (75 % of the bar domain)
 PROGRAM_ROW_PX = 70         # bar (32 px) + one status line + gap; longer titles or statuses set their own height
 BAR_PX, TICKS_PX = 32, 24   # tick labels only under the last bar: every bar shares the same 0–100 % axis
@@ -145,16 +145,23 @@ PROGRAM_TICKS = [0, 25, 50, 75, 100]
 
 
 def _status_text(row: object) -> str:
-    """The status line(s) under a program bar: the words in bold, then the details, wrapped so that they
-    never reach the value column."""
+    """The status line(s) under a program bar: the words in bold, then the details; lines break only between
+    those parts («⚠ 1 de 5 sin dato: 3.4» stays whole) and never reach the value column."""
     status, details = _program_status(row)
-    text = f"{status}  ·  {details}" if details else status
-    lines = _wrap_lines(text, PROGRAM_STATUS_CHARS)
-    first = lines[0].replace(status, f"<b>{_clean(status)}</b>", 1) if lines[0].startswith(status) else lines[0]
-    return "<br>".join([first, *lines[1:]])
+    parts = [f"<b>{_clean(status)}</b>", *(_clean(d) for d in details)]
+    lines, line, length = [], "", 0
+    for part in parts:
+        size = len(part.replace("<b>", "").replace("</b>", ""))
+        if line and length + 3 + size > PROGRAM_STATUS_CHARS:
+            lines.append(line)
+            line, length = part, size
+        else:
+            line, length = (f"{line} · {part}", length + 3 + size) if line else (part, size)
+    lines.append(line)
+    return "<br>".join(lines)
 
 
-def _program_status(row: object) -> tuple[str, str]:
+def _program_status(row: object) -> tuple[str, list[str]]:
     """(status words, details) of a program row of :func:`mpi_dash.programs.program_figures`."""
     status = program_status_label(row.semaforo, row.direccion_desvio, completo=bool(row.completo),  # type: ignore[attr-defined]
                                   vence=row.vence_trimestre, icons=False)  # type: ignore[attr-defined]
@@ -164,7 +171,7 @@ def _program_status(row: object) -> tuple[str, str]:
     missing = missing_text(row.claves_faltantes, row.n_indicadores)  # type: ignore[attr-defined]
     if missing:
         details.append(missing)
-    return status, " · ".join(details)
+    return status, details
 
 
 def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None = None, *,
@@ -377,7 +384,7 @@ def program_trends(trend: pd.DataFrame, *, cols: int = 3, title_chars: int = 40)
                                                                      f"100{PERCENT_SIGN}"],
                      tickfont={"size": TICK_FONT}, gridcolor=GRID, zeroline=False)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=QUARTERS, tickfont={"size": TICK_FONT},
-                     showgrid=False)
+                     showgrid=False, range=[-0.4, 3.4])  # the whole year, also before Diciembre
     height = plot_area + title_px + 70
     _layout(fig, height=height)
     fig.update_annotations(font={"size": LABEL_FONT}, align="left")
@@ -407,7 +414,7 @@ def program_trend_line(trend: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(range=[0, 115], tickvals=[0, 25, 50, 75, 100], automargin=True,
                      ticktext=[f"{v}{PERCENT_SIGN}" for v in (0, 25, 50, 75, 100)], tickfont={"size": TICK_FONT})
     fig.update_xaxes(tickfont={"size": TICK_FONT})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=QUARTERS)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=QUARTERS, range=[-0.3, 3.3])
     return fig
 
 
