@@ -354,43 +354,65 @@ def cumulative_line(history: pd.DataFrame, anio: int, trimestre: int) -> go.Figu
     return fig
 
 
-def program_trends(trend: pd.DataFrame, *, cols: int = 3, title_chars: int = 40) -> go.Figure:
-    """Small multiples: per program (``programs.program_trend``), avance (solid, semáforo-free guinda, with
-    markers) against esperado (dashed, hollow markers) at each cut-off from Marzo to the chosen one, on a
-    common 0–100 % scale.  Cut-offs with nothing due (pendiente) leave a gap in the avance line."""
-    names = trend.drop_duplicates("programa")[["programa", "nombre"]].itertuples(index=False)
-    names = list(names)
+QUARTER_SHORT = ["Mar", "Jun", "Sep", "Dic"]   # small panels: horizontal, never rotated over the legend
+
+
+def program_trends(trend: pd.DataFrame, *, cols: int = 3, title_chars: int = 34) -> go.Figure:
+    """Small multiples: per program (``programs.program_trend``), avance (solid guinda, with markers) against
+    esperado (dashed, hollow markers) at each cut-off from Marzo to the chosen one, on a common 0–100 %
+    scale and the whole year on the x axis.  Cut-offs with nothing due (pendiente) leave a gap in the avance
+    line.  The panels are laid out by hand (``make_subplots`` cost ~0.2 s a render, on every quarter switch)."""
+    names = list(trend.drop_duplicates("programa")[["programa", "nombre"]].itertuples(index=False))
     n = max(len(names), 1)
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
     titles = [f"<b>{_clean(p)}.</b> {_wrap(name, title_chars)}" for p, name in names]
     lines = max([t.count("<br>") + 1 for t in titles] or [1])
-    title_px, panel_px, gap_px = 21 * lines + 8, 170, 40
-    plot_area = rows * panel_px + (rows - 1) * (title_px + gap_px)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None, horizontal_spacing=0.06,
-                        vertical_spacing=(title_px + gap_px) / plot_area if rows > 1 else 0.0)
+    title_px, panel_px, gap_px, legend_px = 21 * lines + 8, 170, 44, 50
+    height = rows * (title_px + panel_px) + (rows - 1) * gap_px + legend_px + 30
+    x_gap = 0.06
+    width = (1 - x_gap * (cols - 1)) / cols
+    quarters = trend["trimestre"].to_numpy(dtype=np.int64)
+    y_axis = {"range": [0, 108], "tickvals": [0, 50, 100], "tickfont": {"size": TICK_FONT}, "gridcolor": GRID,
+              "zeroline": False, "linecolor": MUTED,
+              "ticktext": [f"0{PERCENT_SIGN}", f"50{PERCENT_SIGN}", f"100{PERCENT_SIGN}"]}
+    x_axis = {"type": "category", "categoryorder": "array", "categoryarray": QUARTERS, "range": [-0.4, 3.4],
+              "tickmode": "array", "tickvals": QUARTERS, "ticktext": QUARTER_SHORT, "tickangle": 0,
+              "tickfont": {"size": TICK_FONT}, "showgrid": False, "linecolor": MUTED}
+    traces: list[dict[str, object]] = []
+    layout = _layout_dict(height=height)
+    annotations = []
     for i, (programa, _) in enumerate(names):
-        part = trend.loc[trend["programa"] == programa].sort_values("trimestre")
-        x = [schema.QUARTER_NAMES[int(q)] for q in part["trimestre"]]
-        r, c = i // cols + 1, i % cols + 1
-        fig.add_trace(go.Scatter(x=x, y=part["esperado_pct"], name="Esperado al corte", mode="lines+markers",
-                                 line={"color": PLAN_COLOR, "width": 3, "dash": "dash"},
-                                 marker={"size": 11, "symbol": "diamond-open", "line": {"width": 2}},
-                                 showlegend=i == 0, legendgroup="esperado"), row=r, col=c)
-        fig.add_trace(go.Scatter(x=x, y=part["avance_pct"], name="Avance del programa", mode="lines+markers",
-                                 line={"color": CURRENT_COLOR, "width": 4}, marker={"size": 10},
-                                 showlegend=i == 0, legendgroup="avance"), row=r, col=c)
-    fig.update_yaxes(range=[0, 108], tickvals=[0, 50, 100], ticktext=[f"0{PERCENT_SIGN}", f"50{PERCENT_SIGN}",
-                                                                     f"100{PERCENT_SIGN}"],
-                     tickfont={"size": TICK_FONT}, gridcolor=GRID, zeroline=False)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=QUARTERS, tickfont={"size": TICK_FONT},
-                     showgrid=False, range=[-0.4, 3.4])  # the whole year, also before Diciembre
-    height = plot_area + title_px + 70
-    _layout(fig, height=height)
-    fig.update_annotations(font={"size": LABEL_FONT}, align="left")
-    fig.update_layout(margin={"l": 50, "r": 20, "t": title_px + 4, "b": 60},
-                      legend={"orientation": "h", "yanchor": "top", "y": -40 / plot_area, "x": 0})
-    return fig
+        r, c = divmod(i, cols)
+        top_px = 10 + r * (title_px + panel_px + gap_px) + title_px
+        y1 = 1 - top_px / height
+        y0 = 1 - (top_px + panel_px) / height
+        x0 = c * (width + x_gap)
+        suffix = "" if i == 0 else str(i + 1)
+        layout[f"xaxis{suffix}"] = {**x_axis, "domain": [x0, x0 + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {**y_axis, "domain": [y0, y1], "anchor": f"x{suffix}"}
+        annotations.append({"text": titles[i], "x": x0, "y": y1 + 6 / height, "xref": "paper", "yref": "paper",
+                            "xanchor": "left", "yanchor": "bottom", "align": "left", "showarrow": False,
+                            "font": {"size": LABEL_FONT}})
+        mask = (trend["programa"] == programa).to_numpy()
+        x = [QUARTERS[q - 1] for q in quarters[mask]]
+        last = trend.loc[mask].iloc[-1] if mask.any() else None
+        if last is not None and is_empty(last["avance_pct"]):  # no number at this cut: say why, in words
+            words = program_status_label(last["semaforo"], vence=last.get("vence_trimestre"), icons=False)
+            annotations.append({"text": _wrap(words, 24), "x": x0 + width / 2, "y": (y0 + y1) / 2,
+                                "xref": "paper", "yref": "paper", "showarrow": False,
+                                "font": {"size": TICK_FONT, "color": WORD_COLORS.get(last["semaforo"], MUTED)}})
+        common = {"x": x, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "type": "scatter", "mode": "lines+markers"}
+        traces.append({**common, "y": trend["esperado_pct"].to_numpy(dtype=float)[mask], "name": "Esperado al corte",
+                       "line": {"color": PLAN_COLOR, "width": 3, "dash": "dash"}, "legendgroup": "esperado",
+                       "marker": {"size": 11, "symbol": "diamond-open", "line": {"width": 2}}, "showlegend": i == 0})
+        traces.append({**common, "y": trend["avance_pct"].to_numpy(dtype=float)[mask], "name": "Avance del programa",
+                       "line": {"color": CURRENT_COLOR, "width": 4}, "marker": {"size": 10}, "legendgroup": "avance",
+                       "showlegend": i == 0})
+    layout["annotations"] = annotations
+    layout["margin"] = {"l": 50, "r": 20, "t": 0, "b": 0}
+    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0, "font": {"size": BASE_FONT}}
+    return go.Figure(data=traces, layout=layout)
 
 
 def program_trend_line(trend: pd.DataFrame) -> go.Figure:

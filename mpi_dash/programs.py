@@ -83,32 +83,46 @@ def program_figures(cut: pd.DataFrame, parametros: Mapping[str, float] | None = 
     """
     due_now, later = _first_due(cut)
     medible = cut["medible"].to_numpy(dtype=bool)
-    colour = cut["semaforo"].astype(object)
-    rows = cut.assign(
-        _medible=medible, _con_dato=medible & cut["progreso"].notna().to_numpy(),
-        _due_missing=due_now & cut["progreso"].isna().to_numpy(), _later=later,
-        _falta=colour.isna() | (colour == Semaforo.SIN_DATO),
-    )
-    grouped = rows.groupby("programa_num", sort=False)
-    missing = rows.loc[rows["_falta"]].groupby("programa_num", sort=False)["clave"].agg(
-        lambda c: tuple(str(v) for v in c))
+    progreso = cut["progreso"].to_numpy(dtype=np.float64)
+    esperado = cut["progreso_esperado"].to_numpy(dtype=np.float64)
+    falta = [v is None or v == Semaforo.SIN_DATO or v != v for v in cut["semaforo"].tolist()]  # noqa: PLR0124
+    # Group with arrays (programs in order of appearance), not groupby: this runs for every cut of the trend.
+    code, numbers = pd.factorize(cut["programa_num"].astype(str), sort=False)
+    m = len(numbers)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(code, weights=values.astype(np.float64), minlength=m)
+
+    has = ~np.isnan(progreso)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avance = total(np.where(has, progreso, 0.0)) / total(has)
+        expected_has = ~np.isnan(esperado)
+        expected = total(np.where(expected_has, esperado, 0.0)) / total(expected_has)
+    first = np.unique(code, return_index=True)[1] if len(code) else np.empty(0, dtype=np.int64)
+    later_min = np.full(m, np.inf)
+    np.minimum.at(later_min, code, np.where(np.isnan(later), np.inf, later))
+    claves = cut["clave"].astype(str).tolist()
+    missing: list[list[str]] = [[] for _ in range(m)]
+    for i, lacking in enumerate(falta):
+        if lacking:
+            missing[code[i]].append(claves[i])
     out = pd.DataFrame({
-        "nombre": grouped["programa_nombre"].first(),
-        "anio": grouped["anio"].first().astype("int64"),
-        "trimestre": grouped["trimestre"].first().astype("int64"),
-        "n_indicadores": grouped.size().astype("int64"),
-        "n_medibles": grouped["_medible"].sum().astype("int64"),
-        "n_con_dato": grouped["_con_dato"].sum().astype("int64"),
-        "avance_pct": grouped["progreso"].mean(),
-        "esperado_pct": grouped["progreso_esperado"].mean(),
-        "_due_missing": grouped["_due_missing"].any(),
-        "vence_trimestre": grouped["_later"].min(),
-    }).rename_axis("programa").reset_index()
-    out["claves_faltantes"] = out["programa"].map(missing).map(lambda c: c if isinstance(c, tuple) else ())
+        "programa": list(numbers),
+        "nombre": cut["programa_nombre"].to_numpy(dtype=object)[first],
+        "anio": cut["anio"].to_numpy(dtype=np.int64)[first],
+        "trimestre": cut["trimestre"].to_numpy(dtype=np.int64)[first],
+        "n_indicadores": np.bincount(code, minlength=m).astype(np.int64),
+        "n_medibles": total(medible).astype(np.int64),
+        "n_con_dato": total(medible & has).astype(np.int64),
+        "avance_pct": avance,
+        "esperado_pct": expected,
+        "_due_missing": total(due_now & ~has) > 0,
+        "vence_trimestre": np.where(np.isinf(later_min), np.nan, later_min),
+        "claves_faltantes": pd.Series([tuple(c) for c in missing], dtype=object),
+    })
     out = _grade(out, parametros)
-    out["completo"] = out["claves_faltantes"].map(len) == 0
-    out["faltantes"] = pd.Series([", ".join(c) if c else None for c in out["claves_faltantes"]], index=out.index,
-                                 dtype=object)
+    out["completo"] = np.array([not c for c in missing], dtype=bool)
+    out["faltantes"] = pd.Series([", ".join(c) if c else None for c in missing], dtype=object)
     return sort_programs(out, "programa")[list(PROGRAM_FIELDS)]
 
 

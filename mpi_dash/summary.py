@@ -20,8 +20,6 @@ computed here, in :func:`at_cutoff`; how they are averaged per program is :mod:`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
@@ -29,7 +27,6 @@ from mpi_dash import schema
 from mpi_dash.formatting import TIPO_CALCULO_LABELS, is_empty, program_name
 from mpi_dash.schema import Acumulacion, Semaforo, TipoCalculo
 
-MEASURABLE_TYPES: tuple[str, ...] = (TipoCalculo.AVANCE_META.value, TipoCalculo.HITO.value)
 #: Texts a plan uses for "no indicator": never shown as a name (the action names the row instead).
 PLACEHOLDER_NAMES = frozenset({"n/a", "na", "no aplica", "no aplica.", "-", "—", "s/d", "n.a.", "n/a."})
 #: Types whose value adds up the year to date: they need every report from Marzo to the cut-off.
@@ -89,9 +86,9 @@ def latest_cutoff(plan: pd.DataFrame, avances: pd.DataFrame) -> tuple[int, int]:
     return anio, int(done.loc[done["anio"] == anio, "trimestre"].max())
 
 
-def _clean_text(values: pd.Series) -> pd.Series:
-    """Texts with single spaces; empty → None (object dtype)."""
-    return values.astype(object).map(lambda v: None if is_empty(v) else " ".join(str(v).split()))
+def _clean_text(value: object) -> str | None:
+    """A text with single spaces; empty → None."""
+    return None if is_empty(value) else " ".join(str(value).split())
 
 
 def display_names(part: pd.DataFrame) -> pd.Series:
@@ -99,22 +96,22 @@ def display_names(part: pd.DataFrame) -> pd.Series:
     empty, a placeholder («N/A», «No aplica») or shared by several rows of the year (3.1–3.5 are all «Número
     total de capacitaciones.») — then the row's action, which the plan writes for every row.  Neither → clave.
     """
-    indicador, accion = _clean_text(part["indicador"]), _clean_text(part["accion"])
-    folded = indicador.map(lambda v: v.casefold() if isinstance(v, str) else None)
-    shared = folded.notna() & folded.duplicated(keep=False)
-    unusable = indicador.isna() | folded.isin(PLACEHOLDER_NAMES) | shared
-    name = indicador.where(~unusable, accion)
-    return name.where(name.notna(), part["clave"].astype(object))
+    indicador = [_clean_text(v) for v in part["indicador"].tolist()]
+    accion = [_clean_text(v) for v in part["accion"].tolist()]
+    folded = [v.casefold() if v else None for v in indicador]
+    seen: dict[str, int] = {}
+    for v in folded:
+        if v:
+            seen[v] = seen.get(v, 0) + 1
+    names = []
+    for ind, acc, fold, clave in zip(indicador, accion, folded, part["clave"].tolist(), strict=True):
+        usable = ind is not None and fold not in PLACEHOLDER_NAMES and seen.get(fold or "", 0) < 2
+        names.append(ind if usable else acc if acc is not None else ind if ind is not None else str(clave))
+    return pd.Series(names, index=part.index, dtype=object)
 
 
-def _plan_part(plan: pd.DataFrame, anio: int) -> pd.DataFrame:
-    part = plan.loc[plan["anio"] == anio]
-    return part.assign(
-        orden=np.arange(len(part)),
-        programa_num=part["clave"].map(schema.program_number),
-        programa_nombre=part["programa"].map(program_name),
-        nombre=display_names(part),
-    )
+# Engine columns whose empty value is None (texts); the others are numbers (NaN).
+_TEXT_RESULTS = ("semaforo", "justificacion", "evidencia", "direccion_desvio")
 
 
 def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
@@ -129,55 +126,73 @@ def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: i
     raw calendar columns), ``realizado_t1``…``t4`` (each quarter's realizado, NaN after the cut-off) and
     ``reportes_faltantes`` (tuple of the quarters whose missing report leaves the row ``sin_dato``:
     every quarter up to the cut for the year-to-date types, else the cut's own quarter; () otherwise).
+
+    Array code (one DataFrame built at the end): it runs for every cut-off of the trend on each render.
     """
-    part = _plan_part(plan, anio)
-    year = results.loc[results["anio"] == anio]
-    cut = year.loc[year["trimestre"] == trimestre]
-    engine_cols = [c for c in cut.columns if c not in part.columns or c in ("clave", "anio")]
-    out = part.drop(columns=list(schema.PROGRAMADO_COLUMNS), errors="ignore").merge(
-        cut[engine_cols].drop(columns=["tipo_calculo"], errors="ignore"),
-        on=["clave", "anio"], how="left", validate="one_to_one")
-    out = out.sort_values("orden", kind="stable").reset_index(drop=True)
+    part = plan.loc[plan["anio"].to_numpy() == anio].drop(columns=list(schema.PROGRAMADO_COLUMNS),
+                                                          errors="ignore").reset_index(drop=True)
+    n = len(part)
+    claves = part["clave"].astype(str).to_numpy()
+    if len(set(claves)) != n:
+        raise ValueError(f"El plan repite claves en el año {anio}: cada clave debe aparecer una vez por año.")
+    year = results.loc[results["anio"].to_numpy() == anio]
+    row = pd.Index(claves).get_indexer(year["clave"].astype(str).to_numpy())
+    quarter = year["trimestre"].to_numpy(dtype=np.int64)
+    known = (row >= 0) & (quarter >= 1) & (quarter <= 4)
+    row, quarter, year = row[known], quarter[known], year.loc[known]
+    at_cut = quarter == trimestre
+    columns: dict[str, object] = {}
+    for name in year.columns:
+        if name in part.columns or name == "trimestre":
+            continue  # clave, anio, tipo_calculo: the plan's; trimestre: added below
+        text = name in _TEXT_RESULTS
+        values = np.full(n, None, dtype=object) if text else np.full(n, np.nan)
+        source = year[name].to_numpy(dtype=object if text else np.float64,
+                                     **({} if text else {"na_value": np.nan}))
+        values[row[at_cut]] = source[at_cut]
+        if text:
+            values = np.array([None if is_empty(v) else v for v in values], dtype=object)
+        columns[name] = values
+    wide = {}
+    for source, prefix, last in (("programado_trimestre", "programado_t", 4),
+                                 ("realizado_trimestre", "realizado_t", trimestre)):
+        matrix = np.full((n, 4), np.nan)
+        if source in year:
+            keep = quarter <= last
+            matrix[row[keep], quarter[keep] - 1] = year[source].to_numpy(dtype=np.float64, na_value=np.nan)[keep]
+        wide.update({f"{prefix}{k}": matrix[:, k - 1] for k in range(1, 5)})
+    tipo = part["tipo_calculo"].astype(object).to_numpy()
+    engine_part = pd.DataFrame(columns, index=part.index)
+    out = pd.concat([part.assign(orden=np.arange(n)), engine_part], axis=1)
     progreso, esperado = _scores(out, trimestre)
-    quarters = _quarter_columns(year, out["clave"], trimestre)
-    meta = pd.to_numeric(out["meta"], errors="coerce") if "meta" in out else pd.Series(np.nan, index=out.index)
-    medible = (out["tipo_calculo"] == TipoCalculo.HITO) | ((out["tipo_calculo"] == TipoCalculo.AVANCE_META)
-                                                           & (meta > 0))
-    return out.assign(trimestre=trimestre, progreso=progreso, progreso_esperado=esperado, medible=medible,
-                      **quarters, reportes_faltantes=_missing_reports(out, quarters, trimestre))
+    meta = columns.get("meta", np.full(n, np.nan))
+    medible = (tipo == TipoCalculo.HITO) | ((tipo == TipoCalculo.AVANCE_META) & (np.nan_to_num(meta) > 0))
+    added = pd.DataFrame({
+        "programa_num": [schema.program_number(c) for c in claves],
+        "programa_nombre": [program_name(v) for v in part["programa"].tolist()],
+        "nombre": display_names(part),
+        "trimestre": np.full(n, trimestre, dtype=np.int64),
+        "progreso": progreso, "progreso_esperado": esperado, "medible": medible, **wide,
+        "reportes_faltantes": _missing_reports(out, wide, trimestre),
+    }, index=part.index)
+    return pd.concat([out, added], axis=1)
 
 
-def _missing_reports(cut: pd.DataFrame, quarters: dict[str, pd.Series], trimestre: int) -> pd.Series:
+def _missing_reports(cut: pd.DataFrame, quarters: dict[str, np.ndarray], trimestre: int) -> list[tuple[int, ...]]:
     """Per row: the quarters (tuple) whose report is missing and leaves the row without data at the cut-off."""
-    reported = np.column_stack([quarters[f"realizado_t{k}"].notna().to_numpy() for k in range(1, trimestre + 1)])
-    tipo = cut["tipo_calculo"].astype(object)
-    year_to_date = tipo.isin(CUMULATIVE_TYPES) | ((tipo == TipoCalculo.AVANCE_META)
-                                                  & (cut["acumulacion"].astype(object).map(
-                                                      lambda v: str(v).strip().casefold())
-                                                     != Acumulacion.PERIODO.value))
-    sin_dato = (cut["semaforo"].astype(object) == Semaforo.SIN_DATO).to_numpy()
-    missing = []
-    for row, ytd, lacking in zip(reported, year_to_date.to_numpy(), sin_dato, strict=True):
+    reported = np.column_stack([~np.isnan(quarters[f"realizado_t{k}"]) for k in range(1, trimestre + 1)])
+    tipo = cut["tipo_calculo"].astype(object).tolist()
+    acumulacion = [str(v).strip().casefold() for v in cut["acumulacion"].tolist()]
+    sin_dato = [v == Semaforo.SIN_DATO or v is None for v in cut["semaforo"].tolist()]
+    missing: list[tuple[int, ...]] = []
+    for got, kind, acc, lacking in zip(reported, tipo, acumulacion, sin_dato, strict=True):
         if not lacking:
             missing.append(())
             continue
-        needed = range(1, trimestre + 1) if ytd else (trimestre,)
-        missing.append(tuple(k for k in needed if not row[k - 1]))
-    return pd.Series(missing, index=cut.index, dtype=object)
-
-
-def _quarter_columns(year: pd.DataFrame, claves: pd.Series, trimestre: int) -> dict[str, pd.Series]:
-    """programado_t1..t4 (all four quarters: the plan) and realizado_t1..t4 (NaN after the cut-off)."""
-    rows = year.drop_duplicates(["clave", "trimestre"]).set_index(["clave", "trimestre"])
-    empty = pd.Series(np.nan, index=claves.index)
-    columns: dict[str, pd.Series] = {}
-    for source, prefix, last in (("programado_trimestre", "programado_t", 4),
-                                 ("realizado_trimestre", "realizado_t", trimestre)):
-        wide = rows[source].unstack("trimestre") if len(rows) else pd.DataFrame()
-        for k in range(1, 5):
-            values = claves.map(wide[k]) if k <= last and k in wide.columns else empty
-            columns[f"{prefix}{k}"] = pd.to_numeric(values, errors="coerce")
-    return columns
+        year_to_date = kind in CUMULATIVE_TYPES or (kind == TipoCalculo.AVANCE_META and acc != Acumulacion.PERIODO)
+        needed = range(1, trimestre + 1) if year_to_date else (trimestre,)
+        missing.append(tuple(k for k in needed if not got[k - 1]))
+    return missing
 
 
 def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,14 +1,12 @@
-"""Program aggregation, semáforo counts, IPTT and baseline tables (hand-computed on dash_fixtures.sample)."""
+"""The cut-off frame, exceptions list, semáforo counts, IPTT and baseline tables (hand-computed on
+dash_fixtures.sample)."""
 
 from __future__ import annotations
 
 import math
 
-import hypothesis
-import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import strategies as st
 
 from dash_fixtures import avances_frame, plan_frame, plan_row, quarters, results_frame, sample
 from mpi_dash import schema, summary
