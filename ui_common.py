@@ -11,9 +11,10 @@ Kept outside ``pages/`` so it is never listed as a page.
 from __future__ import annotations
 
 import runpy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -68,16 +69,32 @@ def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
+def _program_figures(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
+    return programs.program_figures(cutoff_frame(_loaded, anio, trimestre), _loaded.dataset.parametros)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _programs(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cuts = [cutoff_frame(_loaded, anio, k) for k in range(1, trimestre + 1)]
-    parametros = _loaded.dataset.parametros
-    return programs.program_figures(cuts[-1], parametros), programs.program_trend(cuts, parametros)
+    per_cut = [_program_figures(version, anio, k, _loaded) for k in range(1, trimestre + 1)]
+    return per_cut[-1], programs.stack_trend(per_cut)
 
 
 def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` and
-    ``programs.program_trend`` on the cached cut-off frames, once per data version and cut (do not mutate)."""
+    """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` of
+    each cached cut-off frame, stacked by ``programs.stack_trend``; once per data version and cut (do not
+    mutate)."""
     return _programs(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(name: str, version: str, anio: int, trimestre: int, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any]) -> Any:
+    """A figure of one cut-off built once per data version (``build`` makes it from cached frames; the
+    figure is shared: never change it).  Switching back to a quarter already seen costs no figure building."""
+    return _figure(name, loaded.dataset.version, anio, trimestre, build)
 
 
 def _problems_text(exc: Exception) -> list[str]:

@@ -160,8 +160,14 @@ def program_report(cut: pd.DataFrame, parametros: Mapping[str, float] | None = N
 
 def program_trend(cuts: Iterable[pd.DataFrame], parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Avance vs esperado of every program at each cut-off given (Marzo … the chosen one, in that order):
-    :func:`program_figures` of each, stacked (programa, trimestre order)."""
-    frames = [program_figures(cut, parametros) for cut in cuts]
+    :func:`program_figures` of each, stacked by :func:`stack_trend`."""
+    return stack_trend([program_figures(cut, parametros) for cut in cuts])
+
+
+def stack_trend(per_cut: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`program_figures` frames of several cut-offs as one trend (programa, trimestre order) — for
+    callers that already hold each cut's figures (the dashboard caches them per cut)."""
+    frames = list(per_cut)
     if not frames:
         return pd.DataFrame(columns=list(PROGRAM_FIELDS))
     return sort_programs(pd.concat(frames, ignore_index=True), "programa", then=("trimestre",))

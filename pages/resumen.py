@@ -5,7 +5,8 @@ import streamlit as st
 from mpi_dash import figures, summary
 from mpi_dash.formatting import SEMAFORO_LABELS, exception_lines
 from mpi_dash.semaforo import Thresholds
-from ui_common import cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card, program_frames
+from ui_common import (cached_figure, cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card,
+                       program_frames)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -29,7 +30,8 @@ programs, trend = program_frames(loaded, anio, trimestre)
 with st.container(key="program_bars"):
     st.caption("Barra: avance del programa · marca negra: avance esperado al corte · franja verde: dentro de "
                "lo esperado (amarilla a los lados).", help=AGGREGATION_HELP)
-    st.plotly_chart(figures.program_bars(programs, parametros), theme=None, config=PLOT_CONFIG, key="bars")
+    bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros))
+    st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="bars")
 with st.container(key="program_list"):
     for row in programs.itertuples(index=False):
         program_card(row)
@@ -49,7 +51,8 @@ for row in problems.to_dict("records"):
 
 with st.container(key="program_trends"):
     st.subheader("Tendencia de cada programa")
-    st.plotly_chart(figures.program_trends(trend), theme=None, config=PLOT_CONFIG, key="trends")
+    trends = cached_figure("trends", loaded, anio, trimestre, lambda: figures.program_trends(trend))
+    st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="trends")
 
 st.caption("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "
            f"el avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
