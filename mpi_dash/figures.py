@@ -360,56 +360,72 @@ QUARTER_SHORT = ["Mar", "Jun", "Sep", "Dic"]   # small panels: horizontal, never
 def program_trends(trend: pd.DataFrame, *, cols: int = 3, title_chars: int = 34) -> go.Figure:
     """Small multiples: per program (``programs.program_trend``), avance (solid guinda, with markers) against
     esperado (dashed, hollow markers) at each cut-off from Marzo to the chosen one, on a common 0–100 %
-    scale and the whole year on the x axis.  Cut-offs with nothing due (pendiente) leave a gap in the avance
-    line.  The panels are laid out by hand (``make_subplots`` cost ~0.2 s a render, on every quarter switch)."""
+    scale and the whole year on the x axis; where there is no number at the cut, the panel says why
+    («Pendiente (vence en Diciembre)»).
+
+    Drawn cheaply, because it is redrawn on every quarter switch: each ROW of panels is one pair of axes
+    (the programs side by side on the x axis, 5 slots apart) and each series one trace per row, with gaps
+    between programs — 2 axes and 2 traces per row instead of a pair of axes and 2 traces per panel."""
     names = list(trend.drop_duplicates("programa")[["programa", "nombre"]].itertuples(index=False))
     n = max(len(names), 1)
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
+    slot = 5                                    # 4 quarters + a gap between panels
     titles = [f"<b>{_clean(p)}.</b> {_wrap(name, title_chars)}" for p, name in names]
     lines = max([t.count("<br>") + 1 for t in titles] or [1])
     title_px, panel_px, gap_px, legend_px = 21 * lines + 8, 170, 44, 50
     height = rows * (title_px + panel_px) + (rows - 1) * gap_px + legend_px + 30
-    x_gap = 0.06
-    width = (1 - x_gap * (cols - 1)) / cols
     quarters = trend["trimestre"].to_numpy(dtype=np.int64)
-    y_axis = {"range": [0, 108], "tickvals": [0, 50, 100], "tickfont": {"size": TICK_FONT}, "gridcolor": GRID,
-              "zeroline": False, "linecolor": MUTED,
-              "ticktext": [f"0{PERCENT_SIGN}", f"50{PERCENT_SIGN}", f"100{PERCENT_SIGN}"]}
-    x_axis = {"type": "category", "categoryorder": "array", "categoryarray": QUARTERS, "range": [-0.4, 3.4],
-              "tickmode": "array", "tickvals": QUARTERS, "ticktext": QUARTER_SHORT, "tickangle": 0,
-              "tickfont": {"size": TICK_FONT}, "showgrid": False, "linecolor": MUTED}
-    traces: list[dict[str, object]] = []
     layout = _layout_dict(height=height)
-    annotations = []
-    for i, (programa, _) in enumerate(names):
-        r, c = divmod(i, cols)
+    traces: list[dict[str, object]] = []
+    annotations: list[dict[str, object]] = []
+    for r in range(rows):
+        suffix = "" if r == 0 else str(r + 1)
         top_px = 10 + r * (title_px + panel_px + gap_px) + title_px
-        y1 = 1 - top_px / height
-        y0 = 1 - (top_px + panel_px) / height
-        x0 = c * (width + x_gap)
-        suffix = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{suffix}"] = {**x_axis, "domain": [x0, x0 + width], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {**y_axis, "domain": [y0, y1], "anchor": f"x{suffix}"}
-        annotations.append({"text": titles[i], "x": x0, "y": y1 + 6 / height, "xref": "paper", "yref": "paper",
-                            "xanchor": "left", "yanchor": "bottom", "align": "left", "showarrow": False,
-                            "font": {"size": LABEL_FONT}})
-        mask = (trend["programa"] == programa).to_numpy()
-        x = [QUARTERS[q - 1] for q in quarters[mask]]
-        last = trend.loc[mask].iloc[-1] if mask.any() else None
-        if last is not None and is_empty(last["avance_pct"]):  # no number at this cut: say why, in words
-            words = program_status_label(last["semaforo"], vence=last.get("vence_trimestre"), icons=False)
-            annotations.append({"text": _wrap(words, 24), "x": x0 + width / 2, "y": (y0 + y1) / 2,
-                                "xref": "paper", "yref": "paper", "showarrow": False,
-                                "font": {"size": TICK_FONT, "color": WORD_COLORS.get(last["semaforo"], MUTED)}})
-        common = {"x": x, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "type": "scatter", "mode": "lines+markers"}
-        traces.append({**common, "y": trend["esperado_pct"].to_numpy(dtype=float)[mask], "name": "Esperado al corte",
-                       "line": {"color": PLAN_COLOR, "width": 3, "dash": "dash"}, "legendgroup": "esperado",
-                       "marker": {"size": 11, "symbol": "diamond-open", "line": {"width": 2}}, "showlegend": i == 0})
-        traces.append({**common, "y": trend["avance_pct"].to_numpy(dtype=float)[mask], "name": "Avance del programa",
-                       "line": {"color": CURRENT_COLOR, "width": 4}, "marker": {"size": 10}, "legendgroup": "avance",
-                       "showlegend": i == 0})
+        y1, y0 = 1 - top_px / height, 1 - (top_px + panel_px) / height
+        members = names[r * cols:(r + 1) * cols]
+        positions = [c * slot + q for c in range(cols) for q in range(4)]
+        layout[f"xaxis{suffix}"] = {
+            "domain": [0, 1], "anchor": f"y{suffix}", "range": [-0.6, cols * slot - 1.4], "showgrid": False,
+            "zeroline": False, "tickmode": "array", "tickvals": positions,
+            "ticktext": QUARTER_SHORT * cols, "tickangle": 0, "tickfont": {"size": TICK_FONT}, "linecolor": MUTED}
+        layout[f"yaxis{suffix}"] = {
+            "domain": [y0, y1], "anchor": f"x{suffix}", "range": [0, 108], "tickvals": [0, 50, 100],
+            "ticktext": [f"0{PERCENT_SIGN}", f"50{PERCENT_SIGN}", f"100{PERCENT_SIGN}"], "tickfont": {"size": TICK_FONT},
+            "gridcolor": GRID, "zeroline": False, "linecolor": MUTED}
+        series: dict[str, tuple[list[float | None], list[float | None]]] = {"esperado_pct": ([], []),
+                                                                           "avance_pct": ([], [])}
+        for c, (programa, _) in enumerate(members):
+            i = r * cols + c
+            mask = (trend["programa"] == programa).to_numpy()
+            xs = [c * slot + int(q) - 1 for q in quarters[mask]]
+            for column, (x, y) in series.items():
+                x.extend([*xs, None])
+                y.extend([*trend[column].to_numpy(dtype=float)[mask], None])
+            annotations.append({"text": titles[i], "x": c * slot - 0.5, "y": y1 + 6 / height, "xref": f"x{suffix}",
+                                "yref": "paper", "xanchor": "left", "yanchor": "bottom", "align": "left",
+                                "showarrow": False, "font": {"size": LABEL_FONT}})
+            last = trend.loc[mask].iloc[-1] if mask.any() else None
+            if last is not None and is_empty(last["avance_pct"]):  # no number at this cut: say why, in words
+                words = program_status_label(last["semaforo"], vence=last.get("vence_trimestre"), icons=False)
+                annotations.append({"text": _wrap(words, 24), "x": c * slot + 1.5, "y": 55, "xref": f"x{suffix}",
+                                    "yref": f"y{suffix}", "showarrow": False,
+                                    "font": {"size": TICK_FONT, "color": WORD_COLORS.get(last["semaforo"], MUTED)}})
+        common = {"type": "scatter", "mode": "lines+markers", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                  "connectgaps": False, "hoverinfo": "y"}
+        traces.append({**common, "x": series["esperado_pct"][0], "y": series["esperado_pct"][1],
+                       "name": "Esperado al corte", "legendgroup": "esperado", "showlegend": r == 0,
+                       "line": {"color": PLAN_COLOR, "width": 3, "dash": "dash"},
+                       "marker": {"size": 11, "symbol": "diamond-open", "line": {"width": 2}}})
+        traces.append({**common, "x": series["avance_pct"][0], "y": series["avance_pct"][1],
+                       "name": "Avance del programa", "legendgroup": "avance", "showlegend": r == 0,
+                       "line": {"color": CURRENT_COLOR, "width": 4}, "marker": {"size": 10}})
     layout["annotations"] = annotations
+    layout["shapes"] = [{"type": "line", "xref": f"x{'' if r == 0 else r + 1}", "yref": "paper",
+                         "x0": c * slot - 1, "x1": c * slot - 1,
+                         "y0": 1 - (10 + r * (title_px + panel_px + gap_px) + title_px + panel_px) / height,
+                         "y1": 1 - (10 + r * (title_px + panel_px + gap_px) + title_px) / height,
+                         "line": {"color": GRID, "width": 2}} for r in range(rows) for c in range(1, cols)]
     layout["margin"] = {"l": 50, "r": 20, "t": 0, "b": 0}
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0, "font": {"size": BASE_FONT}}
     return go.Figure(data=traces, layout=layout)

@@ -150,10 +150,12 @@ def test_program_trends_small_multiples():
     plan, results = sample()
     trend = programs.program_trend([summary.at_cutoff(results, plan, 2023, k) for k in (1, 2, 3)])
     fig = figures.program_trends(trend)
-    assert len(fig.data) == 6                                     # esperado + avance for 3 programs
-    assert [t.name for t in fig.data[:2]] == ["Esperado al corte", "Avance del programa"]
-    assert list(fig.data[1].x) == ["Marzo", "Junio", "Septiembre"]
-    assert list(fig.data[1].y) == pytest.approx([17.5, 35.0, 67.5])
+    # one row of three panels: one pair of axes, esperado and avance as one trace each (gaps between panels)
+    assert [t.name for t in fig.data] == ["Esperado al corte", "Avance del programa"]
+    avance = fig.data[1]
+    assert list(avance.x[:4]) == [0, 1, 2, None] and list(avance.x[4:7]) == [5, 6, 7]   # program 2 at slot 5
+    assert list(avance.y[:3]) == pytest.approx([17.5, 35.0, 67.5])
+    assert list(fig.layout.xaxis.ticktext[:4]) == ["Mar", "Jun", "Sep", "Dic"]
     titles = [a.text for a in fig.layout.annotations]
     assert any("periodistas" in t for t in titles) and not any("…" in t for t in titles)
     line = figures.program_trend_line(trend.loc[trend["programa"] == "1"])
