@@ -289,10 +289,12 @@ def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of 
 ALL_PROGRAMS = "todos"
 
 
-def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool = False) -> str:
+def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool = False,
+                   heading: bool = False) -> str:
     """The program to show, chosen by its number in one short row of options («Todos 1 2 3 4 5 6»: a
     selectbox would cut the long names), the choice kept across pages; the full name of the chosen
-    program is written under it, whole.  Returns the program number or :data:`ALL_PROGRAMS`."""
+    program is written under it, whole (as a subheader with ``heading``).  Returns the program number or
+    :data:`ALL_PROGRAMS`."""
     names = program_options(plan, anio)
     options = [ALL_PROGRAMS, *names] if include_all else list(names)
     _restore(key)
@@ -301,8 +303,8 @@ def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool
     value = st.radio("Programa", options, key=key, horizontal=True, on_change=_remember, args=(key,),
                      format_func=lambda v: "Todos" if v == ALL_PROGRAMS else v)
     _remember(key)
-    if value != ALL_PROGRAMS:
-        st.markdown(f"**{md(names[value])}**")
+    if value != ALL_PROGRAMS:  # the whole name: as the page's heading, or under the choice
+        (st.subheader if heading else st.markdown)(md(names[value]) if heading else f"**{md(names[value])}**")
     return value
 
 

@@ -27,6 +27,7 @@ from mpi_dash.formatting import (
     format_percent,
     format_signed_percent,
     is_empty,
+    join_words,
     missing_text,
     program_status_label,
     single_spaces,
@@ -342,8 +343,8 @@ def cumulative_line(history: pd.DataFrame, anio: int, trimestre: int) -> go.Figu
                                  text=texts, textposition=["top left", "top center", "bottom right"][i],
                                  textfont={"size": TICK_FONT, "color": line["color"]}, cliponaxis=False))
     same = [g for g in groups if len(g) > 1]
-    note = "; ".join(" y ".join(series[i][0] if k == 0 else series[i][0][:1].lower() + series[i][0][1:]
-                                for k, i in enumerate(g)) for g in same)
+    note = "; ".join(join_words([series[i][0] if k == 0 else series[i][0][:1].lower() + series[i][0][1:]
+                                 for k, i in enumerate(g)]) for g in same)
     _layout(fig, height=420, title=f"Acumulado {anio} frente a {anio - 1}")
     if note:  # say it: coinciding lines look like one
         fig.update_layout(title={"text": f"Acumulado {anio} frente a {anio - 1}<br><span style='font-size:16px'>"

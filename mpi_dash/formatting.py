@@ -194,7 +194,7 @@ def pending_text(vence: object) -> str:
     return f"{SEMAFORO_WORDS[Semaforo.PENDIENTE]} (vence en {QUARTER_MONTHS[int(float(vence))]})"  # type: ignore[arg-type]
 
 
-def _join_words(items: list[str]) -> str:
+def join_words(items: list[str]) -> str:
     """'a', 'a y b', 'a, b y c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} y {items[-1]}"
 
@@ -208,7 +208,7 @@ def missing_reports_text(quarters: object) -> str:
     months = [QUARTER_MONTHS[q] for q in sorted(set(numbers))]
     if len(months) == 1:
         return f"falta el reporte de {months[0]}"
-    return f"faltan los reportes de {_join_words(months)}"
+    return f"faltan los reportes de {join_words(months)}"
 
 
 def status_label(semaforo: object, direccion: object = None, *, icons: bool = True) -> str:

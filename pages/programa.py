@@ -24,7 +24,7 @@ loaded = get_data()
 anio, trimestre = page_header("Programa", loaded)
 plan, results, parametros = loaded.dataset.plan, loaded.results, loaded.dataset.parametros
 
-programa = program_choice(plan, anio, key="programa")
+programa = program_choice(plan, anio, key="programa", heading=True)
 cut = cutoff_frame(loaded, anio, trimestre)
 rows = cut.loc[cut["programa_num"] == programa].reset_index(drop=True)
 programs, trend = program_frames(loaded, anio, trimestre)

@@ -141,7 +141,7 @@ def test_coinciding_series_are_told_apart():
                          "linea_base_acumulada": [1.0, 2, 3, 4], "programado_acumulado": [1.0, 2, 3, 4]})
     fig = figures.cumulative_line(hist, 2023, 4)
     title = fig.layout.title.text.replace("<br>", " ")
-    assert "Coinciden: Realizado 2023 y 2022 (línea base) y programado acumulado" in title
+    assert "Coinciden: Realizado 2023, 2022 (línea base) y programado acumulado" in title
     assert len({t.marker.symbol for t in fig.data}) == 3
     assert [sum(1 for x in t.text if x) for t in fig.data] == [1, 0, 0]
 
