@@ -28,6 +28,17 @@ ENGINE_COLUMNS = (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia", "v
                   "direccion_desvio")
 
 
+def close(a: Any, b: Any) -> bool:
+    """a equals the hand-computed b (approximately; an empty expectation means NaN/None)."""
+    import math
+
+    import pytest
+
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return a is None or (isinstance(a, float) and math.isnan(a))
+    return a == pytest.approx(b)
+
+
 def plan_row(clave: str, anio: int = 2023, **values: Any) -> dict[str, Any]:
     """One plan row with every PLAN_COLUMNS key (defaults: avance_meta, acumulado, Ascendente)."""
     row: dict[str, Any] = {c.name: (np.nan if c.name in NUMERIC_PLAN else None) for c in schema.PLAN_COLUMNS}

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import strategies as st
 
-from dash_fixtures import avances_frame, plan_frame, plan_row, quarters, results_frame, sample
+from dash_fixtures import avances_frame, close, plan_frame, plan_row, quarters, results_frame, sample
 from mpi_dash import programs, summary
 from mpi_dash.engine import compute_all
 
@@ -19,12 +19,6 @@ from mpi_dash.engine import compute_all
 @pytest.fixture()
 def data():
     return sample()
-
-
-def _close(a, b):
-    if b is None or (isinstance(b, float) and math.isnan(b)):
-        return a is None or (isinstance(a, float) and math.isnan(a))
-    return a == pytest.approx(b)
 
 
 def figures_at(plan, results, k, parametros=None):
@@ -50,9 +44,9 @@ PROGRAM_CASES = [
 def test_program_figures(data, k, programa, avance, esperado, cumplimiento, semaforo, direccion, n_dato):
     plan, results = data
     row = figures_at(plan, results, k).loc[programa]
-    assert _close(row["avance_pct"], avance)
-    assert _close(row["esperado_pct"], esperado)
-    assert _close(row["cumplimiento_pct"], cumplimiento)
+    assert close(row["avance_pct"], avance)
+    assert close(row["esperado_pct"], esperado)
+    assert close(row["cumplimiento_pct"], cumplimiento)
     assert row["semaforo"] == semaforo
     assert row["direccion_desvio"] == direccion
     assert row["n_con_dato"] == n_dato
