@@ -177,7 +177,7 @@ def banner(dataset: Dataset) -> None:
     non-ASCII body — makes Streamlit compile its emoji catalogue, ~0.25 s of a fresh server's first page.
     """
     if dataset.ilustrativo:
-        st.warning("**Datos ilustrativos:** no son cifras oficiales del MPI CDMX.", icon=":material/warning:")
+        st.warning("**Datos ilustrativos.** No son cifras oficiales del MPI CDMX.", icon=":material/warning:")
 
 
 def _remember(key: str) -> None:
