@@ -16,8 +16,9 @@ st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON,
                    initial_sidebar_state="collapsed" if EMBEDDED else "auto")  # auto: collapsed on a phone
 
 # Layout for a laptop (1366×768), a projector (1920×1080, also ?embed=true) and a phone (390 px): a compact
-# header, larger metric values, text that wraps instead of being cut with «…», and the program results as
-# bars on wide screens but as a one-column list on a phone (no external fonts or scripts).
+# header, larger metric values that wrap instead of overflowing, and the program results as bars on wide
+# screens but as a one-column list on a phone (no external fonts or scripts).  Long names are never put in a
+# selectbox (its input cuts them): programs are chosen by number and the full name is written out.
 EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }' if EMBEDDED else ""
 st.html("""<style>
 [data-testid="stMainBlockContainer"] { padding: 2.8rem 1.5rem 2rem 1.5rem; max-width: none; }
@@ -31,10 +32,6 @@ st.html("""<style>
                                   text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
-/* a chosen option is never cut with «…»: the selected value wraps */
-[data-testid="stSelectbox"] [data-baseweb="select"] > div > div:first-child,
-[data-testid="stSelectbox"] [data-baseweb="select"] > div > div:first-child > div {
-  white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
 /* phone: the one-column list replaces the program bars and the trend small multiples */
 .st-key-program_list { display: none; }
 @media (max-width: 640px) {
