@@ -61,8 +61,8 @@ MEASURE = """() => {
     note_sizes: q('.infolayer .annotation-text').map(size),
     tick_sizes: q('.indicatorlayer g.xbulletaxistick text').map(size),
     header_bottom: header ? header.getBoundingClientRect().bottom : null,
-    sidebar_open: !!sidebar && sidebar.getAttribute('aria-expanded') === 'true'
-                  && sidebar.getBoundingClientRect().right > 10,
+    sidebar_open: !!sidebar && sidebar.getBoundingClientRect().right > 10
+                  && sidebar.getBoundingClientRect().width > 10,
     list_shown: !!document.querySelector('.st-key-program_list') &&
                 visible(document.querySelector('.st-key-program_list')),
     text: document.body.innerText,
@@ -130,6 +130,7 @@ def test_resumen_layout(browser, k, embed):
         assert "⏳ Pendiente" in found["text"] or "%" in found["text"]
         return
     assert not found["list_shown"]
+    assert found["sidebar_open"] is (not embed)                     # laptop and projector: navigation visible
     bars, values, notes = found["bars"], found["values"], found["notes"]
     assert len(bars) == 6
     bottom = max(b["y"] + b["height"] for b in [*bars, *notes])
