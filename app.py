@@ -13,14 +13,37 @@ FAVICON = Image.new("RGB", (32, 32), (159, 34, 65))
 
 EMBEDDED = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
 st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
-                   initial_sidebar_state="collapsed" if EMBEDDED else "expanded")
+                   initial_sidebar_state="collapsed" if EMBEDDED else "auto")  # auto: collapsed on a phone
 
-# Projector-friendly tweaks: larger metric values and table text (no external fonts or scripts).
+# Layout for a laptop (1366×768), a projector (1920×1080, also ?embed=true) and a phone (390 px): a compact
+# header, larger metric values that wrap instead of overflowing, and the program results as bars on wide
+# screens but as a one-column list on a phone (no external fonts or scripts).  Long names are never put in a
+# selectbox (its input cuts them): programs are chosen by number and the full name is written out.
+EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }' if EMBEDDED else ""
 st.html("""<style>
-[data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stMainBlockContainer"] { padding: 2.8rem 1.5rem 2rem 1.5rem; max-width: none; }
+[data-testid="stHeader"] { height: 2.6rem; min-height: 2.6rem; background: transparent; }
+.st-key-page_header { gap: 0.35rem; }
+.st-key-page_header h1 { font-size: 2rem; line-height: 1.15; padding: 0; }
+.st-key-page_header [data-testid="stAlert"] > div { padding: 0.35rem 0.8rem; }
+.st-key-page_header [data-testid="stCaptionContainer"] { font-size: 1rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; white-space: normal; }
+[data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+                                  text-overflow: clip !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+/* phone: the one-column list replaces the program bars and the trend small multiples */
+.st-key-program_list { display: none; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.4rem 0.75rem 2rem 0.75rem; }
+  .st-key-program_list { display: flex; }
+  .st-key-program_bars, .st-key-program_trends { display: none; }
+  .st-key-page_header h1 { font-size: 1.6rem; }
+  [data-testid="stMetricValue"] { font-size: 1.9rem; }
+  [data-testid="stRadioGroup"][aria-orientation="horizontal"] { gap: 0.2rem 0.5rem; }
+  [data-testid="stRadioGroup"][aria-orientation="horizontal"] > div { margin-right: 0; }
+  [data-testid="stRadioOption"] { margin-right: 0.4rem; padding-right: 0; }
+}
 /* st.file_uploader has no label options for its button/instructions (English): replace them in Spanish. */
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -28,7 +51,7 @@ st.html("""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "o arrástrelo aquí · solo archivos .xlsx"; font-size: 1rem; }
-</style>""")
+""" + EMBED_CSS + "</style>")
 
 PAGES = {
     "Tablero": [

@@ -11,17 +11,28 @@ Kept outside ``pages/`` so it is never listed as a page.
 from __future__ import annotations
 
 import runpy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
-from mpi_dash import data_access, schema, summary
+from mpi_dash import data_access, programs, schema, summary
 from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
-from mpi_dash.formatting import cutoff_label, quarter_label, short_program_name
+from mpi_dash.formatting import (
+    PERCENT_SIGN,
+    cutoff_label,
+    format_percent,
+    missing_text,
+    program_name,
+    program_status_label,
+    quarter_label,
+    single_spaces,
+)
+from mpi_dash.schema import Semaforo
 
 if TYPE_CHECKING:
     from mpi_dash.store import Store
@@ -55,6 +66,35 @@ def _cutoff(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.Data
 def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
     """The cut-off frame of the chosen year and quarter (cached; do not mutate it)."""
     return _cutoff(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _program_figures(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
+    return programs.program_figures(cutoff_frame(_loaded, anio, trimestre), _loaded.dataset.parametros)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _programs(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
+    per_cut = [_program_figures(version, anio, k, _loaded) for k in range(1, trimestre + 1)]
+    return per_cut[-1], programs.stack_trend(per_cut)
+
+
+def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` of
+    each cached cut-off frame, stacked by ``programs.stack_trend``; once per data version and cut (do not
+    mutate)."""
+    return _programs(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(name: str, version: str, anio: int, trimestre: int, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any]) -> Any:
+    """A figure of one cut-off built once per data version (``build`` makes it from cached frames; the
+    figure is shared: never change it).  Switching back to a quarter already seen costs no figure building."""
+    return _figure(name, loaded.dataset.version, anio, trimestre, build)
 
 
 def _problems_text(exc: Exception) -> list[str]:
@@ -137,8 +177,7 @@ def banner(dataset: Dataset) -> None:
     non-ASCII body — makes Streamlit compile its emoji catalogue, ~0.25 s of a fresh server's first page.
     """
     if dataset.ilustrativo:
-        st.warning("**Datos ilustrativos.** Los avances mostrados sirven para demostrar el tablero; "
-                   "**no son cifras oficiales** del MPI CDMX.", icon=":material/warning:")
+        st.warning("**Datos ilustrativos.** No son cifras oficiales del MPI CDMX.", icon=":material/warning:")
 
 
 def _remember(key: str) -> None:
@@ -187,32 +226,38 @@ def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
         st.session_state["anio"] = default_year
     if st.session_state.get("trimestre") not in QUARTER_OPTIONS:
         st.session_state["trimestre"] = default_quarter
-    left, right = st.columns([1, 2], vertical_alignment="bottom")
-    anio = left.radio("Año", years, key="anio", horizontal=True, on_change=_remember, args=("anio",))
-    trimestre = right.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True,
-                            format_func=quarter_label, on_change=_remember, args=("trimestre",),
-                            help="Cifras acumuladas de enero al cierre del mes elegido.")
+    if len(years) > 1:  # one plan year: nothing to choose (the stamp line names the year)
+        st.radio("Año", years, key="anio", horizontal=True, on_change=_remember, args=("anio",))
+    # The stamp line under it names the cut-off in words: the label is for screen readers only.
+    st.radio("Corte trimestral", QUARTER_OPTIONS, key="trimestre", horizontal=True, format_func=quarter_label,
+             on_change=_remember, args=("trimestre",), label_visibility="collapsed")
     _remember("anio")
     _remember("trimestre")
-    return int(anio), int(trimestre)
+    return int(st.session_state["anio"]), int(st.session_state["trimestre"])
 
 
 def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
-    """Title, illustrative banner and cut-off selectors shared by every dashboard page."""
-    st.title(title)
-    banner(loaded.dataset)
-    anio, trimestre = cutoff_selector(loaded)
-    st.caption(f"Mostrando el {cutoff_label(anio, trimestre)} · Fuente: {md(loaded.dataset.origen)}")
+    """The compact header of every dashboard page (≈ 150 px on a laptop): title and cut-off selector side by
+    side (stacked on a phone), the illustrative banner in one line and the stamp («corte a Junio 2023
+    (acumulado enero–junio) · Datos cargados el … por …») in plain words."""
+    with st.container(key="page_header"):
+        left, right = st.columns([5, 6], vertical_alignment="center", gap="medium")
+        left.title(title)
+        with right:
+            anio, trimestre = cutoff_selector(loaded)
+        banner(loaded.dataset)
+        st.caption(f"Cifras al {cutoff_label(anio, trimestre)} · {md(loaded.dataset.origen)}")
     return anio, trimestre
 
 
 def program_options(plan: pd.DataFrame, anio: int) -> dict[str, str]:
-    """Program number → '1 · Atención integral…' labels for a selector (numeric order)."""
+    """Program number → '1. Atención integral a personas defensoras …' labels for a selector (numeric
+    order; full names, never cut)."""
     part = plan.loc[plan["anio"] == anio, ["clave", "programa"]]
     labels: dict[str, str] = {}
     for clave, programa in part.itertuples(index=False):
         number = schema.program_number(clave)
-        labels.setdefault(number, f"{number} · {short_program_name(programa)}")
+        labels.setdefault(number, f"{number}. {program_name(programa)}")
     return dict(sorted(labels.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit()
                                                        else 0, kv[0])))
 
@@ -227,6 +272,53 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
     return value
 
 
+def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of programs.program_figures
+    """One program's result as words in a bordered box (the phone's one-column summary): full name, status
+    with icon («🟢 Verde · incompleto»), value against expected, indicators without data."""
+    status = program_status_label(row.semaforo, row.direccion_desvio, completo=bool(row.completo),
+                                  vence=row.vence_trimestre)
+    graded = row.semaforo in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO)
+    value = f" — **{format_percent(row.avance_pct)}** (esperado {format_percent(row.esperado_pct)})" if graded else ""
+    missing = missing_text(row.claves_faltantes, row.n_indicadores)
+    lines = [f"**{md(f'{row.programa}. {row.nombre}')}**"] if name else []
+    lines += [f"{status}{value}", md(missing)] if missing else [f"{status}{value}"]
+    with st.container(border=True):
+        st.markdown("  \n".join(lines))
+
+
+ALL_PROGRAMS = "todos"
+
+
+def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool = False,
+                   heading: bool = False) -> str:
+    """The program to show, chosen by its number in one short row of options («Todos 1 2 3 4 5 6»: a
+    selectbox would cut the long names), the choice kept across pages; the full name of the chosen
+    program is written under it, whole (as a subheader with ``heading``).  Returns the program number or
+    :data:`ALL_PROGRAMS`."""
+    names = program_options(plan, anio)
+    options = [ALL_PROGRAMS, *names] if include_all else list(names)
+    _restore(key)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    value = st.radio("Programa", options, key=key, horizontal=True, on_change=_remember, args=(key,),
+                     format_func=lambda v: "Todos" if v == ALL_PROGRAMS else v)
+    _remember(key)
+    if value != ALL_PROGRAMS:  # the whole name: as the page's heading, or under the choice
+        (st.subheader if heading else st.markdown)(md(names[value]) if heading else f"**{md(names[value])}**")
+    return value
+
+
+def number_column(header: str, values: pd.Series, *, percent: bool = False):  # noqa: ANN201 - column config
+    """A numeric st.dataframe column (header sorting stays numeric) shown es-MX whatever the browser locale:
+    percentages with one decimal and a non-breaking space before «%», whole-number columns without decimals
+    («4», never «4.0»), the others with one."""
+    if percent:
+        return st.column_config.NumberColumn(header, format=f"%,.1f{PERCENT_SIGN}%")
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    whole = bool((numbers == numbers.round()).all())
+    return st.column_config.NumberColumn(header, format="%,.0f" if whole else "%,.1f")
+
+
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$:"})
 
 
@@ -234,4 +326,4 @@ def md(text: object) -> str:
     """Data text made inert for st.markdown (no links, images, HTML or formatting from uploaded data)."""
     if text is None or (isinstance(text, float) and text != text):
         return "—"
-    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+    return single_spaces(str(text)).translate(_MD_SPECIAL)

@@ -4,9 +4,10 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
 
 * ``validate ARCHIVO`` — exit 0 when the workbook is valid (prints a summary and any *avisos*),
   1 with every problem listed, 2 on usage errors or a missing file.
-* ``report ARCHIVO --anio 2023 --trimestre 2 --formato json|csv|xlsx [-o SALIDA]`` — one row per
-  indicator with exactly ``schema.REPORT_FIELDS``; json/csv go to stdout without ``-o``; xlsx
-  needs ``-o``.
+* ``report ARCHIVO --anio 2023 --trimestre 2 [--nivel indicador|programa] --formato json|csv|xlsx
+  [-o SALIDA]`` — ``indicador`` (default): one row per indicator with exactly ``schema.REPORT_FIELDS``;
+  ``programa``: one row per program with exactly ``programs.PROGRAM_REPORT_FIELDS`` (the dashboard's
+  program figures, same function); json/csv go to stdout without ``-o``; xlsx needs ``-o``.
 * ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]``, ``historial``, ``revertir N --autor
   --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store.Store``); an invalid file exits 1
   and saves nothing, a file identical to the stored data exits 0 and saves nothing.
@@ -210,7 +211,8 @@ def _years_text(years: list[int]) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """``report``: exactly ``schema.REPORT_FIELDS`` per indicator for one year and quarter."""
+    """``report``: per indicator (``schema.REPORT_FIELDS``) or per program (``programs.PROGRAM_REPORT_FIELDS``)
+    for one year and quarter."""
     path = Path(args.archivo)
     missing = _missing_file(path)
     if missing is not None:
@@ -240,7 +242,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     try:
-        table = engine.report(plan, data.avances, args.anio, args.trimestre, data.parametros)
+        if args.nivel == NIVEL_PROGRAMA:
+            table = _program_report(plan, data.avances, args.anio, args.trimestre, data.parametros)
+        else:
+            table = engine.report(plan, data.avances, args.anio, args.trimestre, data.parametros)
     except ValueError as exc:
         _print(f"No se generó el informe: {exc}", sys.stderr)
         return EXIT_INVALID
@@ -255,9 +260,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         print_problems(data.avisos, sys.stderr, limit=MAX_AVISOS_IN_REPORT,
                         more=" (véalos todos con «validate»)")
     if args.salida not in (None, "-"):
-        _print(f"Informe escrito en «{args.salida}»: {_plural(len(table), 'indicador', 'indicadores')}.",
-               sys.stderr)
+        rows = _plural(len(table), *(("programa", "programas") if args.nivel == NIVEL_PROGRAMA
+                                     else ("indicador", "indicadores")))
+        _print(f"Informe escrito en «{args.salida}»: {rows}.", sys.stderr)
     return EXIT_OK
+
+
+NIVEL_INDICADOR, NIVEL_PROGRAMA = "indicador", "programa"
+
+
+def _program_report(plan, avances, anio: int, trimestre: int, parametros):  # noqa: ANN001, ANN202 - DataFrames
+    """One row per program (``programs.program_report``) of ``anio`` at ``trimestre``: the same cut-off frame
+    and the same function as the dashboard."""
+    from mpi_dash import engine, programs, summary
+
+    plan_year = plan.loc[plan["anio"].to_numpy() == anio]
+    years = avances["anio"].to_numpy()
+    results = engine.compute_all(plan_year, avances.loc[(years == anio) | (years == anio - 1)], parametros)
+    return programs.program_report(summary.at_cutoff(results, plan_year, anio, trimestre), parametros)
 
 
 # --------------------------------------------------------------------------- store commands
@@ -481,10 +501,14 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="informe de un año y trimestre (json, csv o xlsx)",
-        description="Calcula los indicadores de un año y trimestre: una fila por indicador con los "
-        "campos clave, anio, trimestre, tipo_calculo, realizado_trimestre, realizado_acumulado, "
-        "meta, programado_acumulado, valor_indicador, esperado_pct, cumplimiento_pct, semaforo, "
-        "linea_base_acumulada, variacion_linea_base_pct y justificacion.",
+        description="Calcula los indicadores de un año y trimestre. Con --nivel indicador (por omisión): "
+        "una fila por indicador con los campos clave, anio, trimestre, tipo_calculo, realizado_trimestre, "
+        "realizado_acumulado, meta, programado_acumulado, valor_indicador, esperado_pct, cumplimiento_pct, "
+        "semaforo, linea_base_acumulada, variacion_linea_base_pct y justificacion. Con --nivel programa: "
+        "una fila por programa con los campos programa, nombre, anio, trimestre, avance_pct (vacío si al "
+        "corte no se esperaba nada), esperado_pct, semaforo (también pendiente y sin_dato), "
+        "direccion_desvio (sobre, bajo o vacío), completo (true/false), n_indicadores, n_medibles, "
+        "n_con_dato y faltantes (claves sin dato al corte) — las mismas cifras que el tablero.",
     )
     parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
     parser.add_argument("--anio", type=_year, required=True, metavar="AÑO", help="año, por ejemplo 2023")
@@ -494,6 +518,12 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         required=True,
         metavar="TRIMESTRE",
         help="1–4, T1–T4 o Marzo, Junio, Septiembre, Diciembre",
+    )
+    parser.add_argument(
+        "--nivel",
+        choices=(NIVEL_INDICADOR, NIVEL_PROGRAMA),
+        default=NIVEL_INDICADOR,
+        help="una fila por indicador (por omisión) o por programa",
     )
     parser.add_argument(
         "--formato",

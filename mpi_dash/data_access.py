@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ class Dataset:
     parametros: dict[str, float] = field(default_factory=dict)
     version: str = ""
     ilustrativo: bool = False
-    origen: str = ""
+    origen: str = ""    # in plain words: «Datos cargados el 12/07/2023 10:00 por … (revisión 3)»
 
 
 def current_version() -> str:
@@ -52,16 +53,19 @@ def load_dataset() -> Dataset:
         return _load_from_store()
     from mpi_dash.workbook import read_workbook
 
+    from mpi_dash.formatting import local_datetime
+
     path = config.workbook_path()
     version = current_version()
     data = read_workbook(path)
+    saved = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     return Dataset(
         plan=data.plan,
         avances=data.avances,
         parametros=dict(data.parametros),
         version=version,
         ilustrativo=bool(data.parametros.get(ILLUSTRATIVE_FLAG, 0)),
-        origen=f"Libro {path.name}",
+        origen=f"Datos del libro {path.name}, guardado el {local_datetime(saved)}",
     )
 
 
@@ -78,5 +82,5 @@ def _load_from_store() -> Dataset:
         parametros=dict(snapshot.parametros),
         version=store.version_key(),
         ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
-        origen=f"Base de datos, revisión {revision} ({local_datetime(info['fecha'])}, {info['autor']})",
+        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {revision})",
     )

@@ -40,6 +40,10 @@ Decisions taken here (documented for users in docs/metodologia.md):
   falling back to ``schema.DEFAULT_THRESHOLDS``, so a ``parametros`` with only some keys is fine).
   The colour itself is :func:`mpi_dash.semaforo.classify` (x rounded to 9 decimals, so that 90
   computed as 89.99999999999999 is still 90; the Descendente mirror as its argument).
+* ``direccion_desvio`` (amarillo/rojo only, else None): "sobre" when the graded value lies above the
+  verde band (over-achievement: more than programmed, or — Descendente, mirrored — less), "bajo" when it
+  lies below (lagging); a hito in rojo (due, not reached) is "bajo".  Verde, pendiente, informativo,
+  sin_dato and sin_meta have no direction.
 * Duplicate avances for the same (clave, anio, trimestre): the last row wins (the reader
   rejects duplicates; this only keeps the engine deterministic).
 * Unknown ``tipo_calculo``/``acumulacion``/``sentido`` (the reader rejects them) fall back
@@ -60,7 +64,9 @@ from mpi_dash.semaforo import INFORMATIVO, PENDIENTE, ROJO, SIN_DATO, SIN_META, 
 QUARTERS = 4
 
 #: Extra columns of :func:`compute_all` besides ``schema.REPORT_FIELDS``.
-EXTRA_FIELDS: tuple[str, ...] = ("programado_trimestre", "evidencia", "vence_trimestre")
+EXTRA_FIELDS: tuple[str, ...] = ("programado_trimestre", "evidencia", "vence_trimestre", "direccion_desvio")
+#: Values of ``direccion_desvio``: above / below the verde band (None when there is no deviation).
+SOBRE, BAJO = "sobre", "bajo"
 OUTPUT_FIELDS: tuple[str, ...] = (*schema.REPORT_FIELDS, *EXTRA_FIELDS)
 
 # Semáforo codes (semaforo.VERDE …) are indexes into schema.SEMAFOROS; tipo codes into TIPOS_CALCULO
@@ -265,6 +271,11 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
     hito_sem = np.where(reached, VERDE, np.where(~reported, SIN_DATO,
                                                  np.where(k >= vence[:, None], ROJO, PENDIENTE)))
     sem = np.where(is_hito, hito_sem, sem).astype(np.int8)
+    # Direction of an amarillo/rojo: the graded value (mirrored for Descendente) above or below the verde band.
+    graded = np.where(mirror, semaforo.MIRROR_SUM - x, x)
+    off_band = (sem == semaforo.AMARILLO) | (sem == ROJO)
+    above = graded > thr[:, None, 1]  # verde_max, broadcast per row
+    direction = np.where(off_band & ~is_hito & above, SOBRE, np.where(off_band, BAJO, None))
 
     # ---- assemble (row-major ravel = anio, plan order, trimestre)
     def rep(values: np.ndarray) -> np.ndarray:
@@ -290,6 +301,7 @@ def compute_all(plan: pd.DataFrame, avances: pd.DataFrame,
             "variacion_linea_base_pct": _pct(R - B, B).ravel(),
             "programado_trimestre": p.ravel(),
             "vence_trimestre": np.where(is_hito[:, 0], vence, np.nan).repeat(QUARTERS),
+            "direccion_desvio": direction.astype(object).ravel(),
         }
     )
     out["justificacion"] = _text_column(av_kept, "justificacion", src)

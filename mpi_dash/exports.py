@@ -28,19 +28,22 @@ import pandas as pd
 
 from mpi_dash import schema
 from mpi_dash.formatting import (
+    PERCENT_SIGN,
     SEMAFORO_FILLS,
     format_date,
     format_number,
     format_percent,
+    indicator_status,
     is_empty,
+    missing_reports_text,
+    missing_text,
+    program_status_label,
     quarter_dates,
-    semaforo_label,
-    semaforo_word,
     tipo_calculo_label,
 )
 from mpi_dash.schema import Semaforo, TipoCalculo
 from mpi_dash.semaforo import Thresholds
-from mpi_dash.summary import IPTT_HEADERS
+from mpi_dash.summary import IPTT_HEADERS, PLACEHOLDER_NAMES
 
 FORMATS: tuple[str, ...] = ("json", "csv", "xlsx")
 REPORT_SHEET = "Informe"
@@ -54,7 +57,7 @@ HEADER_FILL = "9F2241"
 HEADER_FONT = "FFFFFF"
 INTEGER_FORMAT = "#,##0"      # per cell: whole numbers without a decimal point ("#,##0.##" showed "4.")
 DECIMAL_FORMAT = "#,##0.0"
-PERCENT_FORMAT = '#,##0.0" %"'
+PERCENT_FORMAT = f'#,##0.0"{PERCENT_SIGN}"'   # non-breaking space: «%» never wraps alone
 
 SIPOT_COLUMNS: tuple[str, ...] = (
     "Ejercicio",
@@ -80,16 +83,18 @@ SIPOT_COLUMNS: tuple[str, ...] = (
     "Nota",
 )
 
+# Sheet "Resumen": one row per program (:func:`mpi_dash.programs.program_figures`).
 SUMMARY_HEADERS: dict[str, str] = {
-    "programa_num": "Programa",
-    "programa": "Nombre del programa",
-    "n_indicadores": "Indicadores",
-    "n_medibles": "Indicadores con meta o hito",
-    "n_con_dato": "Con dato al corte",
+    "programa": "Programa",
+    "nombre": "Nombre del programa",
+    "semaforo": "Semáforo",
     "avance_pct": "% avance del programa",
     "esperado_pct": "% esperado al corte",
     "cumplimiento_pct": "% cumplimiento",
-    "semaforo": "Semáforo",
+    "n_indicadores": "Indicadores",
+    "n_medibles": "Indicadores con meta o hito",
+    "n_con_dato": "Con meta o hito y con dato al corte",
+    "faltantes": "Indicadores sin dato al corte",
 }
 
 
@@ -161,11 +166,22 @@ def _with_integers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _with_lowercase_bools(frame: pd.DataFrame) -> pd.DataFrame:
+    """Boolean columns as the words ``true``/``false`` (JSON's spelling; pandas would write True/False)."""
+    bools = [name for name in frame.columns if pd.api.types.is_bool_dtype(frame[name].dtype)]
+    if not bools:
+        return frame
+    return frame.assign(**{name: frame[name].map({True: "true", False: "false"}).astype(object)
+                           for name in bools})
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """THE CSV writer: UTF-8 with BOM (Excel shows accents), '.' decimals, CRLF, empty cells for
-    NaN/None, integer fields without '.0', text neutralised (:func:`neutralize_formula`)."""
+    NaN/None, integer fields without '.0', booleans as true/false, text neutralised
+    (:func:`neutralize_formula`)."""
     buffer = io.StringIO()
-    neutralize_frame(_with_integers(frame)).to_csv(buffer, index=False, lineterminator="\r\n")
+    ready = _with_lowercase_bools(_with_integers(frame))
+    neutralize_frame(ready).to_csv(buffer, index=False, lineterminator="\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -241,23 +257,60 @@ def report_bytes(frame: pd.DataFrame, formato: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- dashboard downloads
+def iptt_status(iptt: pd.DataFrame, *, icons: bool = True) -> pd.Series:
+    """The semáforo of each IPTT row in words (:func:`~mpi_dash.formatting.indicator_status`): with its
+    direction, «Pendiente (vence en …)» or the missing reports — the same words as on screen."""
+    def column(name: str) -> list[object]:
+        return iptt[name].tolist() if name in iptt else [None] * len(iptt)
+
+    texts = [indicator_status(s, d, faltan=f, vence=v, icons=icons) for s, d, f, v in zip(
+        iptt["semaforo"], column("direccion_desvio"), column("reportes_faltantes"), column("vence_trimestre"),
+        strict=True)]
+    return pd.Series(texts, index=iptt.index, dtype=object)
+
+
 def iptt_export_frame(iptt: pd.DataFrame, *, semaforo_icons: bool = True) -> pd.DataFrame:
     """The IPTT table with Spanish headers and readable enumerations (numbers stay numeric)."""
     out = iptt.assign(tipo_calculo=iptt["tipo_calculo"].map(tipo_calculo_label),
-                      semaforo=iptt["semaforo"].map(semaforo_label if semaforo_icons else semaforo_word))
+                      semaforo=iptt_status(iptt, icons=semaforo_icons))
     return out[[c for c in IPTT_HEADERS if c in out.columns]].rename(columns=IPTT_HEADERS)
+
+
+PERCENT_DECIMALS = 1   # CSV: percentages with one decimal, as on screen
+NUMBER_DECIMALS = 1    # other quantities: whole numbers without decimals, the rest with one (as on screen)
+
+
+def rounded_as_shown(frame: pd.DataFrame, percent_columns: Iterable[str]) -> pd.DataFrame:
+    """Numbers as the screen shows them: percentages with one decimal; quantities whole when whole (as
+    integers: «4», never «4.0») and otherwise with one decimal."""
+    out = frame.copy()
+    percent = set(percent_columns)
+    for name in out.columns:
+        series = out[name]
+        if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        values = pd.to_numeric(series, errors="coerce").astype("float64")
+        if name in percent:
+            out[name] = values.round(PERCENT_DECIMALS)
+        elif _integer_like(values) or values.isna().all():
+            out[name] = values.astype("Int64")
+        else:
+            out[name] = values.round(NUMBER_DECIMALS)
+    return out
 
 
 ILUSTRATIVO_NOTE = "Datos ilustrativos, no cifras oficiales."
 
 
 def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False) -> bytes:
-    """The IPTT table as CSV (:func:`csv_bytes`) with Spanish headers and the semáforo as a word.
+    """The IPTT table as CSV (:func:`csv_bytes`) with Spanish headers, the semáforo in words (no icons) and
+    the numbers rounded as on screen (:func:`rounded_as_shown`).
 
     With ``ilustrativo`` every row carries a last column ``Nota`` saying the figures are not official (a
     CSV has no other place that survives copying rows elsewhere).
     """
-    frame = iptt_export_frame(iptt, semaforo_icons=False)
+    frame = rounded_as_shown(iptt_export_frame(iptt, semaforo_icons=False),
+                             [IPTT_HEADERS[c] for c in PERCENT_COLUMNS])
     if ilustrativo:
         frame = frame.assign(Nota=ILUSTRATIVO_NOTE)
     return csv_bytes(frame)
@@ -310,15 +363,21 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
 def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
                    origen: str = "", ilustrativo: bool = False,
                    parametros: Mapping[str, float] | None = None) -> bytes:
-    """Styled workbook: ``Resumen`` (one row per program), one ``Programa N`` sheet per program with its
-    IPTT rows, and ``Notas`` (cut-off, source, how the program progress is computed).  Header rows are
-    frozen, semáforo cells filled with their colour *and* carry icon + word."""
+    """Styled workbook: ``Resumen`` (one row per program: :func:`mpi_dash.programs.program_figures`), one
+    ``Programa N`` sheet per program with its IPTT rows, and ``Notas`` (cut-off, source, how the program
+    progress is computed).  Header rows are frozen, semáforo cells filled with their colour *and* carry icon
+    + words (direction, «incompleto», «Pendiente (vence en …)»)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Resumen"
-    resumen = programs.assign(semaforo=programs["semaforo"].map(semaforo_label))
+    status = [program_status_label(s, d, completo=c, vence=v) for s, d, c, v in zip(
+        programs["semaforo"], programs["direccion_desvio"], programs["completo"], programs["vence_trimestre"],
+        strict=True)]
+    missing = [missing_text(f, n) or None for f, n in zip(programs["claves_faltantes"], programs["n_indicadores"],
+                                                          strict=True)]
+    resumen = programs.assign(semaforo=status, faltantes=missing)
     resumen = resumen[[c for c in SUMMARY_HEADERS if c in resumen.columns]].rename(columns=SUMMARY_HEADERS)
     _write_sheet(ws, resumen, percent_headers=[SUMMARY_HEADERS[c] for c in ("avance_pct", "esperado_pct",
                                                                             "cumplimiento_pct")],
@@ -338,8 +397,12 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
         ("Datos ilustrativos",
          "Sí: los avances son ilustrativos, no cifras oficiales." if ilustrativo else "No"),
         ("Avance del programa",
-         "Promedio del avance de sus indicadores de avance de meta (cada uno topado en 100 %) y de sus "
-         "hitos (100 % alcanzado, 0 % pendiente), solo con dato al corte."),
+         f"Promedio del avance de sus indicadores con meta anual (cada uno topado en 100{PERCENT_SIGN}) y de "
+         f"sus hitos (100{PERCENT_SIGN} alcanzado, 0{PERCENT_SIGN} no alcanzado), solo de los que tienen dato "
+         "al corte; los que no tienen dato se nombran en «Indicadores sin dato al corte» y el programa queda "
+         "«incompleto». Si al corte no se esperaba nada todavía, el programa queda «Pendiente» sin cifra."),
+        ("Cifras", "Las cifras de estas hojas son exactas; Excel las muestra redondeadas (porcentajes con un "
+                   "decimal, cantidades enteras sin decimales)."),
         ("Semáforo", f"{Thresholds.from_parametros(parametros).text().capitalize()} (% de cumplimiento "
                      "respecto de lo programado; umbrales de la hoja Parámetros)."),
         ("Generado", format_date(dt.date.today())),
@@ -362,9 +425,11 @@ def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacio
     desde, hasta = quarter_dates(anio, trimestre)
     valor = pd.to_numeric(cut["valor_indicador"], errors="coerce")
     notes = [_sipot_note(row, anio, trimestre, ilustrativo) for row in cut.to_dict("records")]
-    # Rows without a ficha técnica (actions only in the cronograma) get explicit texts, never blanks.
-    sin_ficha = cut["indicador"].map(is_empty)
-    nombre = cut["nombre"] if "nombre" in cut else cut["indicador"].where(~sin_ficha, cut["accion"])
+    # The plan's own indicator name (the official one, even when several rows share it); rows without one
+    # (actions only in the cronograma, or «N/A») are named by their action — never blanks or «N/A».
+    sin_ficha = cut["indicador"].map(lambda v: is_empty(v) or " ".join(str(v).split()).casefold()
+                                     in PLACEHOLDER_NAMES)
+    nombre = cut["indicador"].astype(object).where(~sin_ficha, cut["accion"].astype(object))
 
     def text(column: str, fallback: str | pd.Series) -> pd.Series:
         values = cut[column].astype(object)
@@ -436,9 +501,10 @@ def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: 
     parts = [what + "."]
     semaforo = row.get("semaforo")
     if is_empty(row.get("valor_indicador")):
-        parts.append("Sin dato reportado al corte.")
+        missing = missing_reports_text(row.get("reportes_faltantes") or ())
+        parts.append(f"Sin dato reportado al corte: {missing}." if missing else "Sin dato reportado al corte.")
     else:
-        parts.append(f"Semáforo: {semaforo_word(semaforo)}.")
+        parts.append(f"Semáforo: {indicator_status(semaforo, row.get('direccion_desvio'), icons=False)}.")
         if not is_empty(row.get("cumplimiento_pct")):
             pct = format_percent(row.get("cumplimiento_pct"))
             parts.append(f"Cumplimiento respecto de lo programado: {pct}.")

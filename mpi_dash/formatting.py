@@ -1,8 +1,15 @@
 """es-MX formatting of numbers, percentages, dates, quarters and semáforo labels.
 
-Mexican Spanish writes ``1,234.5`` (comma thousands, point decimals) and ``87.5 %``.
+Mexican Spanish writes ``1,234.5`` (comma thousands, point decimals) and ``87.5 %`` — with a
+NON-BREAKING space before the sign (:data:`PERCENT_SIGN`), so «%» never wraps onto its own line.
 Empty values (None, NaN) are shown as an em dash.  The semáforo is never shown as
 colour alone: every label carries an icon *and* a Spanish word.
+
+The words of the honest screens live here, once, for the pages AND the downloads: the semáforo with its
+direction («🔴 Rojo ↑ sobrecumplimiento» / «🔴 Rojo ↓ rezago», :func:`status_label`), a milestone not yet
+due («Pendiente (vence en Diciembre)»), the missing reports («falta el reporte de Septiembre»,
+:func:`missing_reports_text`), a program with indicators without data («⚠ 1 de 7 sin dato: 3.4»,
+:func:`missing_text`; «incompleto» in :func:`program_status_label`).
 
 Stdlib only (and ``schema``'s codes), so the UI, the figures and the exports share exactly one spelling.
 """
@@ -11,11 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Mapping
 from numbers import Real
 
 from mpi_dash.schema import Semaforo, TipoCalculo
 
 EMPTY = "—"
+NBSP = "\u00a0"
+#: What follows a number to make it a percentage: a non-breaking space and «%».
+PERCENT_SIGN = f"{NBSP}%"
 
 # Icon + word for every value of schema.SEMAFOROS (colour-blind safe: the word carries the meaning).
 SEMAFORO_LABELS: dict[str, str] = {
@@ -70,6 +82,13 @@ TIPO_CALCULO_LABELS: dict[str, str] = {
 QUARTER_MONTHS: dict[int, str] = {1: "Marzo", 2: "Junio", 3: "Septiembre", 4: "Diciembre"}
 QUARTER_SPANS: dict[int, str] = {1: "enero–marzo", 2: "abril–junio", 3: "julio–septiembre",
                                  4: "octubre–diciembre"}
+#: Year to date at each cut-off: what the cumulative figures add up.
+CUMULATIVE_SPANS: dict[int, str] = {1: "enero–marzo", 2: "enero–junio", 3: "enero–septiembre",
+                                    4: "enero–diciembre"}
+
+# Direction of an amarillo/rojo (engine ``direccion_desvio``): the arrow says which side, the word what it means.
+DIRECTION_WORDS: dict[str, str] = {"sobre": "↑ sobrecumplimiento", "bajo": "↓ rezago"}
+INCOMPLETE_WORD = "incompleto"
 
 
 def is_empty(value: object) -> bool:
@@ -106,18 +125,24 @@ def format_number(value: object, decimals: int | None = None) -> str:
     return text
 
 
+def format_count(value: object) -> str:
+    """A quantity as people count it: whole numbers without decimals (``4.0 → '4'``, ``1604 → '1,604'``),
+    others with one decimal (``2.5 → '2.5'``)."""
+    return format_number(value)
+
+
 def format_percent(value: object, decimals: int = 1) -> str:
-    """es-MX percentage with a space before the sign: ``87.5 → '87.5 %'``."""
+    """es-MX percentage with a non-breaking space before the sign: ``87.5 → '87.5\u00a0%'``."""
     if is_empty(value):
         return EMPTY
     text = format_number(value, decimals)
-    return EMPTY if text == EMPTY else f"{text} %"
+    return EMPTY if text == EMPTY else f"{text}{PERCENT_SIGN}"
 
 
 def format_signed_percent(value: object, decimals: int = 1) -> str:
     """Variation with explicit sign: ``7.5 → '+7.5 %'``, ``-4 → '-4.0 %'``, ``0 → '0.0 %'``."""
     text = format_percent(value, decimals)
-    if text == EMPTY or text.startswith("-") or float(value) == 0:  # type: ignore[arg-type]
+    if text == EMPTY or text.startswith("-") or float(text.split(NBSP)[0].replace(",", "")) == 0:
         return text
     return f"+{text}"
 
@@ -156,9 +181,83 @@ def quarter_label(trimestre: int) -> str:
 
 
 def cutoff_label(anio: int, trimestre: int) -> str:
-    """Human label of a cut-off: 'corte a Junio 2023 (abril–junio)'."""
+    """Human label of a cut-off, worded like the figures it shows (year to date):
+    'corte a Junio 2023 (acumulado enero–junio)'."""
     k = int(trimestre)
-    return f"corte a {QUARTER_MONTHS[k]} {int(anio)} ({QUARTER_SPANS[k]})"
+    return f"corte a {QUARTER_MONTHS[k]} {int(anio)} (acumulado {CUMULATIVE_SPANS[k]})"
+
+
+def pending_text(vence: object) -> str:
+    """A target not yet due: 'Pendiente (vence en Diciembre)' ('Pendiente' when the quarter is unknown)."""
+    if is_empty(vence) or int(float(vence)) not in QUARTER_MONTHS:  # type: ignore[arg-type]
+        return SEMAFORO_WORDS[Semaforo.PENDIENTE]
+    return f"{SEMAFORO_WORDS[Semaforo.PENDIENTE]} (vence en {QUARTER_MONTHS[int(float(vence))]})"  # type: ignore[arg-type]
+
+
+def join_words(items: list[str]) -> str:
+    """'a', 'a y b', 'a, b y c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} y {items[-1]}"
+
+
+def missing_reports_text(quarters: object) -> str:
+    """The reports an indicator lacks, in words: (3,) → 'falta el reporte de Septiembre';
+    (2, 3) → 'faltan los reportes de Junio y Septiembre'; nothing missing → ''."""
+    numbers = [int(q) for q in (quarters or ()) if not is_empty(q)]  # type: ignore[union-attr]
+    if not numbers:
+        return ""
+    months = [QUARTER_MONTHS[q] for q in sorted(set(numbers))]
+    if len(months) == 1:
+        return f"falta el reporte de {months[0]}"
+    return f"faltan los reportes de {join_words(months)}"
+
+
+def status_label(semaforo: object, direccion: object = None, *, icons: bool = True) -> str:
+    """Semáforo word (with icon) and, for amarillo/rojo, its direction: '🔴 Rojo ↑ sobrecumplimiento',
+    '🟡 Amarillo ↓ rezago', '🟢 Verde'.  ``icons=False`` for CSV and charts: 'Rojo ↓ rezago'."""
+    base = semaforo_label(semaforo) if icons else semaforo_word(semaforo)
+    if str(semaforo) in (Semaforo.AMARILLO, Semaforo.ROJO) and not is_empty(direccion):
+        arrow = DIRECTION_WORDS.get(str(direccion))
+        if arrow:
+            return f"{base} {arrow}"
+    return base
+
+
+def indicator_status(semaforo: object, direccion: object = None, *, faltan: object = (), vence: object = None,
+                     icons: bool = True) -> str:
+    """The full status of one indicator at the cut-off, for the screen and the downloads:
+    '🔴 Rojo ↓ rezago', '⏳ Pendiente (vence en Diciembre)', '⚪ Sin dato: falta el reporte de Septiembre'."""
+    code = Semaforo.SIN_DATO.value if is_empty(semaforo) else str(semaforo)
+    if code == Semaforo.PENDIENTE:
+        text = pending_text(vence)
+        return f"{SEMAFORO_LABELS[Semaforo.PENDIENTE].split(' ')[0]} {text}" if icons else text
+    if code == Semaforo.SIN_DATO:
+        missing = missing_reports_text(faltan)
+        base = status_label(code, icons=icons)
+        return f"{base}: {missing}" if missing else base
+    return status_label(code, direccion, icons=icons)
+
+
+def program_status_label(semaforo: object, direccion: object = None, *, completo: object = True,
+                         vence: object = None, icons: bool = True) -> str:
+    """A program's status: colour (with direction), '· incompleto' when reports are missing — a program with
+    indicators without data never reads as a plain verde —, and 'Pendiente (vence en …)' when nothing is due
+    yet: '🟢 Verde · incompleto', '🔴 Rojo ↓ rezago', '⏳ Pendiente (vence en Diciembre)', '⚪ Sin dato'."""
+    code = Semaforo.SIN_DATO.value if is_empty(semaforo) else str(semaforo)
+    if code == Semaforo.PENDIENTE:
+        text = indicator_status(code, vence=vence, icons=icons)
+    else:
+        text = status_label(code, direccion, icons=icons)
+    if completo is False and code != Semaforo.SIN_DATO:
+        text = f"{text} · {INCOMPLETE_WORD}"
+    return text
+
+
+def missing_text(faltantes: object, total: object) -> str:
+    """Indicators of a program without data at the cut-off: '⚠ 1 de 7 sin dato: 3.4' ('' when none)."""
+    claves = [str(c) for c in (faltantes or ()) if not is_empty(c)]  # type: ignore[union-attr]
+    if not claves:
+        return ""
+    return f"⚠ {len(claves)} de {int(total)} sin dato: {', '.join(claves)}"  # type: ignore[call-overload]
 
 
 def quarter_dates(anio: int, trimestre: int) -> tuple[dt.date, dt.date]:
@@ -171,13 +270,24 @@ def quarter_dates(anio: int, trimestre: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def format_indicator_value(valor: object, tipo_calculo: object, unidad: object = None) -> str:
-    """The indicator value as what it is: a percentage of the goal, a ratio, a count or a milestone."""
+HITO_REACHED = "✅ Alcanzado"
+HITO_MISSED = "❌ No alcanzado"   # due and not reached; a milestone not yet due is «⏳ Pendiente (vence en …)»
+
+
+def format_indicator_value(valor: object, tipo_calculo: object, unidad: object = None, *,
+                           semaforo: object = None, vence: object = None) -> str:
+    """The indicator value as what it is: a percentage of the goal, a ratio, a count or a milestone.
+
+    A milestone reads «✅ Alcanzado», «⏳ Pendiente (vence en Diciembre)» before its due quarter (when
+    ``semaforo`` is pendiente) and «❌ No alcanzado» only once it is due.
+    """
     tipo = "" if is_empty(tipo_calculo) else str(tipo_calculo)
     if tipo == TipoCalculo.HITO:
+        if str(semaforo) == Semaforo.PENDIENTE:
+            return indicator_status(Semaforo.PENDIENTE.value, vence=vence)
         if is_empty(valor):
             return EMPTY
-        return "✅ Alcanzado" if float(valor) >= 100 else "⏳ No alcanzado"  # type: ignore[arg-type]
+        return HITO_REACHED if float(valor) >= 100 else HITO_MISSED  # type: ignore[arg-type]
     if is_empty(valor):
         return EMPTY
     if tipo == TipoCalculo.AVANCE_META:
@@ -192,11 +302,99 @@ def format_indicator_value(valor: object, tipo_calculo: object, unidad: object =
     return text
 
 
-def short_program_name(programa: object, max_chars: int = 42) -> str:
-    """Sentence-case program heading without its number, cut at a word boundary.
+_BREAKING_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
-    'ACCIONES DE PREVENCIÓN Y CAPACITACIÓN PARA …' → 'Acciones de prevención y capacitación…'
-    """
+
+def single_spaces(text: str) -> str:
+    """Runs of ordinary white space (spaces, tabs, line breaks) as one space, trimmed; a NON-breaking space
+    (the one before «%») is kept — ``str.split()`` would turn it into a breaking one."""
+    return _BREAKING_SPACES.sub(" ", text).strip()
+
+
+def _text(value: object) -> str:
+    return "" if is_empty(value) else single_spaces(str(value))
+
+
+def versus_text(row: Mapping[str, object]) -> str:
+    """An indicator's value against what was programmed, in words (one row of ``summary.exceptions`` or of
+    the cut-off frame): 'Realizado 5 de 4 programado a la fecha (125.0 % de lo programado)', 'No alcanzado:
+    vencía en Diciembre', 'Sin dato: falta el reporte de Septiembre'."""
+    semaforo, tipo = _text(row.get("semaforo")), _text(row.get("tipo_calculo"))
+    if semaforo == Semaforo.SIN_DATO or is_empty(semaforo):
+        return indicator_status(Semaforo.SIN_DATO.value, faltan=row.get("reportes_faltantes"), icons=False)
+    if tipo == TipoCalculo.HITO:
+        if semaforo == Semaforo.PENDIENTE:
+            return pending_text(row.get("vence_trimestre"))
+        due = row.get("vence_trimestre")
+        when = f": vencía en {QUARTER_MONTHS[int(float(due))]}" if not is_empty(due) else ""  # type: ignore[arg-type]
+        return (HITO_REACHED if semaforo == Semaforo.VERDE else HITO_MISSED + when).split(" ", 1)[1]
+    if tipo == TipoCalculo.AVANCE_META:
+        by_quarter = _text(row.get("acumulacion")).casefold() == "periodo"
+        done = row.get("realizado_trimestre" if by_quarter else "realizado_acumulado")
+        planned = row.get("programado_trimestre" if by_quarter else "programado_acumulado")
+        span = "en el trimestre" if by_quarter else "a la fecha"
+        return (f"Realizado {format_number(done)} de {format_number(planned)} programado {span} "
+                f"({format_percent(row.get('cumplimiento_pct'))} de lo programado)")
+    return f"Valor {format_indicator_value(row.get('valor_indicador'), tipo, row.get('unidad_medida'))}"
+
+
+def indicator_metric(row: Mapping[str, object]) -> tuple[str, str, str]:
+    """(label, value, note) of one indicator of the cut-off frame, as what it is: a percentage of the
+    annual goal, a count, a ratio to the previous quarter/year or a milestone; never a code, never a 0 for
+    a missing report (the note then says which report is missing)."""
+    tipo, semaforo = _text(row.get("tipo_calculo")), _text(row.get("semaforo"))
+    valor, meta = row.get("valor_indicador"), row.get("meta")
+    missing = missing_reports_text(row.get("reportes_faltantes"))
+    by_quarter = _text(row.get("acumulacion")).casefold() == "periodo"
+    if tipo == TipoCalculo.AVANCE_META and not is_empty(meta) and float(meta) > 0:  # type: ignore[arg-type]
+        label = "Cumplimiento del trimestre" if by_quarter else "Avance de la meta anual"
+        note = (f"Realizado acumulado {format_number(row.get('realizado_acumulado'))} de "
+                f"{format_number(meta)} · marca negra: esperado al corte {format_percent(row.get('esperado_pct'))}")
+        return label, format_percent(valor), missing.capitalize() if missing else note
+    if tipo == TipoCalculo.AVANCE_META:
+        return ("Realizado acumulado (sin meta anual)", format_number(row.get("realizado_acumulado")),
+                missing.capitalize() if missing else "El plan no fija meta anual: se informa lo realizado, sin "
+                                                     "porcentaje de avance.")
+    if tipo == TipoCalculo.CONTEO:
+        note = f"En el trimestre: {format_number(row.get('realizado_trimestre'))}"
+        unit = _text(row.get("unidad_medida")).rstrip(".")
+        return ("Conteo acumulado en el año", format_number(valor),
+                missing.capitalize() if missing else (f"{unit} · {note}" if unit else note))
+    if tipo == TipoCalculo.HITO:
+        due = row.get("vence_trimestre")
+        note = f"Vence en {QUARTER_MONTHS[int(float(due))]}" if not is_empty(due) else ""  # type: ignore[arg-type]
+        return ("Hito", format_indicator_value(valor, tipo, semaforo=semaforo, vence=due),
+                missing.capitalize() if missing else note)
+    label = TIPO_CALCULO_LABELS.get(tipo, "Valor del indicador")
+    value = format_indicator_value(valor, tipo)
+    note = f"Realizado en el trimestre: {format_number(row.get('realizado_trimestre'))}"
+    if tipo == TipoCalculo.ANIO_ANTERIOR:
+        note = (f"Acumulado en el año: {format_number(row.get('realizado_acumulado'))}; año anterior al mismo "
+                f"corte: {format_number(row.get('linea_base_acumulada'))}")
+    if is_empty(valor) and not missing and semaforo != Semaforo.SIN_DATO:
+        previous = "del trimestre anterior" if tipo == TipoCalculo.PERIODO_ANTERIOR else "del año anterior"
+        note = f"Sin dato {previous} con qué comparar · {note.lower()}"
+    return label, value, missing.capitalize() if missing else note
+
+
+def exception_lines(row: Mapping[str, object]) -> tuple[str, str, str, str]:
+    """The four lines of an entry of the exceptions list (``summary.exceptions``), as plain text:
+    status and indicator, program and responsible area, value against what was programmed, justificación."""
+    status = indicator_status(row.get("semaforo"), row.get("direccion_desvio"),
+                              faltan=row.get("reportes_faltantes"), vence=row.get("vence_trimestre"))
+    if _text(row.get("semaforo")) in ("", Semaforo.SIN_DATO):
+        status = semaforo_label(Semaforo.SIN_DATO.value)
+    head = f"{status} · {_text(row.get('clave'))} · {_text(row.get('nombre'))}"
+    area = _text(row.get("responsables")) or "sin área responsable en el plan"
+    where = f"Programa {_text(row.get('programa_num'))}. {_text(row.get('programa_nombre'))} · Responsable: {area}"
+    why = _text(row.get("justificacion"))
+    return head, where, versus_text(row), f"Justificación: {why}" if why else "Sin justificación registrada."
+
+
+def program_name(programa: object) -> str:
+    """The program's full name as a heading: without its number, sentence case when the plan shouts it in
+    capitals, never cut ('3. ACCIONES DE PREVENCIÓN … DERECHOS HUMANOS.' → 'Acciones de prevención … derechos
+    humanos').  Long names wrap on screen; they are never shortened with «…»."""
     if is_empty(programa):
         return EMPTY
     text = " ".join(str(programa).split())
@@ -205,13 +403,7 @@ def short_program_name(programa: object, max_chars: int = 42) -> str:
         text = rest
     if text.isupper():
         text = text[:1] + text[1:].lower()
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars + 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    stops = (" y", " de", " del", " la", " el", " a", " para", " en", " con")
-    while any(cut.endswith(stop) for stop in stops):
-        cut = next(cut[: -len(stop)] for stop in stops if cut.endswith(stop))
-    return cut + "…"
+    return text.rstrip(" .") or EMPTY
 
 
 # --------------------------------------------------------------------------- local time (Mexico City)
@@ -232,7 +424,7 @@ def local_timezone() -> dt.tzinfo:
 
 
 def local_datetime(value: str | dt.datetime | None) -> str:
-    """A stored UTC timestamp (ISO text or aware datetime) as Mexico City local time 'AAAA-MM-DD HH:MM'.
+    """A stored UTC timestamp (ISO text or aware datetime) as Mexico City local time 'dd/mm/aaaa HH:MM'.
 
     Naive values are taken as UTC (the store writes UTC); empty/unparseable → '—'.
     """
@@ -244,7 +436,7 @@ def local_datetime(value: str | dt.datetime | None) -> str:
         return EMPTY
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(local_timezone()).strftime("%d/%m/%Y %H:%M")
 
 
 # --------------------------------------------------------------------------- display tables (Spanish)

@@ -26,7 +26,7 @@ from dataclasses import astuple, dataclass, fields
 import numpy as np
 
 from mpi_dash import schema
-from mpi_dash.formatting import SEMAFORO_LABELS, SEMAFORO_WORDS, format_number, is_empty
+from mpi_dash.formatting import PERCENT_SIGN, SEMAFORO_LABELS, SEMAFORO_WORDS, format_number, is_empty
 from mpi_dash.schema import Semaforo
 
 ROUND_DECIMALS = 9
@@ -125,11 +125,12 @@ class Thresholds:
     def text(self, *, icons: bool = False) -> str:
         """The rule in Spanish with these values ('verde de 90 % a 110 % de lo esperado, …')."""
         t = {key: format_number(value) for key, value in self.as_dict().items()}
+        pct = PERCENT_SIGN
         words = SEMAFORO_LABELS if icons else SEMAFORO_WORDS
         verde, amarillo, rojo = (words[s].lower() for s in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO))
-        return (f"{verde} de {t['verde_min']} % a {t['verde_max']} % de lo esperado, {amarillo} de "
-                f"{t['amarillo_min']} % a menos de {t['verde_min']} % (o de más de {t['verde_max']} % a "
-                f"{t['amarillo_max']} %), {rojo} fuera de esos rangos")
+        return (f"{verde} de {t['verde_min']}{pct} a {t['verde_max']}{pct} de lo esperado, {amarillo} de "
+                f"{t['amarillo_min']}{pct} a menos de {t['verde_min']}{pct} (o de más de {t['verde_max']}{pct} a "
+                f"{t['amarillo_max']}{pct}), {rojo} fuera de esos rangos")
 
 
 def classify(value: object, thresholds: Thresholds | np.ndarray, *, mirror: object = False) -> np.ndarray:

@@ -1,43 +1,36 @@
-"""Dashboard summaries built from the engine results: programs, semáforo counts, IPTT and baseline tables.
+"""Dashboard tables of one cut-off built from the engine results: the cut-off frame, semáforo counts, the
+exceptions list, IPTT and baseline tables.
 
 Pandas style: :func:`at_cutoff` joins the plan (``schema.PLAN_COLUMNS``) with the output of
 :func:`mpi_dash.engine.compute_all` for ONE cut-off (year + quarter) — computed once per render — and
-every table of that cut-off is a function of that frame: ``program_summary(cut, parametros)``,
-``iptt_table(cut)``, ``baseline_table(cut)``, ``red_indicators(cut)``, ``semaforo_counts(cut)``.  Every
-function is pure: DataFrames in, new DataFrames out, inputs never mutated.
+every table of that cut-off is a function of that frame: ``iptt_table(cut)``, ``baseline_table(cut)``,
+``exceptions(cut)``, ``semaforo_counts(cut)`` and, per program, :func:`mpi_dash.programs.program_figures`.
+Every function is pure: DataFrames in, new DataFrames out, inputs never mutated.
 
-Program aggregation (shown in the dashboard and documented in ``docs/tablero.md``):
+The per-indicator *progress scores* of the program aggregation (``progreso``, ``progreso_esperado``) are
+computed here, in :func:`at_cutoff`; how they are averaged per program is :mod:`mpi_dash.programs`:
 
-* Each indicator gets a *progress score* in 0–100 at the cut-off:
-  ``avance_meta`` → its ``valor_indicador`` (percent of the annual goal), capped to 0–100;
-  ``hito`` → 100 once reached, 0 otherwise.  Ratios (``periodo_anterior``, ``anio_anterior``) and counts
-  (``conteo``) have no goal and do not enter the program gauge (they are listed on the *Programa* page).
-* Its *expected* score: ``avance_meta`` → ``esperado_pct`` capped to 0–100; ``hito`` → 100 if due at or
-  before the cut-off, else its own score (0 pending, 100 done ahead of time: early is on track).
-* Program progress = mean of the scores of its measurable indicators **with data** at the cut-off;
-  program expected = mean of the expected scores of the same indicators.  Indicators without data are
-  counted and shown ("n de m con dato"), never treated as 0.
-* Program semáforo: ``cumplimiento = progress / expected · 100`` coloured by the same
-  :func:`mpi_dash.semaforo.classify` as the indicators (same bands, same rounding), with the thresholds of
-  ``parametros`` (never a row's own thresholds; no Descendente mirror: a program's progress is always
-  "more is better"); expected 0 → ``verde`` if something is already done (ahead of a calendar that
-  expects nothing yet), else ``pendiente`` when one of its hitos is pending, else ``sin_meta``; no
-  data → ``sin_dato``.  So a program with a single ``avance_meta`` (ascendente, no thresholds of its own,
-  not above its annual goal) or ``hito`` indicator has that indicator's semáforo.
+* ``avance_meta`` with a goal (T > 0) → its ``valor_indicador`` (percent of the annual goal), capped to
+  0–100; ``hito`` → 100 once reached, 0 otherwise.  Ratios (``periodo_anterior``, ``anio_anterior``),
+  counts (``conteo``) and ``avance_meta`` rows without an annual goal have nothing to be a percentage of:
+  they do not enter the program gauge (they are listed on the *Programa* page).
+* Expected score: ``avance_meta`` → ``esperado_pct`` capped to 0–100; ``hito`` → 100 if due at or before
+  the cut-off, else its own score (0 pending, 100 done ahead of time: early is on track).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
-from mpi_dash import schema, semaforo
-from mpi_dash.formatting import short_program_name
-from mpi_dash.schema import Semaforo, TipoCalculo
+from mpi_dash import schema
+from mpi_dash.formatting import TIPO_CALCULO_LABELS, is_empty, program_name
+from mpi_dash.schema import Acumulacion, Semaforo, TipoCalculo
 
-MEASURABLE_TYPES: tuple[str, ...] = (TipoCalculo.AVANCE_META.value, TipoCalculo.HITO.value)
+#: Texts a plan uses for "no indicator": never shown as a name (the action names the row instead).
+PLACEHOLDER_NAMES = frozenset({"n/a", "na", "no aplica", "no aplica.", "-", "—", "s/d", "n.a.", "n/a."})
+#: Types whose value adds up the year to date: they need every report from Marzo to the cut-off.
+CUMULATIVE_TYPES: tuple[str, ...] = (TipoCalculo.ANIO_ANTERIOR.value, TipoCalculo.CONTEO.value)
 
 # Plan columns shown in the *ficha técnica*, in the order of the plan's own ficha.
 FICHA_COLUMNS: tuple[str, ...] = (
@@ -69,6 +62,8 @@ IPTT_HEADERS: dict[str, str] = {
     "evidencia": "Evidencia",
 }
 IPTT_COLUMNS: tuple[str, ...] = tuple(IPTT_HEADERS)
+#: Extra columns of :func:`iptt_table` that complete the words of the semáforo (not exported as columns).
+IPTT_STATUS_COLUMNS: tuple[str, ...] = ("direccion_desvio", "reportes_faltantes", "vence_trimestre")
 
 
 def available_years(plan: pd.DataFrame) -> list[int]:
@@ -91,54 +86,113 @@ def latest_cutoff(plan: pd.DataFrame, avances: pd.DataFrame) -> tuple[int, int]:
     return anio, int(done.loc[done["anio"] == anio, "trimestre"].max())
 
 
-def _plan_part(plan: pd.DataFrame, anio: int) -> pd.DataFrame:
-    part = plan.loc[plan["anio"] == anio]
-    indicador = part["indicador"].astype(object)
-    return part.assign(
-        orden=np.arange(len(part)),
-        programa_num=part["clave"].map(schema.program_number),
-        programa_corto=part["programa"].map(short_program_name),
-        # Display name: the indicator, or the action when the plan has no indicator (cronograma-only rows).
-        nombre=indicador.where(indicador.notna() & (indicador.astype(str).str.strip() != ""),
-                               part["accion"].astype(object)),
-    )
+def _clean_text(value: object) -> str | None:
+    """A text with single spaces; empty → None."""
+    return None if is_empty(value) else " ".join(str(value).split())
+
+
+def display_names(part: pd.DataFrame) -> pd.Series:
+    """The name that tells each row apart on screen (one plan year): the plan's indicator, unless it is
+    empty, a placeholder («N/A», «No aplica») or shared by several rows of the year (3.1–3.5 are all «Número
+    total de capacitaciones.») — then the row's action, which the plan writes for every row.  Neither → clave.
+    """
+    indicador = [_clean_text(v) for v in part["indicador"].tolist()]
+    accion = [_clean_text(v) for v in part["accion"].tolist()]
+    folded = [v.casefold() if v else None for v in indicador]
+    seen: dict[str, int] = {}
+    for v in folded:
+        if v:
+            seen[v] = seen.get(v, 0) + 1
+    names = []
+    for ind, acc, fold, clave in zip(indicador, accion, folded, part["clave"].tolist(), strict=True):
+        usable = ind is not None and fold not in PLACEHOLDER_NAMES and seen.get(fold or "", 0) < 2
+        names.append(ind if usable else acc if acc is not None else ind if ind is not None else str(clave))
+    return pd.Series(names, index=part.index, dtype=object)
+
+
+# Engine columns whose empty value is None (texts); the others are numbers (NaN).
+_TEXT_RESULTS = ("semaforo", "justificacion", "evidencia", "direccion_desvio")
 
 
 def at_cutoff(results: pd.DataFrame, plan: pd.DataFrame, anio: int, trimestre: int) -> pd.DataFrame:
     """THE frame of one cut-off: plan rows of ``anio`` joined with the engine row of ``trimestre``, in plan
     order (one row per indicator).  Compute it once per render and pass it to the table functions.
 
-    Adds ``programa_num``, ``programa_corto``, ``nombre`` (indicador, else acción), ``trimestre``,
-    ``progreso`` and ``progreso_esperado`` (the scores of the program aggregation, NaN for types that do
-    not enter it or without data), ``programado_t1``…``programado_t4`` (the engine's p_k of each quarter:
-    the plan's calendar, or T/4 without one — they replace the plan's raw calendar columns) and
-    ``realizado_t1``…``realizado_t4`` (each quarter's realizado, NaN after the cut-off).
+    Adds ``programa_num``, ``programa_nombre`` (full name, :func:`~mpi_dash.formatting.program_name`),
+    ``nombre`` (:func:`display_names`), ``trimestre``, ``progreso`` and ``progreso_esperado`` (the scores of
+    the program aggregation, NaN for rows that do not enter it or without data), ``medible`` (the row
+    enters the program gauge: a hito, or an avance_meta with an annual goal), ``programado_t1``…``t4``
+    (the engine's p_k of each quarter: the plan's calendar, or T/4 without one — they replace the plan's
+    raw calendar columns), ``realizado_t1``…``t4`` (each quarter's realizado, NaN after the cut-off) and
+    ``reportes_faltantes`` (tuple of the quarters whose missing report leaves the row ``sin_dato``:
+    every quarter up to the cut for the year-to-date types, else the cut's own quarter; () otherwise).
+
+    Array code (one DataFrame built at the end): it runs for every cut-off of the trend on each render.
     """
-    part = _plan_part(plan, anio)
-    year = results.loc[results["anio"] == anio]
-    cut = year.loc[year["trimestre"] == trimestre]
-    engine_cols = [c for c in cut.columns if c not in part.columns or c in ("clave", "anio")]
-    out = part.drop(columns=list(schema.PROGRAMADO_COLUMNS), errors="ignore").merge(
-        cut[engine_cols].drop(columns=["tipo_calculo"], errors="ignore"),
-        on=["clave", "anio"], how="left", validate="one_to_one")
-    out = out.sort_values("orden", kind="stable").reset_index(drop=True)
-    progreso, esperado = _scores(out, trimestre)
-    return out.assign(trimestre=trimestre, progreso=progreso, progreso_esperado=esperado,
-                      **_quarter_columns(year, out["clave"], trimestre))
-
-
-def _quarter_columns(year: pd.DataFrame, claves: pd.Series, trimestre: int) -> dict[str, pd.Series]:
-    """programado_t1..t4 (all four quarters: the plan) and realizado_t1..t4 (NaN after the cut-off)."""
-    rows = year.drop_duplicates(["clave", "trimestre"]).set_index(["clave", "trimestre"])
-    empty = pd.Series(np.nan, index=claves.index)
-    columns: dict[str, pd.Series] = {}
+    part = plan.loc[plan["anio"].to_numpy() == anio].drop(columns=list(schema.PROGRAMADO_COLUMNS),
+                                                          errors="ignore").reset_index(drop=True)
+    n = len(part)
+    claves = part["clave"].astype(str).to_numpy()
+    if len(set(claves)) != n:
+        raise ValueError(f"El plan repite claves en el año {anio}: cada clave debe aparecer una vez por año.")
+    year = results.loc[results["anio"].to_numpy() == anio]
+    row = pd.Index(claves).get_indexer(year["clave"].astype(str).to_numpy())
+    quarter = year["trimestre"].to_numpy(dtype=np.int64)
+    known = (row >= 0) & (quarter >= 1) & (quarter <= 4)
+    row, quarter, year = row[known], quarter[known], year.loc[known]
+    at_cut = quarter == trimestre
+    columns: dict[str, object] = {}
+    for name in year.columns:
+        if name in part.columns or name == "trimestre":
+            continue  # clave, anio, tipo_calculo: the plan's; trimestre: added below
+        text = name in _TEXT_RESULTS
+        values = np.full(n, None, dtype=object) if text else np.full(n, np.nan)
+        source = year[name].to_numpy(dtype=object if text else np.float64,
+                                     **({} if text else {"na_value": np.nan}))
+        values[row[at_cut]] = source[at_cut]
+        if text:
+            values = np.array([None if is_empty(v) else v for v in values], dtype=object)
+        columns[name] = values
+    wide = {}
     for source, prefix, last in (("programado_trimestre", "programado_t", 4),
                                  ("realizado_trimestre", "realizado_t", trimestre)):
-        wide = rows[source].unstack("trimestre") if len(rows) else pd.DataFrame()
-        for k in range(1, 5):
-            values = claves.map(wide[k]) if k <= last and k in wide.columns else empty
-            columns[f"{prefix}{k}"] = pd.to_numeric(values, errors="coerce")
-    return columns
+        matrix = np.full((n, 4), np.nan)
+        if source in year:
+            keep = quarter <= last
+            matrix[row[keep], quarter[keep] - 1] = year[source].to_numpy(dtype=np.float64, na_value=np.nan)[keep]
+        wide.update({f"{prefix}{k}": matrix[:, k - 1] for k in range(1, 5)})
+    tipo = part["tipo_calculo"].astype(object).to_numpy()
+    engine_part = pd.DataFrame(columns, index=part.index)
+    out = pd.concat([part.assign(orden=np.arange(n)), engine_part], axis=1)
+    progreso, esperado = _scores(out, trimestre)
+    meta = columns.get("meta", np.full(n, np.nan))
+    medible = (tipo == TipoCalculo.HITO) | ((tipo == TipoCalculo.AVANCE_META) & (np.nan_to_num(meta) > 0))
+    added = pd.DataFrame({
+        "programa_num": [schema.program_number(c) for c in claves],
+        "programa_nombre": [program_name(v) for v in part["programa"].tolist()],
+        "nombre": display_names(part),
+        "trimestre": np.full(n, trimestre, dtype=np.int64),
+        "progreso": progreso, "progreso_esperado": esperado, "medible": medible, **wide,
+        "reportes_faltantes": _missing_reports(out, wide, trimestre),
+    }, index=part.index)
+    return pd.concat([out, added], axis=1)
+
+
+def _missing_reports(cut: pd.DataFrame, quarters: dict[str, np.ndarray], trimestre: int) -> list[tuple[int, ...]]:
+    """Per row: the quarters (tuple) whose report is missing and leaves the row without data at the cut-off."""
+    reported = np.column_stack([~np.isnan(quarters[f"realizado_t{k}"]) for k in range(1, trimestre + 1)])
+    tipo = cut["tipo_calculo"].astype(object).tolist()
+    acumulacion = [str(v).strip().casefold() for v in cut["acumulacion"].tolist()]
+    sin_dato = [v == Semaforo.SIN_DATO or v is None for v in cut["semaforo"].tolist()]
+    missing: list[tuple[int, ...]] = []
+    for got, kind, acc, lacking in zip(reported, tipo, acumulacion, sin_dato, strict=True):
+        if not lacking:
+            missing.append(())
+            continue
+        year_to_date = kind in CUMULATIVE_TYPES or (kind == TipoCalculo.AVANCE_META and acc != Acumulacion.PERIODO)
+        needed = range(1, trimestre + 1) if year_to_date else (trimestre,)
+        missing.append(tuple(k for k in needed if not got[k - 1]))
+    return missing
 
 
 def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:
@@ -163,39 +217,11 @@ def _scores(cut: pd.DataFrame, trimestre: int) -> tuple[np.ndarray, np.ndarray]:
     return score, expected
 
 
-def program_summary(cut: pd.DataFrame, parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """One row per program of the cut-off (``at_cutoff``): progress vs expected, coverage and semáforo."""
-    medible = cut["tipo_calculo"].isin(MEASURABLE_TYPES)
-    rows = cut.assign(_medible=medible, _con_dato=medible & cut["progreso"].notna(),
-                      _pendiente=medible & (cut["semaforo"] == Semaforo.PENDIENTE))
-    grouped = rows.groupby("programa_num", sort=False)
-    out = pd.DataFrame({
-        "programa": grouped["programa"].first(),
-        "programa_corto": grouped["programa_corto"].first(),
-        "n_indicadores": grouped.size().astype("int64"),
-        "n_medibles": grouped["_medible"].sum().astype("int64"),
-        "n_con_dato": grouped["_con_dato"].sum().astype("int64"),
-        "avance_pct": grouped["progreso"].mean(),
-        "esperado_pct": grouped["progreso_esperado"].mean(),
-    }).reset_index()
-    esperado = out["esperado_pct"].to_numpy(dtype=float)
-    avance = out["avance_pct"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cumplimiento = np.where(esperado > 0, avance / esperado * 100, np.nan)
-    colour = semaforo.names(semaforo.classify(cumplimiento, semaforo.Thresholds.from_parametros(parametros)))
-    waiting = np.where(grouped["_pendiente"].any().to_numpy(dtype=bool), Semaforo.PENDIENTE.value,
-                       Semaforo.SIN_META.value)
-    colour = np.where(esperado == 0, np.where(avance > 0, Semaforo.VERDE.value, waiting), colour)
-    colour = np.where(np.isnan(avance), Semaforo.SIN_DATO.value, colour)
-    out["cumplimiento_pct"] = cumplimiento
-    out["semaforo"] = pd.Series(colour, index=out.index, dtype=object)
-    return _sort_programs(out)
-
-
-def _sort_programs(frame: pd.DataFrame) -> pd.DataFrame:
-    """Programs in numeric order ('2' before '10'); non-numeric keys last, alphabetically."""
-    number = pd.to_numeric(frame["programa_num"], errors="coerce").fillna(np.inf)
-    ordered = frame.assign(_n=number).sort_values(["_n", "programa_num"], kind="stable")
+def sort_programs(frame: pd.DataFrame, column: str = "programa_num", then: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows in numeric program order ('2' before '10'; non-numeric keys last, alphabetically), then by
+    ``then`` (stable)."""
+    number = pd.to_numeric(frame[column], errors="coerce").fillna(np.inf)
+    ordered = frame.assign(_n=number).sort_values(["_n", column, *then], kind="stable")
     return ordered.drop(columns="_n").reset_index(drop=True)
 
 
@@ -211,12 +237,37 @@ def semaforo_counts(cut: pd.DataFrame) -> pd.DataFrame:
                          "n": [int(counts.get(s, 0)) for s in schema.SEMAFOROS]})
 
 
-def red_indicators(cut: pd.DataFrame) -> pd.DataFrame:
-    """Indicators in rojo at the cut-off with their justificación (plan order)."""
-    cols = ["programa_num", "programa_corto", "clave", "nombre", "tipo_calculo", "valor_indicador",
-            "cumplimiento_pct", "justificacion"]
-    red = cut.loc[cut["semaforo"] == Semaforo.ROJO, cols].rename(columns={"nombre": "indicador"})
-    return red.reset_index(drop=True)
+#: Severity of each kind of exception (1 = most severe): what lags first, then what is missing, then what
+#: exceeded the programme (over-achievement: the calendar was not realistic, not a failure).
+SEVERITY: dict[tuple[str, str | None], int] = {
+    (Semaforo.ROJO.value, "bajo"): 1, (Semaforo.AMARILLO.value, "bajo"): 2, (Semaforo.SIN_DATO.value, None): 3,
+    (Semaforo.ROJO.value, "sobre"): 4, (Semaforo.AMARILLO.value, "sobre"): 5,
+}
+EXCEPTION_COLUMNS: tuple[str, ...] = (
+    "severidad", "programa_num", "programa_nombre", "clave", "nombre", "tipo_calculo", "acumulacion",
+    "semaforo", "direccion_desvio", "responsables", "unidad_medida", "valor_indicador", "esperado_pct",
+    "cumplimiento_pct", "realizado_trimestre", "realizado_acumulado", "programado_trimestre",
+    "programado_acumulado", "vence_trimestre", "reportes_faltantes", "justificacion",
+)
+
+
+def exceptions(cut: pd.DataFrame) -> pd.DataFrame:
+    """«Where are the problems?»: every indicator in rojo, amarillo or sin dato at the cut-off, by severity
+    (:data:`SEVERITY`: rojo ↓ rezago, amarillo ↓ rezago, sin dato, rojo ↑ and amarillo ↑ sobrecumplimiento),
+    then plan order; columns :data:`EXCEPTION_COLUMNS` (the responsible area, the value against what was
+    programmed, the missing reports and the justificación).  A missing direction reads as rezago."""
+    colour = _semaforo_or_sin_dato(cut)
+    direction = cut["direccion_desvio"].astype(object) if "direccion_desvio" in cut else \
+        pd.Series(None, index=cut.index, dtype=object)
+    off_band = colour.isin([Semaforo.ROJO.value, Semaforo.AMARILLO.value])
+    direction = direction.where(direction.isin(["sobre", "bajo"]), "bajo").where(off_band, None)
+    severity = [SEVERITY.get((c, d), 0) for c, d in zip(colour, direction, strict=True)]
+    out = cut.assign(semaforo=colour, direccion_desvio=direction, severidad=severity, _orden=np.arange(len(cut)))
+    for col in EXCEPTION_COLUMNS:
+        if col not in out:
+            out[col] = None
+    out = out.loc[out["severidad"] > 0].sort_values(["severidad", "_orden"], kind="stable")
+    return out[list(EXCEPTION_COLUMNS)].reset_index(drop=True)
 
 
 def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +275,10 @@ def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
 
     ``indicador`` is the plan's indicator, or its action when the plan row has no indicator.
     Programmed values are shown for the four quarters (the plan); realised values only up to the cut-off.
-    ``avance_pct`` is ``valor_indicador`` for ``avance_meta`` indicators only.
+    ``avance_pct`` is ``valor_indicador`` for ``avance_meta`` indicators only.  After ``IPTT_COLUMNS`` come
+    :data:`IPTT_STATUS_COLUMNS` (direction, missing reports, due quarter), which word the semáforo
+    (:func:`mpi_dash.formatting.indicator_status`) on screen and in the downloads; they are not columns of
+    their own in the files.
     """
     numbers = ["meta", *(f"programado_t{k}" for k in range(1, 5)), *(f"realizado_t{k}" for k in range(1, 5)),
                "programado_acumulado", "realizado_acumulado", "valor_indicador", "esperado_pct",
@@ -232,6 +286,8 @@ def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"programa_num": cut["programa_num"], "clave": cut["clave"],
                           "indicador": cut["nombre"], "tipo_calculo": cut["tipo_calculo"],
                           "unidad_medida": cut["unidad_medida"]})
+    for col in IPTT_STATUS_COLUMNS:
+        table[col] = cut[col] if col in cut else None
     for col in numbers:
         table[col] = pd.to_numeric(cut[col], errors="coerce") if col in cut else np.nan
     table["avance_pct"] = table["valor_indicador"].where(cut["tipo_calculo"] == TipoCalculo.AVANCE_META)
@@ -239,7 +295,7 @@ def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
     for col in ("justificacion", "evidencia"):
         texts = cut[col].astype(object) if col in cut else pd.Series(None, index=cut.index, dtype=object)
         table[col] = texts.where(texts.notna(), None)
-    return table[list(IPTT_COLUMNS)].reset_index(drop=True)
+    return table[[*IPTT_COLUMNS, *IPTT_STATUS_COLUMNS]].reset_index(drop=True)
 
 
 def indicator_history(results: pd.DataFrame, clave: str, anio: int) -> pd.DataFrame:
@@ -248,8 +304,17 @@ def indicator_history(results: pd.DataFrame, clave: str, anio: int) -> pd.DataFr
     return rows.sort_values("trimestre", kind="stable").reset_index(drop=True)
 
 
+#: Plan codes shown in words in the ficha técnica (never «avance_meta» or «acumulado» on screen).
+FICHA_WORDS: dict[str, dict[str, str]] = {
+    "tipo_calculo": {code: word for code, word in TIPO_CALCULO_LABELS.items()},
+    "acumulacion": {Acumulacion.ACUMULADO.value: "Acumulada: de enero al corte",
+                    Acumulacion.PERIODO.value: "Por trimestre: cada trimestre por separado"},
+}
+
+
 def ficha_tecnica(plan_row: pd.Series) -> list[tuple[str, str]]:
-    """(Spanish header, text) pairs of one plan row's ficha técnica; empty fields are skipped."""
+    """(Spanish header, text) pairs of one plan row's ficha técnica; empty fields are skipped; the plan's
+    codes (tipo de cálculo, acumulación) in words."""
     headers = {c.name: c.header for c in schema.PLAN_COLUMNS}
     pairs: list[tuple[str, str]] = []
     for name in FICHA_COLUMNS:
@@ -258,7 +323,8 @@ def ficha_tecnica(plan_row: pd.Series) -> list[tuple[str, str]]:
             continue
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        pairs.append((headers.get(name, name), str(value)))
+        words = FICHA_WORDS.get(name, {})
+        pairs.append((headers.get(name, name), words.get(str(value).strip().casefold(), str(value))))
     return pairs
 
 
@@ -271,7 +337,7 @@ def baseline_table(cut: pd.DataFrame) -> pd.DataFrame:
     base = pd.to_numeric(cut["linea_base_acumulada"], errors="coerce")
     return pd.DataFrame({
         "programa_num": cut["programa_num"],
-        "programa_corto": cut["programa_corto"],
+        "programa_nombre": cut["programa_nombre"],
         "clave": cut["clave"],
         "indicador": cut["nombre"],
         "tipo_calculo": cut["tipo_calculo"],
@@ -284,30 +350,29 @@ def baseline_table(cut: pd.DataFrame) -> pd.DataFrame:
 
 
 def baseline_by_program(table: pd.DataFrame) -> pd.DataFrame:
-    """Per program: the **median** of the per-indicator variations vs the previous year.
+    """Per program (from :func:`baseline_table`): how many indicators rose, fell or stayed the same against
+    the previous year at the same cut-off.
 
     Indicators of one program count different things (sessions, attentions, workshops…), so their values
-    are never added up: each comparable indicator (value this year, previous-year value > 0) gives its own
-    variation in percent, and the program shows the median of those variations (robust: one large-volume
-    indicator cannot dominate), with how many rose and fell.  ``indice_base`` = 100 and
-    ``indice_actual`` = 100 + median express it as an index (previous year = 100) for the panels.
+    are never added up, nor their variations averaged: each comparable indicator (a value this year and a
+    previous-year value > 0) is compared with itself and the program says how many went up, down or stayed
+    equal.  ``n_sin_comparar`` = indicators without a previous-year value, with a previous year of 0 or
+    without this year's value.
     """
     base = pd.to_numeric(table["linea_base_acumulada"], errors="coerce")
     variation = pd.to_numeric(table["variacion_linea_base_pct"], errors="coerce")
     comparable = (table["con_linea_base"].astype(bool) & (base > 0) & table["realizado_acumulado"].notna()
                   & variation.notna())
-    frame = table.assign(_var=variation.where(comparable), _cmp=comparable,
-                         _up=comparable & (variation > 0), _down=comparable & (variation < 0))
+    frame = table.assign(_cmp=comparable, _up=comparable & (variation > 0), _down=comparable & (variation < 0),
+                         _same=comparable & (variation == 0))
     grouped = frame.groupby("programa_num", sort=False)
     out = pd.DataFrame({
-        "programa_corto": grouped["programa_corto"].first(),
+        "programa_nombre": grouped["programa_nombre"].first(),
         "n_indicadores": grouped.size().astype("int64"),
-        "n_con_linea_base": grouped["_cmp"].sum().astype("int64"),
+        "n_comparables": grouped["_cmp"].sum().astype("int64"),
         "n_suben": grouped["_up"].sum().astype("int64"),
         "n_bajan": grouped["_down"].sum().astype("int64"),
-        "variacion_pct": grouped["_var"].median().astype("float64"),
+        "n_iguales": grouped["_same"].sum().astype("int64"),
     }).reset_index()
-    has = out["variacion_pct"].notna()
-    out["indice_base"] = np.where(has, 100.0, np.nan)
-    out["indice_actual"] = 100.0 + out["variacion_pct"]
-    return _sort_programs(out)
+    out["n_sin_comparar"] = out["n_indicadores"] - out["n_comparables"]
+    return sort_programs(out)

@@ -1,80 +1,65 @@
 """Línea base: the chosen cut-off against the same cut-off of the previous year, per program and indicator."""
 
+import pandas as pd
 import streamlit as st
 
 from mpi_dash import figures, summary
-from mpi_dash.formatting import tipo_calculo_label
-from ui_common import (cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
-                       remembered_selectbox)
+from mpi_dash.formatting import format_count, format_signed_percent, tipo_calculo_label
+from ui_common import (ALL_PROGRAMS, cutoff_frame, ensure_app_shell, get_data, md, number_column, page_header,
+                       program_choice)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
-ALL = "todos"
 
 loaded = get_data()
-anio, trimestre = page_header("Línea base: comparación con el año anterior", loaded)
+anio, trimestre = page_header("Línea base (año anterior)", loaded)
 plan = loaded.dataset.plan
 
 table = summary.baseline_table(cutoff_frame(loaded, anio, trimestre))
 by_program = summary.baseline_by_program(table)
-by_program["etiqueta"] = by_program["programa_num"] + ". " + by_program["programa_corto"]
 
 st.caption(f"Realizado acumulado de enero al corte en {anio} frente al mismo corte de {anio - 1}. "
-           "Variación = (actual − línea base) / línea base × 100. «Sin línea base»: el año anterior no tiene "
-           "dato para ese indicador. «Línea base 0»: el año anterior fue 0, así que la variación no se "
-           "puede calcular.")
+           "Variación = (actual − año anterior) ÷ año anterior × 100. Cada indicador se compara consigo mismo: "
+           "los indicadores miden cosas distintas (sesiones, atenciones, talleres, entre otras) y sus cifras no se suman.")
 if not table["con_linea_base"].any():
     st.info(f"Ningún indicador tiene línea base: no hay avances de {anio - 1} cargados para este corte.",
             icon=":material/info:")
 
 st.subheader("Por programa")
-st.caption("Los indicadores de un programa miden cosas distintas (sesiones, atenciones, talleres…), así que "
-           "sus cifras no se suman: cada indicador comparable (dato en ambos años y año anterior mayor "
-           "que 0) da su propia variación y el programa muestra la **mediana** de esas variaciones. Las barras son "
-           f"un índice: {anio - 1} = 100.")
-st.plotly_chart(figures.baseline_panels(by_program, "etiqueta", anio, current_col="indice_actual",
-                                        base_col="indice_base", var_col="variacion_pct",
-                                        var_label="variación mediana"), theme=None,
-                config=PLOT_CONFIG)
-st.dataframe(
-    by_program[["etiqueta", "n_con_linea_base", "n_indicadores", "n_suben", "n_bajan", "variacion_pct"]],
-    hide_index=True, width="stretch", placeholder="—",
-    column_config={
-        "etiqueta": st.column_config.TextColumn("Programa", width="large"),
-        "n_con_linea_base": st.column_config.NumberColumn("Indicadores comparables", format="%d"),
-        "n_indicadores": st.column_config.NumberColumn("Indicadores", format="%d"),
-        "n_suben": st.column_config.NumberColumn("Suben", format="%d"),
-        "n_bajan": st.column_config.NumberColumn("Bajan", format="%d"),
-        "variacion_pct": st.column_config.NumberColumn("Variación mediana", format="%,.1f %%"),
-    },
-)
+st.table(pd.DataFrame({
+    "Programa": [md(f"{n}. {name}") for n, name in zip(by_program["programa_num"], by_program["programa_nombre"],
+                                                      strict=True)],
+    "Suben": by_program["n_suben"].map(format_count),
+    "Bajan": by_program["n_bajan"].map(format_count),
+    "Igual": by_program["n_iguales"].map(format_count),
+    "Sin comparar": by_program["n_sin_comparar"].map(format_count),
+}).set_index("Programa"))
+st.caption("«Sin comparar»: sin dato en alguno de los dos años, o el año anterior fue 0 (la variación no se "
+           "puede calcular).")
 
 st.subheader("Por indicador")
-options = {ALL: "Todos los programas", **program_options(plan, anio)}
-chosen = remembered_selectbox("Programa", list(options), key="programa_linea_base", format_func=options.get)
-shown = table if chosen == ALL else table.loc[table["programa_num"] == chosen]
-shown = shown.assign(
-    etiqueta=shown["clave"] + " · " + shown["indicador"].fillna(""),
-    situacion=[("Sin línea base" if not con else "Línea base 0 · variación no calculable" if base == 0
-                else "Con línea base")
-               for con, base in zip(shown["con_linea_base"], shown["linea_base_acumulada"], strict=True)],
-    tipo=shown["tipo_calculo"].map(tipo_calculo_label),
-)
-st.plotly_chart(figures.baseline_panels(shown, "etiqueta", anio, cols=4, title_width=26), theme=None,
-                config=PLOT_CONFIG)
-st.caption("Haga clic en el encabezado de una columna para ordenar la tabla.")
+chosen = program_choice(plan, anio, key="programa_linea_base", include_all=True)
+shown = table if chosen == ALL_PROGRAMS else table.loc[table["programa_num"] == chosen]
+st.plotly_chart(figures.baseline_variation_bars(shown, anio), theme=None, config=PLOT_CONFIG)
+situacion = [("Sin línea base" if not con else "Línea base 0 · variación no calculable" if base == 0
+              else "Sin dato este año" if pd.isna(cur) else "Comparable")
+             for con, base, cur in zip(shown["con_linea_base"], shown["linea_base_acumulada"],
+                                       shown["realizado_acumulado"], strict=True)]
+st.caption("Haga clic en el encabezado de una columna para ordenar la tabla; deslícela a la derecha para ver "
+           "todas las columnas.")
 st.dataframe(
-    shown[["clave", "indicador", "tipo", "linea_base_acumulada", "realizado_acumulado",
-           "variacion_linea_base_pct", "situacion"]],
+    shown.assign(situacion=situacion, tipo=shown["tipo_calculo"].map(tipo_calculo_label),
+                 variacion=shown["variacion_linea_base_pct"].map(format_signed_percent))[
+        ["clave", "indicador", "linea_base_acumulada", "realizado_acumulado", "variacion", "situacion", "tipo"]],
     hide_index=True, width="stretch", placeholder="—",
     column_config={
-        "clave": st.column_config.TextColumn("Clave", width="small"),
+        "clave": st.column_config.TextColumn("Clave", width="small", pinned=True),
         "indicador": st.column_config.TextColumn("Indicador", width="large"),
-        "tipo": st.column_config.TextColumn("Tipo de cálculo"),
-        "linea_base_acumulada": st.column_config.NumberColumn(f"{anio - 1} (línea base)", format="%,.1f"),
-        "realizado_acumulado": st.column_config.NumberColumn(str(anio), format="%,.1f"),
-        "variacion_linea_base_pct": st.column_config.NumberColumn("Variación", format="%,.1f %%"),
-        "situacion": st.column_config.TextColumn("Línea base"),
+        "linea_base_acumulada": number_column(f"{anio - 1}", shown["linea_base_acumulada"]),
+        "realizado_acumulado": number_column(str(anio), shown["realizado_acumulado"]),
+        "variacion": st.column_config.TextColumn("Variación"),
+        "situacion": st.column_config.TextColumn("Comparación"),
+        "tipo": st.column_config.TextColumn("Tipo de indicador"),
     },
 )

@@ -1,71 +1,59 @@
-"""Resumen: one gauge per program at the chosen cut-off, semáforo counts and the indicators in rojo."""
+"""Resumen: every program's result at the chosen cut-off, where the problems are, and each program's trend."""
 
-import pandas as pd
 import streamlit as st
 
 from mpi_dash import figures, summary
-from mpi_dash.formatting import SEMAFORO_LABELS, format_indicator_value, format_percent, semaforo_label
-from mpi_dash.schema import Semaforo
+from mpi_dash.formatting import SEMAFORO_LABELS, exception_lines
 from mpi_dash.semaforo import Thresholds
-from ui_common import cutoff_frame, ensure_app_shell, get_data, md, page_header
+from ui_common import (cached_figure, cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card,
+                       program_frames)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 AGGREGATION_HELP = (
-    "Avance del programa = promedio del avance de sus indicadores de avance de meta (cada uno topado en "
-    "100 %) y de sus hitos (100 % alcanzado, 0 % no alcanzado), solo de los que tienen dato al corte. "
-    "Avance esperado = promedio de lo programado al corte para esos mismos indicadores. "
-    "Los indicadores de conteo o de comparación con el periodo o año anterior no tienen meta y no entran al "
-    "promedio (se ven en la página Programa)."
+    "Avance del programa = promedio del avance de sus indicadores con meta anual (cada uno topado en 100 %) "
+    "y de sus hitos (100 % alcanzado, 0 % no alcanzado), solo de los que tienen dato al corte; los que no "
+    "tienen dato se nombran y el programa queda «incompleto». Avance esperado = promedio de lo programado al "
+    "corte para esos mismos indicadores. Si al corte no se esperaba nada todavía, el programa queda "
+    "«Pendiente» (sin cifra). Los indicadores de conteo, de comparación con el periodo o año anterior y los "
+    "que no tienen meta anual no entran al promedio (se ven en la página Programa)."
 )
 
 loaded = get_data()
-anio, trimestre = page_header("Resumen del avance por programa", loaded)
+anio, trimestre = page_header("Resumen por programa", loaded)
 parametros = loaded.dataset.parametros
 cut = cutoff_frame(loaded, anio, trimestre)
-programs = summary.program_summary(cut, parametros)
+programs, trend = program_frames(loaded, anio, trimestre)
 
-st.subheader("Avance de cada programa frente a lo esperado al corte")
-st.caption("Aguja oscura: avance del programa · línea negra: avance esperado al corte · bandas: "
-           "🔴 rojo, 🟡 amarillo y 🟢 verde respecto de lo esperado.", help=AGGREGATION_HELP)
+# Laptop, projector: one row per program (bullet bars). Phone: a one-column list (app.py's CSS picks one).
+with st.container(key="program_bars"):
+    st.caption("Barra: avance del programa · marca negra: avance esperado al corte · franja verde: dentro de "
+               "lo esperado (amarilla a los lados).", help=AGGREGATION_HELP)
+    bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros))
+    st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="bars")
+with st.container(key="program_list"):
+    for row in programs.itertuples(index=False):
+        program_card(row)
 
-# One figure with every gauge (a single Plotly chart renders much faster than six).
-st.plotly_chart(figures.program_gauges(programs, parametros), theme=None,
-                config={"displayModeBar": False, "responsive": True}, key="gauges")
-st.table(pd.DataFrame({
-    "Programa": programs["programa_num"] + ". " + programs["programa_corto"],
-    "Semáforo": programs["semaforo"].map(semaforo_label),
-    "Avance": programs["avance_pct"].map(format_percent),
-    "Esperado al corte": programs["esperado_pct"].map(format_percent),
-    "Indicadores con dato": [f"{d} de {m} con meta o hito ({t} en total)" for d, m, t in
-                             zip(programs["n_con_dato"], programs["n_medibles"], programs["n_indicadores"],
-                                 strict=True)],
-}).set_index("Programa"))
-
-st.subheader("Indicadores por semáforo")
+st.subheader("¿Dónde están los problemas?")
 counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
-metric_cols = st.columns(4)
-for col, value in zip(metric_cols, (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO, Semaforo.SIN_DATO),
-                      strict=True):
-    col.metric(SEMAFORO_LABELS[value], f"{counts[value]:,}", border=True)
-st.caption(" · ".join(f"{SEMAFORO_LABELS[v]}: {counts[v]}"
-                      for v in (Semaforo.PENDIENTE, Semaforo.INFORMATIVO, Semaforo.SIN_META))
-           + f" · Total de indicadores: {sum(counts.values())}")
-
-st.subheader("Indicadores en 🔴 rojo y su justificación")
-red = summary.red_indicators(cut)
-if red.empty:
-    st.success("Ningún indicador está en rojo en este corte.", icon=":material/check_circle:")
-for row in red.itertuples(index=False):
+st.caption("Indicadores al corte: " + " · ".join(f"{SEMAFORO_LABELS[v]} {counts[v]}" for v in counts)
+           + f" · Total {sum(counts.values())}")
+problems = summary.exceptions(cut)
+if problems.empty:
+    st.success("Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",
+               icon=":material/check_circle:")
+for row in problems.to_dict("records"):
     with st.container(border=True):
-        st.markdown(f"**{md(row.clave)} · {md(row.indicador)}**  \n"
-                    f"Programa {md(row.programa_num)}. {md(row.programa_corto)} · "
-                    f"{format_indicator_value(row.valor_indicador, row.tipo_calculo)} · "
-                    f"cumplimiento {format_percent(row.cumplimiento_pct)}")
-        has_text = isinstance(row.justificacion, str) and row.justificacion.strip()
-        justification = row.justificacion if has_text else "Sin justificación registrada."
-        st.markdown(f"**Justificación:** {md(justification)}")
+        head, where, versus, why = exception_lines(row)
+        st.markdown(f"**{md(head)}**  \n{md(where)}  \n{md(versus)}  \n{md(why)}")
 
-st.caption("**¿Cómo se calcula el avance de cada programa?** " + AGGREGATION_HELP + " El semáforo compara el "
-           f"avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
-           "vienen de la hoja *Parámetros*.")
+with st.container(key="program_trends"):
+    st.subheader("Tendencia de cada programa")
+    trends = cached_figure("trends", loaded, anio, trimestre, lambda: figures.program_trends(trend))
+    st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="trends")
+
+st.caption("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "
+           f"el avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
+           "vienen de la hoja Parámetros.")

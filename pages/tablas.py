@@ -5,16 +5,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from mpi_dash import exports, summary
-from mpi_dash.formatting import quarter_label, semaforo_label, tipo_calculo_label
+from mpi_dash import exports, programs, summary
+from mpi_dash.formatting import quarter_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
-from ui_common import (Loaded, cutoff_frame, ensure_app_shell, get_data, page_header, program_options,
-                       remembered_selectbox)
+from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, ensure_app_shell, get_data, number_column, page_header,
+                       program_choice)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL = "todos"
 PERCENT = {"avance_pct", "esperado_pct", "cumplimiento_pct", "variacion_linea_base_pct"}
 TEXT = {"programa_num", "clave", "indicador", "tipo_calculo", "unidad_medida", "semaforo", "justificacion",
         "evidencia"}
@@ -27,11 +26,11 @@ def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date
     ``anio``/``trimestre``, are not hashed: the version and the cut-off key them)."""
     cut = _cut
     iptt = summary.iptt_table(cut)
-    programs = summary.program_summary(cut, _loaded.dataset.parametros)
+    figures = programs.program_figures(cut, _loaded.dataset.parametros)
     sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=validacion,
                                 fecha_actualizacion=actualizacion, ilustrativo=_loaded.dataset.ilustrativo)
     return {
-        "xlsx": exports.to_excel_bytes(iptt, programs, anio=anio, trimestre=trimestre,
+        "xlsx": exports.to_excel_bytes(iptt, figures, anio=anio, trimestre=trimestre,
                                        origen=_loaded.dataset.origen,
                                        ilustrativo=_loaded.dataset.ilustrativo,
                                        parametros=_loaded.dataset.parametros),
@@ -40,41 +39,33 @@ def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date
     }
 
 
-def number_column(col: str, header: str, values: pd.Series) -> dict:
-    """Numbers stay numeric (header sorting is numeric), shown es-MX with a fixed printf format
-    (1,234.5 · 87.5 %) whatever the browser locale; whole-number columns without decimals."""
-    if col in PERCENT:
-        return st.column_config.NumberColumn(header, format="%,.1f %%")
-    whole = bool(values.dropna().map(float.is_integer).all())
-    return st.column_config.NumberColumn(header, format="%,.0f" if whole else "%,.1f")
-
-
 loaded = get_data()
 anio, trimestre = page_header("Tablas y descargas", loaded)
 plan = loaded.dataset.plan
 cut = cutoff_frame(loaded, anio, trimestre)
 
 iptt = summary.iptt_table(cut)
-options = {ALL: "Todos los programas", **program_options(plan, anio)}
-chosen = remembered_selectbox("Programa", list(options), key="programa_tablas", format_func=options.get)
-shown = iptt if chosen == ALL else iptt.loc[iptt["programa_num"] == chosen]
-shown = shown.assign(semaforo=shown["semaforo"].map(semaforo_label),
+chosen = program_choice(plan, anio, key="programa_tablas", include_all=True)
+shown = iptt if chosen == ALL_PROGRAMS else iptt.loc[iptt["programa_num"] == chosen]
+shown = shown.assign(semaforo=exports.iptt_status(shown),
                      tipo_calculo=shown["tipo_calculo"].map(tipo_calculo_label),
                      unidad_medida=shown["unidad_medida"].fillna("—"),
                      justificacion=shown["justificacion"].fillna(""), evidencia=shown["evidencia"].fillna(""))
 
-st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores de "
-           "avance de meta. Celda vacía o «—»: sin dato. Haga clic en un encabezado para ordenar.")
+st.caption("Programado por trimestre según el plan; realizado hasta el corte. % avance: solo indicadores con "
+           "meta anual. «—»: sin dato. Haga clic en un encabezado para ordenar; deslice la tabla hacia la "
+           "derecha para ver todas las columnas (la Clave queda fija).")
 
-FIRST = ["semaforo", "clave", "indicador", "avance_pct", "cumplimiento_pct", "realizado_acumulado",
+FIRST = ["clave", "semaforo", "indicador", "avance_pct", "cumplimiento_pct", "realizado_acumulado",
          "programado_acumulado", "meta", "valor_indicador", "esperado_pct", "linea_base_acumulada",
          "variacion_linea_base_pct"]
-config = {col: (st.column_config.TextColumn(header, pinned=col in ("semaforo", "clave"),
-                                            width="large" if col in ("indicador", "justificacion") else None)
-               if col in TEXT else number_column(col, header, shown[col].astype(float)))
+# Clave stays pinned while the table scrolls sideways (inside itself: the page never scrolls sideways).
+WIDTHS = {"clave": "small", "semaforo": 260, "indicador": "large", "justificacion": "large"}
+config = {col: (st.column_config.TextColumn(header, pinned=col == "clave", width=WIDTHS.get(col))
+               if col in TEXT else number_column(header, shown[col], percent=col in PERCENT))
           for col, header in IPTT_HEADERS.items()}
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—",
-             height=min(38 + 35 * len(shown), 900),
+             height=min(40 + 35 * len(shown), 900),
              column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 
 st.subheader("Descargas")

@@ -24,7 +24,19 @@ NUMERIC_RESULTS = {
     "esperado_pct", "cumplimiento_pct", "linea_base_acumulada", "variacion_linea_base_pct",
     "programado_trimestre", "vence_trimestre",
 }
-ENGINE_COLUMNS = (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia", "vence_trimestre")
+ENGINE_COLUMNS = (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia", "vence_trimestre",
+                  "direccion_desvio")
+
+
+def close(a: Any, b: Any) -> bool:
+    """a equals the hand-computed b (approximately; an empty expectation means NaN/None)."""
+    import math
+
+    import pytest
+
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return a is None or (isinstance(a, float) and math.isnan(a))
+    return a == pytest.approx(b)
 
 
 def plan_row(clave: str, anio: int = 2023, **values: Any) -> dict[str, Any]:

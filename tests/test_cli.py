@@ -132,6 +132,52 @@ def test_report_json_has_exactly_the_report_fields(valid_book: Path, capsys) -> 
     assert rows[1]["justificacion"] is None
 
 
+def test_report_default_level_is_indicador(valid_book: Path, capsys) -> None:
+    default = report_json(valid_book, capsys)
+    assert report_json(valid_book, capsys, "--nivel", "indicador") == default
+    assert all(list(row) == list(schema.REPORT_FIELDS) for row in default)   # the 15 fields, unchanged
+    assert len(schema.REPORT_FIELDS) == 15
+
+
+def test_report_program_level_is_the_dashboards_function(valid_book: Path, capsys) -> None:
+    """--nivel programa: one row per program with exactly PROGRAM_REPORT_FIELDS, equal to what the
+    dashboard shows (programs.program_figures on the same cut-off)."""
+    from mpi_dash import programs, summary
+    from mpi_dash.workbook import read_workbook
+
+    rows = report_json(valid_book, capsys, "--nivel", "programa")
+    assert [list(r) for r in rows] == [list(programs.PROGRAM_REPORT_FIELDS)]
+    row = rows[0]
+    # 1.1: 4 of 8 = 50 %, expected 50 %; 1.2 lacks its Junio report (blank Realizado) → named, incomplete
+    assert (row["programa"], row["anio"], row["trimestre"]) == ("1", 2023, 2)
+    assert row["avance_pct"] == 50.0 and row["esperado_pct"] == 50.0 and row["semaforo"] == "verde"
+    assert row["completo"] is False and row["faltantes"] == "1.2" and row["direccion_desvio"] is None
+    assert (row["n_indicadores"], row["n_medibles"], row["n_con_dato"]) == (2, 2, 1)
+    data = read_workbook(valid_book)
+    results = engine.compute_all(data.plan, data.avances, data.parametros)
+    expected = programs.program_report(summary.at_cutoff(results, data.plan, 2023, 2), data.parametros)
+    assert rows == json.loads(expected.to_json(orient="records"))
+
+
+@pytest.mark.parametrize("formato", ["csv", "xlsx"])
+def test_report_program_level_csv_and_xlsx(valid_book: Path, tmp_path: Path, capsys, formato: str) -> None:
+    from mpi_dash import programs
+
+    out = tmp_path / f"programas.{formato}"
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "--nivel", "programa",
+                 "--formato", formato, "-o", str(out)]) == 0
+    assert "1 programa" in capsys.readouterr().err
+    frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str) if formato == "csv" else \
+        pd.read_excel(out, engine="openpyxl", dtype=str)
+    assert list(frame.columns) == list(programs.PROGRAM_REPORT_FIELDS)
+    assert frame.loc[0, "completo"].lower() == "false" and frame.loc[0, "faltantes"] == "1.2"
+
+
+def test_report_rejects_an_unknown_level(valid_book: Path, capsys) -> None:
+    assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "--nivel", "accion"]) == 2
+    assert "opción no válida" in capsys.readouterr().err
+
+
 def test_report_matches_the_engine(valid_book: Path, capsys) -> None:
     from mpi_dash.workbook import read_workbook
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def test_workbook_mode_reads_the_file_without_a_store(monkeypatch, workbook, tmp
     assert set(dataset.plan["anio"]) == {2023}
     assert len(dataset.plan) == 27
     assert dataset.ilustrativo is True
-    assert dataset.origen == "Libro plan.xlsx"
+    assert dataset.origen.startswith("Datos del libro plan.xlsx, guardado el ")   # dd/mm/aaaa HH:MM
+    assert re.fullmatch(r".* \d{2}/\d{2}/\d{4} \d{2}:\d{2}", dataset.origen)
     assert dataset.version == data_access.current_version()
     assert not list(tmp_path.glob("*.sqlite"))
 
@@ -42,8 +44,8 @@ def test_store_mode_seeds_on_first_use_and_version_follows_revisions(monkeypatch
     assert not config.read_only_workbook()
     first = data_access.load_dataset()
     assert db.exists()
-    assert first.origen.startswith("Base de datos, revisión 1 (")
-    assert "sistema" in first.origen
+    assert re.fullmatch(r"Datos cargados el \d{2}/\d{2}/\d{4} \d{2}:\d{2} por sistema \(revisión 1\)",
+                        first.origen)
     assert len(first.plan) == 27 and len(first.avances) > 0
     version = data_access.current_version()
     assert version == first.version
@@ -57,7 +59,7 @@ def test_store_mode_seeds_on_first_use_and_version_follows_revisions(monkeypatch
                          comment="cambio de prueba")
     assert data_access.current_version() != version
     second = data_access.load_dataset()
-    assert second.origen.startswith("Base de datos, revisión 2 (")
+    assert second.origen.endswith(" por prueba (revisión 2)")
     changed = second.avances.loc[(second.avances["clave"] == "1.1.1") & (second.avances["anio"] == 2023)
                                  & (second.avances["trimestre"] == 1), "realizado"]
     assert changed.tolist() == [7.0]

@@ -368,7 +368,7 @@ def test_compute_all_columns_and_dtypes() -> None:
     out = engine.compute_all(make_plan(plan_row(), plan_row("H", tipo="hito")),
                              make_avances([("A", YEAR, 1, 1.0)]))
     assert tuple(out.columns) == (*schema.REPORT_FIELDS, "programado_trimestre", "evidencia",
-                                  "vence_trimestre")
+                                  "vence_trimestre", "direccion_desvio")
     assert out["anio"].dtype == np.int64 and out["trimestre"].dtype == np.int64
     for column in ("realizado_trimestre", "meta", "valor_indicador", "cumplimiento_pct", "vence_trimestre"):
         assert out[column].dtype == np.float64
@@ -494,3 +494,32 @@ def test_properties_of_any_non_negative_input(indicators: list) -> None:
             assert np.allclose(valor[complete], 100.0 * acumulado[complete] / meta)
         if tipo == "conteo":
             assert np.allclose(block["valor_indicador"].to_numpy()[complete], acumulado[complete])
+
+
+# --------------------------------------------------------------------------- direction of a deviation
+@pytest.mark.parametrize(("row", "current", "k", "semaforo", "direccion"), [
+    (plan_row(meta=10.0, programado=(4, 4, 1, 1)), (4, 5), 2, "amarillo", "sobre"),    # 9 of 8 = 112.5 %
+    (plan_row(meta=4.0, programado=(1, 1, 1, 1)), (1, 2), 2, "rojo", "sobre"),         # 3 of 2 = 150 %
+    (plan_row(meta=4.0, programado=(2, 2, 0, 0)), (1, 0), 2, "rojo", "bajo"),         # 1/4 = 25 %
+    (plan_row(meta=4.0, programado=(1, 1, 1, 1)), (1, 1), 2, "verde", None),
+    (plan_row(meta=10.0, programado=(4, 0, 0, 0)), (3,), 1, "amarillo", "bajo"),       # 75 %
+    (plan_row(meta=10.0, programado=(4, 0, 0, 0)), (5,), 1, "amarillo", "sobre"),      # 125 %
+    (plan_row(meta=10.0, programado=(4, 0, 0, 0)), (6,), 1, "rojo", "sobre"),          # 150 %
+    (plan_row(tipo="hito", meta=1.0, programado=(1, 0, 0, 0)), (0,), 1, "rojo", "bajo"),  # due, missed
+    (plan_row(tipo="hito", meta=1.0, programado=(0, 0, 0, 1)), (0,), 1, "pendiente", None),
+    (plan_row(meta=4.0, programado=(1, 1, 1, 1)), (1, None), 2, "sin_dato", None),
+])
+def test_direction_of_amarillo_and_rojo(row, current, k, semaforo, direccion) -> None:
+    got = result(row, current, k)
+    assert got["semaforo"] == semaforo
+    assert got["direccion_desvio"] == direccion
+
+
+def test_direction_of_a_descendente_row_is_on_the_graded_side() -> None:
+    """Descendente grades 200 − x: doing less than programmed (80 % → graded 120 %) is beyond the verde band
+    on the good side, «sobre» (over-achievement), not «rezago»."""
+    row = plan_row(meta=10.0, programado=(5, 0, 0, 0), sentido="Descendente")
+    got = result(row, (4,), 1)                                   # 4 of 5 = 80 %, graded 120 %
+    assert (got["semaforo"], got["direccion_desvio"]) == ("amarillo", "sobre")
+    got = result(row, (6,), 1)                                   # 6 of 5 = 120 %, graded 80 %
+    assert (got["semaforo"], got["direccion_desvio"]) == ("amarillo", "bajo")

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from dash_fixtures import sample
-from mpi_dash import exports, summary
+from mpi_dash import exports, programs, summary
 from mpi_dash.summary import IPTT_HEADERS
 
 INJECTED_INDICATOR = '=HYPERLINK("http://x")'
@@ -29,7 +29,7 @@ INJECTED_INDICATOR = '=HYPERLINK("http://x")'
 def q1():
     plan, results = sample()
     cut = summary.at_cutoff(results, plan, 2023, 1)
-    return summary.iptt_table(cut), summary.program_summary(cut), cut
+    return summary.iptt_table(cut), programs.program_figures(cut), cut
 
 
 def _all_cells(wb):
@@ -72,7 +72,9 @@ def test_excel_structure_and_styles(q1):
         assert ws.freeze_panes == "A2"
     resumen = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Resumen")
     assert len(resumen) == 3 and resumen["Programa"].astype(str).tolist() == ["1", "2", "6"]
-    assert resumen["Semáforo"].tolist() == ["🟡 Amarillo", "🔴 Rojo", "🟢 Verde"]
+    # the semáforo with its direction: 2.1's 200 % is over-achievement, not a failure like program 1's lag
+    assert resumen["Semáforo"].tolist() == ["🟡 Amarillo ↓ rezago", "🔴 Rojo ↑ sobrecumplimiento", "🟢 Verde"]
+    assert resumen["Indicadores sin dato al corte"].isna().all()
     assert resumen["% avance del programa"].tolist() == pytest.approx([17.5, 50.0, 100.0])
     p1 = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Programa 1")
     assert list(p1.columns) == list(IPTT_HEADERS.values())
@@ -187,6 +189,7 @@ def test_excel_notes_state_the_thresholds_in_use(q1):
     data = exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1, parametros=strict)
     notas = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Notas").set_index("Concepto")
     text = notas.loc["Semáforo", "Descripción"]
+    text = text.replace("\u00a0", " ")
     assert text.startswith("Verde de 95 % a 105 %") and "amarillo de 80 % a menos de 95 %" in text
     assert "120 %" in text and "90 %" not in text
 
@@ -333,3 +336,65 @@ def test_report_bytes_dispatches(formato: str) -> None:
 def test_report_bytes_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="Formato no válido"):
         exports.report_bytes(report_sample(), "pdf")
+
+
+def test_csv_numbers_rounded_as_on_screen_and_words_with_direction():
+    """«116.66666666666667» and «4.0» were in the CSV: percentages now carry one decimal, whole quantities
+    none; the semáforo reads as on screen (direction, missing report) without icons."""
+    from dash_fixtures import plan_frame, plan_row, quarters, results_frame
+
+    plan = plan_frame([plan_row("1.1", meta_anual=6.0), plan_row("2.2", meta_anual=4.0)])
+    results = results_frame([
+        *quarters("1.1", 2023, realizado_trimestre=[7.0] * 4, realizado_acumulado=[7.0] * 4, meta=[6.0] * 4,
+                  programado_trimestre=[1.5] * 4, programado_acumulado=[6.0] * 4,
+                  valor_indicador=[116.66666666666667] * 4, esperado_pct=[100.0] * 4,
+                  cumplimiento_pct=[116.66666666666667] * 4, semaforo=["amarillo"] * 4,
+                  direccion_desvio=["sobre"] * 4),
+        *quarters("2.2", 2023, realizado_trimestre=[1.0, 1.0, None, 1.0], meta=[4.0] * 4,
+                  semaforo=["verde", "verde", "sin_dato", "sin_dato"]),
+    ])
+    iptt = summary.iptt_table(summary.at_cutoff(results, plan, 2023, 4))
+    text = exports.to_csv_bytes(iptt).decode("utf-8-sig")
+    assert "116.66666666666667" not in text and "116.7" in text
+    back = pd.read_csv(io.BytesIO(text.encode()), encoding="utf-8", dtype=str)
+    assert back.loc[0, "Meta anual"] == "6" and back.loc[0, "Realizado acumulado"] == "7"
+    assert back.loc[0, "Programado Marzo"] == "1.5"
+    assert back.loc[0, "Semáforo"] == "Amarillo ↑ sobrecumplimiento"
+    assert back.loc[1, "Semáforo"] == "Sin dato: falta el reporte de Septiembre"
+
+
+def test_program_report_in_the_three_formats():
+    plan, results = sample()
+    report = programs.program_report(summary.at_cutoff(results, plan, 2023, 2))
+    rows = json.loads(exports.report_bytes(report, "json"))
+    assert [list(r) for r in rows] == [list(programs.PROGRAM_REPORT_FIELDS)] * 3
+    assert rows[1]["completo"] is False and rows[1]["faltantes"] == "2.1" and rows[1]["avance_pct"] is None
+    assert rows[0]["completo"] is True and rows[0]["faltantes"] is None
+    assert rows[0]["direccion_desvio"] == "bajo" and rows[2]["direccion_desvio"] is None
+    lines = exports.report_bytes(report, "csv").decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(programs.PROGRAM_REPORT_FIELDS)
+    assert lines[2].startswith("2,Colaboración interinstitucional,2023,2,,") and ",false," in lines[2]
+    assert ",true," in lines[1]                                            # true/false, not Python's True
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.report_bytes(report, "xlsx"))).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == list(programs.PROGRAM_REPORT_FIELDS) and len(values) == 4
+    assert values[2][8] is False and values[2][12] == "2.1"
+
+
+def test_sipot_names_the_indicator_as_the_plan_does_never_na():
+    """SIPOT keeps the plan's official indicator name (even when shared, as in 3.1–3.5); a placeholder
+    («N/A», program 6) is replaced by the action, like an empty one."""
+    from dash_fixtures import plan_frame, plan_row, quarters, results_frame
+
+    plan = plan_frame([plan_row("3.1", indicador="Número total de capacitaciones.", accion="Capacitaciones A"),
+                       plan_row("3.2", indicador="Número total de capacitaciones.", accion="Capacitaciones B"),
+                       plan_row("6", indicador="N/A", accion="Aprobación del Plan Anual de Trabajo 2023")])
+    results = results_frame([r for c in ("3.1", "3.2", "6") for r in quarters(c, 2023)])
+    cut = summary.at_cutoff(results, plan, 2023, 1)
+    frame = exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date(2023, 4, 5),
+                                fecha_actualizacion=dt.date(2023, 4, 5))
+    assert frame["Nombre del indicador"].tolist() == [
+        "Número total de capacitaciones.", "Número total de capacitaciones.",
+        "Aprobación del Plan Anual de Trabajo 2023"]
+    assert cut["nombre"].tolist() == ["Capacitaciones A", "Capacitaciones B",
+                                      "Aprobación del Plan Anual de Trabajo 2023"]   # on screen: told apart

@@ -1,30 +1,33 @@
-"""Plotly builders: values, threshold markers, semáforo bands, no network resources, large fonts."""
+"""Plotly builders: values, expected marks, semáforo bands around the expected value, words for every status,
+whole-number axes for counts, coinciding series told apart, no network resources, large fonts, no «…»."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dash_fixtures import sample
-from mpi_dash import figures, summary
-from mpi_dash.formatting import SEMAFORO_COLORS
+from mpi_dash import figures, programs, summary
+from mpi_dash.formatting import PERCENT_SIGN, SEMAFORO_COLORS
 
 
 def _band_colours(steps):
     by_colour = {figures._rgba(c, figures.BAND_ALPHA): name for name, c in SEMAFORO_COLORS.items()}
+    by_colour[figures.NEUTRAL_BAND] = "neutral"
     return [(tuple(s["range"]), by_colour[s["color"]]) for s in steps]
 
 
 @pytest.mark.parametrize(("esperado", "expected"), [
-    (50.0, [((0, 35), "rojo"), ((35, 45), "amarillo"), ((45, 55), "verde"), ((55, 65), "amarillo"),
-            ((65, 100), "rojo")]),
-    (100.0, [((0, 70), "rojo"), ((70, 90), "amarillo"), ((90, 100), "verde")]),
-    (25.0, [((0, 17.5), "rojo"), ((17.5, 22.5), "amarillo"), ((22.5, 27.5), "verde"),
-            ((27.5, 32.5), "amarillo"), ((32.5, 100), "rojo")]),
-    (0.0, [((0, 100), "sin_meta")]),
-    (math.nan, [((0, 100), "sin_meta")]),
+    # only the window around the expected value is coloured: a program on track never looks red
+    (50.0, [((0, 100), "neutral"), ((35, 45), "amarillo"), ((45, 55), "verde"), ((55, 65), "amarillo")]),
+    (100.0, [((0, 100), "neutral"), ((70, 90), "amarillo"), ((90, 100), "verde")]),
+    (25.0, [((0, 100), "neutral"), ((17.5, 22.5), "amarillo"), ((22.5, 27.5), "verde"),
+            ((27.5, 32.5), "amarillo")]),
+    (0.0, [((0, 100), "neutral")]),
+    (math.nan, [((0, 100), "neutral")]),
 ])
 def test_semaforo_bands(esperado, expected):
     got = _band_colours(figures.semaforo_bands(esperado))
@@ -35,29 +38,69 @@ def test_semaforo_bands(esperado, expected):
 def test_bands_follow_parametros():
     steps = figures.semaforo_bands(100.0, {"verde_min": 95, "verde_max": 105, "amarillo_min": 80,
                                            "amarillo_max": 120})
-    assert [tuple(s["range"]) for s in steps] == [(0, 80), (80, 95), (95, 100)]
+    assert [tuple(s["range"]) for s in steps] == [(0, 100), (80, 95), (95, 100)]
 
 
-def test_program_gauge_value_threshold_and_word():
-    fig = figures.program_gauge(35.0, 50.0, "Atención integral a personas defensoras…", "amarillo")
-    ind = fig.data[0]
-    assert ind.type == "indicator" and ind.mode == "gauge+number"
-    assert ind.value == 35.0 and ind.gauge.threshold.value == 50.0
-    assert ind.number.suffix == " %"
-    assert ind.gauge.axis.range == (0, 100)
-    assert "Amarillo" in fig.layout.annotations[0].text and "50.0 %" in fig.layout.annotations[0].text
-    assert fig.layout.separators == ".,"
+def _programs(k=2):
+    plan, results = sample()
+    return programs.program_figures(summary.at_cutoff(results, plan, 2023, k))
 
 
-def test_program_gauge_without_data_says_so():
-    fig = figures.program_gauge(math.nan, math.nan, "Colaboración interinstitucional", "sin_dato")
-    assert fig.data[0].mode == "gauge" and fig.data[0].value is None
-    assert "Sin dato" in fig.layout.annotations[0].text
+def test_program_bars_one_figure_one_row_per_program():
+    fig = figures.program_bars(_programs(2))
+    assert [t.type for t in fig.data] == ["indicator"] * 3
+    assert all(t.gauge.shape == "bullet" and t.mode == "number+gauge" for t in fig.data)
+    # program 1 in Junio: 35 % of 50 % expected; program 2 without data: no number, no bar
+    assert fig.data[0].value == 35.0 and fig.data[0].gauge.threshold.value == 50.0
+    assert fig.data[1].value is None and fig.data[1].number.font.color == figures.INVISIBLE
+    assert fig.data[0].number.suffix == PERCENT_SIGN and fig.data[0].number.font.size >= 36
+    # rows stacked without overlap, on the same 0–100 % axis (tick labels only under the last bar)
+    tops = [t.domain.y[1] for t in fig.data]
+    assert all(fig.data[i].domain.y[0] > tops[i + 1] for i in range(len(tops) - 1))
+    assert all(tuple(t.gauge.axis.range) == (0, 100) for t in fig.data)
+    assert [t.gauge.axis.showticklabels for t in fig.data] == [False, False, True]
+    # the bar is in the semáforo colour; the words carry the meaning
+    assert fig.data[0].gauge.bar.color == figures.WORD_COLORS["amarillo"]
 
 
-def test_bullet_axis_grows_with_overshoot():
-    fig = figures.indicator_bullet(150.0, 50.0, "Indicador")
+def test_program_bars_words_full_names_and_sizes():
+    fig = figures.program_bars(_programs(2))
+    texts = [a.text for a in fig.layout.annotations]
+    titles, statuses = texts[0::2], texts[1::2]
+    assert titles[0].startswith("<b>1.</b> Atención integral a personas defensoras")
+    assert "periodistas" in titles[0] and not any("…" in t for t in texts)          # never cut
+    assert "Amarillo ↓ rezago" in statuses[0] and f"esperado 50.0{PERCENT_SIGN}" in statuses[0]
+    assert "Sin dato" in statuses[1] and "⚠ 1 de 1 sin dato: 2.1" in statuses[1]
+    assert all(a.font.size >= 16 for a in fig.layout.annotations)
+    assert fig.data[-1].gauge.axis.tickfont.size >= 16
+
+
+def test_program_bars_pendiente_has_no_number():
+    plan, results = sample()
+    figures_q1 = programs.program_figures(summary.at_cutoff(results, plan, 2023, 1))
+    pending = figures_q1.assign(semaforo="pendiente", avance_pct=np.nan, esperado_pct=0.0, vence_trimestre=4.0,
+                                completo=True, claves_faltantes=[()] * len(figures_q1))
+    fig = figures.program_bars(pending.iloc[:1])
+    assert fig.data[0].value is None
+    assert "Pendiente (vence en Diciembre)" in fig.layout.annotations[1].text
+
+
+def test_program_bars_without_titles_for_the_programa_page():
+    fig = figures.program_bars(_programs(2).iloc[:1], titles=False)
+    assert len(fig.layout.annotations) == 1 and fig.data[0].domain.x[0] == 0
+
+
+def test_data_text_cannot_inject_plotly_html():
+    frame = _programs(2).iloc[:1].assign(nombre='Programa <a href="http://x">clic</a> $M1$')
+    fig = figures.program_bars(frame)
+    title = fig.layout.annotations[0].text
+    assert "<a" not in title and "‹a" in title and "$" not in fig.to_json()
+
+
+def test_bullet_axis_grows_with_overshoot_and_bar_takes_the_status_colour():
+    fig = figures.indicator_bullet(150.0, 50.0, "Indicador", semaforo="rojo")
     assert fig.data[0].gauge.shape == "bullet" and fig.data[0].gauge.axis.range == (0, 150.0)
+    assert fig.data[0].gauge.bar.color == figures.WORD_COLORS["rojo"]
     assert figures.indicator_bullet(20.0, 50.0, "x").data[0].gauge.axis.range == (0, 100.0)
 
 
@@ -72,6 +115,15 @@ def test_quarter_bars_hide_realizado_after_cutoff():
     assert list(programado.text) == ["2.5"] * 4
 
 
+def test_counts_get_whole_number_ticks():
+    """One session per quarter used to get ticks 0.2 … 1.2: whole counts have whole ticks."""
+    _, results = sample()
+    fig = figures.quarter_bars(summary.indicator_history(results, "1.1.1", 2023), 4)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
+    fractional = figures.quarter_bars(summary.indicator_history(results, "1.3", 2023), 4)
+    assert fractional.layout.yaxis.dtick is None                    # 2.5 programmed: free ticks
+
+
 def test_cumulative_line_compares_with_previous_year():
     _, results = sample()
     fig = figures.cumulative_line(summary.indicator_history(results, "1.3", 2023), 2023, 3)
@@ -79,105 +131,72 @@ def test_cumulative_line_compares_with_previous_year():
     assert names == ["Realizado 2023", "2022 (línea base)", "Programado acumulado"]
     assert list(fig.data[0].y[:3]) == [1, 2, 6] and np.isnan(fig.data[0].y[3])
     assert list(fig.data[1].y) == [2, 4, 6, 8]
+    assert "Coinciden" not in fig.layout.title.text
 
 
-def test_baseline_panels_one_panel_per_row_with_own_scale():
+def test_coinciding_series_are_told_apart():
+    """1.1.1: realizado, línea base and programado identical → one label, distinct markers, and the title
+    says they coincide (three identical lines looked like one)."""
+    hist = pd.DataFrame({"trimestre": [1, 2, 3, 4], "realizado_acumulado": [1.0, 2, 3, 4],
+                         "linea_base_acumulada": [1.0, 2, 3, 4], "programado_acumulado": [1.0, 2, 3, 4]})
+    fig = figures.cumulative_line(hist, 2023, 4)
+    title = fig.layout.title.text.replace("<br>", " ")
+    assert "Coinciden: Realizado 2023, 2022 (línea base) y programado acumulado" in title
+    assert len({t.marker.symbol for t in fig.data}) == 3
+    assert [sum(1 for x in t.text if x) for t in fig.data] == [1, 0, 0]
+
+
+def test_program_trends_small_multiples():
     plan, results = sample()
-    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
-    fig = figures.baseline_panels(table, "clave", 2023, cols=3)
-    assert len(fig.data) == 5
-    first = fig.data[0]
-    assert list(first.x) == ["2022", "2023"] and list(first.y) == [2, 2]
-    assert list(fig.data[1].text) == ["16", "22"]
-    assert list(fig.data[3].text) == ["sin línea base", "sin dato"]       # 2.1: nothing either year
-    assert list(fig.data[3].y) == [0, 0]
+    trend = programs.program_trend([summary.at_cutoff(results, plan, 2023, k) for k in (1, 2, 3)])
+    fig = figures.program_trends(trend)
+    # one row of three panels: one pair of axes, esperado and avance as one trace each (gaps between panels)
+    assert [t.name for t in fig.data] == ["Esperado al corte", "Avance del programa"]
+    avance = fig.data[1]
+    assert list(avance.x[:4]) == [0, 1, 2, None] and list(avance.x[4:7]) == [5, 6, 7]   # program 2 at slot 5
+    assert list(avance.y[:3]) == pytest.approx([17.5, 35.0, 67.5])
+    assert list(fig.layout.xaxis.ticktext[:4]) == ["Mar", "Jun", "Sep", "Dic"]
     titles = [a.text for a in fig.layout.annotations]
-    assert "variación +37.5 %" in titles[1] and "variación -50.0 %" in titles[2]
-    assert "sin línea base" in titles[3] and "sin línea base" in titles[4]
-    # each panel has its own scale (atenciones vs sesiones)
-    assert fig.layout.yaxis.range[1] == pytest.approx(2 * 1.3)
-    assert fig.layout.yaxis2.range[1] == pytest.approx(22 * 1.3)
+    assert any("periodistas" in t for t in titles) and not any("…" in t for t in titles)
+    line = figures.program_trend_line(trend.loc[trend["programa"] == "1"])
+    assert [t.name for t in line.data] == ["Esperado al corte", "Avance del programa"]
+    assert list(line.data[1].text) == [f"17.5{PERCENT_SIGN}", f"35.0{PERCENT_SIGN}", f"67.5{PERCENT_SIGN}"]
 
 
-def test_baseline_panels_empty():
+def test_baseline_variation_bars_signs_and_values():
     plan, results = sample()
     table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
-    fig = figures.baseline_panels(table.iloc[:0], "clave", 2023)
-    assert "Sin indicadores" in fig.layout.annotations[0].text
+    fig = figures.baseline_variation_bars(table, 2023)
+    bars, labels = fig.data
+    assert list(bars.y) == ["1.1.1", "1.2.1", "1.3"]               # only comparable indicators
+    assert list(bars.x) == pytest.approx([0.0, 37.5, -50.0])
+    assert list(bars.text) == [f"0.0{PERCENT_SIGN} (2 → 2)", f"+37.5{PERCENT_SIGN} (16 → 22)",
+                               f"-50.0{PERCENT_SIGN} (4 → 2)"]
+    assert list(labels.x) == [0.0, 37.5, 0.0]                       # a fall is labelled right of 0
+    empty = figures.baseline_variation_bars(table.iloc[:0], 2023)
+    assert "Ningún indicador" in empty.layout.annotations[0].text
 
 
 def test_figures_reference_nothing_external_and_strip_mathjax():
     plan, results = sample()
     hist = summary.indicator_history(results, "1.1.1", 2023)
-    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
+    cut = summary.at_cutoff(results, plan, 2023, 2)
+    trend = programs.program_trend([cut])
     figs = [
-        figures.program_gauge(50, 50, "Método $M1$ (x/y)*100", "verde"),
+        figures.program_bars(programs.program_figures(cut)),
         figures.indicator_bullet(50, 50, "$M1$ talleres"),
-        figures.quarter_bars(hist, 2), figures.cumulative_line(hist, 2023, 2),
-        figures.baseline_panels(table, "indicador", 2023),
+        figures.quarter_bars(hist, 2, "Método $M1$"), figures.cumulative_line(hist, 2023, 2),
+        figures.program_trends(trend), figures.program_trend_line(trend),
+        figures.baseline_variation_bars(summary.baseline_table(cut), 2023),
     ]
     for fig in figs:
         payload = fig.to_json()
         assert "$" not in payload
         assert "http://" not in payload.replace("http://www.w3.org", "") and "https://" not in payload
-        assert fig.layout.font.size >= 18
+        assert fig.layout.font.size >= 16
 
 
-def test_long_titles_are_wrapped():
-    assert figures._wrap("Acciones de prevención y capacitación para el ejercicio", 20).count("<br>") >= 2
-
-
-def test_data_text_cannot_inject_plotly_html():
-    fig = figures.program_gauge(50, 50, 'Programa <a href="http://x">clic</a>', "verde")
-    assert "<a" not in fig.data[0].title.text and "‹a" in fig.data[0].title.text
-
-
-def test_program_gauges_one_figure_grid():
-    plan, results = sample()
-    programs = summary.program_summary(summary.at_cutoff(results, plan, 2023, 2))
-    fig = figures.program_gauges(programs, cols=2)
-    assert [t.type for t in fig.data] == ["indicator"] * 3
-    assert [t.value for t in fig.data] == [35.0, None, 100.0]              # program 2: sin dato
-    assert [t.gauge.threshold.value for t in fig.data] == [50.0, 0.0, 100.0]
-    assert fig.data[0].domain.x[1] <= fig.data[1].domain.x[0]              # side by side, no overlap
-    assert fig.data[2].domain.y[1] <= fig.data[0].domain.y[0]              # third one on the next row
-    texts = [a.text for a in fig.layout.annotations]
-    assert "Amarillo" in texts[0] and "Sin dato" in texts[1] and "Verde" in texts[2]
-    assert all(a.xanchor == "center" for a in fig.layout.annotations)
-
-
-def test_baseline_panels_years_are_categories():
-    plan, results = sample()
-    table = summary.baseline_table(summary.at_cutoff(results, plan, 2023, 2))
-    fig = figures.baseline_panels(table, "clave", 2023, cols=2)
-    axes = [getattr(fig.layout, name) for name in dir(fig.layout) if name.startswith("xaxis")]
-    assert axes and all(axis.type == "category" for axis in axes)
-
-
-def test_program_gauges_fit_a_laptop_third():
-    """Titles ≤ 20 characters a line (3 lines at most), tick labels carry " %" and skip 0/100, which ran
-    into the neighbouring gauge's labels ("1000")."""
-    plan, results = sample()
-    programs = summary.program_summary(summary.at_cutoff(results, plan, 2023, 2))
-    programs.loc[0, "programa_corto"] = "Acciones de prevención y capacitación para personas defensoras"
-    fig = figures.program_gauges(programs)
-    lines = fig.data[0].title.text.split("<br>")
-    assert len(lines) <= 3 and all(len(line) <= 20 for line in lines) and lines[-1].endswith("…")
-    for gauge in fig.data:
-        assert list(gauge.gauge.axis.tickvals) == [25, 50, 75]
-        assert list(gauge.gauge.axis.ticktext) == ["25 %", "50 %", "75 %"]
-
-
-@pytest.mark.parametrize(("base", "current", "expected"), [
-    (0.0, 3.0, "línea base 0 · variación no calculable"),
-    (math.nan, 3.0, "sin línea base"),
-    (2.0, 3.0, "variación +50.0 %"),
-])
-def test_baseline_panel_titles_tell_zero_from_missing(base, current, expected):
-    import pandas as pd
-
-    var = (current - base) / base * 100 if base else math.nan
-    table = pd.DataFrame({"clave": ["1.1"], "realizado_acumulado": [current], "linea_base_acumulada": [base],
-                          "variacion_linea_base_pct": [var]})
-    fig = figures.baseline_panels(table, "clave", 2023)
-    assert expected in fig.layout.annotations[0].text
+def test_long_titles_are_wrapped_never_cut():
+    text = "Acciones de prevención y capacitación para el ejercicio de la libertad de expresión"
+    wrapped = figures._wrap(text, 20)
+    assert wrapped.count("<br>") >= 3 and wrapped.replace("<br>", " ") == text

@@ -34,10 +34,22 @@ def test_format_number(value, decimals, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(87.5, "87.5 %"), (100, "100.0 %"), (1234.56, "1,234.6 %"), (0, "0.0 %"), (math.nan, "—"), (None, "—")],
+    [(87.5, "87.5\u00a0%"), (100, "100.0\u00a0%"), (1234.56, "1,234.6\u00a0%"), (0, "0.0\u00a0%"),
+     (math.nan, "—"), (None, "—")],
 )
 def test_format_percent(value, expected):
     assert fmt.format_percent(value) == expected
+
+
+def test_percent_sign_never_wraps_alone():
+    """A non-breaking space before «%» (a normal space let «110⏎%» break onto two lines)."""
+    assert fmt.PERCENT_SIGN == "\u00a0%"
+    assert " %" not in fmt.format_percent(110) and " %" not in fmt.format_signed_percent(5)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(4.0, "4"), (1604.0, "1,604"), (2.5, "2.5"), (None, "—")])
+def test_counts_without_decimal_zero(value, expected):
+    assert fmt.format_count(value) == expected
 
 
 def test_every_semaforo_has_icon_and_word():
@@ -77,18 +89,20 @@ def test_dates_and_quarters():
     assert fmt.format_date(dt.date(2023, 6, 30)) == "30/06/2023"
     assert fmt.format_date(None) == "—"
     assert [fmt.quarter_label(k) for k in range(1, 5)] == list(schema.QUARTER_NAMES.values())
-    assert fmt.cutoff_label(2023, 2) == "corte a Junio 2023 (abril–junio)"
+    # the figures are year to date: the label says so (it said «abril–junio», contradicting the help text)
+    assert fmt.cutoff_label(2023, 2) == "corte a Junio 2023 (acumulado enero–junio)"
+    assert fmt.cutoff_label(2023, 4) == "corte a Diciembre 2023 (acumulado enero–diciembre)"
 
 
 @pytest.mark.parametrize(
     ("valor", "tipo", "unidad", "expected"),
     [
-        (87.5, "avance_meta", None, "87.5 % de la meta"),
-        (120, "periodo_anterior", None, "120.0 % del trimestre anterior"),
-        (95.25, "anio_anterior", None, "95.2 % del año anterior"),
+        (87.5, "avance_meta", None, "87.5\u00a0% de la meta"),
+        (120, "periodo_anterior", None, "120.0\u00a0% del trimestre anterior"),
+        (95.25, "anio_anterior", None, "95.2\u00a0% del año anterior"),
         (1234, "conteo", "Atenciones", "1,234 (atenciones)"),
         (100, "hito", None, "✅ Alcanzado"),
-        (0, "hito", None, "⏳ No alcanzado"),
+        (0, "hito", None, "❌ No alcanzado"),
         (math.nan, "hito", None, "—"),
         (math.nan, "avance_meta", None, "—"),
     ],
@@ -97,19 +111,85 @@ def test_format_indicator_value(valor, tipo, unidad, expected):
     assert fmt.format_indicator_value(valor, tipo, unidad) == expected
 
 
+def test_milestone_before_its_due_quarter_is_pending_not_missed():
+    """«No alcanzado» only once due; before, «Pendiente (vence en Diciembre)» — with a different icon."""
+    pending = fmt.format_indicator_value(0, "hito", semaforo="pendiente", vence=4)
+    assert pending == "⏳ Pendiente (vence en Diciembre)"
+    missed = fmt.format_indicator_value(0, "hito", semaforo="rojo", vence=4)
+    assert missed == "❌ No alcanzado"
+    assert pending.split(" ")[0] != missed.split(" ")[0]
+
+
+@pytest.mark.parametrize(("quarters", "expected"), [
+    ((3,), "falta el reporte de Septiembre"),
+    ((2, 3), "faltan los reportes de Junio y Septiembre"),
+    ((1, 2, 3), "faltan los reportes de Marzo, Junio y Septiembre"),
+    ((), ""), (None, ""),
+])
+def test_missing_reports_in_words(quarters, expected):
+    assert fmt.missing_reports_text(quarters) == expected
+
+
+@pytest.mark.parametrize(("semaforo", "direccion", "icons", "expected"), [
+    ("rojo", "sobre", True, "🔴 Rojo ↑ sobrecumplimiento"),
+    ("rojo", "bajo", True, "🔴 Rojo ↓ rezago"),
+    ("amarillo", "sobre", True, "🟡 Amarillo ↑ sobrecumplimiento"),
+    ("amarillo", "bajo", False, "Amarillo ↓ rezago"),
+    ("verde", None, True, "🟢 Verde"),
+    ("verde", "sobre", True, "🟢 Verde"),          # verde has no deviation to name
+    ("rojo", None, True, "🔴 Rojo"),
+])
+def test_status_label_tells_over_from_under(semaforo, direccion, icons, expected):
+    assert fmt.status_label(semaforo, direccion, icons=icons) == expected
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"semaforo": "sin_dato", "faltan": (3,)}, "⚪ Sin dato: falta el reporte de Septiembre"),
+    ({"semaforo": "sin_dato", "faltan": (3,), "icons": False}, "Sin dato: falta el reporte de Septiembre"),
+    ({"semaforo": "sin_dato"}, "⚪ Sin dato"),
+    ({"semaforo": "pendiente", "vence": 4.0}, "⏳ Pendiente (vence en Diciembre)"),
+    ({"semaforo": "pendiente", "vence": 2, "icons": False}, "Pendiente (vence en Junio)"),
+    ({"semaforo": "rojo", "direccion": "bajo"}, "🔴 Rojo ↓ rezago"),
+])
+def test_indicator_status(kwargs, expected):
+    semaforo = kwargs.pop("semaforo")
+    assert fmt.indicator_status(semaforo, kwargs.pop("direccion", None), **kwargs) == expected
+
+
+@pytest.mark.parametrize(("args", "kwargs", "expected"), [
+    (("verde",), {"completo": False}, "🟢 Verde · incompleto"),
+    (("verde",), {"completo": True}, "🟢 Verde"),
+    (("rojo", "bajo"), {"completo": False}, "🔴 Rojo ↓ rezago · incompleto"),
+    (("pendiente",), {"vence": 4}, "⏳ Pendiente (vence en Diciembre)"),
+    (("sin_dato",), {"completo": False}, "⚪ Sin dato"),          # «sin dato» already says it
+    (("amarillo", "sobre"), {"icons": False}, "Amarillo ↑ sobrecumplimiento"),
+])
+def test_program_status_never_a_plain_verde_when_incomplete(args, kwargs, expected):
+    assert fmt.program_status_label(*args, **kwargs) == expected
+
+
+def test_missing_text():
+    assert fmt.missing_text(("3.4",), 7) == "⚠ 1 de 7 sin dato: 3.4"
+    assert fmt.missing_text(["2.2", "3.4"], 13) == "⚠ 2 de 13 sin dato: 2.2, 3.4"
+    assert fmt.missing_text((), 5) == "" and fmt.missing_text(None, 5) == ""
+
+
 @pytest.mark.parametrize(
     ("programa", "expected"),
     [
         ("2. COLABORACIÓN INTERINSTITUCIONAL", "Colaboración interinstitucional"),
         ("6. PLANEACIÓN ESTRATÉGICA 2023", "Planeación estratégica 2023"),
-        ("3. ACCIONES DE PREVENCIÓN Y CAPACITACIÓN PARA EL EJERCICIO DE LA LIBERTAD DE EXPRESIÓN",
-         "Acciones de prevención y capacitación…"),
+        ("3. ACCIONES DE PREVENCIÓN Y CAPACITACIÓN PARA EL EJERCICIO DE LA LIBERTAD DE EXPRESIÓN Y EL "
+         "DERECHO A DEFENDER DERECHOS HUMANOS.",
+         "Acciones de prevención y capacitación para el ejercicio de la libertad de expresión y el derecho a "
+         "defender derechos humanos"),                                  # full: wrapped on screen, never «…»
         ("Programa ya en minúsculas", "Programa ya en minúsculas"),
         (None, "—"),
     ],
 )
-def test_short_program_name(programa, expected):
-    assert fmt.short_program_name(programa) == expected
+def test_program_name_is_full(programa, expected):
+    assert fmt.program_name(programa) == expected
+    assert "…" not in fmt.program_name(programa)
 
 
 def test_tipo_calculo_labels_cover_schema():
@@ -118,10 +198,11 @@ def test_tipo_calculo_labels_cover_schema():
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (7.5, "+7.5 %"), (-4, "-4.0 %"), (0, "0.0 %"), (math.nan, "—"), (1234.5, "+1,234.5 %"),
+    (7.5, "+7.5 %"), (-4, "-4.0 %"), (0, "0.0 %"), (0.04, "0.0 %"), (-0.04, "0.0 %"), (math.nan, "—"),
+    (1234.5, "+1,234.5 %"),
 ])
 def test_format_signed_percent(value, expected):
-    assert fmt.format_signed_percent(value) == expected
+    assert fmt.format_signed_percent(value) == expected.replace(" %", fmt.PERCENT_SIGN)
 
 
 
@@ -154,9 +235,9 @@ def test_display_tables():
 
 
 @pytest.mark.parametrize(("stored", "shown"), [
-    ("2026-11-29T01:55:21+00:00", "2026-11-28 19:55"),   # UTC−6: previous day in Mexico City
-    ("2023-07-01T12:00:00+00:00", "2023-07-01 06:00"),   # no daylight saving time since 2022
-    ("2023-12-31T23:59:00", "2023-12-31 17:59"),          # naive = UTC (the store writes UTC)
+    ("2026-11-29T01:55:21+00:00", "28/11/2026 19:55"),   # UTC−6: previous day in Mexico City; dd/mm/aaaa
+    ("2023-07-01T12:00:00+00:00", "01/07/2023 06:00"),   # no daylight saving time since 2022
+    ("2023-12-31T23:59:00", "31/12/2023 17:59"),          # naive = UTC (the store writes UTC)
     ("", "—"), (None, "—"), ("no es fecha", "—"),
 ])
 def test_local_datetime_mexico_city(stored, shown):
@@ -171,8 +252,8 @@ def test_local_datetime_without_tzdata_falls_back_to_utc_minus_6(monkeypatch):
 
     monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
     assert fmt.local_timezone() is fmt.FALLBACK_TZ
-    assert fmt.local_datetime("2026-11-29T01:55:21+00:00") == "2026-11-28 19:55"
-    assert fmt.local_datetime("2023-07-01T12:00:00+00:00") == "2023-07-01 06:00"
+    assert fmt.local_datetime("2026-11-29T01:55:21+00:00") == "28/11/2026 19:55"
+    assert fmt.local_datetime("2023-07-01T12:00:00+00:00") == "01/07/2023 06:00"
 
 
 def test_problems_table_has_no_none():

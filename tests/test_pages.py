@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -65,6 +66,27 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+# Codes of the data model, ISO dates, hashes and «N/A» as a name (the ficha técnica's «Acumulación: acumulado»
+# is caught by its cell value below).
+CODES = re.compile(r"avance_meta|periodo_anterior|anio_anterior|sin_dato|sin_meta|direccion_desvio|tipo_calculo|"
+                   r"\bN/A\b|\b\d{4}-\d{2}-\d{2}\b|\b[0-9a-f]{40,64}\b|^(acumulado|periodo|conteo|hito)$")
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every text a person reads on the page (markdown, captions, titles, metrics, alerts)."""
+    texts = [e.value for kind in ("markdown", "caption", "title", "subheader", "header", "warning", "info",
+                                  "success") for e in at.get(kind)]
+    texts += [f"{m.label} {m.value}" for m in at.metric]
+    texts += [str(v) for table in at.table for v in table.value.to_numpy().ravel()]
+    return [str(t) for t in texts]
+
+
+def assert_no_codes(at: AppTest) -> None:
+    """No internal code on screen: tipo de cálculo, semáforo codes, ISO dates, hashes, «N/A»."""
+    found = [t for t in page_texts(at) if CODES.search(t)]
+    assert not found, found
+
+
 def test_every_page_script_starts_with_the_app_shell_guard():
     # pages/ next to app.py makes a fresh server start in legacy multipage mode; each page's first
     # statement after its imports must be ensure_app_shell() (see ui_common, interfaces.md).
@@ -88,48 +110,106 @@ def test_every_page_renders_for_every_quarter(workbook, page):
     for k, month in schema.QUARTER_NAMES.items():
         at.radio(key="trimestre").set_value(k).run()
         assert_clean(at)
-        assert any(f"corte a {month} 2023" in c.value for c in at.caption), month
-    # 2022 is not a plan year (its actuals are only the línea base of 2023)
-    assert at.radio(key="anio").options == ["2023"]
+        # the cut-off label says what the figures add up: year to date
+        span = {1: "marzo", 2: "junio", 3: "septiembre", 4: "diciembre"}[k]
+        assert any(f"corte a {month} 2023 (acumulado enero–{span})" in c.value for c in at.caption), month
+        assert_no_codes(at)
+    # 2022 is not a plan year (its actuals are only the línea base of 2023): one year, nothing to choose
+    assert "anio" not in [r.key for r in at.radio] and at.session_state["anio"] == 2023
 
 
 def test_resumen_counts_change_with_quarter(workbook):
     at = open_page(PAGES[0])
-    labels = [m.label for m in at.metric]
-    assert labels == ["🟢 Verde", "🟡 Amarillo", "🔴 Rojo", "⚪ Sin dato"]
-    december = [m.value for m in at.metric]
+    counts = next(c.value for c in at.caption if c.value.startswith("Indicadores al corte:"))
+    assert "Total 27" in counts                                              # 27 plan indicators in 2023
     at.radio(key="trimestre").set_value(1).run()
-    march = [m.value for m in at.metric]
-    assert march != december
-    # 27 plan indicators in 2023: the four counts plus the others listed in the caption add up
-    assert any("Total de indicadores: 27" in c.value for c in at.caption)
+    assert next(c.value for c in at.caption if c.value.startswith("Indicadores al corte:")) != counts
     charts = at.get("plotly_chart")
-    assert len(charts) == 1                                                   # one figure with every gauge
+    assert len(charts) == 2                                                 # the program bars + the trends
     spec = json.loads(charts[0].proto.spec)
-    assert [t["type"] for t in spec["data"]] == ["indicator"] * 6            # one gauge per program
+    assert [t["type"] for t in spec["data"]] == ["indicator"] * 6            # one bar per program
+    assert {t["gauge"]["shape"] for t in spec["data"]} == {"bullet"}
 
 
-def test_resumen_lists_red_indicators_with_justificacion(workbook):
+def cards(at: AppTest) -> list[str]:
+    """The markdown texts of the page as a person reads them (without the escapes that keep data inert)."""
+    return [m.value.replace("\\", "") for m in at.markdown]
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_nothing_due_is_pendiente_not_zero(workbook, k):
+    """Marzo and Junio: programs 2 and 4 only have milestones due in Diciembre → «Pendiente (vence en
+    Diciembre)» with no number (it used to read a big «0.0 %»)."""
     at = open_page(PAGES[0])
-    at.radio(key="trimestre").set_value(1).run()
-    red = int(at.metric[2].value)
-    justifications = [m.value for m in at.markdown if m.value.startswith("**Justificación:**")]
-    assert red > 0 and len(justifications) == red
+    at.radio(key="trimestre").set_value(k).run()
+    for number in ("2", "4"):
+        card = next(c for c in cards(at) if c.startswith(f"**{number}. "))
+        assert "⏳ Pendiente (vence en Diciembre)" in card and "%" not in card, card
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][1].get("value") is None and spec["data"][3].get("value") is None
+
+
+def test_missing_data_is_named_and_never_a_plain_verde(workbook):
+    """Diciembre: program 3 is verde but 3.4 lacks its Septiembre report → «incompleto» and
+    «⚠ 1 de 5 sin dato: 3.4»; the exceptions list says which report is missing for 2.2 and 3.4."""
+    at = open_page(PAGES[0])
+    three = next(c for c in cards(at) if c.startswith("**3. "))
+    assert "🟢 Verde · incompleto" in three and "⚠ 1 de 5 sin dato: 3.4" in three
+    two = next(c for c in cards(at) if c.startswith("**2. "))
+    assert "🔴 Rojo ↓ rezago · incompleto" in two
+    texts = cards(at)
+    assert any("2.2" in t and "falta el reporte de Septiembre" in t for t in texts)
+    assert any("3.4" in t and "falta el reporte de Septiembre" in t for t in texts)
+
+
+def test_exceptions_list_by_severity_with_area_and_justificacion(workbook):
+    at = open_page(PAGES[0])
+    entries = [t for t in cards(at) if "Responsable:" in t]
+    heads = [t.split("  \n")[0] for t in entries]
+    # Diciembre: 2.3 rojo ↓ first, then the two sin dato, then the over-achievers (amarillo ↑)
+    assert heads[0].startswith("**🔴 Rojo ↓ rezago · 2.3")
+    assert [h.split(" · ")[0] for h in heads] == ["**🔴 Rojo ↓ rezago", "**⚪ Sin dato", "**⚪ Sin dato",
+                                                  "**🟡 Amarillo ↑ sobrecumplimiento"] + \
+        ["**🟡 Amarillo ↑ sobrecumplimiento"] * (len(heads) - 4)
+    assert all(("Justificación:" in t) or ("Sin justificación registrada" in t) for t in entries)
+    assert any("alta demanda" in t or "solicitudes adicionales" in t for t in entries)
+    at.radio(key="trimestre").set_value(3).run()
+    entries = [t for t in cards(at) if "Responsable:" in t]
+    assert any(t.startswith("**🔴 Rojo ↑ sobrecumplimiento · 3.3") and "alta demanda" in t for t in entries)
 
 
 def test_programa_selector_changes_content(workbook):
     at = open_page(PAGES[1])
-    first = [s.value for s in at.subheader]
-    options = at.selectbox(key="programa").options
-    assert len(options) == 6
-    at.selectbox(key="programa").set_value("5").run()
+    first = cards(at)
+    options = at.radio(key="programa").options
+    assert options == ["1", "2", "3", "4", "5", "6"]
+    at.radio(key="programa").set_value("5").run()
     assert_clean(at)
-    assert [s.value for s in at.subheader] != first
-    assert any("Transparencia" in s.value for s in at.subheader)
+    assert cards(at) != first
+    assert any(h.value.replace("\\", "") == "5. Transparencia y gobierno abierto" for h in at.subheader)
     # the chosen program survives a page switch and a return
     at.switch_page(PAGES[0]).run()
     at.switch_page(PAGES[1]).run()
-    assert at.selectbox(key="programa").value == "5"
+    assert at.radio(key="programa").value == "5"
+
+
+def test_programa_lists_every_objective_and_full_name(workbook):
+    at = open_page(PAGES[1])
+    objectives = next(m.value for m in at.markdown if m.value.startswith("**Objetivos del programa**"))
+    assert objectives.count("\n- ") == 5                         # program 1 has five different objectives
+    assert any(h.value.replace("\\", "") == "1. Atención integral a personas defensoras de derechos humanos y "
+               "periodistas" for h in at.subheader)
+
+
+def test_programa_milestones_pending_before_due_and_missed_after(workbook):
+    at = open_page(PAGES[1])
+    at.radio(key="programa").set_value("2").run()
+    at.radio(key="trimestre").set_value(1).run()
+    hitos = [m.value for m in at.metric if m.label == "Hito"]
+    assert hitos == ["⏳ Pendiente (vence en Diciembre)"] * 2          # 2.1 and 2.3, due in Diciembre
+    at.radio(key="trimestre").set_value(4).run()
+    assert sorted(m.value for m in at.metric if m.label == "Hito") == ["✅ Alcanzado", "❌ No alcanzado"]
+    assert_no_codes(at)
 
 
 def test_programa_detail_indicator_selector(workbook):
@@ -145,10 +225,17 @@ def test_linea_base_shows_the_2022_baseline(workbook):
     # 2022 has actuals but no plan rows: they are the línea base of 2023
     at = open_page(PAGES[2])
     assert_clean(at)
-    table = at.dataframe[1].value
-    assert all(frame.proto.placeholder == "—" for frame in at.dataframe)
-    assert "Con línea base" in set(table["situacion"])
+    table = at.dataframe[0].value
+    assert at.dataframe[0].proto.placeholder == "—"
+    assert "Comparable" in set(table["situacion"])
     assert table["linea_base_acumulada"].notna().any()
+    # signs on variations; counts without «.0» (number formats by column)
+    assert {v[:1] for v in table["variacion"].dropna() if v not in ("—",) and not v.startswith("0.0")} <= {"+", "-"}
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["linea_base_acumulada"]["type_config"]["format"] == "%,.0f"
+    by_program = at.table[0].value
+    assert list(by_program.columns) == ["Suben", "Bajan", "Igual", "Sin comparar"]
+    assert not any("mediana" in t or "índice" in t for t in page_texts(at))
 
 
 def test_linea_base_marks_missing_baseline(workbook):
@@ -162,7 +249,7 @@ def test_linea_base_marks_missing_baseline(workbook):
     at = open_page(PAGES[2])
     assert_clean(at)
     assert any("Ningún indicador tiene línea base" in i.value for i in at.info)
-    table = at.dataframe[1].value
+    table = at.dataframe[0].value
     assert set(table["situacion"]) == {"Sin línea base"}
 
 
@@ -177,9 +264,12 @@ def test_tablas_downloads_read_back(workbook, downloads):
     assert sorted(table["avance_pct"].dropna())[-1] >= 100
     assert at.dataframe[0].proto.placeholder == "—"                     # not Streamlit's English "None"
     columns = json.loads(at.dataframe[0].proto.columns)
-    assert columns["avance_pct"]["type_config"]["format"] == "%,.1f %%"
+    assert columns["avance_pct"]["type_config"]["format"] == "%,.1f\u00a0%%"          # «%» never wraps alone
     assert columns["meta"]["type_config"]["format"] in {"%,.0f", "%,.1f"}
-    assert "🔴 Rojo" in set(table["semaforo"])                                           # icon + word
+    assert columns["clave"]["pinned"] is True
+    # icon + words: direction of a deviation, the missing report
+    assert {"🔴 Rojo ↓ rezago", "🟡 Amarillo ↑ sobrecumplimiento"} <= set(table["semaforo"])
+    assert "⚪ Sin dato: falta el reporte de Septiembre" in set(table["semaforo"])
     xlsx = downloads["indicadores_2023_diciembre.xlsx"]
     wb = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert wb.sheetnames == ["Resumen", *[f"Programa {n}" for n in range(1, 7)], "Notas"]
@@ -190,6 +280,9 @@ def test_tablas_downloads_read_back(workbook, downloads):
     csv = pd.read_csv(io.BytesIO(downloads["indicadores_2023_diciembre.csv"]), encoding="utf-8-sig")
     assert csv.shape == (27, len(IPTT_HEADERS) + 1)                     # + Nota: the data are illustrative
     assert set(csv["Nota"]) == {"Datos ilustrativos, no cifras oficiales."}
+    raw = downloads["indicadores_2023_diciembre.csv"].decode("utf-8-sig")
+    assert "116.66666666666667" not in raw and ",4.0," not in raw               # rounded as on screen
+    assert "Amarillo ↑ sobrecumplimiento" in set(csv["Semáforo"])
     sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
     assert tuple(sipot.columns) == exports.SIPOT_COLUMNS and len(sipot) == 27
     assert set(sipot["Ejercicio"]) == {2023}
@@ -286,13 +379,14 @@ def test_missing_data_file_is_a_spanish_error(tmp_path, monkeypatch):
 def test_programa_shows_each_type_as_what_it_is(workbook):
     at = open_page(PAGES[1])                                     # program 1 has every tipo de cálculo
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Avance de la meta anual"].endswith(" %")
+    assert metrics["Avance de la meta anual"].endswith("\u00a0%")
     assert metrics["Comparación con el trimestre anterior"].endswith("% del trimestre anterior")
     assert metrics["Comparación con el año anterior"].endswith("% del año anterior")
     assert metrics["Conteo acumulado en el año"].replace(",", "").isdigit()     # a count, not a percentage
-    assert metrics["Hito"] in {"✅ Alcanzado", "⏳ No alcanzado"}
+    assert metrics["Hito"] in {"✅ Alcanzado", "❌ No alcanzado", "⏳ Pendiente (vence en Diciembre)"}
+    assert metrics["Realizado acumulado (sin meta anual)"].isdigit()        # 1.2.2.a/b: no goal, no %
     bullets = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0].get("gauge", {})
-               .get("shape") == "bullet"]
+               .get("shape") == "bullet" and c.key != "program_bar"]
     from mpi_dash.workbook import read_workbook
 
     plan = read_workbook(workbook).plan
@@ -314,7 +408,7 @@ def test_cutoff_from_link(workbook, params, expected):
         at.query_params[key] = value
     at.run()
     assert_clean(at)
-    assert (at.radio(key="anio").value, at.radio(key="trimestre").value) == expected
+    assert (at.session_state["anio"], at.radio(key="trimestre").value) == expected
 
 
 def test_config_hides_dataframe_export_and_tracebacks():
@@ -349,6 +443,14 @@ def test_data_text_is_inert_in_markdown(tmp_path, monkeypatch):
     monkeypatch.delenv("MPI_DASH_DB", raising=False)
     at = open_page(PAGES[1])
     assert_clean(at)
-    source = next(c.value for c in at.caption if "Fuente:" in c.value)
+    source = next(c.value for c in at.caption if "Datos del libro" in c.value)
     assert r"\[clic\]\(http" in source and r"\_y\_" in source
 
+
+
+def test_ficha_tecnica_in_words(workbook):
+    at = open_page(PAGES[1])
+    ficha = at.table[0].value
+    assert ficha.loc["Tipo de cálculo", "Valor"] == "Avance de la meta"
+    assert ficha.loc["Acumulación", "Valor"].replace("\\", "") == "Acumulada: de enero al corte"
+    assert_no_codes(at)

@@ -121,4 +121,4 @@ def test_instructions_never_say_rows_can_be_deleted(snap):
     assert "Deje las filas de otros programas tal como están" in text
     assert ws.protection.sheet is True and ws.protection.deleteRows is True  # deleting rows is locked
     stamp = {r[0].value: r[1].value for r in wb[INSTRUCTIONS_SHEET].iter_rows(max_row=4)}["Generada"]
-    assert stamp == "2026-11-28 19:55 (hora de la Ciudad de México)"
+    assert stamp == "28/11/2026 19:55 (hora de la Ciudad de México)"   # dd/mm/aaaa, as every date shown

@@ -131,7 +131,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         goto_page(page, url, "")  # Resumen is the default page (url "/")
         assert page.get_by_text("Datos ilustrativos.").count() == 0  # official figures now
         assert page.get_by_text("revisión 2").count() >= 1
-        assert page.get_by_text("Ningún indicador está en rojo en este corte.").count() == 1
+        assert page.get_by_text("Rojo ↓ rezago").count() == 0   # 2.3 reached: no indicator lags in rojo
         assert not error_texts(page)
         shot(page, "carga_06_resumen_despues")
 
