@@ -9,6 +9,7 @@ from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make
 
 from pathlib import Path
 
+from mpi_dash.accounts import CliActor
 from mpi_dash import config, data_access
 from mpi_dash.formatting import local_datetime
 from mpi_dash.snapshot import make_snapshot
@@ -192,7 +193,7 @@ def test_missing_author_is_refused(db):
 
 
 def test_history_open_download_and_revert(db):
-    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", author="Ana",
+    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", actor=CliActor("Ana"),
                           comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
@@ -270,7 +271,7 @@ def test_history_cell_counts_in_es_mx(db):
     extra = pd.DataFrame({"clave": [f"x{i}" for i in range(1002)], "anio": 2023, "trimestre": 1,
                           "realizado": 1.0, "justificacion": None, "evidencia": None})
     big = make_snapshot(snap.plan, pd.concat([snap.avances, extra], ignore_index=True), snap.parametros)
-    assert Store(db).save_state(big, author="Ana", comment="muchas") == 2
+    assert Store(db).save_state(big, actor=CliActor("Ana"), comment="muchas") == 2
     at = page(HISTORY_PAGE)
     assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
     assert metrics(at)["Celdas cambiadas"] == "1,002"

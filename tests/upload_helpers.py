@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mpi_dash.accounts import CliActor
 from mpi_dash.schema import (
     AVANCES_COLUMNS,
     PARAMETROS_COLUMNS,
@@ -168,10 +169,10 @@ def another_import_lands_first(monkeypatch: pytest.MonkeyPatch) -> Callable[[], 
     def arm() -> None:
         original = Store.prepare_upload
 
-        def racing(self: Store, content: bytes, filename: str) -> object:
-            preview = original(self, content, filename)
+        def racing(self: Store, content: bytes, filename: str, **kwargs: object) -> object:
+            preview = original(self, content, filename, **kwargs)
             monkeypatch.setattr(Store, "prepare_upload", original)
-            self.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
+            self.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", actor=CliActor("Beto"),
                              comment="se adelantó")
             return preview
 
