@@ -75,6 +75,10 @@ class SessionEnded(StoreError):
     """The session of a token is over (expired, closed, or its account changed): sign in again."""
 
 
+class SessionExpired(SessionEnded):
+    """The session ended because it was not used for longer than the idle window."""
+
+
 class AccountConflict(AccountError):
     """Another administrator changed the account after it was read."""
 
@@ -364,8 +368,9 @@ class AccountStoreMixin:
                  detalle="proveedor de identidad: el correo no corresponde a una cuenta activa")
         raise LoginError(NO_OIDC_ACCESS)
 
-    def session_account(self, token: str) -> Account:
-        """The account of a live session (its last use is recorded); :class:`SessionEnded` otherwise."""
+    def check_session(self, token: str) -> tuple[Account, str]:
+        """``(account, método)`` of a live session (its last use is recorded; método "local" or "oidc");
+        :class:`SessionEnded` otherwise (:class:`SessionExpired` after the idle window)."""
         now = _now()
         with self.connection() as db:
             found = self._live_session(db, token, now)
@@ -375,7 +380,7 @@ class AccountStoreMixin:
             with self._writing() as db:
                 db.execute("UPDATE sesiones SET ultimo_uso = ? WHERE id = ?", [_iso(now), session["id"]])
                 db.execute("UPDATE cuentas SET ultimo_acceso = ? WHERE usuario = ?", [_iso(now), account.usuario])
-        return account
+        return account, str(session["metodo"])
 
     def redeem_cookie_code(self, code: str) -> str | None:
         """The session token for a genuine, fresh, unused cookie code (used up now), else None."""
@@ -437,7 +442,7 @@ class AccountStoreMixin:
         if now - last > dt.timedelta(hours=idle_h) or now > (_parse(session["expira"]) or now):
             self._expire(session)
             hours = f"{idle_h:g}".replace(".", ",")
-            raise SessionEnded(f"Su sesión expiró por inactividad (más de {hours} horas sin uso): vuelva a "
+            raise SessionExpired(f"Su sesión expiró por inactividad (más de {hours} horas sin uso): vuelva a "
                                "entrar. No se guardó nada pendiente.")
         row = _account_row(db, session["usuario"])
         changed = _parse(row["contrasena_cambiada"]) if row else None

@@ -331,3 +331,11 @@ def revision_author(autor: str | None, usuario: str | None, origen: str | None) 
     if origen == "cli":
         return f"{name} (línea de comandos)"
     return name
+
+
+def refused_rows_table(filas: Iterable[tuple[str, int | None, str, str]]) -> pd.DataFrame:
+    """The rows a :class:`PermissionDenied` names, as a table: Hoja, Fila, Clave, Programa."""
+    import pandas as pd
+
+    return pd.DataFrame([(h, "—" if f is None else str(f), c, p) for h, f, c, p in filas],
+                        columns=["Hoja", "Fila", "Clave", "Programa"], dtype=object)

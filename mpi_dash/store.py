@@ -68,6 +68,7 @@ from mpi_dash.account_store import (
     AccountStoreMixin,
     LoginError,
     SessionEnded,
+    SessionExpired,
     _authorize,
     actor_name,
 )
@@ -100,7 +101,7 @@ if TYPE_CHECKING:
     from mpi_dash.workbook import Limits
 
 __all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "LoginError", "PermissionDenied",
-           "Preview", "SessionEnded", "Store", "StoreError", "UploadOutcome", "migrations"]
+           "Preview", "SessionEnded", "SessionExpired", "Store", "StoreError", "UploadOutcome", "migrations"]
 
 BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
