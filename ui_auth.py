@@ -37,7 +37,8 @@ FLASH = "_mpi_aviso"             # session_state: message for the sign-in form (
 COOKIE_CODE = "_mpi_codigo"      # session_state: one-time code to trade for the cookie on the next run
 CLEAR_COOKIE = "_mpi_borrar"     # session_state: ask the browser to drop the cookie on the next run
 OIDC_REFUSED = "_mpi_sin_acceso"  # session_state: the provider's person has no active account
-KEEP = {FLASH, COOKIE_CODE, CLEAR_COOKIE, OIDC_REFUSED}
+COOKIE_TRIED = "_mpi_cookie_visto"  # session_state: the cookie value already checked in this browser session
+KEEP = {FLASH, COOKIE_CODE, CLEAR_COOKIE, OIDC_REFUSED, COOKIE_TRIED}
 COOKIE_ROUTE, CLEAR_ROUTE = "_mpi_dash/sesion", "_mpi_dash/salir"
 
 
@@ -118,7 +119,13 @@ def visitor() -> Visitor:
     account, method = None, st.session_state.get(METHOD, "")
     try:
         store = _store()
-        token = st.session_state.get(TOKEN) or st.context.cookies.get(COOKIE_NAME)
+        token = st.session_state.get(TOKEN)
+        if not token:
+            # The cookies of a browser session are the ones of its first request: a cookie rejected (or
+            # ended by «Cerrar sesión») stays there until the page is reloaded, so it is tried only once.
+            cookie = st.context.cookies.get(COOKIE_NAME)
+            if isinstance(cookie, str) and cookie != st.session_state.get(COOKIE_TRIED):
+                token = st.session_state[COOKIE_TRIED] = cookie
         if token:
             try:
                 account, method = store.check_session(token)
@@ -146,7 +153,7 @@ def _login_form(note: str = "") -> None:
     st.title("Tablero del Plan Anual de Trabajo")
     st.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y Periodistas de la "
                "Ciudad de México")
-    column = st.columns([3, 2])[0] if not note else st.container()  # a readable width on wide screens
+    column = st.columns([3, 2])[0]  # a readable width on wide screens (full width on a phone)
     with column:
         _login_fields(note)
 

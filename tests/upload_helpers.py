@@ -329,3 +329,15 @@ BAD_UPLOAD_MESSAGES: dict[str, str] = {
 # "demasiadas_filas" case (set per case by the tests through MPI_DASH_MAX_UPLOAD_ROWS).
 TEST_MAX_UPLOAD_MB = "1"
 ROW_LIMIT_CASE = "demasiadas_filas"
+
+
+ACCOUNT_TABLES = ("cuentas", "intentos", "sesiones", "bitacora", "claves")
+
+
+def data_sql(path: Path | str) -> str:
+    """The SQL dump of a database without the rows of the account tables (signing in writes those): equal
+    before and after means no data was saved."""
+    from mpi_dash.store import Store
+
+    skip = tuple(f'INSERT INTO "{t}"' for t in ACCOUNT_TABLES)
+    return "\n".join(line for line in Store(path).dump_sql().splitlines() if not line.startswith(skip))
