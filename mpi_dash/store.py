@@ -624,8 +624,9 @@ def _check_upload_scope(actor: Actor, preview: Preview) -> None:
     subidas = preview.subidas
     if subidas is None or subidas.empty:
         return
-    programs = subidas["clave"].map(program_number)
-    foreign = subidas.loc[~programs.isin(actor.programas)].assign(programa=programs)
+    # (assign before filtering: a Series assigned to an EMPTY frame would bring its own rows back)
+    with_program = subidas.assign(programa=subidas["clave"].map(program_number))
+    foreign = with_program.loc[~with_program["programa"].isin(sorted(actor.programas))]
     if foreign.empty:
         return
     filas = [(SHEET_AVANCES, None if pd.isna(r.fila) else int(r.fila), str(r.clave), str(r.programa))
