@@ -15,7 +15,7 @@ FAVICON = Image.new("RGB", (32, 32), (159, 34, 65))
 
 EMBEDDED = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
 st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
-                   initial_sidebar_state="collapsed" if EMBEDDED else "expanded")
+                   initial_sidebar_state="collapsed" if EMBEDDED else "auto")  # auto: closed on a phone
 
 # Projector-friendly tweaks: larger metric values and table text (no external fonts or scripts).
 st.html("""<style>

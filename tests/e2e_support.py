@@ -236,3 +236,11 @@ def goto_page(page: Any, base_url: str, url_path: str = "", *, query: str = "") 
         target += f"?{query}"
     page.goto(target)
     wait_idle(page)
+
+
+def sign_in(page: Any, usuario: str, password: str) -> None:
+    """Fill «Usuario» and «Contraseña», press «Entrar» and wait until the app is idle."""
+    page.get_by_label("Usuario").fill(usuario)
+    page.get_by_label("Contraseña", exact=True).fill(password)
+    page.get_by_role("button", name="Entrar", exact=True).click()
+    wait_idle(page)
