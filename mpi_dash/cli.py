@@ -421,14 +421,21 @@ def _text(text: str) -> str:
     return text.strip()
 
 
-def _revision_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión (empiezan en 1)")
-    return value
+def whole_number_type(noun: str, below_one: str) -> Callable[[str], int]:
+    """An argparse type: a whole number ≥ 1, else «x» no es {noun} / «x» {below_one} (Spanish)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{text}» no es {noun}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"«{text}» {below_one}")
+        return value
+
+    return parse
+
+
+_revision_number = whole_number_type("un número de revisión", "no es un número de revisión (empiezan en 1)")
 
 
 def _add_import(subparsers: argparse._SubParsersAction) -> None:

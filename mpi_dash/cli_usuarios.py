@@ -30,6 +30,7 @@ from mpi_dash.cli import (
     _store_error,
     _text,
     print_table,
+    whole_number_type,
 )
 
 ROLES = ("consulta", "coordinacion", "direccion", "administracion")
@@ -63,18 +64,25 @@ def _one_time(password: str) -> None:
     _print("Se muestra solo esta vez: entréguela a la persona por un medio seguro; deberá cambiarla al entrar.")
 
 
+def _store_and_password(args: argparse.Namespace):  # noqa: ANN202 - (Store, str | None) or an exit code
+    """The store of ``--db`` and, with ``--contrasena-stdin``, the password read; an exit code on failure."""
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    if not args.contrasena_stdin:
+        return store, None
+    password = _read_password()
+    return EXIT_INVALID if password is None else (store, password)
+
+
 def cmd_crear(args: argparse.Namespace) -> int:
     from mpi_dash.accounts import parse_programas, programas_text
     from mpi_dash.store import StoreError
 
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    password = None
-    if args.contrasena_stdin:
-        password = _read_password()
-        if password is None:
-            return EXIT_INVALID
+    opened = _store_and_password(args)
+    if isinstance(opened, int):
+        return opened
+    store, password = opened
     try:
         account, generated = store.create_account(
             _cli_actor(), args.usuario, nombre=args.nombre, rol=args.rol, correo=args.correo,
@@ -88,22 +96,29 @@ def cmd_crear(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_listar(args: argparse.Namespace) -> int:
-    from mpi_dash.accounts import accounts_table
+def _show_table(args: argparse.Namespace, load, empty: str) -> int:  # noqa: ANN001 - Store → DataFrame
+    """Print the table ``load(store)`` makes (or ``empty`` when it has no rows)."""
     from mpi_dash.store import StoreError
 
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
     try:
-        table = accounts_table(store.list_accounts())
+        table = load(store)
     except StoreError as exc:
         return _store_error(exc)
     if table.empty:
-        _print("No hay cuentas todavía: se crea «admin» al arrancar el tablero, o use «usuarios crear».")
-        return EXIT_OK
-    print_table(list(table.columns), table.astype(str).values.tolist())
+        _print(empty)
+    else:
+        print_table(list(table.columns), table.astype(str).values.tolist())
     return EXIT_OK
+
+
+def cmd_listar(args: argparse.Namespace) -> int:
+    from mpi_dash.accounts import accounts_table
+
+    return _show_table(args, lambda store: accounts_table(store.list_accounts()),
+                       "No hay cuentas todavía: se crea «admin» al arrancar el tablero, o use «usuarios crear».")
 
 
 def _set_active(args: argparse.Namespace, activa: bool) -> int:
@@ -135,14 +150,10 @@ def cmd_reactivar(args: argparse.Namespace) -> int:
 def cmd_contrasena(args: argparse.Namespace) -> int:
     from mpi_dash.store import StoreError
 
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    password = None
-    if args.contrasena_stdin:
-        password = _read_password()
-        if password is None:
-            return EXIT_INVALID
+    opened = _store_and_password(args)
+    if isinstance(opened, int):
+        return opened
+    store, password = opened
     try:
         generated = store.reset_password(_cli_actor(), args.usuario, contrasena=password)
     except StoreError as exc:
@@ -156,30 +167,13 @@ def cmd_contrasena(args: argparse.Namespace) -> int:
 
 def cmd_bitacora(args: argparse.Namespace) -> int:
     from mpi_dash.accounts import access_log_table
-    from mpi_dash.store import StoreError
 
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    try:
-        table = access_log_table(store.access_log(limit=args.limite, usuario=args.usuario))
-    except StoreError as exc:
-        return _store_error(exc)
-    if table.empty:
-        _print("La bitácora de accesos está vacía.")
-        return EXIT_OK
-    print_table(list(table.columns), table.astype(str).values.tolist())
-    return EXIT_OK
+    return _show_table(args, lambda store: access_log_table(store.access_log(limit=args.limite,
+                                                                             usuario=args.usuario)),
+                       "La bitácora de accesos está vacía.")
 
 
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número entero") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"«{text}» debe ser mayor que 0")
-    return value
+_limit = whole_number_type("un número entero", "debe ser mayor que 0")
 
 
 def _password_option(parser: argparse.ArgumentParser) -> None:
