@@ -103,7 +103,7 @@ if "saved" in result:
                "«Historial».", icon=":material/check_circle:")
     st.stop()
 if "error" in result:
-    st.error(result["error"], icon=":material/block:")
+    st.error(md(result["error"]), icon=":material/block:")
     if result.get("filas"):
         st.dataframe(refused_rows_table(result["filas"]), hide_index=True)
     st.stop()

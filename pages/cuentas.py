@@ -73,7 +73,7 @@ with st.expander("Crear una cuenta", icon=":material/person_add:"):
             account, generated = store.create_account(actor, usuario, nombre=nombre, rol=rol, programas=picked,
                                                       correo=correo)
         except StoreError as exc:
-            st.error(str(exc), icon=":material/block:")
+            st.error(md(str(exc)), icon=":material/block:")
         else:
             done(f"Se creó la cuenta {md(account.usuario)} ({account.rol_label}).", (account.usuario, generated))
 
@@ -96,7 +96,7 @@ if seen != account.version:
 def refused(exc: StoreError) -> None:
     if isinstance(exc, AccountConflict):
         st.session_state.pop(f"version_{usuario}", None)  # next run shows the current data
-    st.error(str(exc), icon=":material/block:")
+    st.error(md(str(exc)), icon=":material/block:")
 
 
 with st.form(f"editar_{usuario}_{seen}"):

@@ -74,6 +74,12 @@ def test_identity_provider_signs_in_the_account_with_that_correo(app):
         wait_idle(page)
         assert "Ana López" in page.locator("[data-testid='stSidebar']").inner_text()
         screenshot(page, "auth_oidc_dentro", full_page=False)
+        page.get_by_role("button", name="Cerrar sesión").click()  # also signs out of the provider's cookie
+        page.get_by_label("Usuario").wait_for()
+        wait_idle(page)
+        page.reload()
+        wait_idle(page)
+        assert page.get_by_label("Usuario").count() == 1  # not signed in again by the provider's cookie
     log = store.access_log(usuario="ana")
     assert "proveedor de identidad (ana@cdmx.gob.mx)" in set(log["detalle"])
 
