@@ -421,7 +421,9 @@ class AccountStoreMixin:
         with self._writing() as db:
             self._set_password(db, account.usuario, nueva, must_change=False)
             _log(db, "contrasena_cambiada", usuario=account.usuario, actor=account.usuario)
-            return self._open_session(db, account.usuario, session["metodo"], now)
+            # Opened after the change (not at ``now``): hashing takes time, and a session older than the
+            # password change is void.
+            return self._open_session(db, account.usuario, session["metodo"], _now())
 
     # ----------------------------------------------------------------------- helpers (one connection)
     def _signing_key(self) -> str:
