@@ -64,7 +64,7 @@ def test_login_reload_new_tab_and_logout(server, browser):
     assert page.get_by_label("Usuario").count() == 1 and page.get_by_label("Contraseña", exact=True).count() == 1
     assert page.locator("[data-testid='stSidebarNav']").count() == 0  # nothing before signing in
     sign_in(page, "ana", PASSWORD)
-    assert page.get_by_text("Detalle de un indicador").count() >= 1  # the page asked for, after signing in
+    page.get_by_text("Detalle de un indicador").first.wait_for()  # the page asked for, after signing in
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()
     assert "Ana López" in sidebar and "Dirección" in sidebar and "Cerrar sesión" in sidebar
     cookie = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME][0]

@@ -74,7 +74,9 @@ def test_identity_provider_signs_in_the_account_with_that_correo(app):
         wait_idle(page)
         assert "Ana López" in page.locator("[data-testid='stSidebar']").inner_text()
         screenshot(page, "auth_oidc_dentro", full_page=False)
-        page.get_by_role("button", name="Cerrar sesión").click()  # also signs out of the provider's cookie
+        page.get_by_role("button", name="Cerrar sesión").click()  # also signs out of the provider
+        page.get_by_role("button", name="End session").click()  # the provider's own confirmation page
+        page.wait_for_url(f"{url}/**")
         page.get_by_label("Usuario").wait_for()
         wait_idle(page)
         page.reload()
