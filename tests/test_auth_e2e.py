@@ -98,9 +98,9 @@ def test_lockout_never_says_whether_the_account_exists(server, browser):
     messages = {}
     for usuario in ("beto", "fantasma"):
         for attempt in range(5):
-            sign_in(page, usuario, f"equivocada-{attempt}")
+            sign_in(page, usuario, f"equivocada-{attempt}", succeeds=False)
         messages[usuario] = error_texts(page)[-1]
-        sign_in(page, usuario, PASSWORD)
+        sign_in(page, usuario, PASSWORD, succeeds=False)
         assert "bloqueado 15 minutos" in error_texts(page)[-1]
     assert all("bloqueado 15 minutos" in m for m in messages.values())
     assert messages["beto"].split("hasta")[0] == messages["fantasma"].split("hasta")[0]
