@@ -5,6 +5,8 @@ import logging
 import streamlit as st
 from PIL import Image
 
+import ui_auth
+from mpi_dash.accounts import Permiso
 from ui_common import is_embedded
 
 # Favicon drawn here (institutional guinda square) and served by the local server: a ":material/…:" or
@@ -53,29 +55,41 @@ st.html("""<style>
   content: "o arrástrelo aquí · solo archivos .xlsx"; font-size: 1rem; }
 """ + EMBED_CSS + "</style>")
 
+# Every page with the permission it needs (mpi_dash.accounts.Permiso): ui_auth lists only what the signed-in
+# role may use; the others stay reachable by URL and say why.
 PAGES = {
     "Tablero": [
-        st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
-                default=True),
-        st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
-                url_path="programa"),
-        st.Page("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
-                url_path="linea_base"),
-        st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
-                url_path="tablas"),
+        (st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
+                 default=True), Permiso.VER_TABLERO),
+        (st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
+                 url_path="programa"), Permiso.VER_TABLERO),
+        (st.Page("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
+                 url_path="linea_base"), Permiso.VER_TABLERO),
+        (st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
+                 url_path="tablas"), Permiso.VER_TABLERO),
     ],
     "Carga de datos": [
-        st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
-                url_path="cargar_avances"),
-        st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+        (st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
+                 url_path="cargar_avances"), Permiso.CARGAR_AVANCES),
+        (st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+         Permiso.VER_HISTORIAL),
+    ],
+    "Administración": [
+        (st.Page("pages/cuentas.py", title="Cuentas", icon=":material/group:", url_path="cuentas"),
+         Permiso.ADMINISTRAR_CUENTAS),
     ],
 }
 
-page = st.navigation(PAGES, position="hidden" if EMBEDDED else "sidebar")
+person = ui_auth.visitor()
+page = st.navigation(ui_auth.allowed_pages(person, PAGES),
+                     position="hidden" if EMBEDDED or not ui_auth.shows_navigation(person) else "sidebar")
 if EMBEDDED:
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
             "{ display: none; }</style>")
-else:
+if ui_auth.at_the_door(person):  # sign-in form, first-login password change, or no access
+    st.stop()
+if not EMBEDDED:
+    ui_auth.sidebar(person)
     st.sidebar.caption("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y "
                        "Periodistas de la Ciudad de México · Plan Anual de Trabajo")
 try:

@@ -140,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp_path = Path(tmp)
         hello = tmp_path / "hello_gauge.py"
         hello.write_text(HELLO, encoding="utf-8")
+        # Public reading: the dashboard renders without the sign-in form (the session check still runs).
         env = {"MPI_DASH_DB": str(tmp_path / "bench.sqlite"),
-               "MPI_DASH_WORKBOOK": str(REPO / "data" / "plan_2023.xlsx")}
+               "MPI_DASH_WORKBOOK": str(REPO / "data" / "plan_2023.xlsx"), "MPI_DASH_LECTURA_PUBLICA": "1"}
         # Production reads an existing store; create it once here so "cold" measures a server (re)start,
         # not the one-time seeding of a brand-new database.
         subprocess.run([sys.executable, "-c", "from mpi_dash import data_access; data_access.load_dataset()"],

@@ -51,6 +51,7 @@ def main() -> int:
 
     from openpyxl import load_workbook
 
+    from mpi_dash.accounts import CliActor
     from mpi_dash.store import Store
     from mpi_dash.template import build_template
     from mpi_dash.workbook import read_workbook
@@ -73,7 +74,7 @@ def main() -> int:
         t_template = median_time(lambda: store.prepare_upload(filled, "plantilla.xlsx"), args.repeat)
         preview = store.prepare_upload(filled, "plantilla.xlsx")
         start = time.perf_counter()
-        store.commit_preview(preview, author="bench", comment="bench")
+        store.commit_preview(preview, actor=CliActor("bench"), comment="bench")
         t_commit = time.perf_counter() - start
 
     rows = (

@@ -10,7 +10,10 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
   program figures, same function); json/csv go to stdout without ``-o``; xlsx needs ``-o``.
 * ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]``, ``historial``, ``revertir N --autor
   --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store.Store``); an invalid file exits 1
-  and saves nothing, a file identical to the stored data exits 0 and saves nothing.
+  and saves nothing, a file identical to the stored data exits 0 and saves nothing.  The command line is
+  administrative (shell access to the server): it acts as ``accounts.CliActor`` with the name given by
+  ``--autor``, recorded as such in the revision (origin ``cli``).
+* ``usuarios crear|listar|desactivar|reactivar|contrasena|bitacora`` — accounts (``mpi_dash.cli_usuarios``).
 
 Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
 Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
@@ -322,11 +325,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
+    from mpi_dash.accounts import CliActor
     from mpi_dash.store import StoreError, UploadOutcome
     from mpi_dash.workbook import WorkbookError
 
     try:
-        revision, preview = store.import_file(path.read_bytes(), path.name, author=args.autor,
+        revision, preview = store.import_file(path.read_bytes(), path.name, actor=CliActor(args.autor),
                                               comment=args.comentario)
     except WorkbookError as exc:
         errors = [p for p in exc.problems if p.nivel == "error"]
@@ -364,6 +368,7 @@ def cmd_historial(args: argparse.Namespace) -> int:
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
+    from mpi_dash.accounts import revision_author
     from mpi_dash.formatting import local_datetime
     from mpi_dash.store import KIND_REVERT, StoreError
 
@@ -372,15 +377,21 @@ def cmd_historial(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _store_error(exc)
     header = ("Rev.", "Fecha (hora de CDMX)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
-    rows = [header]
+    rows = []
     for r in revisions.itertuples():
         archivo = r.archivo or (f"(reversión a la {r.revierte_a})" if r.tipo == KIND_REVERT else "—")
-        rows.append((str(r.numero), local_datetime(r.fecha), r.autor, archivo,
-                     (r.sha256 or "—")[:12], f"{r.celdas_cambiadas:,}", r.comentario))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    for row in rows:
-        _print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+        rows.append((str(r.numero), local_datetime(r.fecha), revision_author(r.autor, r.usuario, r.origen),
+                     archivo, (r.sha256 or "—")[:12], f"{r.celdas_cambiadas:,}", r.comentario))
+    print_table(header, rows)
     return EXIT_OK
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns aligned with two spaces; the last column is not padded (it may be long)."""
+    table = [tuple(header), *[tuple(str(c) for c in r) for r in rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        _print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
 
 
 def cmd_revertir(args: argparse.Namespace) -> int:
@@ -388,10 +399,11 @@ def cmd_revertir(args: argparse.Namespace) -> int:
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
+    from mpi_dash.accounts import CliActor
     from mpi_dash.store import StoreError
 
     try:
-        revision = store.revert(args.revision, author=args.autor, reason=args.motivo)
+        revision = store.revert(args.revision, actor=CliActor(args.autor), reason=args.motivo)
         cells = store.revision_info(revision)["celdas_cambiadas"]
     except StoreError as exc:
         return _store_error(exc)
@@ -429,14 +441,21 @@ def _text(text: str) -> str:
     return text.strip()
 
 
-def _revision_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número de revisión (empiezan en 1)")
-    return value
+def whole_number_type(noun: str, below_one: str) -> Callable[[str], int]:
+    """An argparse type: a whole number ≥ 1, else «x» no es {noun} / «x» {below_one} (Spanish)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{text}» no es {noun}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"«{text}» {below_one}")
+        return value
+
+    return parse
+
+
+_revision_number = whole_number_type("un número de revisión", "no es un número de revisión (empiezan en 1)")
 
 
 def _add_import(subparsers: argparse._SubParsersAction) -> None:
@@ -556,7 +575,10 @@ def build_parser() -> SpanishArgumentParser:
         title="comandos", dest="comando", metavar="COMANDO", parser_class=SpanishArgumentParser
     )
     subparsers.required = True
-    for add in (_add_validate, _add_report, _add_import, _add_historial, _add_revertir, _add_respaldo):
+    from mpi_dash.cli_usuarios import add_usuarios
+
+    for add in (_add_validate, _add_report, _add_import, _add_historial, _add_revertir, _add_respaldo,
+                add_usuarios):
         add(subparsers)
     return parser
 

@@ -10,6 +10,10 @@ Streamlit config file (the store, the pages and the command line ask here).
   ``$MPI_DASH_MAX_UPLOAD_MB``, else ``server.maxUploadSize`` of ``.streamlit/config.toml`` (the limit the
   browser enforces), else 10 MB; ``$MPI_DASH_MAX_UPLOAD_ROWS`` overrides the rows per sheet (tests).
   A value that is not a positive whole number is a :class:`~mpi_dash.errors.ConfigError` (Spanish).
+* ``$MPI_DASH_SESION_HORAS``: hours without use after which a signed-in session ends (default 8; decimals
+  allowed, e.g. 0.5).
+* ``$MPI_DASH_LECTURA_PUBLICA``: ``1`` (or ``si``/``true``) opens the dashboard pages, read-only, to anyone
+  who reaches the server, without an account (default: off, everything needs an account).
 
 Values are read on every call (cheap), so a test or a restarted server sees the current environment.
 """
@@ -32,11 +36,16 @@ DB_ENV = "MPI_DASH_DB"
 WORKBOOK_ENV = "MPI_DASH_WORKBOOK"
 MAX_UPLOAD_MB_ENV = "MPI_DASH_MAX_UPLOAD_MB"
 MAX_UPLOAD_ROWS_ENV = "MPI_DASH_MAX_UPLOAD_ROWS"
+SESSION_HOURS_ENV = "MPI_DASH_SESION_HORAS"
+PUBLIC_READING_ENV = "MPI_DASH_LECTURA_PUBLICA"
 
 DEFAULT_DB = REPO_ROOT / "instance" / "mpi_dash.sqlite"
 BUNDLED_WORKBOOK = REPO_ROOT / "data" / "plan_2023.xlsx"
 STREAMLIT_CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
 DEFAULT_MAX_UPLOAD_MB = 10
+DEFAULT_SESSION_HOURS = 8.0
+_TRUE = {"1", "si", "sí", "true", "yes", "on"}
+_FALSE = {"", "0", "no", "false", "off"}
 
 
 def db_path() -> Path:
@@ -90,3 +99,30 @@ def upload_limits() -> Limits:
     limits = Limits(max_file_bytes=max_upload_mb() * 1024 * 1024)
     rows = _positive_int_env(MAX_UPLOAD_ROWS_ENV, "filas")
     return limits if rows is None else replace(limits, max_rows=rows)
+
+
+def session_idle_hours() -> float:
+    """Hours without use after which a session ends: ``$MPI_DASH_SESION_HORAS``, else 8."""
+    raw = os.environ.get(SESSION_HOURS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SESSION_HOURS
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not (value == value and 0 < value <= 24 * 30):
+        raise ConfigError(f"La variable de entorno {SESSION_HOURS_ENV} vale «{raw}»; se esperaba un número de "
+                          "horas mayor que 0 y de a lo más 720 (por ejemplo 8). Corríjala o bórrela y reinicie "
+                          "el tablero.")
+    return value
+
+
+def public_reading() -> bool:
+    """True when ``$MPI_DASH_LECTURA_PUBLICA`` opens the dashboard pages (read-only) without an account."""
+    raw = os.environ.get(PUBLIC_READING_ENV, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"La variable de entorno {PUBLIC_READING_ENV} vale «{raw}»; se esperaba 1 (abrir las "
+                      "páginas del tablero sin cuenta, solo lectura) o 0 (todo requiere cuenta).")

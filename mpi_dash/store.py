@@ -6,7 +6,7 @@ One :class:`Store` object per database file, in the style of ``sqlite_utils.Data
     store = Store.existing("otra.sqlite")    # an explicit path that must already be a database (--db)
     revision, snapshot = store.load_snapshot()
     preview = store.prepare_upload(content, "avances.xlsx")    # validates + diffs; saves nothing
-    store.commit_preview(preview, author="Ana", comment="Avances de junio")
+    store.commit_preview(preview, actor=account, comment="Avances de junio")   # account: who acts
 
 Creating the object touches nothing.  The database is created, migrated and seeded (revision 1, from
 ``config.workbook_path()``) on first use.  Every method opens its **own** connection and closes it
@@ -29,7 +29,15 @@ Storage model (append-only, nothing is ever deleted or updated in place):
   "state at N", "diff of N" (state N−1 vs N) and "revert to N" (a new revision writing state N) are exact
   and cheap.
 
-Extending it (accounts, approvals…): a new table is a new ``@migrations()`` function below (never edit an
+Who may write: every write method takes the acting account (``actor``: an ``accounts.Account``, or the
+administrative command line's ``accounts.CliActor``) and checks the permission itself, inside the write
+transaction, against the account as stored at that moment (``account_store._authorize``); a refusal is a
+``accounts.PermissionDenied``, rolled back and written to the access log.  A ``coordinacion`` account may
+only upload Avances rows of its programs: a file with ANY row of another program (or a Plan/Parámetros
+sheet) is refused whole, naming those rows.  Accounts, sessions and the access log: ``account_store``
+(methods inherited by :class:`Store`).
+
+Extending it (approvals…): a new table is a new ``@migrations()`` function below (never edit an
 applied one) plus methods on :class:`Store`.  Every write goes through ``Store._writing()``, the ONE write
 transaction: it holds SQLite's write lock from the start (``BEGIN IMMEDIATE``, so concurrent writers run
 one after another) and commits or rolls back as a whole — a permission or lock check made inside it is
@@ -54,10 +62,27 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlite_utils import Database, Migrations
 
-from mpi_dash import config
+from mpi_dash import config, sessions
+from mpi_dash.account_store import (
+    AccountConflict,
+    AccountStoreMixin,
+    LoginError,
+    SessionEnded,
+    SessionExpired,
+    _authorize,
+    actor_name,
+)
+from mpi_dash.accounts import Account, AccountError, Actor, CliActor, Permiso, PermissionDenied, Rol
 from mpi_dash.diff import Changes, diff_snapshots
 from mpi_dash.errors import ConfigError, StoreError, spanish_reason
-from mpi_dash.schema import ILLUSTRATIVE_FLAG, PLAN_COLUMNS, SHEET_AVANCES, SHEET_PARAMETROS, SHEET_PLAN
+from mpi_dash.schema import (
+    ILLUSTRATIVE_FLAG,
+    PLAN_COLUMNS,
+    SHEET_AVANCES,
+    SHEET_PARAMETROS,
+    SHEET_PLAN,
+    program_number,
+)
 from mpi_dash.snapshot import (
     AVANCES_FIELDS,
     AVANCES_KEY,
@@ -75,14 +100,19 @@ from mpi_dash.template import read_base_revision
 if TYPE_CHECKING:
     from mpi_dash.workbook import Limits
 
-__all__ = ["ConfigError", "ConflictError", "Preview", "Store", "StoreError", "UploadOutcome", "migrations"]
+__all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "LoginError", "PermissionDenied",
+           "Preview", "SessionEnded", "SessionExpired", "Store", "StoreError", "UploadOutcome", "migrations"]
 
 BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
 KIND_SEED, KIND_IMPORT, KIND_REVERT = "carga_inicial", "importacion", "reversion"
+# Where a revision was made (revisions.origen, m003): the web (a signed-in account), the command line
+# (author as given by --autor), or the system (the first load).  NULL on revisions older than m003.
+ORIGIN_WEB, ORIGIN_CLI, ORIGIN_SYSTEM = "web", "cli", "sistema"
 
 REVISION_COLUMNS: tuple[str, ...] = ("numero", "fecha", "autor", "archivo", "sha256", "comentario",
-                                     "celdas_cambiadas", "tipo", "revierte_a", "revision_base")
+                                     "celdas_cambiadas", "tipo", "revierte_a", "revision_base", "usuario",
+                                     "origen")
 
 
 class ConflictError(StoreError):
@@ -124,6 +154,9 @@ class Preview:
     filas_plan: int = 0
     template_revision: int | None = None
     omitidas: pd.DataFrame | None = field(default=None, repr=False)  # stale template rows left out
+    #: The file's Avances rows (clave, anio, trimestre, fila = Excel row), before stale rows are left out.
+    subidas: pd.DataFrame | None = field(default=None, repr=False)
+    hojas: frozenset[str] = frozenset()  # sheets of the file (contract names)
 
     @property
     def is_empty(self) -> bool:
@@ -210,8 +243,36 @@ def m002_revision_filename(db: Database) -> None:
     db["revisions"].add_column("filename", str)
 
 
+@migrations()
+def m003_accounts(db: Database) -> None:
+    """Accounts, failed-login counters, sessions, the access log, the session signing key, and who made
+    each revision (``usuario`` of the account, ``origen`` web/cli/sistema).  See ``account_store``."""
+    db["cuentas"].create(
+        {"usuario": str, "nombre": str, "correo": str, "rol": str, "programas": str, "activa": int,
+         "creada": str, "ultimo_acceso": str, "hash_contrasena": str, "debe_cambiar": int,
+         "contrasena_cambiada": str, "version": int},
+        pk="usuario", not_null={"nombre", "rol", "activa", "creada", "hash_contrasena", "version"})
+    db["cuentas"].create_index(["correo"], unique=True)
+    db["intentos"].create({"usuario": str, "fallidos": int, "bloqueada_hasta": str, "ultimo": str},
+                          pk="usuario", not_null={"fallidos"})
+    db["sesiones"].create(
+        {"id": int, "id_hash": str, "usuario": str, "metodo": str, "creada": str, "ultimo_uso": str,
+         "expira": str, "revocada": str, "motivo": str, "codigo_usado": int},
+        pk="id", not_null={"id_hash", "usuario", "creada", "expira", "codigo_usado"},
+        foreign_keys=[("usuario", "cuentas", "usuario")])
+    db["sesiones"].create_index(["id_hash"], unique=True)
+    db["sesiones"].create_index(["usuario"])
+    db["bitacora"].create({"id": int, "fecha": str, "usuario": str, "actor": str, "evento": str,
+                           "detalle": str}, pk="id", not_null={"fecha", "evento"})
+    db["bitacora"].create_index(["usuario"])
+    db["claves"].create({"nombre": str, "valor": str}, pk="nombre", not_null={"valor"})
+    db["claves"].insert({"nombre": sessions.KEY_NAME, "valor": sessions.new_key()})
+    db["revisions"].add_column("usuario", str)
+    db["revisions"].add_column("origen", str)
+
+
 # --------------------------------------------------------------------------- the store
-class Store:
+class Store(AccountStoreMixin):
     """The SQLite system of record at ``path`` (see the module docstring).
 
     ``path`` None → ``config.db_path()``.  ``seed``: the workbook that seeds an empty database (None →
@@ -315,7 +376,7 @@ class Store:
         with self.connection() as db:
             rows = db.execute(_REVISIONS_SQL + " ORDER BY r.id DESC").fetchall()
         frame = pd.DataFrame(rows, columns=list(REVISION_COLUMNS), dtype=object)
-        for col in ("fecha", "autor", "archivo", "sha256", "comentario", "tipo"):
+        for col in ("fecha", "autor", "archivo", "sha256", "comentario", "tipo", "usuario", "origen"):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
         for col in ("numero", "celdas_cambiadas"):
             frame[col] = frame[col].astype("int64")
@@ -347,14 +408,39 @@ class Store:
         return None if row is None else (str(row[0]), bytes(row[1]))
 
     # ----------------------------------------------------------------------- uploads
-    def prepare_upload(self, content: bytes, filename: str) -> Preview:
+    def prepare_upload(self, content: bytes, filename: str, *, actor: Actor | None = None) -> Preview:
         """Validate an upload against the latest revision and compute what it would change (saves nothing).
 
         Raises ``mpi_dash.workbook.WorkbookError`` (all problems) when the file is invalid, and
-        :class:`ConfigError` when the configured upload limits are invalid.
+        :class:`ConfigError` when the configured upload limits are invalid.  With ``actor``, an upload that
+        account could not save is refused here already (:class:`PermissionDenied`, logged), naming the rows
+        of other programs — the same check :meth:`commit_preview` makes.
         """
         with self.connection() as db:
-            return self._prepare(db, bytes(content), filename)
+            if actor is not None:
+                who = self._may_upload(db, actor)
+            preview = self._prepare(db, bytes(content), filename)
+        if actor is not None:
+            try:
+                _check_upload_scope(who, preview)
+            except PermissionDenied as exc:
+                self.log_event("permiso_denegado", usuario=who.usuario, actor=actor_name(who), detalle=str(exc))
+                raise
+        return preview
+
+    def _may_upload(self, db: Database, actor: Actor) -> Actor:
+        try:
+            return _authorize(db, actor, Permiso.CARGAR_AVANCES)
+        except PermissionDenied as exc:
+            self.log_event("permiso_denegado", usuario=getattr(actor, "usuario", None),
+                           actor=actor_name(actor), detalle=str(exc))
+            raise
+
+    def _known_programs(self, db: Database) -> set[str]:
+        """Program numbers of the latest plan (what a coordinación account can be assigned)."""
+        latest = _latest(db)
+        claves = [r["clave"] for r in _state(db, "plan_versions", PLAN_KEY, latest, "clave")] if latest else []
+        return {program_number(c) for c in claves}
 
     def _prepare(self, db: Database, content: bytes, filename: str) -> Preview:
         from mpi_dash.workbook import read_workbook
@@ -364,6 +450,7 @@ class Store:
         # raises WorkbookError with every problem
         data = read_workbook(content, known_plan=before.plan, known_parametros=before.parametros,
                              limits=self.limits or config.upload_limits())
+        subidas = data.avances[["clave", "anio", "trimestre"]].assign(fila=list(data.avances_rows))
         # The reader's recognised columns per sheet (aliases included): no second header parse here.
         layout = {sheet: frozenset(names) for sheet, names in data.columns.items()}
         # Only the parameters the sheet sets: apply_upload merges them over the stored ones.
@@ -383,20 +470,22 @@ class Store:
                        content=content, before=before, after=after, changes=diff_snapshots(before, after),
                        avisos=tuple(data.avisos), filas_avances=int(len(avances)),
                        filas_plan=0 if data.plan is None else int(len(data.plan)),
-                       template_revision=template_rev, omitidas=omitted)
+                       template_revision=template_rev, omitidas=omitted, subidas=subidas,
+                       hojas=frozenset(layout))
 
-    def commit_preview(self, preview: Preview, *, author: str, comment: str,
+    def commit_preview(self, preview: Preview, *, actor: Actor, comment: str,
                        rebase: bool = False) -> int | None:
-        """Save the previewed upload as ONE new revision, atomically; return its number (None: nothing
-        changed).
+        """Save the previewed upload as ONE new revision by ``actor``, atomically; return its number (None:
+        nothing changed).
 
-        If another revision was saved after the preview: raise :class:`ConflictError`, or with
-        ``rebase=True`` (command line, no human preview) re-validate and re-diff against the latest
-        revision inside the lock.
+        ``actor`` must be allowed to upload (:class:`PermissionDenied` otherwise; a coordinación account
+        only rows of its programs, never a Plan/Parámetros sheet).  If another revision was saved after the
+        preview: raise :class:`ConflictError`, or with ``rebase=True`` (command line, no human preview)
+        re-validate and re-diff against the latest revision inside the lock.
         """
-        return self._commit(preview, author=author, comment=comment, rebase=rebase)[0]
+        return self._commit(preview, actor=actor, comment=comment, rebase=rebase)[0]
 
-    def import_file(self, content: bytes, filename: str, *, author: str,
+    def import_file(self, content: bytes, filename: str, *, actor: Actor,
                     comment: str) -> tuple[int | None, Preview]:
         """Validate + save in one step (command line): ``(revision or None if nothing changed, preview)``.
 
@@ -404,37 +493,36 @@ class Store:
         upload was re-validated and re-diffed against it (rebase) and the returned preview says what this
         revision really changed.
         """
-        _require_text(author, "el nombre de quien carga")
         _require_text(comment, "el comentario")
-        preview = self.prepare_upload(content, filename)
-        return self._commit(preview, author=author, comment=comment, rebase=True)
+        preview = self.prepare_upload(content, filename, actor=actor)
+        return self._commit(preview, actor=actor, comment=comment, rebase=True)
 
-    def _commit(self, preview: Preview, *, author: str, comment: str,
+    def _commit(self, preview: Preview, *, actor: Actor, comment: str,
                 rebase: bool) -> tuple[int | None, Preview]:
         """:meth:`commit_preview` that also returns the preview actually committed (re-made after a
         rebase)."""
-        author = _require_text(author, "el nombre de quien carga")
         comment = _require_text(comment, "el comentario")
-        with self._writing() as db:
+        with self._acting(actor, Permiso.CARGAR_AVANCES) as (db, who):
             latest = _latest(db)
             if latest != preview.base_revision:
                 if not rebase:
                     raise ConflictError(preview.base_revision, latest)
                 preview = self._prepare(db, preview.content, preview.filename)
+            _check_upload_scope(who, preview)
             if preview.is_empty:
                 return None, preview
+            rc = row_changes(preview.before, preview.after)
+            _check_changes_scope(who, rc)
             file_id = _store_file(db, preview.filename, preview.content, preview.sha256)
-            revision = _write_revision(db, row_changes(preview.before, preview.after), author=author,
-                                       comment=comment, kind=KIND_IMPORT, file_id=file_id, base=latest,
-                                       cells=preview.changes.n_cells, filename=preview.filename)
+            revision = _write_revision(db, rc, by=who, comment=comment, kind=KIND_IMPORT, file_id=file_id,
+                                       base=latest, cells=preview.changes.n_cells, filename=preview.filename)
             return revision, preview
 
     # ----------------------------------------------------------------------- other writes
-    def revert(self, revision: int, *, author: str, reason: str) -> int:
-        """Make the data equal to revision N again, as a NEW revision (nothing is deleted)."""
-        author = _require_text(author, "el nombre de quien revierte")
+    def revert(self, revision: int, *, actor: Actor, reason: str) -> int:
+        """Make the data equal to revision N again, as a NEW revision by ``actor`` (nothing is deleted)."""
         reason = _require_text(reason, "el motivo")
-        with self._writing() as db:
+        with self._acting(actor, Permiso.REVERTIR) as (db, who):
             latest = _latest(db)
             target = _check_revision(latest, revision)
             current, wanted = _snapshot(db, latest), _snapshot(db, target)
@@ -442,16 +530,23 @@ class Store:
             if changes.is_empty:
                 raise StoreError(f"Los datos vigentes (revisión {latest}) ya son iguales a los de la "
                                  f"revisión {target}: no hay nada que revertir.")
-            return _write_revision(db, row_changes(current, wanted), author=author, comment=reason,
+            return _write_revision(db, row_changes(current, wanted), by=who, comment=reason,
                                    kind=KIND_REVERT, file_id=None, base=latest, cells=changes.n_cells,
                                    reverted_to=target)
 
-    def save_state(self, snapshot: Snapshot, *, author: str, comment: str, filename: str | None = None,
+    def save_state(self, snapshot: Snapshot, *, actor: Actor, comment: str, filename: str | None = None,
                    content: bytes | None = None) -> int | None:
-        """Make the stored data equal to ``snapshot`` as one revision (None: nothing changed); never seeds."""
-        with self._writing(auto_seed=False) as db:
-            return _save_state(db, snapshot, author=author, comment=comment, kind=KIND_IMPORT,
-                               filename=filename, content=content)
+        """Make the stored data equal to ``snapshot`` as one revision by ``actor`` (None: nothing changed);
+        the whole plan may change, so it needs ``Permiso.CARGAR_PLAN``; never seeds."""
+        try:
+            with self._writing(auto_seed=False) as db:
+                who = _authorize(db, actor, Permiso.CARGAR_PLAN)
+                return _save_state(db, snapshot, by=who, comment=comment, kind=KIND_IMPORT,
+                                   filename=filename, content=content)
+        except PermissionDenied as exc:
+            self.log_event("permiso_denegado", usuario=getattr(actor, "usuario", None),
+                           actor=actor_name(actor), detalle=str(exc))
+            raise
 
     # ----------------------------------------------------------------------- maintenance
     def backup(self, destination: str | Path) -> Path:
@@ -511,6 +606,55 @@ class Store:
             raise StoreError(f"{failed} la base de datos {target}: {spanish_reason(exc)}.") from exc
 
 
+# --------------------------------------------------------------------------- what a coordinator may upload
+MAX_LISTED_ROWS = 50
+
+
+def _check_upload_scope(actor: Actor, preview: Preview) -> None:
+    """A coordinación account uploads Avances rows of its own programs only: a file with a Plan or
+    Parámetros sheet, or with ANY Avances row of another program, is refused whole (the rows are named)."""
+    if actor.rol is not Rol.COORDINACION:
+        return
+    sheets = sorted(preview.hojas & {SHEET_PLAN, SHEET_PARAMETROS})
+    if sheets:
+        names = " y ".join(f"«{s}»" for s in sheets)
+        raise PermissionDenied(f"El archivo trae la hoja {names}: solo una cuenta de dirección puede cargar "
+                               "cambios al plan o a los parámetros. No se guardó nada: suba un archivo con "
+                               "solo la hoja «Avances» (la plantilla de la página ya es así).")
+    subidas = preview.subidas
+    if subidas is None or subidas.empty:
+        return
+    # (assign before filtering: a Series assigned to an EMPTY frame would bring its own rows back)
+    with_program = subidas.assign(programa=subidas["clave"].map(program_number))
+    foreign = with_program.loc[~with_program["programa"].isin(sorted(actor.programas))]
+    if foreign.empty:
+        return
+    filas = [(SHEET_AVANCES, None if pd.isna(r.fila) else int(r.fila), str(r.clave), str(r.programa))
+             for r in foreign.itertuples()]
+    shown = "; ".join(f"fila {f}: clave {c} (programa {p})" for _, f, c, p in filas[:MAX_LISTED_ROWS])
+    more = f"; … y {len(filas) - MAX_LISTED_ROWS:,} filas más" if len(filas) > MAX_LISTED_ROWS else ""
+    assigned = ", ".join(sorted(actor.programas)) or "ninguno"
+    raise PermissionDenied(
+        f"El archivo trae {len(filas):,} fila(s) de programas que su cuenta no coordina (sus programas: "
+        f"{assigned}), así que no se guardó nada. Hoja «Avances»: {shown}{more}. Quite esas filas o descargue "
+        "la plantilla de la página, que solo trae sus programas.", filas)
+
+
+def _check_changes_scope(actor: Actor, rc: RowChanges) -> None:
+    """What a coordinación revision really writes stays within its programs (also when a caller hands the
+    store a Preview it built itself): only its Avances rows, and the automatic «datos ilustrativos» flag."""
+    if actor.rol is not Rol.COORDINACION:
+        return
+    claves = pd.concat([rc.avances_upserts["clave"], rc.avances_removed["clave"]], ignore_index=True)
+    foreign = sorted({c for c in claves if program_number(c) not in actor.programas})
+    other = (len(rc.plan_upserts) + len(rc.plan_removed) + len(rc.parametros_removed)
+             + len(set(rc.parametros_set) - {ILLUSTRATIVE_FLAG}))
+    if foreign or other:
+        what = f"claves {', '.join(foreign)}" if foreign else "el plan o los parámetros"
+        raise PermissionDenied(f"Su cuenta no puede cambiar {what}: solo avances de sus programas "
+                               f"({', '.join(sorted(actor.programas))}). No se guardó nada.")
+
+
 # --------------------------------------------------------------------------- helpers (one open connection)
 @contextlib.contextmanager
 def _transaction(db: Database) -> Iterator[Database]:
@@ -565,13 +709,13 @@ def _seed(db: Database, source: Path) -> None:
                          + " ".join(p.mensaje for p in exc.problems[:5])) from exc
     snapshot = make_snapshot(data.plan, data.avances, data.parametros)
     rel = source.name if source.parent.name != "data" else f"data/{source.name}"
-    _save_state(db, snapshot, author=SYSTEM_AUTHOR, comment=f"Carga inicial desde {rel}",
+    _save_state(db, snapshot, by=None, comment=f"Carga inicial desde {rel}",
                 kind=KIND_SEED, filename=source.name, content=content)
 
 
 # One row per revision, columns in the order of REVISION_COLUMNS.
 _REVISIONS_SQL = ("SELECT r.id, r.created_at, r.author, COALESCE(r.filename, f.filename), f.sha256, "
-                  "r.comment, r.cells_changed, r.kind, r.reverted_to, r.base_revision "
+                  "r.comment, r.cells_changed, r.kind, r.reverted_to, r.base_revision, r.usuario, r.origen "
                   "FROM revisions r LEFT JOIN files f ON f.id = r.file_id")
 
 
@@ -606,7 +750,7 @@ def _snapshot(db: Database, revision: int) -> Snapshot:
     return make_snapshot(plan, avances, params)
 
 
-def _save_state(db: Database, snapshot: Snapshot, *, author: str, comment: str, kind: str,
+def _save_state(db: Database, snapshot: Snapshot, *, by: Actor | None, comment: str, kind: str,
                 filename: str | None, content: bytes | None) -> int | None:
     latest = _latest(db)
     current = _snapshot(db, latest) if latest else make_snapshot(None, None, {})
@@ -618,7 +762,7 @@ def _save_state(db: Database, snapshot: Snapshot, *, author: str, comment: str, 
     if content is not None:
         name = filename or "archivo.xlsx"
         file_id = _store_file(db, name, content, hashlib.sha256(content).hexdigest())
-    return _write_revision(db, row_changes(current, wanted), author=author, comment=comment, kind=kind,
+    return _write_revision(db, row_changes(current, wanted), by=by, comment=comment, kind=kind,
                            file_id=file_id, base=latest or None, cells=changes.n_cells, filename=name)
 
 
@@ -643,11 +787,20 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, Any
             for row in out.to_dict(orient="records")]
 
 
-def _write_revision(db: Database, rc: RowChanges, *, author: str, comment: str, kind: str,
+def _write_revision(db: Database, rc: RowChanges, *, by: Actor | None, comment: str, kind: str,
                     file_id: int | None, base: int | None, cells: int, reverted_to: int | None = None,
                     filename: str | None = None) -> int:
+    """Write revision N+1 made ``by`` an account (author = its name, usuario kept), the command line
+    (author as given) or, for None, the system (the first load)."""
     rev = _latest(db) + 1
-    db["revisions"].insert({"id": rev, "created_at": _now(), "author": author, "comment": comment,
+    if by is None:
+        author, usuario, origin = SYSTEM_AUTHOR, None, ORIGIN_SYSTEM
+    elif isinstance(by, CliActor):
+        author, usuario, origin = _require_text(by.nombre, "el nombre de quien hace el cambio"), None, ORIGIN_CLI
+    else:
+        author, usuario, origin = by.nombre, by.usuario, ORIGIN_WEB
+    db["revisions"].insert({"id": rev, "created_at": _now(), "author": author, "usuario": usuario,
+                            "origen": origin, "comment": comment,
                             "kind": kind, "file_id": file_id, "filename": filename,
                             "base_revision": base, "reverted_to": reverted_to,
                             "cells_changed": int(cells)})

@@ -12,13 +12,14 @@ not undo later changes to rows the person did not edit (see ``store``).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
 from mpi_dash.formatting import local_datetime
-from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES
+from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES, program_number
 from mpi_dash.snapshot import Snapshot
 
 INSTRUCTIONS_SHEET = "Instrucciones"
@@ -55,11 +56,16 @@ def template_year(snapshot: Snapshot) -> int:
     return int(snapshot.plan["anio"].max())
 
 
-def template_rows(snapshot: Snapshot, anio: int) -> pd.DataFrame:
-    """One row per indicator × quarter of ``anio`` (plan order), with stored values where they exist."""
-    plan = snapshot.plan[snapshot.plan["anio"] == anio].reset_index(drop=True)
+def template_rows(snapshot: Snapshot, anio: int, programas: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per indicator × quarter of ``anio`` (plan order), with stored values where they exist;
+    only the indicators of ``programas`` (program numbers) when given — a coordinator's template."""
+    plan = snapshot.plan[snapshot.plan["anio"] == anio]
+    if programas is not None:
+        plan = plan[plan["clave"].map(program_number).isin(set(programas))]
+    plan = plan.reset_index(drop=True)
     if plan.empty:
-        raise ValueError(f"El plan no tiene indicadores del año {anio}.")
+        which = "" if programas is None else f" en los programas {', '.join(sorted(programas)) or '(ninguno)'}"
+        raise ValueError(f"El plan no tiene indicadores del año {anio}{which}.")
     n = len(plan)
     rows = pd.DataFrame({
         "clave": np.repeat(plan["clave"].to_numpy(dtype=object), 4),
@@ -81,15 +87,16 @@ def _text(value: object) -> object:
 
 
 def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int | None = None,
-                   now: datetime | None = None) -> bytes:
-    """The template xlsx (bytes) for ``anio`` (default: latest plan year) made from ``snapshot``."""
+                   now: datetime | None = None, programas: Iterable[str] | None = None) -> bytes:
+    """The template xlsx (bytes) for ``anio`` (default: latest plan year) made from ``snapshot``; only the
+    rows of ``programas`` when given (what a coordination account may upload)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     year = template_year(snapshot) if anio is None else int(anio)
-    rows = template_rows(snapshot, year)
+    rows = template_rows(snapshot, year, programas)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_AVANCES
@@ -151,15 +158,18 @@ def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int
     stamp = f"{local_datetime(now or datetime.now(timezone.utc))} (hora de la Ciudad de México)"
     info.append(["Plantilla de avances", f"Plan Anual de Trabajo {year} · MPI CDMX"])
     info.append(["Año", year])
+    if programas is not None:
+        info.append(["Programas", ", ".join(sorted(set(programas), key=lambda p: (len(p), p)))])
     info.append([BASE_REVISION_LABEL, revision if revision is not None else ""])
     info.append(["Generada", stamp])
+    meta_rows = info.max_row
     info.append([])
     for line in INSTRUCTIONS:
         info.append(["", line])
-    for row in info.iter_rows(min_row=1, max_row=4):
+    for row in info.iter_rows(min_row=1, max_row=meta_rows):
         row[0].font = Font(bold=True)
-    info.cell(row=6, column=2).font = Font(bold=True, size=13)
-    for row in info.iter_rows(min_row=7):
+    info.cell(row=meta_rows + 2, column=2).font = Font(bold=True, size=13)
+    for row in info.iter_rows(min_row=meta_rows + 3):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     wb.active = 0
     buffer = io.BytesIO()

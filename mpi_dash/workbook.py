@@ -91,6 +91,9 @@ class WorkbookData:
     #: Sheets present in the file (contract names) → internal names of the columns recognised in
     #: their header row (aliases included), in file order.
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Excel row number of each ``avances`` row (same order): the store names them when it refuses the
+    #: rows of a program the uploading account does not coordinate.
+    avances_rows: tuple[int, ...] = ()
 
 
 class WorkbookError(Exception):
@@ -656,6 +659,7 @@ def _avances_frame(
             "realizado": realizado[keep].astype(np.float64),
             "justificacion": pd.Series(justificacion[keep], dtype=object),
             "evidencia": pd.Series(evidencia[keep], dtype=object),
+            "fila": table.rows[keep],
         }
     )
 
@@ -849,8 +853,9 @@ def _read_book(
         reference, label = None, ""
     if avances_table is not None:
         avances = _avances_frame(avances_table, out, reference, label)
+        avances_rows = tuple(int(r) for r in avances.pop("fila"))
     else:
-        avances = _empty_avances()
+        avances, avances_rows = _empty_avances(), ()
     parametros = _parametros(param_table, out, known_parametros) if param_table is not None else {}
     problems = sorted(out.items, key=_sort_key)
     if any(p.nivel == "error" for p in problems):
@@ -859,7 +864,8 @@ def _read_book(
     columns = {
         t.sheet: tuple(t.raw) for t in (plan_table, avances_table, param_table) if t is not None
     }
-    data = WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos, columns=columns)
+    data = WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos, columns=columns,
+                        avances_rows=avances_rows)
     return data, problems
 
 

@@ -3,13 +3,16 @@
 import streamlit as st
 
 from mpi_dash import config
+from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
 from mpi_dash.formatting import cells_table, problems_table, semaforo_table
 from mpi_dash.store import ConflictError, Preview, StoreError, UploadOutcome
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError
-from ui_common import ensure_app_shell, require_store
+from ui_auth import require
+from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
+actor = require(Permiso.CARGAR_AVANCES)  # the signed-in account (None only without accounts: read-only mode)
 # Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
@@ -21,6 +24,7 @@ VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
 
 st.title("Cargar avances")
 store = require_store("la carga de avances está deshabilitada")
+own = sorted(actor.programas) if actor is not None and actor.rol is Rol.COORDINACION else None
 
 try:
     revision, snapshot = store.load_snapshot()
@@ -36,12 +40,14 @@ st.subheader("1. Descargar la plantilla")
 years = sorted({int(y) for y in snapshot.plan["anio"]}, reverse=True)
 left, right = st.columns([1, 3], vertical_alignment="bottom")
 year = left.selectbox("Año de la plantilla", years, key="anio_plantilla")
+suffix = "" if own is None else "_programas_" + "-".join(own)
 right.download_button(
     "⬇️ Descargar plantilla de avances (.xlsx)",
-    data=lambda: build_template(snapshot, anio=year, revision=revision),
-    file_name=f"plantilla_avances_{year}_rev{revision}.xlsx", mime=XLSX, on_click="ignore")
+    data=lambda: build_template(snapshot, anio=year, revision=revision, programas=own),
+    file_name=f"plantilla_avances_{year}{suffix}_rev{revision}.xlsx", mime=XLSX, on_click="ignore")
+mine = "" if own is None else f" Solo trae los programas que coordina su cuenta ({programas_text(own)})."
 st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores "
-           "ya guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).")
+           f"ya guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).{mine}")
 
 # 2. Upload --------------------------------------------------------------------------------------------
 st.subheader("2. Subir el archivo")
@@ -57,21 +63,26 @@ uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", ty
 
 def process(content: bytes, name: str, file_key: str) -> None:
     """Validate + diff once per uploaded file (reruns reuse the result in session_state)."""
-    with st.status(f"Validando «{name}»…", expanded=True) as status:
+    with st.status(f"Validando «{md(name)}»…", expanded=True) as status:
         st.write("Revisando que sea un libro .xlsx válido, leyendo sus hojas y comparándolo con los datos "
                  "guardados (semáforos incluidos)…")
         try:
-            preview = store.prepare_upload(content, name)
+            preview = store.prepare_upload(content, name, actor=actor)
         except WorkbookError as exc:
             st.session_state[STATE] = {"file": file_key, "problems": exc.problems, "name": name}
-            status.update(label=f"«{name}» tiene problemas: no se guardó nada", state="error", expanded=False)
+            status.update(label=f"«{md(name)}» tiene problemas: no se guardó nada", state="error", expanded=False)
+            return
+        except PermissionDenied as exc:
+            st.session_state[STATE] = {"file": file_key, "error": str(exc), "filas": exc.filas, "name": name}
+            status.update(label="Su cuenta no puede cargar este archivo: no se guardó nada", state="error",
+                          expanded=False)
             return
         except StoreError as exc:
             st.session_state[STATE] = {"file": file_key, "error": str(exc), "name": name}
             status.update(label="No se pudo validar el archivo", state="error", expanded=False)
             return
         st.session_state[STATE] = {"file": file_key, "preview": preview, "name": name}
-        status.update(label=f"«{name}» es válido", state="complete", expanded=False)
+        status.update(label=f"«{md(name)}» es válido", state="complete", expanded=False)
 
 
 if uploaded is None:
@@ -92,12 +103,14 @@ if "saved" in result:
                "«Historial».", icon=":material/check_circle:")
     st.stop()
 if "error" in result:
-    st.error(result["error"], icon=":material/block:")
+    st.error(md(result["error"]), icon=":material/block:")
+    if result.get("filas"):
+        st.dataframe(refused_rows_table(result["filas"]), hide_index=True)
     st.stop()
 if "problems" in result:
     errors = [p for p in result["problems"] if p.nivel == "error"]
     avisos = [p for p in result["problems"] if p.nivel != "error"]
-    st.error(f"**El archivo «{result['name']}» tiene {len(errors):,} problema(s). No se guardó nada.** "
+    st.error(f"**El archivo «{md(result['name'])}» tiene {len(errors):,} problema(s). No se guardó nada.** "
              "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
     st.dataframe(problems_table(errors), hide_index=True, width="stretch")
     if avisos:
@@ -163,12 +176,13 @@ show_avisos(expanded=False)
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")
 with st.form("confirmar"):
-    autor = st.text_input("Nombre de quien carga", key="autor")
+    if actor is not None:
+        st.markdown(f"Se guardará a nombre de **{md(actor.nombre)}** ({md(actor.usuario)}).")
     comentario = st.text_area("Comentario (qué se carga y por qué)", key="comentario")
     guardar = st.form_submit_button("💾 Guardar como nueva revisión", type="primary")
 if guardar:
     try:
-        saved = store.commit_preview(preview, author=autor, comment=comentario)
+        saved = store.commit_preview(preview, actor=actor, comment=comentario)
     except ConflictError as exc:
         # Refuse, then re-preview the same file against the new latest revision (no lost update).
         st.session_state[FLASH] = str(exc)

@@ -2,12 +2,15 @@
 
 import streamlit as st
 
+from mpi_dash.accounts import Permiso, puede, revision_author
 from mpi_dash.diff import Changes
 from mpi_dash.formatting import cells_table, local_datetime, semaforo_table
 from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
-from ui_common import ensure_app_shell, require_store
+from ui_auth import require
+from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
+actor = require(Permiso.VER_HISTORIAL)  # the signed-in account (None only without accounts: read-only mode)
 # Streamlit's form hints ("Press Ctrl+Enter to submit form") are English and cannot be translated: hide.
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
@@ -44,6 +47,8 @@ latest = int(revisions["numero"].max())
 st.caption("Cada carga o reversión es una revisión numerada. Nada se borra: revertir crea una revisión nueva "
            "con los datos de la revisión elegida.")
 shown = revisions.assign(
+    autor=[revision_author(a, u, o) for a, u, o in zip(revisions["autor"], revisions["usuario"],
+                                                         revisions["origen"])],
     tipo=revisions["tipo"].map(TIPOS),
     fecha=revisions["fecha"].map(local_datetime),
     celdas_cambiadas=revisions["celdas_cambiadas"].map(lambda n: f"{int(n):,}"),
@@ -72,8 +77,9 @@ chosen = st.selectbox("Revisión", numbers, key="revision_abierta",
 info = revisions.loc[revisions["numero"] == chosen].iloc[0]
 fecha = local_datetime(info["fecha"])
 tipo = TIPOS.get(info["tipo"], info["tipo"])
-st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} (hora de la Ciudad de México) · {info['autor']}  \n"
-            f"{info['comentario']}")
+author = revision_author(info["autor"], info["usuario"], info["origen"])
+st.markdown(f"**Revisión {chosen}** · {tipo} · {fecha} (hora de la Ciudad de México) · {md(author)}  \n"
+            f"{md(info['comentario'])}")
 
 try:
     changes = changes_of(store, version, int(chosen))
@@ -92,24 +98,27 @@ if len(changes.semaforo):
         st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
 
 if info["archivo"]:
-    st.download_button(f"⬇️ Descargar «{info['archivo']}» tal como se subió", key=f"archivo_{chosen}",
+    st.download_button(f"⬇️ Descargar «{md(info['archivo'])}» tal como se subió", key=f"archivo_{chosen}",
                        data=lambda n=int(chosen): (store.revision_file(n) or ("", b""))[1],
                        file_name=str(info["archivo"]), mime=XLSX, on_click="ignore")
     st.caption(f"sha256: `{info['sha256']}`")
 
 st.subheader("Revertir")
-if chosen == latest:
+if actor is not None and not puede(actor, Permiso.REVERTIR):
+    st.caption(f"Revertir una revisión es tarea de una cuenta de dirección; la suya es de {actor.rol_label}.")
+elif chosen == latest:
     st.caption("Esta es la revisión vigente. Para deshacerla, abra la revisión anterior y reviértala.")
 else:
     st.caption(f"Crea la revisión {latest + 1} con los datos exactamente como estaban en la revisión "
                f"{chosen}. Las revisiones posteriores se conservan en el historial.")
     with st.form("revertir"):
-        autor = st.text_input("Nombre de quien revierte")
+        if actor is not None:
+            st.markdown(f"Se guardará a nombre de **{md(actor.nombre)}** ({md(actor.usuario)}).")
         motivo = st.text_area("Motivo")
         confirmar = st.form_submit_button(f"↩️ Revertir a la revisión {chosen}", type="primary")
     if confirmar:
         try:
-            nueva = store.revert(int(chosen), author=autor, reason=motivo)
+            nueva = store.revert(int(chosen), actor=actor, reason=motivo)
         except StoreError as exc:
             st.error(str(exc), icon=":material/block:")
             st.stop()

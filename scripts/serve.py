@@ -1,9 +1,17 @@
-"""Start the dashboard: ``streamlit run app.py`` with the heavy libraries imported first.
+"""Start the dashboard (``make run``): ``app.py`` served by Streamlit, plus the session-cookie routes.
 
-``make run`` uses this instead of plain ``streamlit run``: pandas, numpy, plotly and the core modules are
-imported *before* the server accepts connections, so the first director who opens the dashboard after a
-restart does not wait for those imports (≈0.4 s of pandas alone on the first page).  Same process, same
-Streamlit: any ``streamlit run`` option can follow, e.g. ``python scripts/serve.py --server.port 8502``.
+* The heavy libraries (pandas, numpy, plotly, the core) are imported *before* the server accepts
+  connections, so the first director who opens the dashboard after a restart does not wait for them.
+* First start: when the store has no account, ``admin`` (administración) is created with a random password
+  printed ONCE here — only to a terminal: under a service manager the output goes to a log file, so there
+  the password is not shown and ``python -m mpi_dash usuarios contrasena admin`` sets it (see
+  docs/despliegue.md).  It must be changed at first sign-in.
+* The server is an ``st.App`` (Streamlit on Starlette + uvicorn) with two small routes of our own: POST
+  ``/_mpi_dash/sesion`` trades a one-time cookie code for the HttpOnly, SameSite=Strict session cookie,
+  and POST ``/_mpi_dash/salir`` drops it (see ``mpi_dash.sessions``, docs/dev/sesiones.md).
+
+Takes the same ``--server.port 8502``-style options as ``streamlit run``.  The server listens on
+127.0.0.1 unless ``--server.address`` says otherwise (``.streamlit/config.toml``).
 """
 
 from __future__ import annotations
@@ -23,14 +31,115 @@ import mpi_dash.engine  # noqa: E402,F401
 import mpi_dash.figures  # noqa: E402,F401
 import mpi_dash.store  # noqa: E402,F401
 import mpi_dash.summary  # noqa: E402,F401
-from streamlit.web import cli  # noqa: E402
+from mpi_dash import config  # noqa: E402
+from mpi_dash.errors import StoreError  # noqa: E402
+from mpi_dash.sessions import COOKIE_NAME  # noqa: E402
+
+APP = REPO / "app.py"
+MAX_BODY = 1024
+
+
+def _same_origin(request) -> bool:  # noqa: ANN001 - starlette.requests.Request
+    """Browsers send Origin on a POST from a page: it must be this server (no cross-site calls)."""
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host", "")
+
+
+def _cookie_path() -> str:
+    from streamlit import config as st_config
+
+    base = (st_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else "/"
+
+
+async def set_session_cookie(request):  # noqa: ANN001, ANN201
+    """POST body = a one-time cookie code → 204 with the HttpOnly session cookie; 403 otherwise."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+
+    body = (await request.body())[:MAX_BODY].decode("ascii", "replace")
+    token = None
+    if _same_origin(request):
+        try:
+            token = await run_in_threadpool(mpi_dash.store.Store().redeem_cookie_code, body.strip())
+        except StoreError:
+            token = None
+    if token is None:
+        return Response(status_code=403)
+    response = Response(status_code=204)
+    # No Max-Age: the cookie lives until the browser closes; the server ends the session earlier on
+    # inactivity, sign-out, deactivation or a password change.
+    response.set_cookie(COOKIE_NAME, token, httponly=True, samesite="strict", path=_cookie_path(),
+                        secure=request.url.scheme == "https")
+    return response
+
+
+async def clear_session_cookie(request):  # noqa: ANN001, ANN201
+    from starlette.responses import Response
+
+    response = Response(status_code=204)
+    if _same_origin(request):
+        response.delete_cookie(COOKIE_NAME, path=_cookie_path(), httponly=True, samesite="strict")
+    return response
+
+
+def build_app():  # noqa: ANN201 - streamlit.starlette.App
+    """``app.py`` with the two cookie routes (also under a ``server.baseUrlPath`` prefix)."""
+    import streamlit as st
+    from starlette.routing import Route
+
+    return st.App(str(APP), routes=[
+        Route("/{prefix:path}_mpi_dash/sesion", set_session_cookie, methods=["POST"]),
+        Route("/{prefix:path}_mpi_dash/salir", clear_session_cookie, methods=["POST"]),
+    ])
+
+
+def first_start(stream=None, *, interactive: bool | None = None) -> str | None:  # noqa: ANN001
+    """Create ``admin`` when the store has no account; print its password once (only to a terminal).
+    Returns the message printed (None when there was nothing to do, or in read-only workbook mode)."""
+    stream = stream or sys.stdout
+    if config.read_only_workbook():
+        return None
+    try:
+        password = mpi_dash.store.Store().ensure_first_admin()
+    except StoreError as exc:
+        message = f"No se pudo preparar la base de datos: {exc}"
+        print(message, file=sys.stderr, flush=True)
+        return message
+    if password is None:
+        return None
+    interactive = stream.isatty() if interactive is None else interactive
+    if interactive:
+        message = ("\n  Primera vez: se creó la cuenta «admin» (Administración).\n"
+                   f"  Contraseña temporal: {password}\n"
+                   "  Se muestra solo esta vez y no se guarda en ningún archivo: anótela. Al entrar, el tablero\n"
+                   "  pedirá cambiarla. Si la pierde: python -m mpi_dash usuarios contrasena admin\n")
+    else:
+        message = ("Primera vez: se creó la cuenta «admin» (Administración). Su contraseña temporal no se "
+                   "muestra porque esta salida no es una terminal (quedaría en un registro). Asígnela con: "
+                   "python -m mpi_dash usuarios contrasena admin")
+    print(message, file=stream, flush=True)
+    return message
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``streamlit run <repo>/app.py`` with the given options (in this already-warm process)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    return cli.main.main(args=["run", str(REPO / "app.py"), *args], prog_name="streamlit",
-                         standalone_mode=True)
+    """Parse ``streamlit run``-style options, prepare the first account, and serve ``app.py``."""
+    import click
+    from streamlit.web.cli import configurator_options
+
+    @click.command(context_settings={"help_option_names": ["-h", "--help"]})
+    @configurator_options
+    def serve(**flags: object) -> None:
+        overrides = {name.replace("_", "."): value for name, value in flags.items()
+                     if value is not None and value != ()}
+        first_start()
+        # App.run() takes the launcher's folder for the script-level .streamlit/ (config.toml, secrets.toml):
+        # name app.py itself as the launcher, so it is the repository's .streamlit/ from any directory.
+        sys.argv = [str(APP)]
+        build_app().run(config=overrides)
+
+    return serve.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="serve.py",
+                      standalone_mode=True) or 0
 
 
 if __name__ == "__main__":

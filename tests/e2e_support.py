@@ -236,3 +236,15 @@ def goto_page(page: Any, base_url: str, url_path: str = "", *, query: str = "") 
         target += f"?{query}"
     page.goto(target)
     wait_idle(page)
+
+
+def sign_in(page: Any, usuario: str, password: str, *, succeeds: bool = True) -> None:
+    """Fill «Usuario» and «Contraseña», press «Entrar» and wait until the app is idle — when the sign-in
+    ``succeeds``, first until the page behind the form is there («Cerrar sesión» in the sidebar): the run of
+    the form and the rerun that shows the page can leave a short idle moment between them."""
+    page.get_by_label("Usuario").fill(usuario)
+    page.get_by_label("Contraseña", exact=True).fill(password)
+    page.get_by_role("button", name="Entrar", exact=True).click()
+    if succeeds:
+        page.get_by_role("button", name="Cerrar sesión").wait_for(state="attached")
+    wait_idle(page)

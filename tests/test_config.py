@@ -72,3 +72,42 @@ def test_invalid_limit_variables_are_a_spanish_error(monkeypatch, variable, valu
     with pytest.raises(ConfigError, match=f"La variable de entorno {variable} vale «{value}»; "
                                           "se esperaba un número entero"):
         config.upload_limits()
+
+
+@pytest.mark.parametrize(("value", "hours"), [(None, 8.0), ("12", 12.0), ("0,5", 0.5), ("1.5", 1.5)])
+def test_session_idle_hours(monkeypatch, value, hours):
+    if value is not None:
+        monkeypatch.setenv(config.SESSION_HOURS_ENV, value)
+    else:
+        monkeypatch.delenv(config.SESSION_HOURS_ENV, raising=False)
+    assert config.session_idle_hours() == hours
+
+
+@pytest.mark.parametrize("value", ["ocho", "0", "-3", "1000", "nan"])
+def test_invalid_session_hours_is_a_spanish_config_error(monkeypatch, value):
+    monkeypatch.setenv(config.SESSION_HOURS_ENV, value)
+    with pytest.raises(ConfigError, match=f"MPI_DASH_SESION_HORAS vale «{value}»"):
+        config.session_idle_hours()
+
+
+@pytest.mark.parametrize(("value", "public"), [(None, False), ("", False), ("0", False), ("1", True),
+                                               ("sí", True), ("TRUE", True), ("no", False)])
+def test_public_reading_is_off_by_default(monkeypatch, value, public):
+    if value is None:
+        monkeypatch.delenv(config.PUBLIC_READING_ENV, raising=False)
+    else:
+        monkeypatch.setenv(config.PUBLIC_READING_ENV, value)
+    assert config.public_reading() is public
+
+
+def test_invalid_public_reading_value(monkeypatch):
+    monkeypatch.setenv(config.PUBLIC_READING_ENV, "quizá")
+    with pytest.raises(ConfigError, match="MPI_DASH_LECTURA_PUBLICA vale «quizá»"):
+        config.public_reading()
+
+
+def test_server_listens_on_localhost_by_default():
+    import tomllib
+
+    settings = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert settings["server"]["address"] == "127.0.0.1"

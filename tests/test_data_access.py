@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mpi_dash.accounts import CliActor
 from mpi_dash import config, data_access
 from mpi_dash.store import Store
 
@@ -55,7 +56,7 @@ def test_store_mode_seeds_on_first_use_and_version_follows_revisions(monkeypatch
     avances = snapshot.avances.copy()
     row = avances.index[(avances["clave"] == "1.1.1") & (avances["anio"] == 2023) & (avances["trimestre"] == 1)]
     avances.loc[row, "realizado"] = 7.0
-    Store(db).save_state(dataclasses.replace(snapshot, avances=avances), author="prueba",
+    Store(db).save_state(dataclasses.replace(snapshot, avances=avances), actor=CliActor("prueba"),
                          comment="cambio de prueba")
     assert data_access.current_version() != version
     second = data_access.load_dataset()

@@ -28,6 +28,7 @@ from upload_helpers import (  # noqa: F401 - another_import_lands_first is a fix
     workbook_bytes,
 )
 
+from mpi_dash.accounts import CliActor
 from mpi_dash import config, store
 from mpi_dash.diff import diff_snapshots
 from mpi_dash.snapshot import make_snapshot
@@ -80,7 +81,8 @@ def test_connection_pragmas_and_migrations(db):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
-        assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial", "m002_revision_filename"]
+        assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial", "m002_revision_filename",
+                                                                  "m003_accounts"]
         assert store.migrations.pending(conn) == []
         errors: list[BaseException] = []
 
@@ -111,7 +113,7 @@ def test_import_preview_and_commit(db):
     assert preview.avances_sin_cambio == 0
     sem = {(r.trimestre, r.antes, r.despues) for r in preview.changes.semaforo.itertuples()}
     assert (2, "verde", "amarillo") in sem  # R2 = 1.5 of P2 = 2 → 75 %
-    rev = db.commit_preview(preview, author="Ana López", comment="Avances de junio")
+    rev = db.commit_preview(preview, actor=CliActor("Ana López"), comment="Avances de junio")
     assert rev == 2
     _, snap = db.load_snapshot()
     assert realizado(snap, "1.1.1", 2023, 2) == 0.5 and realizado(snap, "1.1.1", 2023, 3) == 1.0
@@ -133,8 +135,8 @@ def test_identical_upload_saves_nothing(db):
     same = upload_bytes([("1.1.1", 2023, "Junio", 1.0, None, "Acta 2/2023")])
     preview = db.prepare_upload(same, "x.xlsx")
     assert preview.is_empty and preview.avances_sin_cambio == 1
-    assert db.commit_preview(preview, author="Ana", comment="otra vez") is None
-    rev, _ = db.import_file(seed_bytes(), "seed.xlsx", author="Ana", comment="igual")
+    assert db.commit_preview(preview, actor=CliActor("Ana"), comment="otra vez") is None
+    rev, _ = db.import_file(seed_bytes(), "seed.xlsx", actor=CliActor("Ana"), comment="igual")
     assert rev is None
     assert db.dump_sql() == before
 
@@ -142,23 +144,23 @@ def test_identical_upload_saves_nothing(db):
 def test_conflict_second_session_must_repreview(db):
     one = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
     two = db.prepare_upload(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "b.xlsx")
-    assert db.commit_preview(one, author="Ana", comment="primera") == 2
+    assert db.commit_preview(one, actor=CliActor("Ana"), comment="primera") == 2
     dump = db.dump_sql()
     with pytest.raises(store.ConflictError, match="revisión 2 después de que se preparó") as info:
-        db.commit_preview(two, author="Beto", comment="segunda")
+        db.commit_preview(two, actor=CliActor("Beto"), comment="segunda")
     assert (info.value.base, info.value.latest) == (1, 2)
     assert db.dump_sql() == dump  # nothing saved, no lost update
     again = db.prepare_upload(two.content, "b.xlsx")
-    assert db.commit_preview(again, author="Beto", comment="segunda") == 3
+    assert db.commit_preview(again, actor=CliActor("Beto"), comment="segunda") == 3
     _, snap = db.load_snapshot()
     assert realizado(snap, "1.1.1", 2023, 2) == 0.5 and realizado(snap, "1.2.1", 2023, 2) == 20.0
 
 
 def test_revert_is_a_new_revision(db):
-    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2")
-    db.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0)]), "b.xlsx", author="Ana", comment="r3")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=CliActor("Ana"), comment="r2")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0)]), "b.xlsx", actor=CliActor("Ana"), comment="r3")
     _, rev1 = db.load_snapshot(1)
-    new = db.revert(1, author="Coordinación", reason="Cifras sin validar")
+    new = db.revert(1, actor=CliActor("Coordinación"), reason="Cifras sin validar")
     assert new == 4
     _, now = db.load_snapshot()
     assert diff_snapshots(rev1, now, with_semaforo=False).is_empty
@@ -176,9 +178,9 @@ def test_revert_is_a_new_revision(db):
     _, at2 = db.load_snapshot(2)
     assert realizado(at2, "1.1.1", 2023, 2) == 0.5  # history still readable
     with pytest.raises(store.StoreError, match="no hay nada que revertir"):
-        db.revert(1, author="x", reason="y")
+        db.revert(1, actor=CliActor("x"), reason="y")
     with pytest.raises(store.StoreError, match="No existe la revisión 9"):
-        db.revert(9, author="x", reason="y")
+        db.revert(9, actor=CliActor("x"), reason="y")
 
 
 @pytest.mark.parametrize(("author", "comment", "message"), [
@@ -186,7 +188,7 @@ def test_revert_is_a_new_revision(db):
 def test_author_and_comment_required(db, author, comment, message):
     preview = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
     with pytest.raises(store.StoreError, match=message):
-        db.commit_preview(preview, author=author, comment=comment)
+        db.commit_preview(preview, actor=CliActor(author), comment=comment)
     assert db.latest_revision() == 1
 
 
@@ -196,7 +198,7 @@ def test_multi_year_baseline_from_stored_actuals(db):
     plan_2024 = sample_plan((2024,))
     avances_2024 = [["1.1.1", 2024, "Marzo", 2.0, None, None], ["1.1.1", 2024, "Junio", 1.0, None, None]]
     content = workbook_bytes(plan_2024, avances_rows=avances_2024)
-    rev, preview = db.import_file(content, "plan_2024.xlsx", author="Planeación", comment="Plan 2024")
+    rev, preview = db.import_file(content, "plan_2024.xlsx", actor=CliActor("Planeación"), comment="Plan 2024")
     assert rev == 2 and (preview.filas_plan, preview.plan_sin_cambio) == (3, 0)
     again = db.prepare_upload(content, "plan_2024.xlsx")
     assert again.is_empty and (again.plan_sin_cambio, again.avances_sin_cambio) == (3, 2)
@@ -214,7 +216,7 @@ def test_stale_template_does_not_undo_later_changes(db):
     _, snap = db.load_snapshot()
     template = build_template(snap, revision=1)  # downloaded at revision 1
     db.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "otro.xlsx",
-                   author="Beto", comment="corrige marzo")
+                   actor=CliActor("Beto"), comment="corrige marzo")
     from openpyxl import load_workbook
     import io
 
@@ -225,7 +227,7 @@ def test_stale_template_does_not_undo_later_changes(db):
     preview = db.prepare_upload(buffer.getvalue(), "plantilla.xlsx")
     assert preview.template_revision == 1
     assert preview.omitidas[["clave", "trimestre", "realizado"]].values.tolist() == [["1.1.1", 1, 1.0]]
-    db.commit_preview(preview, author="Ana", comment="septiembre")
+    db.commit_preview(preview, actor=CliActor("Ana"), comment="septiembre")
     _, now = db.load_snapshot()
     assert realizado(now, "1.1.1", 2023, 1) == 3.0  # Beto's later correction survives
     assert realizado(now, "1.1.1", 2023, 3) == 1.0
@@ -244,7 +246,7 @@ def test_bad_input_leaves_database_identical(db, monkeypatch, case):
     if case in BAD_UPLOAD_MESSAGES:
         assert any(BAD_UPLOAD_MESSAGES[case] in p.mensaje for p in info.value.problems), info.value.problems
     with pytest.raises(WorkbookError):
-        db.import_file(content, f"{case}.xlsx", author="Ana", comment="malo")
+        db.import_file(content, f"{case}.xlsx", actor=CliActor("Ana"), comment="malo")
     assert db.dump_sql() == before
 
 
@@ -263,7 +265,7 @@ def test_threads_importing_at_once_all_apply(db):
     def work(i: int) -> None:
         content = upload_bytes([("1.2.1", 2023, "Junio", float(100 + i))])
         try:
-            results[comments[i]] = db.import_file(content, f"h{i}.xlsx", author=f"P{i}",
+            results[comments[i]] = db.import_file(content, f"h{i}.xlsx", actor=CliActor(f"P{i}"),
                                                   comment=comments[i])[0]
         except BaseException as exc:  # noqa: BLE001
             results[comments[i]] = exc
@@ -287,7 +289,7 @@ def test_backup_never_creates_the_database(tmp_path, monkeypatch):
 
 
 def test_backup(db, tmp_path):
-    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=CliActor("Ana"), comment="r2")
     dest = db.backup(tmp_path / "respaldo.sqlite")
     assert Store(dest).integrity_check() == "ok"
     assert Store(dest).dump_sql() == db.dump_sql()
@@ -309,7 +311,7 @@ CRASH_SCRIPT = textwrap.dedent("""
         return number
     store._write_revision = stalled
     content = open(sys.argv[2], "rb").read()
-    store.Store(sys.argv[1]).import_file(content, "x.xlsx", author="Ana", comment="muere")
+    store.Store(sys.argv[1]).import_file(content, "x.xlsx", actor=store.CliActor("Ana"), comment="muere")
 """)
 
 
@@ -329,7 +331,7 @@ def test_killed_import_leaves_previous_revision_intact(db, tmp_path):
     assert db.integrity_check() == "ok"
     assert db.latest_revision() == 1
     assert db.dump_sql() == before
-    rev, _ = db.import_file(upload.read_bytes(), "x.xlsx", author="Ana", comment="otra vez")
+    rev, _ = db.import_file(upload.read_bytes(), "x.xlsx", actor=CliActor("Ana"), comment="otra vez")
     assert rev == 2  # the write lock was released by the crash
 
 
@@ -341,7 +343,7 @@ def test_missing_optional_columns_keep_stored_values(db):
     preview = db.prepare_upload(only_realizado, "solo_realizado.xlsx")
     avances_cells = preview.changes.cells.query("tabla == 'Avances'")
     assert avances_cells[["campo", "antes", "despues"]].values.tolist() == [["Realizado", 1.0, 0.5]]
-    db.commit_preview(preview, author="Ana", comment="solo realizado")
+    db.commit_preview(preview, actor=CliActor("Ana"), comment="solo realizado")
     _, snap = db.load_snapshot()
     row = snap.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 2").iloc[0]
     assert (row.realizado, row.evidencia) == (0.5, "Acta 2/2023")
@@ -353,7 +355,7 @@ def test_missing_optional_columns_keep_stored_values(db):
 def test_plan_sheet_changes_are_part_of_the_same_revision(db):
     plan = sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=5.0)
     content = workbook_bytes(plan, avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]])
-    rev, preview = db.import_file(content, "meta_ajustada.xlsx", author="Planeación", comment="ajuste")
+    rev, preview = db.import_file(content, "meta_ajustada.xlsx", actor=CliActor("Planeación"), comment="ajuste")
     assert rev == 2
     assert (preview.filas_plan, preview.plan_sin_cambio) == (1, 0)
     cells = db.revision_changes(2, with_semaforo=False).cells
@@ -377,7 +379,7 @@ def test_parametros_sheet_only_when_present(tmp_path, parametros, expected_verde
     db = Store(tmp_path / "p.sqlite", seed=seed)
     content = workbook_bytes(avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]],
                              parametros=parametros)
-    db.import_file(content, "x.xlsx", author="Ana", comment="c")
+    db.import_file(content, "x.xlsx", actor=CliActor("Ana"), comment="c")
     _, snap = db.load_snapshot()
     assert snap.parametros["verde_min"] == expected_verde_min
     assert snap.parametros["verde_max"] == 110.0
@@ -386,7 +388,7 @@ def test_parametros_sheet_only_when_present(tmp_path, parametros, expected_verde
 def test_version_key_changes_with_each_revision(db):
     first = db.version_key()
     assert first == db.version_key()  # stable while nothing changes
-    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="r2")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=CliActor("Ana"), comment="r2")
     second = db.version_key()
     assert "#1@" in first and "#2@" in second
 
@@ -398,13 +400,13 @@ def test_sqlite_failures_become_spanish_store_errors(db):
     blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
         with pytest.raises(store.StoreError, match="no se guardó nada") as info:
-            Store(db.path, busy_timeout=0.2).commit_preview(preview, author="Ana", comment="bloqueada")
+            Store(db.path, busy_timeout=0.2).commit_preview(preview, actor=CliActor("Ana"), comment="bloqueada")
         assert "ocupada por otro proceso" in str(info.value) and "locked" not in str(info.value)
     finally:
         blocker.rollback()
         blocker.close()
     assert db.latest_revision() == 1
-    assert db.commit_preview(preview, author="Ana", comment="ahora sí") == 2
+    assert db.commit_preview(preview, actor=CliActor("Ana"), comment="ahora sí") == 2
     with pytest.raises(store.StoreError, match="No se pudo abrir la base de datos .*: es una carpeta"):
         Store(db.path.parent).latest_revision()  # a folder, not a database file
     with pytest.raises(store.StoreError, match="una parte de la ruta es un archivo") as info:
@@ -430,7 +432,7 @@ def test_invalid_limit_variables_are_a_spanish_store_error(db, monkeypatch, vari
     monkeypatch.setenv(variable, value)
     before = db.dump_sql()
     with pytest.raises(store.StoreError, match=f"La variable de entorno {variable} vale «{value}»"):
-        db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", author="Ana", comment="c")
+        db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=CliActor("Ana"), comment="c")
     assert db.dump_sql() == before
 
 
@@ -481,7 +483,7 @@ def test_every_revision_reads_back_exactly_and_reverts_exactly(uploads, data):
             frame = pd.DataFrame([(c, a, q, v, j, None) for (c, a, q), v, j in rows], columns=columns)
             latest = db.latest_revision()
             after = apply_upload(expected[latest], plan=None, avances=frame, parametros=None)
-            rev = db.save_state(after, author="prop", comment="c")
+            rev = db.save_state(after, actor=CliActor("prop"), comment="c")
             if rev is not None:
                 expected[rev] = after
         latest = db.latest_revision()
@@ -489,7 +491,7 @@ def test_every_revision_reads_back_exactly_and_reverts_exactly(uploads, data):
             assert diff_snapshots(snap, db.load_snapshot(rev)[1], with_semaforo=False).is_empty
         target = data.draw(st.sampled_from(sorted(expected)))
         if target != latest:
-            new = db.revert(target, author="prop", reason="r")
+            new = db.revert(target, actor=CliActor("prop"), reason="r")
             reverted = db.load_snapshot(new)[1]
             assert diff_snapshots(expected[target], reverted, with_semaforo=False).is_empty
         assert db.integrity_check() == "ok"
@@ -504,15 +506,15 @@ def test_blank_realizado_only_difference_is_an_aviso_not_a_change(db):
     assert preview.is_empty and preview.filas_avances == 0
     assert [(a.hoja, a.fila, a.columna, a.nivel) for a in preview.avisos] == [
         ("Avances", 2, "Realizado", "aviso")]
-    assert db.commit_preview(preview, author="Ana", comment="vacío") is None
+    assert db.commit_preview(preview, actor=CliActor("Ana"), comment="vacío") is None
     assert db.dump_sql() == before
 
 
 def test_same_bytes_under_two_names_keep_each_name(db):
     content = upload_bytes([("1.1.1", 2023, "Junio", 0.5)])
-    db.import_file(content, "junio_ana.xlsx", author="Ana", comment="r2")
-    db.revert(1, author="Ana", reason="r3")
-    rev, _ = db.import_file(content, "junio_beto.xlsx", author="Beto", comment="r4")
+    db.import_file(content, "junio_ana.xlsx", actor=CliActor("Ana"), comment="r2")
+    db.revert(1, actor=CliActor("Ana"), reason="r3")
+    rev, _ = db.import_file(content, "junio_beto.xlsx", actor=CliActor("Beto"), comment="r4")
     assert rev == 4
     revs = db.list_revisions().set_index("numero")
     assert revs.loc[2, "archivo"] == "junio_ana.xlsx" and revs.loc[4, "archivo"] == "junio_beto.xlsx"
@@ -525,7 +527,7 @@ def test_same_bytes_under_two_names_keep_each_name(db):
 
 
 def test_database_made_before_m002_keeps_working(db):
-    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "viejo.xlsx", author="Ana", comment="r2")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "viejo.xlsx", actor=CliActor("Ana"), comment="r2")
     conn = sqlite3.connect(str(db.path))  # make it look like a database written before m002
     conn.execute("ALTER TABLE revisions DROP COLUMN filename")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_revision_filename'")
@@ -536,8 +538,8 @@ def test_database_made_before_m002_keeps_working(db):
     with db.connection() as conn:
         assert [m.name for m in store.migrations.applied(conn)][-1] == "m002_revision_filename"
         assert conn.execute("SELECT filename FROM revisions WHERE id = 2").fetchone()[0] is None
-    db.revert(1, author="Ana", reason="r3")
-    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "nuevo.xlsx", author="Ana", comment="r4")
+    db.revert(1, actor=CliActor("Ana"), reason="r3")
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "nuevo.xlsx", actor=CliActor("Ana"), comment="r4")
     assert db.list_revisions()["archivo"].tolist()[:3] == ["nuevo.xlsx", None, "viejo.xlsx"]
 
 
@@ -549,7 +551,7 @@ def test_rebased_import_returns_the_committed_preview(db, another_import_lands_f
     first = db.prepare_upload(content, "mio.xlsx")
     assert first.changes.n_cells == 3  # 1.1.1 Q2 Realizado, 1.2.1 Q2 new Realizado, flag
     another_import_lands_first()
-    rev, committed = db.import_file(content, "mio.xlsx", author="Ana", comment="mía")
+    rev, committed = db.import_file(content, "mio.xlsx", actor=CliActor("Ana"), comment="mía")
     assert rev == 3 and committed.base_revision == 2
     assert committed.changes.n_cells == 1  # only 1.1.1 Q2: Beto already set 1.2.1 and the flag
     assert db.revision_info(3)["celdas_cambiadas"] == 1
@@ -566,7 +568,7 @@ def test_partial_parametros_sheet_keeps_the_other_stored_thresholds(tmp_path):
     db = Store(tmp_path / "p.sqlite", seed=seed)
     content = workbook_bytes(avances_rows=[["1.1.1", 2023, "Septiembre", 1.0, None, None]],
                              parametros={"verde_min": 95.0})
-    db.import_file(content, "x.xlsx", author="Ana", comment="c")
+    db.import_file(content, "x.xlsx", actor=CliActor("Ana"), comment="c")
     _, snap = db.load_snapshot()
     assert (snap.parametros["verde_min"], snap.parametros["amarillo_min"]) == (95.0, 60.0)
     # the order is checked on the merged values: amarillo_max 100 alone is below the stored (and
@@ -597,7 +599,7 @@ def test_aliased_plan_column_is_applied(db):
     # store must apply it too (it used to re-parse headers strictly and keep the stored value).
     plan = sample_plan((2023,)).iloc[[0]].assign(fuente_informacion="Actas firmadas")
     content = _rename_header(workbook_bytes(plan), "Plan", "Fuente de información", "Fuente informacion")
-    rev, _ = db.import_file(content, "alias.xlsx", author="Ana", comment="alias")
+    rev, _ = db.import_file(content, "alias.xlsx", actor=CliActor("Ana"), comment="alias")
     assert rev == 2
     _, snap = db.load_snapshot()
     assert snap.plan.query("clave == '1.1.1' and anio == 2023")["fuente_informacion"].tolist() == [
@@ -608,14 +610,14 @@ def test_partial_plan_of_a_year_keeps_stored_claves_valid_and_plan_only_upload(d
     # The Plan sheet re-sends only 1.1.1 of 2023; 6 (stored for 2023) stays, so its avances are valid.
     plan = sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=6.0)
     content = workbook_bytes(plan, avances_rows=[["6", 2023, "Junio", 1.0, None, None]])
-    rev, _ = db.import_file(content, "parcial.xlsx", author="Ana", comment="parcial")
+    rev, _ = db.import_file(content, "parcial.xlsx", actor=CliActor("Ana"), comment="parcial")
     assert rev == 2
     _, snap = db.load_snapshot()
     assert sorted(snap.plan.query("anio == 2023")["clave"]) == ["1.1.1", "1.2.1", "6"]
     assert realizado(snap, "6", 2023, 2) == 1.0
     # a Plan-only upload (no Avances sheet) is accepted
     plan_only = workbook_bytes(sample_plan((2023,)).iloc[[0]].assign(meta_ajustada=5.0))
-    rev, _ = db.import_file(plan_only, "solo_plan.xlsx", author="Ana", comment="solo plan")
+    rev, _ = db.import_file(plan_only, "solo_plan.xlsx", actor=CliActor("Ana"), comment="solo plan")
     assert rev == 3
     _, snap = db.load_snapshot()
     assert snap.plan.query("clave == '1.1.1' and anio == 2023")["meta_ajustada"].tolist() == [5.0]

@@ -122,3 +122,17 @@ def test_instructions_never_say_rows_can_be_deleted(snap):
     assert ws.protection.sheet is True and ws.protection.deleteRows is True  # deleting rows is locked
     stamp = {r[0].value: r[1].value for r in wb[INSTRUCTIONS_SHEET].iter_rows(max_row=4)}["Generada"]
     assert stamp == "28/11/2026 19:55 (hora de la Ciudad de México)"   # dd/mm/aaaa, as every date shown
+
+
+def test_coordinator_template_has_only_its_programs():
+    from openpyxl import load_workbook
+
+    from mpi_dash.template import build_template
+    from upload_helpers import sample_snapshot
+
+    content = build_template(sample_snapshot(), anio=2023, revision=3, programas=["6"])
+    book = load_workbook(io.BytesIO(content))
+    claves = {row[0].value for row in book["Avances"].iter_rows(min_row=2)}
+    assert claves == {"6"}
+    info = {row[0].value: row[1].value for row in book["Instrucciones"].iter_rows(max_row=5)}
+    assert info["Programas"] == "6" and info["Revisión base"] == 3

@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from auth_helpers import PASSWORD, add_accounts
 from e2e_support import (
     ARTIFACTS,
     chromium_path,
@@ -24,6 +25,7 @@ from e2e_support import (
     goto_page,
     open_browser,
     screenshot,
+    sign_in,
     streamlit_server,
     wait_idle,
 )
@@ -83,9 +85,11 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
     db = tmp_path / "e2e.sqlite"
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
     assert Store(db).latest_revision() == 1  # seeded from data/plan_2023.xlsx before the server starts
+    add_accounts(db)  # «Ana López» (ana) is a dirección account: uploads and reverts
     env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
     with streamlit_server(env=env) as url, open_browser(exe) as page:
         goto_page(page, url, "")  # Resumen is the default page (url "/")
+        sign_in(page, "ana", PASSWORD)
         assert page.get_by_text("Datos ilustrativos.").count() >= 1
         assert page.get_by_text(f"{TARGET_CLAVE} ·").count() >= 1  # listed among the indicators in rojo
         screenshot(page, "carga_01_resumen_antes")
@@ -118,7 +122,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         shot(page, "carga_03_vista_previa")
         assert Store(db).latest_revision() == 1  # preview saves nothing
 
-        page.get_by_label("Nombre de quien carga").fill("Ana López")
+        assert page.get_by_text("Se guardará a nombre de").count() == 1  # the signed-in account
         page.get_by_label("Comentario (qué se carga y por qué)").fill("Avances de diciembre 2023")
         assert page.get_by_text("submit form").filter(visible=True).count() == 0  # English hint hidden
         shot(page, "carga_04_confirmar", element="stForm")
@@ -149,7 +153,6 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         page.get_by_role("option", name="1 · Carga inicial desde data/plan_2023.xlsx").click()
         page.get_by_role("button", name="Revertir a la revisión 1").wait_for()
         wait_idle(page)
-        page.get_by_label("Nombre de quien revierte").fill("Ana López")
         page.get_by_label("Motivo").fill("La cifra de 2.3 no estaba validada")
         assert page.get_by_text("submit form").filter(visible=True).count() == 0
         shot(page, "carga_08_revertir", element="stForm")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from upload_helpers import BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, make_db, seed_bytes, upload_bytes
+from auth_helpers import add_accounts, sign_in_with_form, signed_in
+from upload_helpers import (BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, data_sql, make_db, seed_bytes,
+                            upload_bytes)
 
 from pathlib import Path
 
+from mpi_dash.accounts import CliActor
 from mpi_dash import config, data_access
 from mpi_dash.formatting import local_datetime
 from mpi_dash.snapshot import make_snapshot
@@ -25,10 +28,14 @@ def db(tmp_path, monkeypatch):
     path = make_db(tmp_path)
     monkeypatch.setenv(config.DB_ENV, str(path))
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    add_accounts(path)
     return path
 
 
-def page(script: str = UPLOAD_PAGE) -> AppTest:
+def page(script: str = UPLOAD_PAGE, usuario: str | None = "ana") -> AppTest:
+    """The page signed in as ``usuario`` (dirección «Ana López» by default); None: not signed in."""
+    if usuario is not None:
+        return signed_in(script, config.db_path(), usuario)
     at = AppTest.from_file(str(REPO_ROOT / script), default_timeout=60)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -59,8 +66,7 @@ def texts(elements) -> str:
 
 
 def test_navigation_lists_both_pages(db):
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-    at.run()
+    at = signed_in("app.py", db, "ana")
     at.switch_page(UPLOAD_PAGE)
     at.run()
     assert not at.exception and at.title[0].value == "Cargar avances"
@@ -90,13 +96,14 @@ def test_upload_preview_and_confirm(db):
         ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
     assert "datos ilustrativos" in texts(at.info)
     assert Store(db).latest_revision() == 1  # nothing saved before confirming
-    at.text_input(key="autor").input("Ana López")
+    assert not [t for t in at.text_input if "Nombre" in t.label]  # no free-text author any more
+    assert "Se guardará a nombre de **Ana López** (ana)" in texts(at.markdown)
     at.text_area(key="comentario").input("Avances de junio")
     submit(at, "💾 Guardar")
     assert "Se guardó la **revisión 2**" in texts(at.success)
     revs = Store(db).list_revisions()
-    assert revs.iloc[0][["numero", "autor", "comentario", "archivo"]].tolist() == [
-        2, "Ana López", "Avances de junio", "junio.xlsx"]
+    assert revs.iloc[0][["numero", "autor", "usuario", "origen", "comentario", "archivo"]].tolist() == [
+        2, "Ana López", "ana", "web", "Avances de junio", "junio.xlsx"]
     dataset = data_access.load_dataset()  # the dashboard now reads the new revision
     assert "revisión 2" in dataset.origen and not dataset.ilustrativo
     row = dataset.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 2")
@@ -107,13 +114,13 @@ def test_upload_processed_once_per_file(db, monkeypatch):
     calls: list[str] = []
     original = Store.prepare_upload
 
-    def counting(self, content, filename):
+    def counting(self, content, filename, **kwargs):
         calls.append(filename)
-        return original(self, content, filename)
+        return original(self, content, filename, **kwargs)
 
     monkeypatch.setattr(Store, "prepare_upload", counting)
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
-    at.text_input(key="autor").input("Ana")  # reruns the script
+    at.text_area(key="comentario").input("Ana")  # reruns the script
     at.run()
     at.run()
     assert calls == ["a.xlsx"]
@@ -122,11 +129,11 @@ def test_upload_processed_once_per_file(db, monkeypatch):
 
 
 def test_identical_file_says_so_and_saves_nothing(db):
-    before = Store(db).dump_sql()
+    before = data_sql(db)
     at = upload(page(), seed_bytes(), "igual.xlsx")
     assert "idéntico" in texts(at.success)
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert Store(db).dump_sql() == before
+    assert data_sql(db) == before
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
@@ -134,7 +141,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     monkeypatch.setenv(config.MAX_UPLOAD_MB_ENV, TEST_MAX_UPLOAD_MB)
     if case == ROW_LIMIT_CASE:
         monkeypatch.setenv(config.MAX_UPLOAD_ROWS_ENV, "2")
-    before = Store(db).dump_sql()
+    before = data_sql(db)
     at = upload(page(), BAD_UPLOADS[case](), f"{case}.xlsx")
     assert "No se guardó nada" in texts(at.error)
     problems = at.dataframe[0].value
@@ -142,7 +149,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
     assert not problems.isna().any().any() and "None" not in problems.to_string()
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert Store(db).dump_sql() == before
+    assert data_sql(db) == before
 
 
 def test_all_problems_listed_with_row_and_column(db):
@@ -161,20 +168,18 @@ def test_file_level_problem_reads_archivo_and_dash(db):
 
 
 def test_two_sessions_second_gets_conflict_then_repreview(db):
-    first = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
-    second = upload(page(), upload_bytes([("1.2.1", 2023, "Junio", 99.0)]), "b.xlsx")
+    first = upload(page(usuario="ana"), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx")
+    second = upload(page(usuario="beto"), upload_bytes([("1.2.1", 2023, "Junio", 99.0)]), "b.xlsx")
     for at, name in ((first, "Ana"), (second, "Beto")):
-        at.text_input(key="autor").input(name)
         at.text_area(key="comentario").input(f"carga de {name}")
     submit(first, "💾 Guardar")
     assert "revisión 2" in texts(first.success)
-    dump = Store(db).dump_sql()
+    dump = data_sql(db)
     submit(second, "💾 Guardar")
     message = texts(second.error)
     assert "Otra persona guardó la revisión 2" in message and "No se guardó nada" in message
-    assert Store(db).dump_sql() == dump  # refused: no lost update
+    assert data_sql(db) == dump  # refused: no lost update
     assert metrics(second)["Valores nuevos"] == "1"  # re-previewed against revision 2
-    second.text_input(key="autor").input("Beto")
     second.text_area(key="comentario").input("carga de Beto")
     submit(second, "💾 Guardar")
     assert "revisión 3" in texts(second.success)
@@ -183,16 +188,15 @@ def test_two_sessions_second_gets_conflict_then_repreview(db):
     assert (values[("1.1.1", 2023, 2)], values[("1.2.1", 2023, 2)]) == (0.5, 99.0)
 
 
-def test_missing_author_is_refused(db):
+def test_missing_comment_is_refused(db):
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]))
-    at.text_area(key="comentario").input("sin nombre")
     submit(at, "💾 Guardar")
-    assert "Falta el nombre" in texts(at.error)
+    assert "Falta el comentario" in texts(at.error)
     assert Store(db).latest_revision() == 1
 
 
 def test_history_open_download_and_revert(db):
-    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", author="Ana",
+    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "junio.xlsx", actor=CliActor("Ana"),
                           comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
@@ -200,22 +204,22 @@ def test_history_open_download_and_revert(db):
                                    "Celdas cambiadas", "Tipo"]
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
-        "Ana", "junio.xlsx", "Avances de junio", "3"]
+        "Ana (línea de comandos)", "junio.xlsx", "Avances de junio", "3"]
     fecha = Store(db).list_revisions()["fecha"].iloc[0]
     assert table.iloc[0]["Fecha (CDMX)"] == local_datetime(fecha)
     assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
-    assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio.xlsx» tal como se subió"]
+    assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio\\.xlsx» tal como se subió"]
     at.selectbox(key="revision_abierta").select(1)
     at.run()
-    at.text_input[0].input("Coordinación")
+    assert not at.text_input  # the author is the signed-in account
     at.text_area[0].input("Cifras sin validar")
     submit(at, "↩️ Revertir a la revisión 1")
     assert "Se guardó la revisión 3" in texts(at.success)
     revs = Store(db).list_revisions()
     assert revs["numero"].tolist() == [3, 2, 1]
-    assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario) == (
-        "reversion", 1, "Cifras sin validar")
+    assert (revs.iloc[0].tipo, revs.iloc[0].revierte_a, revs.iloc[0].comentario, revs.iloc[0].autor,
+            revs.iloc[0].usuario) == ("reversion", 1, "Cifras sin validar", "Ana López", "ana")
     assert at.dataframe[0].value.iloc[0]["Archivo"] == "(reversión a la 1)"
     assert at.selectbox(key="revision_abierta").value == 3  # the new revision is opened
     assert "Revisión 3" in texts(at.markdown)
@@ -227,7 +231,7 @@ def test_read_only_workbook_mode_disables_upload(tmp_path, monkeypatch):
     book.write_bytes(seed_bytes())
     monkeypatch.setenv("MPI_DASH_WORKBOOK", str(book))
     for script in (UPLOAD_PAGE, HISTORY_PAGE):
-        at = page(script)
+        at = page(script, usuario=None)  # no store, hence no accounts: no sign-in
         assert "solo lectura" in texts(at.warning)
         assert not at.file_uploader
 
@@ -236,7 +240,7 @@ def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
     monkeypatch.setenv(config.DB_ENV, str(tmp_path))  # a folder, not a database file
     monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
     for script in (UPLOAD_PAGE, HISTORY_PAGE):
-        at = page(script)
+        at = sign_in_with_form(page(script, usuario=None), "ana")
         assert "No se pudo abrir la base de datos" in texts(at.error)
         assert "es una carpeta" in texts(at.error) and "unable" not in texts(at.error)
 
@@ -245,7 +249,7 @@ def test_unopenable_database_is_a_spanish_error(tmp_path, monkeypatch):
 
 
 def test_blank_realizado_only_difference_is_shown_not_identical(db):
-    before = Store(db).dump_sql()
+    before = data_sql(db)
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
     shown = texts(at.info) + texts(at.success)
     assert "idéntico" not in shown
@@ -255,7 +259,7 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
         ["Avances", "2", "Realizado", "—"]]
     assert not [b for b in at.button if b.label.startswith("💾")]
-    assert Store(db).dump_sql() == before
+    assert data_sql(db) == before
 
 
 def test_invalid_max_upload_mb_is_a_spanish_error_on_the_page(db, monkeypatch):
@@ -270,7 +274,7 @@ def test_history_cell_counts_in_es_mx(db):
     extra = pd.DataFrame({"clave": [f"x{i}" for i in range(1002)], "anio": 2023, "trimestre": 1,
                           "realizado": 1.0, "justificacion": None, "evidencia": None})
     big = make_snapshot(snap.plan, pd.concat([snap.avances, extra], ignore_index=True), snap.parametros)
-    assert Store(db).save_state(big, author="Ana", comment="muchas") == 2
+    assert Store(db).save_state(big, actor=CliActor("Ana"), comment="muchas") == 2
     at = page(HISTORY_PAGE)
     assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
     assert metrics(at)["Celdas cambiadas"] == "1,002"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mpi_dash.accounts import CliActor
 from mpi_dash.schema import (
     AVANCES_COLUMNS,
     PARAMETROS_COLUMNS,
@@ -168,10 +169,10 @@ def another_import_lands_first(monkeypatch: pytest.MonkeyPatch) -> Callable[[], 
     def arm() -> None:
         original = Store.prepare_upload
 
-        def racing(self: Store, content: bytes, filename: str) -> object:
-            preview = original(self, content, filename)
+        def racing(self: Store, content: bytes, filename: str, **kwargs: object) -> object:
+            preview = original(self, content, filename, **kwargs)
             monkeypatch.setattr(Store, "prepare_upload", original)
-            self.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", author="Beto",
+            self.import_file(upload_bytes([("1.2.1", 2023, "Junio", 20.0)]), "otro.xlsx", actor=CliActor("Beto"),
                              comment="se adelantó")
             return preview
 
@@ -328,3 +329,15 @@ BAD_UPLOAD_MESSAGES: dict[str, str] = {
 # "demasiadas_filas" case (set per case by the tests through MPI_DASH_MAX_UPLOAD_ROWS).
 TEST_MAX_UPLOAD_MB = "1"
 ROW_LIMIT_CASE = "demasiadas_filas"
+
+
+ACCOUNT_TABLES = ("cuentas", "intentos", "sesiones", "bitacora", "claves")
+
+
+def data_sql(path: Path | str) -> str:
+    """The SQL dump of a database without the rows of the account tables (signing in writes those): equal
+    before and after means no data was saved."""
+    from mpi_dash.store import Store
+
+    skip = tuple(f'INSERT INTO "{t}"' for t in ACCOUNT_TABLES)
+    return "\n".join(line for line in Store(path).dump_sql().splitlines() if not line.startswith(skip))

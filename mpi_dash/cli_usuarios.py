@@ -1,0 +1,233 @@
+"""``python -m mpi_dash usuarios …``: accounts from the command line (administrative: shell access).
+
+* ``usuarios crear USUARIO --nombre NOMBRE --rol {consulta,coordinacion,direccion,administracion}
+  [--programas 1,3] [--correo CORREO] [--contrasena-stdin]`` — without ``--contrasena-stdin`` a one-time
+  password is generated and printed once (it must be changed at first sign-in);
+* ``usuarios listar``; ``usuarios desactivar USUARIO``; ``usuarios reactivar USUARIO``;
+* ``usuarios contrasena USUARIO [--contrasena-stdin]`` — also the way to recover the ``admin`` account;
+* ``usuarios bitacora [--usuario U] [--limite N]`` — the access log, newest first.
+
+The command line acts as :class:`~mpi_dash.accounts.CliActor` named after the operating-system user, as
+the access log records it.  A password is read from standard input (without echo on a terminal), never
+from an argument (arguments show in the process list and the shell history).  Exit codes: 0 ok,
+1 refused (the message says why), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from mpi_dash.cli import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    SpanishArgumentParser,
+    _db_option,
+    _open_store,
+    _print,
+    _store_error,
+    _text,
+    print_table,
+    whole_number_type,
+)
+
+ROLES = ("consulta", "coordinacion", "direccion", "administracion")
+
+
+def _cli_actor():  # noqa: ANN202 - accounts.CliActor (imported lazily)
+    from mpi_dash.accounts import CliActor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        who = "usuario del sistema desconocido"
+    return CliActor(who)
+
+
+def _read_password() -> str | None:
+    """The password from standard input: without echo on a terminal, else its first line."""
+    if sys.stdin is None:
+        return None
+    if sys.stdin.isatty():
+        first = getpass.getpass("Contraseña nueva: ")
+        if getpass.getpass("Repítala: ") != first:
+            _print("Error: las dos contraseñas no coinciden; no se cambió nada.", sys.stderr)
+            return None
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _one_time(password: str) -> None:
+    _print(f"Contraseña temporal: {password}")
+    _print("Se muestra solo esta vez: entréguela a la persona por un medio seguro; deberá cambiarla al entrar.")
+
+
+def _store_and_password(args: argparse.Namespace):  # noqa: ANN202 - (Store, str | None) or an exit code
+    """The store of ``--db`` and, with ``--contrasena-stdin``, the password read; an exit code on failure."""
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    if not args.contrasena_stdin:
+        return store, None
+    password = _read_password()
+    return EXIT_INVALID if password is None else (store, password)
+
+
+def cmd_crear(args: argparse.Namespace) -> int:
+    from mpi_dash.accounts import parse_programas, programas_text
+    from mpi_dash.store import StoreError
+
+    opened = _store_and_password(args)
+    if isinstance(opened, int):
+        return opened
+    store, password = opened
+    try:
+        account, generated = store.create_account(
+            _cli_actor(), args.usuario, nombre=args.nombre, rol=args.rol, correo=args.correo,
+            programas=parse_programas(args.programas or ""), contrasena=password)
+    except StoreError as exc:
+        return _store_error(exc)
+    programs = f", programas {programas_text(account.programas)}" if account.programas else ""
+    _print(f"Se creó la cuenta «{account.usuario}» ({account.rol_label}{programs}).")
+    if generated:
+        _one_time(generated)
+    return EXIT_OK
+
+
+def _show_table(args: argparse.Namespace, load, empty: str) -> int:  # noqa: ANN001 - Store → DataFrame
+    """Print the table ``load(store)`` makes (or ``empty`` when it has no rows)."""
+    from mpi_dash.store import StoreError
+
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    try:
+        table = load(store)
+    except StoreError as exc:
+        return _store_error(exc)
+    if table.empty:
+        _print(empty)
+    else:
+        print_table(list(table.columns), table.astype(str).values.tolist())
+    return EXIT_OK
+
+
+def cmd_listar(args: argparse.Namespace) -> int:
+    from mpi_dash.accounts import accounts_table
+
+    return _show_table(args, lambda store: accounts_table(store.list_accounts()),
+                       "No hay cuentas todavía: se crea «admin» al arrancar el tablero, o use «usuarios crear».")
+
+
+def _set_active(args: argparse.Namespace, activa: bool) -> int:
+    from mpi_dash.store import StoreError
+
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    try:
+        account = store.set_active(_cli_actor(), args.usuario, activa)
+    except StoreError as exc:
+        return _store_error(exc)
+    if activa:
+        _print(f"Se reactivó la cuenta «{account.usuario}»: ya puede entrar con su contraseña.")
+    else:
+        _print(f"Se desactivó la cuenta «{account.usuario}»: sus sesiones abiertas terminaron y no puede "
+               "entrar. Sus revisiones se conservan.")
+    return EXIT_OK
+
+
+def cmd_desactivar(args: argparse.Namespace) -> int:
+    return _set_active(args, False)
+
+
+def cmd_reactivar(args: argparse.Namespace) -> int:
+    return _set_active(args, True)
+
+
+def cmd_contrasena(args: argparse.Namespace) -> int:
+    from mpi_dash.store import StoreError
+
+    opened = _store_and_password(args)
+    if isinstance(opened, int):
+        return opened
+    store, password = opened
+    try:
+        generated = store.reset_password(_cli_actor(), args.usuario, contrasena=password)
+    except StoreError as exc:
+        return _store_error(exc)
+    _print(f"Se cambió la contraseña de «{args.usuario.strip().lower()}»: sus sesiones abiertas terminaron "
+           "y, si estaba bloqueada por intentos fallidos, ya puede entrar.")
+    if generated:
+        _one_time(generated)
+    return EXIT_OK
+
+
+def cmd_bitacora(args: argparse.Namespace) -> int:
+    from mpi_dash.accounts import access_log_table
+
+    return _show_table(args, lambda store: access_log_table(store.access_log(limit=args.limite,
+                                                                             usuario=args.usuario)),
+                       "La bitácora de accesos está vacía.")
+
+
+_limit = whole_number_type("un número entero", "debe ser mayor que 0")
+
+
+def _password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--contrasena-stdin", action="store_true",
+                        help="lee la contraseña de la entrada estándar (sin eco en una terminal) en vez de "
+                        "generar una temporal")
+
+
+def add_usuarios(subparsers: argparse._SubParsersAction) -> None:
+    """The ``usuarios`` command and its subcommands."""
+    parser = subparsers.add_parser(
+        "usuarios", help="cuentas del tablero: crear, listar, desactivar, contraseñas, bitácora",
+        description="Administra las cuentas del tablero (requiere acceso al servidor). Código de salida: "
+        "0 hecho, 1 rechazado (el mensaje dice por qué), 2 error de uso.")
+    sub = parser.add_subparsers(title="subcomandos", dest="subcomando", metavar="SUBCOMANDO",
+                                parser_class=SpanishArgumentParser)
+    sub.required = True
+
+    crear = sub.add_parser("crear", help="crea una cuenta",
+                           description="Crea una cuenta. Sin --contrasena-stdin genera una contraseña temporal, "
+                           "la muestra una sola vez y la persona debe cambiarla al entrar.")
+    crear.add_argument("usuario", metavar="USUARIO", help="nombre de usuario (minúsculas, por ejemplo ana.lopez)")
+    crear.add_argument("--nombre", type=_text, required=True, metavar="NOMBRE", help="nombre de la persona")
+    crear.add_argument("--rol", required=True, choices=ROLES, help="rol de la cuenta")
+    crear.add_argument("--programas", metavar="1,3", default=None,
+                       help="programas asignados (solo para coordinación), separados por comas")
+    crear.add_argument("--correo", metavar="CORREO", default=None,
+                       help="correo institucional (para entrar con el proveedor de identidad)")
+    _password_option(crear)
+    crear.set_defaults(func=cmd_crear)
+
+    listar = sub.add_parser("listar", help="lista las cuentas", description="Lista todas las cuentas.")
+    listar.set_defaults(func=cmd_listar)
+
+    for name, func, text in (("desactivar", cmd_desactivar, "desactiva una cuenta (nunca se borra)"),
+                             ("reactivar", cmd_reactivar, "reactiva una cuenta desactivada")):
+        cmd = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        cmd.add_argument("usuario", metavar="USUARIO")
+        cmd.set_defaults(func=func)
+
+    contrasena = sub.add_parser(
+        "contrasena", help="restablece la contraseña de una cuenta (también para recuperar «admin»)",
+        description="Restablece la contraseña: termina las sesiones abiertas de la cuenta y levanta un bloqueo "
+        "por intentos fallidos. Sin --contrasena-stdin genera una temporal que debe cambiarse al entrar.")
+    contrasena.add_argument("usuario", metavar="USUARIO")
+    _password_option(contrasena)
+    contrasena.set_defaults(func=cmd_contrasena)
+
+    bitacora = sub.add_parser("bitacora", help="muestra la bitácora de accesos",
+                              description="Entradas, intentos fallidos, bloqueos, permisos denegados y cambios "
+                              "de cuentas, del más reciente al más antiguo.")
+    bitacora.add_argument("--usuario", metavar="USUARIO", default=None, help="solo los de este usuario")
+    bitacora.add_argument("--limite", type=_limit, metavar="N", default=200, help="cuántos (200 por omisión)")
+    bitacora.set_defaults(func=cmd_bitacora)
+
+    for cmd in (crear, listar, contrasena, bitacora, *[sub.choices[n] for n in ("desactivar", "reactivar")]):
+        _db_option(cmd)

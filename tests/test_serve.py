@@ -1,0 +1,60 @@
+"""scripts/serve.py: the first start creates «admin» and shows its password once, only to a terminal."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+from upload_helpers import make_db
+
+from mpi_dash import config
+from mpi_dash.store import Store
+
+SERVE = Path(__file__).resolve().parent.parent / "scripts" / "serve.py"
+
+
+@pytest.fixture(scope="module")
+def serve():
+    spec = importlib.util.spec_from_file_location("serve_under_test", SERVE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = make_db(tmp_path)
+    monkeypatch.setenv(config.DB_ENV, str(path))
+    monkeypatch.delenv(config.WORKBOOK_ENV, raising=False)
+    return path
+
+
+def test_first_start_on_a_terminal_prints_the_password_once(serve, db):
+    out = io.StringIO()
+    message = serve.first_start(out, interactive=True)
+    password = message.split("Contraseña temporal: ")[1].split()[0]
+    assert "Se muestra solo esta vez" in out.getvalue()
+    session = Store(db).login("admin", password)
+    assert session.account.debe_cambiar_contrasena
+    again = io.StringIO()
+    assert serve.first_start(again, interactive=True) is None and again.getvalue() == ""
+
+
+def test_first_start_without_a_terminal_never_writes_the_password(serve, db):
+    out = io.StringIO()
+    message = serve.first_start(out, interactive=False)
+    assert "usuarios contrasena admin" in message and "Contraseña temporal" not in message
+    assert Store(db).get_account("admin").debe_cambiar_contrasena
+
+
+def test_read_only_workbook_mode_has_no_accounts(serve, tmp_path, monkeypatch):
+    monkeypatch.delenv(config.DB_ENV, raising=False)
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(tmp_path / "libro.xlsx"))
+    assert serve.first_start(io.StringIO(), interactive=True) is None
+
+
+def test_app_has_the_cookie_routes(serve):
+    paths = [r.path for r in serve.build_app()._user_routes]
+    assert paths == ["/{prefix:path}_mpi_dash/sesion", "/{prefix:path}_mpi_dash/salir"]
