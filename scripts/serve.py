@@ -42,7 +42,8 @@ from mpi_dash.sessions import COOKIE_NAME  # noqa: E402
 APP = REPO / "app.py"
 MAX_BODY = 1024
 #: ``--dev``: what production leaves off (options given explicitly on the command line still win).
-DEV_OPTIONS: dict[str, object] = {"server.fileWatcherType": "auto", "server.runOnSave": True}
+DEV_OPTIONS: dict[str, object] = {"server.fileWatcherType": "auto", "server.runOnSave": True,
+                                   "runner.postScriptGC": True}
 
 
 def _same_origin(request) -> bool:  # noqa: ANN001 - starlette.requests.Request
