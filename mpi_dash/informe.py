@@ -120,7 +120,11 @@ def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = ST
     stamp = _plain(stamp) or STAMP_PRELIMINARY
     month = QUARTER_MONTHS[int(trimestre)]
     titulo = f"Informe de avance del Plan Anual de Trabajo {int(anio)}"
-    program_rows = [_program(row, iptt, trend, int(trimestre)) for row in figures.to_dict("records")]
+    rows_of = _split(iptt, "programa_num")
+    trend_of = _split(trend, "programa")
+    program_rows = [_program(row, rows_of.get(str(row["programa"]), iptt.iloc[:0]),
+                             trend_of.get(str(row["programa"]), trend.iloc[:0]), int(trimestre))
+                    for row in figures.to_dict("records")]
     notes = [f"Cifras al {corte}.", _plain(dataset.origen),
              f"Generado el {local_datetime(generado or _now())} (hora de la Ciudad de México)."]
     return {
@@ -149,6 +153,11 @@ def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = ST
         "firmas_titulo": "Firmas",
         "firmas": [{"rol": role, "nombre": _plain((firmas or {}).get(role))} for role in SIGNATURE_ROLES],
     }
+
+
+def _split(frame: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
+    """The rows of each program (keyed by its number as text), in the frame's order."""
+    return {str(key): part for key, part in frame.groupby(frame[column].astype(str), sort=False)}
 
 
 def _plain(value: object) -> str:
@@ -199,7 +208,8 @@ def _completeness(row: Mapping[str, Any]) -> str:
     return f"{base}. {missing}" if missing else base
 
 
-def _program(row: Mapping[str, Any], iptt: pd.DataFrame, trend: pd.DataFrame, trimestre: int) -> dict[str, Any]:
+def _program(row: Mapping[str, Any], part: pd.DataFrame, part_trend: pd.DataFrame, trimestre: int) -> dict[str, Any]:
+    """One program's section: ``part`` its rows of ``summary.iptt_table``, ``part_trend`` its trend."""
     graded = row["semaforo"] in GRADED
     estado = program_status_label(row["semaforo"], row["direccion_desvio"], completo=bool(row["completo"]),
                                   vence=row["vence_trimestre"], icons=False)
@@ -208,8 +218,6 @@ def _program(row: Mapping[str, Any], iptt: pd.DataFrame, trend: pd.DataFrame, tr
     avance_texto = (f"{avance} frente a {esperado} esperado al corte "
                     f"(cumplimiento {format_percent(row['cumplimiento_pct'])})" if graded
                     else f"Sin cifra de avance: {estado[:1].lower()}{estado[1:]}")
-    part = iptt.loc[iptt["programa_num"].astype(str).to_numpy() == str(row["programa"])]
-    part_trend = trend.loc[trend["programa"].astype(str).to_numpy() == str(row["programa"])]
     not_graded = int((~part["tipo_calculo"].isin(("avance_meta", "hito"))).sum())
     return {
         "numero": str(row["programa"]),
