@@ -38,6 +38,8 @@ bench: install-dev browser
 	$(VPY) benchmarks/bench_core.py
 	$(VPY) benchmarks/bench_upload.py
 	$(VPY) benchmarks/bench_dashboard.py
+	$(VPY) benchmarks/bench_informe.py
+	$(VPY) benchmarks/bench_load.py
 
 validate: install
 	$(VPY) -m mpi_dash validate data/plan_2023.xlsx

@@ -25,6 +25,7 @@ from mpi_dash.engine import compute_all
 from mpi_dash.formatting import (
     PERCENT_SIGN,
     cutoff_label,
+    exception_lines,
     format_percent,
     missing_text,
     program_name,
@@ -95,6 +96,36 @@ def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: C
     """A figure of one cut-off built once per data version (``build`` makes it from cached frames; the
     figure is shared: never change it).  Switching back to a quarter already seen costs no figure building."""
     return _figure(name, loaded.dataset.version, anio, trimestre, build)
+
+
+@dataclass(frozen=True)
+class CutOverview:
+    """What Resumen writes of a cut-off besides its figures, identical for every visitor: the number of
+    indicators in each semáforo value (``summary.semaforo_counts``) and the four lines of each exception
+    (``summary.exceptions`` → ``formatting.exception_lines``), in severity order."""
+
+    counts: dict[str, int]
+    exceptions: tuple[tuple[str, str, str, str], ...]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _overview(version: str, anio: int, trimestre: int, _loaded: Loaded) -> CutOverview:
+    cut = cutoff_frame(_loaded, anio, trimestre)
+    counts = summary.semaforo_counts(cut)
+    return CutOverview(dict(zip(counts["semaforo"].tolist(), counts["n"].astype(int).tolist(), strict=True)),
+                       tuple(exception_lines(row) for row in summary.exceptions(cut).to_dict("records")))
+
+
+def cut_overview(loaded: Loaded, anio: int, trimestre: int) -> CutOverview:
+    """:class:`CutOverview` of the cut-off, built once per data version and cut (Junta scale: 30 officials
+    opening the link at once do not each recompute it)."""
+    return _overview(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _default_cut(version: str, _loaded: Loaded) -> tuple[list[int], tuple[int, int]]:
+    plan, avances = _loaded.dataset.plan, _loaded.dataset.avances
+    return summary.available_years(plan), summary.latest_cutoff(plan, avances)
 
 
 def _problems_text(exc: Exception) -> list[str]:
@@ -216,9 +247,7 @@ def _from_url(years: list[int]) -> None:
 
 def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
     """Year + quarter selectors (default: latest quarter with data); the choice persists across pages."""
-    plan, avances = loaded.dataset.plan, loaded.dataset.avances
-    years = summary.available_years(plan)
-    default_year, default_quarter = summary.latest_cutoff(plan, avances)
+    years, (default_year, default_quarter) = _default_cut(loaded.dataset.version, loaded)
     for key in ("anio", "trimestre"):
         _restore(key)
     _from_url(years)

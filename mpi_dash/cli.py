@@ -14,6 +14,9 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
   administrative (shell access to the server): it acts as ``accounts.CliActor`` with the name given by
   ``--autor``, recorded as such in the revision (origin ``cli``).
 * ``usuarios crear|listar|desactivar|reactivar|contrasena|bitacora`` — accounts (``mpi_dash.cli_usuarios``).
+* ``informe --anio 2023 --trimestre 2 --formato pdf|pptx -o ARCHIVO [--db RUTA]`` — the «Informe trimestral»
+  (PDF, ``mpi_dash.informe``) or the deck (PPTX, ``mpi_dash.deck``) of the current data; a cut-off whose year
+  has no plan rows exits 1 with a message and writes no file.
 
 Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
 Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
@@ -429,6 +432,93 @@ def cmd_respaldo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+FORMATO_PDF, FORMATO_PPTX = "pdf", "pptx"
+
+
+def report_stamp(dataset: object, anio: int, trimestre: int) -> tuple[str, dict[str, str] | None]:
+    """The approval stamp and signature names of a cut-off for ``informe``: «Cifras preliminares» and no names
+    until the approval record exists (issue 10 wires it here)."""
+    from mpi_dash.informe import STAMP_PRELIMINARY
+
+    return STAMP_PRELIMINARY, None
+
+
+def _build_document(formato: str, dataset: object, anio: int, trimestre: int) -> bytes:
+    stamp, firmas = report_stamp(dataset, anio, trimestre)
+    if formato == FORMATO_PPTX:
+        from mpi_dash.deck import build_deck  # lazily: the deck module and python-pptx are only needed here
+
+        return build_deck(dataset, anio, trimestre, stamp=stamp)
+    from mpi_dash.informe import build_informe
+
+    return build_informe(dataset, anio, trimestre, stamp=stamp, firmas=firmas)
+
+
+def cmd_informe(args: argparse.Namespace) -> int:
+    """``informe``: the quarterly report (PDF) or deck (PPTX) of the current data, written atomically (a
+    failure never leaves a file behind, empty or partial)."""
+    store = _open_store(args) if args.db is not None else None
+    if args.db is not None and store is None:
+        return EXIT_USAGE
+    from mpi_dash.data_access import load_dataset
+    from mpi_dash.errors import SinDatosDelCorte, StoreError
+    from mpi_dash.formatting import cutoff_label
+    from mpi_dash.workbook import WorkbookError
+
+    what = "la presentación" if args.formato == FORMATO_PPTX else "el informe"
+    try:
+        dataset = load_dataset(store)
+    except WorkbookError as exc:
+        errors = [p for p in exc.problems if p.nivel == "error"]
+        _print(f"No se generó {what}: los datos no son válidos ({_plural(len(errors), 'error', 'errores')}).",
+               sys.stderr)
+        print_problems(errors, sys.stderr, limit=MAX_AVISOS_IN_REPORT)
+        return EXIT_INVALID
+    except StoreError as exc:
+        return _store_error(exc)
+    try:
+        payload = _build_document(args.formato, dataset, args.anio, args.trimestre)
+    except SinDatosDelCorte as exc:
+        _print(f"Error: {exc}", sys.stderr)
+        return EXIT_INVALID
+    except ModuleNotFoundError as exc:
+        if args.formato != FORMATO_PPTX or exc.name not in ("mpi_dash.deck", "pptx"):
+            raise
+        _print("No se generó la presentación: el formato pptx no está disponible en esta instalación (falta el "
+               f"módulo «{exc.name}»). Use --formato pdf o actualice el tablero. No se escribió ningún archivo.",
+               sys.stderr)
+        return EXIT_INVALID
+    try:
+        write_output(payload, args.salida)
+    except OSError as exc:
+        _print(f"No se pudo escribir «{args.salida}»: {spanish_reason(exc)}. No se escribió ningún archivo.",
+               sys.stderr)
+        return EXIT_INVALID
+    if args.salida != "-":
+        kind = "Presentación (PPTX)" if args.formato == FORMATO_PPTX else "Informe trimestral (PDF)"
+        _print(f"{kind} del {cutoff_label(args.anio, args.trimestre)} escrito en «{args.salida}» "
+               f"({max(1, round(len(payload) / 1024)):,} KB).")
+    return EXIT_OK
+
+
+def _add_informe(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "informe", help="informe trimestral en PDF o presentación en PPTX de un corte",
+        description="Genera el «Informe trimestral» (PDF tamaño carta: portada con el sello, resumen "
+        "ejecutivo, una sección por programa con su tabla de indicadores y su tendencia, excepciones, nota "
+        "metodológica y firmas) o la presentación para la Junta de Gobierno (PPTX), con los datos actuales "
+        "del tablero. Código de salida: 0 escrito, 1 sin datos para ese corte o datos inválidos (no se "
+        "escribe ningún archivo), 2 error de uso.")
+    parser.add_argument("--anio", type=_year, required=True, metavar="AÑO", help="año, por ejemplo 2023")
+    parser.add_argument("--trimestre", type=_quarter, required=True, metavar="T",
+                        help="1–4, T1–T4 o Marzo, Junio, Septiembre, Diciembre")
+    parser.add_argument("--formato", choices=(FORMATO_PDF, FORMATO_PPTX), required=True,
+                        help="pdf (informe) o pptx (presentación)")
+    parser.add_argument("-o", "--salida", metavar="ARCHIVO", required=True, help="archivo que se escribe")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_informe)
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="RUTA", default=None,
                         help="base de datos SQLite existente (por omisión $MPI_DASH_DB o "
@@ -578,7 +668,7 @@ def build_parser() -> SpanishArgumentParser:
     from mpi_dash.cli_usuarios import add_usuarios
 
     for add in (_add_validate, _add_report, _add_import, _add_historial, _add_revertir, _add_respaldo,
-                add_usuarios):
+                add_usuarios, _add_informe):
         add(subparsers)
     return parser
 

@@ -15,11 +15,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mpi_dash import config
 from mpi_dash.schema import ILLUSTRATIVE_FLAG
+
+if TYPE_CHECKING:
+    from mpi_dash.store import Store
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,11 @@ def current_version() -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def load_dataset() -> Dataset:
-    """The current data (latest store revision); raises ``StoreError``/``WorkbookError`` on invalid data."""
-    if not config.read_only_workbook():
-        return _load_from_store()
+def load_dataset(store: Store | None = None) -> Dataset:
+    """The current data (latest store revision); raises ``StoreError``/``WorkbookError`` on invalid data.
+    ``store``: read that store (the command line's ``--db``) instead of the configured one."""
+    if store is not None or not config.read_only_workbook():
+        return _load_from_store(store)
     from mpi_dash.workbook import read_workbook
 
     from mpi_dash.formatting import local_datetime
@@ -69,11 +74,11 @@ def load_dataset() -> Dataset:
     )
 
 
-def _load_from_store() -> Dataset:
+def _load_from_store(store: Store | None = None) -> Dataset:
     from mpi_dash.formatting import local_datetime
     from mpi_dash.store import Store
 
-    store = Store()
+    store = store or Store()
     revision, snapshot = store.load_snapshot()
     info = store.revision_info(revision)
     return Dataset(

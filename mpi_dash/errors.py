@@ -69,3 +69,8 @@ def spanish_reason(exc: BaseException) -> str:
         name = errno.errorcode.get(exc.errno or 0, "")
         return OS_REASONS.get(name, f"error del sistema de archivos (código {name or exc.errno})")
     return "error inesperado"
+
+
+class SinDatosDelCorte(StoreError):
+    """A report (PDF informe, PPTX deck) asked for a cut-off whose year has no plan rows: nothing to report.
+    ``str(error)`` is a Spanish message naming the year and the years available."""

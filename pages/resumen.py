@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from mpi_dash import figures, summary
-from mpi_dash.formatting import SEMAFORO_LABELS, exception_lines
+from mpi_dash import figures
+from mpi_dash.formatting import SEMAFORO_LABELS
 from mpi_dash.semaforo import Thresholds
-from ui_common import (cached_figure, cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card,
+from ui_common import (cached_figure, cut_overview, ensure_app_shell, get_data, md, page_header, program_card,
                        program_frames)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -23,7 +23,6 @@ AGGREGATION_HELP = (
 loaded = get_data()
 anio, trimestre = page_header("Resumen por programa", loaded)
 parametros = loaded.dataset.parametros
-cut = cutoff_frame(loaded, anio, trimestre)
 programs, trend = program_frames(loaded, anio, trimestre)
 
 # Laptop, projector: one row per program (bullet bars). Phone: a one-column list (app.py's CSS picks one).
@@ -37,16 +36,15 @@ with st.container(key="program_list"):
         program_card(row)
 
 st.subheader("¿Dónde están los problemas?")
-counts = dict(zip(*summary.semaforo_counts(cut).to_dict("list").values(), strict=True))
+overview = cut_overview(loaded, anio, trimestre)  # counts and exceptions: built once per cut, for every visitor
+counts = overview.counts
 st.caption("Indicadores al corte: " + " · ".join(f"{SEMAFORO_LABELS[v]} {counts[v]}" for v in counts)
            + f" · Total {sum(counts.values())}")
-problems = summary.exceptions(cut)
-if problems.empty:
+if not overview.exceptions:
     st.success("Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",
                icon=":material/check_circle:")
-for row in problems.to_dict("records"):
+for head, where, versus, why in overview.exceptions:
     with st.container(border=True):
-        head, where, versus, why = exception_lines(row)
         st.markdown(f"**{md(head)}**  \n{md(where)}  \n{md(versus)}  \n{md(why)}")
 
 with st.container(key="program_trends"):

@@ -10,6 +10,10 @@
   ``/_mpi_dash/sesion`` trades a one-time cookie code for the HttpOnly, SameSite=Strict session cookie,
   and POST ``/_mpi_dash/salir`` drops it (see ``mpi_dash.sessions``, docs/dev/sesiones.md).
 
+Production by default (``.streamlit/config.toml``: no file watcher, no rerun on save — see docs/despliegue.md).
+``--dev`` turns the development conveniences back on: the file watcher and rerun on save, so editing a page
+shows at once.
+
 Takes the same ``--server.port 8502``-style options as ``streamlit run``.  The server listens on
 127.0.0.1 unless ``--server.address`` says otherwise (``.streamlit/config.toml``).
 """
@@ -37,6 +41,9 @@ from mpi_dash.sessions import COOKIE_NAME  # noqa: E402
 
 APP = REPO / "app.py"
 MAX_BODY = 1024
+#: ``--dev``: what production leaves off (options given explicitly on the command line still win).
+DEV_OPTIONS: dict[str, object] = {"server.fileWatcherType": "auto", "server.runOnSave": True,
+                                   "runner.postScriptGC": True}
 
 
 def _same_origin(request) -> bool:  # noqa: ANN001 - starlette.requests.Request
@@ -122,16 +129,25 @@ def first_start(stream=None, *, interactive: bool | None = None) -> str | None: 
     return message
 
 
+def server_options(flags: dict[str, object], *, dev: bool = False) -> dict[str, object]:
+    """Streamlit options from click's ``--server.port``-style flags; ``dev`` adds :data:`DEV_OPTIONS`."""
+    overrides = {name.replace("_", "."): value for name, value in flags.items() if value is not None and value != ()}
+    if dev:
+        overrides = {**DEV_OPTIONS, **overrides}
+    return overrides
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``streamlit run``-style options, prepare the first account, and serve ``app.py``."""
     import click
     from streamlit.web.cli import configurator_options
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option("--dev", is_flag=True, default=False,
+                  help="modo de desarrollo: vigila los archivos y vuelve a ejecutar la página al guardar")
     @configurator_options
-    def serve(**flags: object) -> None:
-        overrides = {name.replace("_", "."): value for name, value in flags.items()
-                     if value is not None and value != ()}
+    def serve(dev: bool, **flags: object) -> None:
+        overrides = server_options(flags, dev=dev)
         first_start()
         # App.run() takes the launcher's folder for the script-level .streamlit/ (config.toml, secrets.toml):
         # name app.py itself as the launcher, so it is the repository's .streamlit/ from any directory.

@@ -1,0 +1,110 @@
+"""``python -m mpi_dash informe``: exit codes 0/1/2, Spanish messages, and never an empty or partial file."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from upload_helpers import make_db
+
+from mpi_dash.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_db(tmp_path)
+
+
+def informe(db: Path, out: Path, *extra: str, anio: str = "2023", trimestre: str = "2", formato: str = "pdf") -> int:
+    return main(["informe", "--anio", anio, "--trimestre", trimestre, "--formato", formato, "-o", str(out),
+                 "--db", str(db), *extra])
+
+
+def test_pdf_written_with_the_cut_and_stamp(db, tmp_path, capsys):
+    out = tmp_path / "informe.pdf"
+    assert informe(db, out, trimestre="Junio") == 0
+    message = capsys.readouterr().out
+    assert "Informe trimestral (PDF) del corte a Junio 2023" in message and str(out) in message
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "corte a Junio 2023" in text and "Cifras preliminares" in text
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []  # no temporary file left
+
+
+def test_cut_without_data_is_a_message_and_no_file(db, tmp_path, capsys):
+    out = tmp_path / "informe.pdf"
+    assert informe(db, out, anio="2030") == 1
+    err = capsys.readouterr().err
+    assert "el plan no tiene indicadores del año 2030" in err and "años del plan: 2022, 2023" in err
+    assert not out.exists()
+
+
+def test_an_existing_file_is_kept_when_nothing_can_be_written(db, tmp_path, capsys):
+    out = tmp_path / "informe.pdf"
+    out.write_bytes(b"anterior")
+    assert informe(db, out, anio="2030") == 1
+    assert out.read_bytes() == b"anterior"
+
+
+def test_unwritable_destination_exit_1(db, tmp_path, capsys):
+    out = tmp_path / "no_existe" / "informe.pdf"
+    assert informe(db, out) == 1
+    err = capsys.readouterr().err
+    assert "No se pudo escribir" in err and "no existe la carpeta" in err and "Traceback" not in err
+    assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["informe", "--anio", "2023", "--trimestre", "2", "-o", "x.pdf"],                       # no --formato
+    ["informe", "--anio", "2023", "--trimestre", "2", "--formato", "docx", "-o", "x.docx"],  # unknown format
+    ["informe", "--anio", "2023", "--trimestre", "5", "--formato", "pdf", "-o", "x.pdf"],   # bad quarter
+    ["informe", "--anio", "dos mil", "--trimestre", "2", "--formato", "pdf", "-o", "x.pdf"],
+    ["informe", "--anio", "2023", "--trimestre", "2", "--formato", "pdf"],                  # no -o
+])
+def test_usage_errors_exit_2(argv, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert "error:" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_db_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
+    out = tmp_path / "informe.pdf"
+    assert informe(tmp_path / "otra.sqlite", out) == 2
+    assert "Revise la ruta de --db" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "otra.sqlite").exists()
+
+
+def test_pptx(db, tmp_path, capsys):
+    """The deck comes from ``mpi_dash.deck`` (issue 12, slides): once it is installed the command writes a
+    PowerPoint file; without it the command says so (exit 1) and writes nothing."""
+    out = tmp_path / "junta.pptx"
+    code = informe(db, out, formato="pptx")
+    captured = capsys.readouterr()
+    if importlib.util.find_spec("mpi_dash.deck") is not None:
+        assert code == 0, captured.err
+        assert "Presentación (PPTX) del corte a Junio 2023" in captured.out
+        with zipfile.ZipFile(out) as deck:
+            assert "ppt/presentation.xml" in deck.namelist()
+    else:
+        assert code == 1
+        assert "el formato pptx no está disponible" in captured.err and "mpi_dash.deck" in captured.err
+        assert not out.exists()
+
+
+def test_help_lists_informe_and_as_a_process(db, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "mpi_dash", "informe", "--anio", "2030", "--trimestre", "1",
+                          "--formato", "pdf", "-o", str(tmp_path / "x.pdf"), "--db", str(db)],
+                         cwd=REPO_ROOT, capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "2030" in run.stderr
+    helped = subprocess.run([sys.executable, "-m", "mpi_dash", "--help"], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert "informe" in helped.stdout
