@@ -69,3 +69,8 @@ def spanish_reason(exc: BaseException) -> str:
         name = errno.errorcode.get(exc.errno or 0, "")
         return OS_REASONS.get(name, f"error del sistema de archivos (código {name or exc.errno})")
     return "error inesperado"
+
+
+class SinDatosDelCorte(StoreError):
+    """A cut-off (año, trimestre) with no plan rows for that year: there is nothing to present or report
+    (slides, deck, informe); the message says so in Spanish."""
