@@ -73,7 +73,7 @@ CSS = """
 .mpi-slide.k-portada .p-warn { font-size: calc(32 * var(--u)); background: #FFF3C4; color: #4A3600; font-weight: 700;
   align-self: flex-start; padding: calc(8 * var(--u)) calc(24 * var(--u)); border-radius: calc(8 * var(--u)); }
 .mpi-slide.k-portada .s-warn { color: #FFE08A; }
-.k-portada .s-foot { color: #FFF; border-top-color: rgba(255,255,255,.4); }
+.mpi-slide.k-portada .s-foot { color: #FFF; border-top-color: rgba(255,255,255,.4); }
 .mpi-slide.k-portada .s-nav button { background: transparent; color: #FFF; border-color: #FFF; }
 .mpi-slide.k-portada .s-nav button:disabled { color: rgba(255,255,255,.6); border-color: rgba(255,255,255,.6); }
 /* bars */
