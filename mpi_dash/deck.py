@@ -211,7 +211,7 @@ def _resumen(page, slide: Slide, deck: Deck) -> None:  # noqa: ANN001
         figure = (f"Avance {prog.bar.avance} · esperado {prog.bar.esperado}" if prog.bar.avance_pct is not None
                   else prog.bar.avance)
         _para(cells[1].text_frame, figure, size=SMALL_PT, space=0)
-        _para(cells[2].text_frame, prog.completitud, size=SMALL_PT, first=True, space=0)
+        _para(cells[2].text_frame, prog.completitud_corta, size=SMALL_PT, first=True, space=0)
     _bars_chart(page, [f"Programa {p.numero}" for p in rows], [p.bar for p in rows], MARGIN + table_w + Inches(0.2),
                 top, WIDTH - 2 * MARGIN - table_w - Inches(0.2), Inches(5.1), title="Avance contra lo esperado")
 

@@ -95,6 +95,7 @@ class ProgramRow:
     bar: Bar
     completo: bool
     completitud: str       # «Completo: 5 de 5 indicadores con dato» / «Incompleto: 1 de 3 sin dato (2.2)»
+    completitud_corta: str = ""   # the overview's column: «Completo» / «Incompleto: 1 de 3 sin dato»
 
 
 @dataclass(frozen=True)
@@ -228,18 +229,27 @@ def bar_of(row: object) -> Bar:
     return Bar(avance, esperado, code, estado, avance_text, format_percent(esperado))
 
 
-def completeness_text(row: object) -> str:
+NAMED_MISSING = 4  # up to this many indicators without data are named in the completeness line
+
+
+def completeness_text(row: object, *, short: bool = False) -> str:
+    """«Completo: 5 de 5 indicadores con dato» / «Incompleto: 1 de 3 indicadores sin dato (2.2)»; with more
+    than :data:`NAMED_MISSING` missing, the program's slides name each one in its list (never cut)."""
     n = int(getattr(row, "n_indicadores", 0))
     missing = [str(c) for c in (getattr(row, "claves_faltantes", ()) or ())]
     if not missing:
-        return f"Completo: {format_count(n)} de {format_count(n)} indicadores con dato"
+        return "Completo" if short else f"Completo: {format_count(n)} de {format_count(n)} indicadores con dato"
+    if short:
+        return f"Incompleto: {format_count(len(missing))} de {format_count(n)} sin dato"
+    which = f"({join_words(missing)})" if len(missing) <= NAMED_MISSING else "(cada uno dice «Sin dato» en su lista)"
     return (f"Incompleto: {format_count(len(missing))} de {format_count(n)} "
-            f"{'indicador' if n == 1 else 'indicadores'} sin dato ({join_words(missing)})")
+            f"{'indicador' if n == 1 else 'indicadores'} sin dato {which}")
 
 
 def program_row(row: object) -> ProgramRow:
     return ProgramRow(numero=_text(row.programa), nombre=_text(row.nombre), bar=bar_of(row),  # type: ignore[attr-defined]
-                      completo=bool(row.completo), completitud=completeness_text(row))  # type: ignore[attr-defined]
+                      completo=bool(row.completo), completitud=completeness_text(row),  # type: ignore[attr-defined]
+                      completitud_corta=completeness_text(row, short=True))
 
 
 def indicator_row(row: dict, *, excepcion: bool = False) -> IndicatorRow:

@@ -84,7 +84,7 @@ CSS = """
   width: calc(6 * var(--u)); margin-left: calc(-3 * var(--u)); background: #1B1B1B; }
 /* overview */
 .mpi-slide.k-resumen .s-body { flex-direction: column; gap: 0; }
-.mpi-slide .ov-row { display: grid; grid-template-columns: 41% 20% 27% 12%; align-items: center;
+.mpi-slide .ov-row { display: grid; grid-template-columns: 40fr 19fr 26fr 15fr; align-items: center;
   column-gap: calc(20 * var(--u)); padding: calc(10 * var(--u)) 0; border-bottom: 1px solid #E0E0E0; }
 .mpi-slide .ov-head { font-weight: 700; color: #691C32; font-size: calc(SMALL * var(--u)); padding-top: 0; }
 .mpi-slide .ov-name { font-weight: 600; }
@@ -267,7 +267,7 @@ def _body(slide: Slide, deck: Deck) -> str:
             f'<div class="ov-row"><span class="ov-name">{_e(p.numero)}. {_e(p.nombre)}</span>'
             f'<span>{_state(p.bar.semaforo, p.bar.estado)}</span>'
             f'<span>{_bullet(p.bar)}<p class="ov-fig">{_figure_words(p.bar)}</p></span>'
-            f'<span class="ov-comp">{_e(p.completitud)}</span></div>' for p in slide.programs)
+            f'<span class="ov-comp">{_e(p.completitud_corta)}</span></div>' for p in slide.programs)
         empty = "".join(f'<p class="empty">{_e(t)}</p>' for t in slide.lines)
         return head + rows + empty
     if slide.kind == S.PROGRAMA and slide.program is not None:

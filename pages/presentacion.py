@@ -6,18 +6,13 @@ The slides of a cut-off are the same for every visitor: built once per data vers
 between slides happens in the browser.  The files are built only when someone asks for them.
 """
 
-import importlib.util
-
 import streamlit as st
 
 from mpi_dash import slides, slides_html
-from mpi_dash.formatting import quarter_label
 from ui_common import Loaded, banner, cutoff_selector, ensure_app_shell, get_data, is_embedded
+from ui_presentacion import STAMP, junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
-
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-STAMP = slides.DEFAULT_STAMP  # «Cifras preliminares» until the approval stamp (issue 10) is wired here
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparando las diapositivas…")
@@ -32,46 +27,10 @@ def _html(version: str, anio: int, trimestre: int, stamp: str, start: int, embed
     return slides_html.render_deck(_deck, start, embedded=embedded)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _pptx(version: str, anio: int, trimestre: int, stamp: str, _loaded: Loaded) -> bytes:
-    from mpi_dash.deck import build_deck
-
-    return build_deck(_loaded.dataset, anio, trimestre, stamp=stamp)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _pdf(version: str, anio: int, trimestre: int, stamp: str, _loaded: Loaded) -> bytes:
-    from mpi_dash.informe import build_informe  # issue 12, second part: may be absent in this installation
-
-    return build_informe(_loaded.dataset, anio, trimestre, stamp=stamp)
-
-
-def pdf_available() -> bool:
-    return importlib.util.find_spec("mpi_dash.informe") is not None
-
-
 def requested_slide() -> int:
     """``?diapositiva=N`` (1-based); anything else → 1 (the browser clamps it to the deck)."""
     raw = str(st.query_params.get("diapositiva", "1")).strip()
     return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
-
-
-def downloads(loaded: Loaded, anio: int, trimestre: int) -> None:
-    """PPTX and PDF of the cut-off, built when clicked (cached per data version and cut-off)."""
-    version, stem = loaded.dataset.version, f"{anio}_{quarter_label(trimestre).lower()}"
-    st.download_button("Presentación editable (PowerPoint)", lambda: _pptx(version, anio, trimestre, STAMP, loaded),
-                       f"presentacion_{stem}.pptx", PPTX, icon=":material/slideshow:", on_click="ignore",
-                       width="stretch", key="dl_pptx",
-                       help="Las mismas diapositivas en PowerPoint 16:9, con gráficas editables y las "
-                            "justificaciones en las notas del orador.")
-    if pdf_available():
-        st.download_button("Informe trimestral (PDF)", lambda: _pdf(version, anio, trimestre, STAMP, loaded),
-                           f"informe_{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:",
-                           on_click="ignore", width="stretch", key="dl_pdf",
-                           help="Informe de avance trimestral en tamaño carta, para circular y anexar al acta.")
-    else:
-        st.button("Informe trimestral (PDF)", disabled=True, icon=":material/picture_as_pdf:", width="stretch",
-                  key="dl_pdf_off", help="El informe en PDF todavía no está disponible en esta instalación.")
 
 
 loaded = get_data()
@@ -81,7 +40,7 @@ with st.sidebar:  # hidden with ?embed=true: the cut-off then comes from the lin
     anio, trimestre = cutoff_selector(loaded)
     st.caption("Teclas: ← → o RePág/AvPág para avanzar, Inicio/Fin para ir a la primera o la última. Para "
                "proyectar, use «Pantalla completa» o agregue ?embed=true al enlace.")
-    downloads(loaded, anio, trimestre)
+    junta_downloads(loaded, anio, trimestre)
     banner(loaded.dataset)
 
 deck = _deck(loaded.dataset.version, anio, trimestre, STAMP, loaded)
