@@ -10,6 +10,7 @@ from mpi_dash.formatting import quarter_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, ensure_app_shell, get_data, number_column, page_header,
                        program_choice)
+from ui_presentacion import junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
