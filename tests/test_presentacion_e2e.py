@@ -7,6 +7,7 @@ Screenshots: ``artifacts/presentacion_*.png`` (kept by CI).  Skips without Chrom
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pptx import Presentation
 
 from e2e_support import chromium_path, error_texts, open_browser, screenshot, streamlit_server, wait_idle
 
@@ -152,6 +154,11 @@ def test_illustrative_notice_and_sidebar_downloads(server):
         sidebar = page.locator("[data-testid='stSidebar']")
         assert sidebar.get_by_role("button", name="Presentación editable (PowerPoint)").count() == 1
         assert sidebar.get_by_role("button", name="Informe trimestral (PDF)").count() == 1
+        with page.expect_download() as info:       # built on click (deferred), then handed to the browser
+            sidebar.get_by_role("button", name="Presentación editable (PowerPoint)").click()
+        assert info.value.suggested_filename == "presentacion_2023_septiembre.pptx"
+        prs = Presentation(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert len(prs.slides) == int(found["total"])
 
 
 def test_phone_reads_and_moves_through_the_slides(server):
