@@ -20,7 +20,6 @@ Honest slides, like the screens (docs/tablero.md):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar

@@ -77,7 +77,8 @@ CSS = """
 .mpi-slide.k-portada .s-nav button { background: transparent; color: #FFF; border-color: #FFF; }
 .mpi-slide.k-portada .s-nav button:disabled { color: rgba(255,255,255,.6); border-color: rgba(255,255,255,.6); }
 /* bars */
-.mpi-slide .bullet { position: relative; height: calc(34 * var(--u)); background: #ECECEC; border-radius: calc(4 * var(--u)); }
+.mpi-slide .bullet { position: relative; height: calc(34 * var(--u)); background: #ECECEC;
+  border-radius: calc(4 * var(--u)); }
 .mpi-slide .bullet .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #9F2241;
   border-radius: calc(4 * var(--u)); }
 .mpi-slide .bullet .mark { position: absolute; top: calc(-8 * var(--u)); bottom: calc(-8 * var(--u));
@@ -110,7 +111,8 @@ CSS = """
 .mpi-slide .t-bar { background: #9F2241; width: 100%; }
 .mpi-slide .t-mark { position: absolute; left: -8%; right: -8%; height: calc(6 * var(--u)); background: #8A6D3B; }
 .mpi-slide .t-val { font-size: calc(SMALL * var(--u)); font-weight: 700; text-align: center; }
-.mpi-slide .t-none { font-size: calc(SMALL * var(--u)); text-align: center; color: #333; padding-bottom: calc(8 * var(--u)); }
+.mpi-slide .t-none { font-size: calc(SMALL * var(--u)); text-align: center; color: #333;
+  padding-bottom: calc(8 * var(--u)); }
 .mpi-slide .t-labels { display: flex; gap: calc(22 * var(--u)); padding: calc(4 * var(--u)) calc(8 * var(--u)) 0;
   font-size: calc(SMALL * var(--u)); line-height: 1.15; }
 .mpi-slide .t-labels span { flex: 1 1 0; text-align: center; }
@@ -242,12 +244,16 @@ def _trend(points: tuple[S.TrendPoint, ...]) -> str:
             + legend)
 
 
+def _why(justificacion: str | None) -> str:
+    return f"Justificación: {_e(justificacion)}" if justificacion else "Sin justificación registrada."
+
+
 def _indicator(row: IndicatorRow) -> str:
     colour = S.STATUS_COLORS.get(row.semaforo, "#D9D9D9")
     extra = ""
     if row.excepcion:
         extra = (f'<p class="ind-note">{_e(row.nota)}</p>'
-                 f'<p class="ind-why">{"Justificación: " + _e(row.justificacion) if row.justificacion else "Sin justificación registrada."}</p>')
+                 f'<p class="ind-why">{_why(row.justificacion)}</p>')
     state = _state(row.semaforo, row.estado)
     value = state if row.valor in (row.estado, "—") else f"{_e(row.valor)} · {state}"
     return (f'<div class="ind{" exc" if row.excepcion else ""}" style="border-left-color:{colour}">'
@@ -298,6 +304,13 @@ def _kicker(slide: Slide, deck: Deck) -> str:
     return kicker
 
 
+def nav_buttons(first: bool, last: bool) -> tuple[tuple[str, bool, str, str], ...]:
+    """(data-go, disabled, tooltip, label) of the footer buttons; the counter goes after «Anterior»."""
+    return (("first", first, "Primera (Inicio)", "Primera"), ("prev", first, "Anterior (← o RePág)", "← Anterior"),
+            ("next", last, "Siguiente (→ o AvPág)", "Siguiente →"), ("last", last, "Última (Fin)", "Última"),
+            ("full", False, "Pantalla completa (Esc para salir)", "Pantalla completa"))
+
+
 def _slide(slide: Slide, n: int, deck: Deck, current: int) -> str:
     total = len(deck.slides)
     head = "" if slide.kind == S.PORTADA else (
@@ -308,14 +321,11 @@ def _slide(slide: Slide, n: int, deck: Deck, current: int) -> str:
     warn = ' · <span class="s-warn">Datos ilustrativos</span>' if deck.ilustrativo else ""
     meta = f'Cifras al {_e(deck.corte)} · {_e(deck.stamp)}{warn}'
     first, last = n == 1, n == total
-    nav = (f'<nav class="s-nav" aria-label="Navegación de la presentación">'
-           f'<button type="button" data-go="first" {"disabled" if first else ""} title="Primera (Inicio)">Primera</button>'
-           f'<button type="button" data-go="prev" {"disabled" if first else ""} title="Anterior (← o RePág)">← Anterior</button>'
-           f'<span class="mpi-counter" aria-live="polite">{n} / {total}</span>'
-           f'<button type="button" data-go="next" {"disabled" if last else ""} title="Siguiente (→ o AvPág)">Siguiente →</button>'
-           f'<button type="button" data-go="last" {"disabled" if last else ""} title="Última (Fin)">Última</button>'
-           f'<button type="button" data-go="full" title="Pantalla completa (Esc para salir)">Pantalla completa</button>'
-           "</nav>")
+    buttons = "".join(
+        f'<button type="button" data-go="{go}" {"disabled" if off else ""} title="{hint}">{label}</button>'
+        + (f'<span class="mpi-counter" aria-live="polite">{n} / {total}</span>' if go == "prev" else "")
+        for go, off, hint, label in nav_buttons(first, last))
+    nav = f'<nav class="s-nav" aria-label="Navegación de la presentación">{buttons}</nav>'
     return (f'<section class="mpi-slide k-{slide.kind}{" is-current" if n == current else ""}" data-n="{n}" '
             f'aria-label="Diapositiva {n} de {total}">{head}<div class="s-body">{_body(slide, deck)}</div>'
             f'<footer class="s-foot"><span class="s-meta">{meta}</span>{nav}</footer></section>')
