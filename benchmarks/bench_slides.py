@@ -2,8 +2,9 @@
 
 Measures, in one run:
   (a) first paint of a slide: a new browser session opens ``/presentacion?diapositiva=3&embed=true`` →
-      slide 3 drawn and the app idle; against a hello-world Streamlit page (title + one line of text) on a
-      server started the same way.  Cold (first session after a server start, median of --starts starts) and
+      slide 3 drawn and the app idle; against the hello-world page of ``bench_dashboard.py`` (one Plotly
+      gauge) on a server started the same way (and, for information, a page with a title and a line of
+      text).  Cold (first session after a server start, median of --starts starts) and
       new sessions on a warm server (median of --sessions).  Apps alternate so background load hits both
       alike.  Target: ratio ≤ 1.3.
   (b) ``deck.build_deck`` for the 2023 plan (bundled workbook), each cut-off, median of --repeats builds
@@ -27,10 +28,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
+from bench_dashboard import HELLO  # noqa: E402 - THE hello-world page of the dashboard benchmarks (one gauge)
 from e2e_support import streamlit_server, wait_idle  # noqa: E402
 
-HELLO = '''import streamlit as st
+# A still lighter page (title and a line of text), reported for information.
+PLAIN = '''import streamlit as st
 
 st.set_page_config(page_title="Hola", layout="wide")
 st.title("Hola")
@@ -55,9 +59,11 @@ def first_paint(browser, url: str, ready: str) -> float:
         context.close()
 
 
-def measure_paint(browser, hello: Path, env: dict[str, str], starts: int, sessions: int) -> dict[str, dict]:
+def measure_paint(browser, hello: Path, plain: Path, env: dict[str, str], starts: int,
+                  sessions: int) -> dict[str, dict]:
     apps = {
-        "hola": (str(hello), {}, "", "() => document.body.innerText.includes('Una página de Streamlit')"),
+        "hola": (str(hello), {}, "", "() => document.querySelectorAll('.indicatorlayer .trace').length >= 1"),
+        "texto": (str(plain), {}, "", "() => document.body.innerText.includes('Una página de Streamlit')"),
         "diapositiva": ("app.py", env, f"/presentacion?trimestre=3&diapositiva={SLIDE}&embed=true",
                         f"() => {{ const s = document.querySelector('.mpi-slide.is-current');"
                         f" return s && s.dataset.n === '{SLIDE}' && s.getBoundingClientRect().height > 0; }}"),
@@ -112,17 +118,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     pptx = measure_pptx(args.repeats)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        hello = Path(tmp) / "hola.py"
+        hello, plain = Path(tmp) / "hola.py", Path(tmp) / "texto.py"
         hello.write_text(HELLO, encoding="utf-8")
+        plain.write_text(PLAIN, encoding="utf-8")
         # Read-only workbook mode: no store, no sign-in (the slides read the bundled workbook).
         env = {"MPI_DASH_WORKBOOK": str(REPO / "data" / "plan_2023.xlsx"), "MPI_DASH_DB": ""}
         browser = pw.chromium.launch(executable_path=str(exe), headless=True,
                                      args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
         try:
-            paint = measure_paint(browser, hello, env, args.starts, args.sessions)
+            paint = measure_paint(browser, hello, plain, env, args.starts, args.sessions)
         finally:
             browser.close()
-    hola, slide = paint["hola"], paint["diapositiva"]
+    hola, texto, slide = paint["hola"], paint["texto"], paint["diapositiva"]
     ratio_cold = slide["cold_s"] / hola["cold_s"]
     ratio_warm = slide["warm_median_s"] / hola["warm_median_s"]
     pptx_max = max(pptx.values())
@@ -130,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
               "PPTX 2023": pptx_max <= TARGET_PPTX_S}
     ok = all(checks.values())
     print("Presentación — benchmark (segundos)")
-    print(f"  hola-mundo:              frío {hola['cold_s']:.3f} · mediana sesiones nuevas {hola['warm_median_s']:.3f}"
-          f"  ({', '.join(f'{t:.3f}' for t in hola['warm_s'])})")
+    print(f"  hola-mundo (1 indicador): frío {hola['cold_s']:.3f} · mediana sesiones nuevas "
+          f"{hola['warm_median_s']:.3f}  ({', '.join(f'{t:.3f}' for t in hola['warm_s'])})")
+    print(f"  solo texto (referencia):  frío {texto['cold_s']:.3f} · mediana sesiones nuevas "
+          f"{texto['warm_median_s']:.3f}  (razón diapositiva / texto: frío "
+          f"{slide['cold_s'] / texto['cold_s']:.2f} · sesiones nuevas "
+          f"{slide['warm_median_s'] / texto['warm_median_s']:.2f})")
     print(f"  diapositiva {SLIDE} (embed):   frío {slide['cold_s']:.3f} · mediana sesiones nuevas "
           f"{slide['warm_median_s']:.3f}  ({', '.join(f'{t:.3f}' for t in slide['warm_s'])})")
     print(f"  razón diapositiva / hola: frío {ratio_cold:.2f} · sesiones nuevas {ratio_warm:.2f} "
