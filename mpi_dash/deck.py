@@ -30,7 +30,6 @@ from mpi_dash.slides import Bar, Deck, Slide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)   # PowerPoint 16:9
 MARGIN = Inches(0.5)
-FONT = "Calibri"
 PERCENT_FORMAT = f'0.0"{NBSP}%"'
 BODY_PT, SMALL_PT, HEAD_PT, TITLE_PT, FIGURE_PT = 15, 13, 20, 26, 54
 
@@ -40,7 +39,7 @@ def _rgb(hex_color: str) -> RGBColor:
 
 
 GUINDA, GUINDA_OSCURO, DORADO = _rgb(S.GUINDA), _rgb(S.GUINDA_OSCURO), _rgb(S.DORADO)
-TEXTO, BLANCO, GRIS = _rgb(S.TEXTO), RGBColor(0xFF, 0xFF, 0xFF), _rgb("#333333")
+BLANCO, GRIS = RGBColor(0xFF, 0xFF, 0xFF), _rgb("#333333")
 
 
 def _status_rgb(code: str) -> RGBColor:
@@ -82,22 +81,26 @@ def _box(page, left, top, width, height, *, anchor=MSO_ANCHOR.TOP):  # noqa: ANN
     return frame
 
 
-def _para(frame, text: str, *, size: int = BODY_PT, bold: bool = False, color: RGBColor = TEXTO,  # noqa: ANN001
-          first: bool = False, space: int = 4):  # noqa: ANN202
+def _para(frame, text: str, *, size: int = BODY_PT, bold: bool = False,  # noqa: ANN001
+          color: RGBColor | None = None, first: bool = False, space: int = 4):  # noqa: ANN202
     p = frame.paragraphs[0] if first else frame.add_paragraph()
     p.space_after = Pt(space)
-    run = p.add_run()
-    run.text = text
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-    run.font.color.rgb = color
+    _run(p, text, size=size, bold=bold, color=color)
     return p
 
 
-def _run(p, text: str, *, size: int = BODY_PT, bold: bool = False, color: RGBColor = TEXTO) -> None:  # noqa: ANN001
+def _run(p, text: str, *, size: int = BODY_PT, bold: bool = False,  # noqa: ANN001
+         color: RGBColor | None = None) -> None:
+    """A run of plain text.  Only what differs from the theme is written (its font is Calibri, its text
+    colour near-black): every property python-pptx sets costs XML work, and a deck has hundreds of runs."""
     run = p.add_run()
     run.text = text
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-    run.font.color.rgb = color
+    font = run.font
+    font.size = Pt(size)
+    if bold:
+        font.bold = True
+    if color is not None:
+        font.color.rgb = color
 
 
 def _title(page, slide: Slide) -> None:  # noqa: ANN001
@@ -130,7 +133,6 @@ def _state(p, code: str, words: str, size: int = BODY_PT) -> None:  # noqa: ANN0
 # --------------------------------------------------------------------------- charts (native, editable)
 def _style_chart(chart, *, legend: bool = True) -> None:  # noqa: ANN001
     chart.font.size = Pt(SMALL_PT)
-    chart.font.name = FONT
     chart.has_legend = legend
     if legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
