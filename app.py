@@ -67,6 +67,8 @@ PAGES = {
                  url_path="linea_base"), Permiso.VER_TABLERO),
         (st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
                  url_path="tablas"), Permiso.VER_TABLERO),
+        (st.Page("pages/presentacion.py", title="Presentación", icon=":material/co_present:",
+                 url_path="presentacion"), Permiso.VER_TABLERO),
     ],
     "Carga de datos": [
         (st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",

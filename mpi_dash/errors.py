@@ -72,5 +72,5 @@ def spanish_reason(exc: BaseException) -> str:
 
 
 class SinDatosDelCorte(StoreError):
-    """A report (PDF informe, PPTX deck) asked for a cut-off whose year has no plan rows: nothing to report.
-    ``str(error)`` is a Spanish message naming the year and the years available."""
+    """A cut-off (año, trimestre) with no plan rows for that year: nothing to present or report (slides, deck,
+    informe).  ``str(error)`` is a Spanish message naming the year and the years available."""

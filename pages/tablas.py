@@ -10,6 +10,7 @@ from mpi_dash.formatting import quarter_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, ensure_app_shell, get_data, number_column, page_header,
                        program_choice)
+from ui_presentacion import junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -85,6 +86,8 @@ c2.download_button("CSV (UTF-8)", files["csv"], f"{stem}.csv", "text/csv", icon=
 c3.download_button("SIPOT · Indicadores de resultados", files["sipot"], f"sipot_{stem}.xlsx", XLSX,
                    icon=":material/account_balance:", width="stretch", on_click="ignore", key="dl_sipot",
                    help="Formato de la obligación de transparencia «Indicadores de resultados».")
+st.markdown("**Para la Junta de Gobierno**")
+junta_downloads(loaded, anio, trimestre, columns=True)
 st.caption("Ninguna descarga ejecuta fórmulas: en Excel todo texto se guarda como texto (una celda que "
            "empiece con =, +, - o @ se muestra tal cual) y en el CSV esas celdas llevan un apóstrofo al "
            "inicio (protección contra fórmulas maliciosas).")
