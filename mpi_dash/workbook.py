@@ -43,6 +43,8 @@ from mpi_dash.schema import Column, TipoCalculo
 __all__ = [
     "Limits",
     "Problem",
+    "ProblemGroup",
+    "group_problems",
     "WorkbookData",
     "WorkbookError",
     "read_workbook",
@@ -1016,3 +1018,66 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
         },
         columns=list(PROBLEM_COLUMNS),
     )
+
+
+# --------------------------------------------------------------------------- long lists of problems
+GROUP_SAMPLE = 5  # values and rows named in a group's line
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems of the same kind, sheet and column (one line instead of thousands)."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    @property
+    def filas(self) -> str:
+        """The rows in words: «fila 7», «filas 2–10,001» (a run), «filas 2, 5, 9, … y 96 más»."""
+        rows = [p.fila for p in self.problems if p.fila is not None]
+        if not rows:
+            return ""
+        if len(rows) == 1:
+            return f"fila {rows[0]}"
+        if rows == list(range(rows[0], rows[0] + len(rows))):
+            return f"filas {rows[0]:,}–{rows[-1]:,}"
+        shown = ", ".join(f"{r:,}" for r in rows[:GROUP_SAMPLE])
+        more = f" y {len(rows) - GROUP_SAMPLE:,} más" if len(rows) > GROUP_SAMPLE else ""
+        return f"filas {shown}{more}"
+
+    @property
+    def valores(self) -> str:
+        """The distinct values found, the first few: «P0, P1, P2, P3, P4, …»."""
+        seen = list(dict.fromkeys(p.hallazgo or p.valor for p in self.problems if (p.hallazgo or p.valor)))
+        if not seen:
+            return ""
+        return ", ".join(seen[:GROUP_SAMPLE]) + (", …" if len(seen) > GROUP_SAMPLE else "")
+
+    @property
+    def mensaje(self) -> str:
+        """One Spanish line: the single problem's message, or the count, rows and first values of many."""
+        if len(self.problems) == 1:
+            return self.first.mensaje
+        p = self.first
+        where = [f'Hoja "{p.hoja}"' if p.hoja else "Archivo"]
+        if p.columna:
+            where.append(f'columna "{p.columna}"')
+        found = f"; se encontró: {self.valores}" if self.valores else ""
+        prefix = "Aviso. " if p.nivel == "aviso" else ""
+        return (f"{prefix}{', '.join(where)}: {len(self.problems):,} filas con el mismo problema ({self.filas})"
+                f"{found}; se esperaba {p.esperado}.")
+
+
+def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
+    """Problems grouped by level, sheet, column and kind (what was expected), in order of first appearance."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.nivel, p.hoja, p.columna, p.tipo or p.esperado) if p.fila is not None else (id(p),)
+        groups.setdefault(key, []).append(p)
+    return [ProblemGroup(tuple(items)) for items in groups.values()]
