@@ -1081,3 +1081,13 @@ def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
         key = (p.nivel, p.hoja, p.columna, p.tipo or p.esperado) if p.fila is not None else (id(p),)
         groups.setdefault(key, []).append(p)
     return [ProblemGroup(tuple(items)) for items in groups.values()]
+
+
+GROUP_HEADERS: tuple[str, ...] = ("Hoja", "Columna", "Filas", "Cuántas", "Se encontró", "Qué se esperaba")
+
+
+def problem_groups_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """:func:`group_problems` as a Spanish table (one row per group: the page's view of a long list)."""
+    rows = [(g.first.hoja or "(archivo)", g.first.columna or "—", g.filas or "—", f"{len(g):,}",
+             g.valores or "—", g.first.esperado) for g in group_problems(problems)]
+    return pd.DataFrame(rows, columns=list(GROUP_HEADERS), dtype=object)

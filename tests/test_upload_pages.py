@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -65,6 +67,12 @@ def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
 
+def shown(table) -> pd.DataFrame:
+    """An st.table as the browser shows it: every cell is data text made inert for Markdown
+    (ui_common.md: backslash escapes), which the browser renders without the backslashes."""
+    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
+
+
 def test_navigation_lists_both_pages(db):
     at = signed_in("app.py", db, "ana")
     at.switch_page(UPLOAD_PAGE)
@@ -86,12 +94,12 @@ def test_upload_preview_and_confirm(db):
     # Q3 (R3 = 2.5 of P3 = 3 → 83.3 %) amarillo.
     assert metrics(at) == {"Valores nuevos": "1", "Valores cambiados": "3", "Filas sin cambio": "0",
                            "Cambios de semáforo": "2"}
-    changed = at.dataframe[0].value
+    changed = shown(at.table[0])
     assert changed[["Clave", "Trimestre", "Columna", "Antes", "Después"]].values.tolist() == [
         ["1.1.1", "Junio", "Realizado", "1", "0.5"],
         ["1.1.1", "Junio", "Justificación", "—", "Se pospuso una sesión"],
         ["—", "—", "datos_ilustrativos", "1", "0"]]
-    semaforos = at.dataframe[2].value
+    semaforos = shown(at.table[2])
     assert semaforos[["Trimestre", "Antes", "Después"]].values.tolist() == [
         ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
     assert "datos ilustrativos" in texts(at.info)
@@ -144,7 +152,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     before = data_sql(db)
     at = upload(page(), BAD_UPLOADS[case](), f"{case}.xlsx")
     assert "No se guardó nada" in texts(at.error)
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     assert list(problems.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
     assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
     assert not problems.isna().any().any() and "None" not in problems.to_string()
@@ -156,14 +164,14 @@ def test_all_problems_listed_with_row_and_column(db):
     content = upload_bytes([("1.1.1", 2023, "Junio", "dos"), ("9.9", 2023, "Marzo", 1.0),
                             ("1.1.1", 2023, 7, -3.0)])
     at = upload(page(), content, "varios.xlsx")
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     found = set(zip(problems["Fila"], problems["Columna"]))
     assert {("2", "Realizado"), ("3", "Clave"), ("4", "Trimestre"), ("4", "Realizado")} <= found
 
 
 def test_file_level_problem_reads_archivo_and_dash(db):
     at = upload(page(), "Clave,Año\n1.1.1,2023\n".encode(), "datos.xlsx")
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     assert problems[["Hoja", "Fila", "Columna"]].values.tolist() == [["(archivo)", "—", "—"]]
 
 
@@ -253,9 +261,9 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
     shown = texts(at.info) + texts(at.success)
     assert "idéntico" not in shown
-    assert "no cambia ningún dato guardado" in shown and "1 fila(s) sin «Realizado» se omitieron" in shown
+    assert "no cambia ningún dato guardado" in shown and "Las filas sin «Realizado» se omitieron" in shown
     (expander,) = [e for e in at.expander if "sin «Realizado»" in e.label]
-    avisos = expander.dataframe[0].value
+    avisos = globals()["shown"](expander.table[0])
     assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
         ["Avances", "2", "Realizado", "—"]]
     assert not [b for b in at.button if b.label.startswith("💾")]
