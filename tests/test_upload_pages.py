@@ -208,13 +208,16 @@ def test_history_open_download_and_revert(db):
                           comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "sha256", "Comentario",
-                                   "Celdas cambiadas", "Tipo"]
+    assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "Comentario",
+                                   "Celdas cambiadas", "Tipo"]  # no hash cut with «…» in the list
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
         "Ana (línea de comandos)", "junio.xlsx", "Avances de junio", "3"]
     fecha = Store(db).list_revisions()["fecha"].iloc[0]
-    assert table.iloc[0]["Fecha (CDMX)"] == local_datetime(fecha)
+    # a real date-time (the column sorts chronologically), shown dd/mm/aaaa HH:MM in Mexico City time
+    assert table.iloc[0]["Fecha (CDMX)"].strftime("%d/%m/%Y %H:%M") == local_datetime(fecha)
+    assert at.dataframe[0].proto.columns  # column config sent
+    assert '"format": "DD/MM/YYYY HH:mm"' in at.dataframe[0].proto.columns.replace(": ", ": ")
     assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
     assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio\\.xlsx» tal como se subió"]
