@@ -72,7 +72,16 @@ from mpi_dash.account_store import (
     _authorize,
     actor_name,
 )
-from mpi_dash.accounts import Account, AccountError, Actor, CliActor, Permiso, PermissionDenied, Rol
+from mpi_dash.accounts import (
+    Account,
+    AccountError,
+    Actor,
+    CliActor,
+    Permiso,
+    PermissionDenied,
+    Rol,
+    revision_author,
+)
 from mpi_dash.diff import Changes, diff_snapshots
 from mpi_dash.errors import ConfigError, StoreError, spanish_reason
 from mpi_dash.schema import (
@@ -759,7 +768,8 @@ def _recheck_decisions(db: Database, latest: int, preview: Preview) -> None:
 
 def _who_saved(db: Database, cells: pd.DataFrame, latest: int) -> pd.DataFrame:
     """``cells`` (clave, anio, trimestre, campo, base, guardado, archivo) with the revision that last changed
-    each cell up to ``latest``, its author and UTC date (:data:`CONFLICT_COLUMNS`)."""
+    each cell up to ``latest``, its author as shown to people (``accounts.revision_author``) and UTC date
+    (:data:`CONFLICT_COLUMNS`)."""
     found: list[tuple[object, object, object]] = []
     cache: dict[tuple, list] = {}
     for row in cells.itertuples(index=False):
@@ -779,8 +789,9 @@ def _who_saved(db: Database, cells: pd.DataFrame, latest: int) -> pd.DataFrame:
         if last is None:
             found.append((None, None, None))
             continue
-        rev = db.execute("SELECT author, created_at FROM revisions WHERE id = ?", [last]).fetchone()
-        found.append((last, rev[0], rev[1]))
+        rev = db.execute("SELECT author, usuario, origen, created_at FROM revisions WHERE id = ?",
+                         [last]).fetchone()
+        found.append((last, revision_author(rev[0], rev[1], rev[2]), rev[3]))
     out = cells.copy()
     out["revision"] = pd.array([f[0] for f in found], dtype="Int64")
     out["autor"] = [f[1] for f in found]

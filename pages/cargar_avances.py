@@ -136,16 +136,16 @@ if preview.sin_base:
     st.info("Este archivo no trae la base de una plantilla (por ejemplo, un libro completo): **cada valor que "
             "difiera de lo guardado lo reemplazará**. Para combinar su trabajo con el de otras personas celda "
             "por celda, use la plantilla de esta página.", icon=":material/info:")
+decisions = {}
+if preview.conflictos is not None and len(preview.conflictos):
+    decisions = conflict_decisions(preview, f"{DECISIONS}_{result['file']}")
+    preview = store.resolve(preview, decisions)
 if preview.n_conservadas:
     st.warning(f"{preview.n_conservadas:,} celda(s) de su archivo no se aplicarán: usted no las cambió y otra "
                f"persona las cambió después de la revisión {preview.template_revision} de su plantilla (se "
                "conserva lo guardado).", icon=":material/call_merge:")
     with st.expander("Ver esas celdas"):
         plain_table(merge_cells_table(preview.conservadas))
-decisions = {}
-if preview.conflictos is not None and len(preview.conflictos):
-    decisions = conflict_decisions(preview, f"{DECISIONS}_{result['file']}")
-    preview = store.resolve(preview, decisions)
 changes = preview.changes
 
 

@@ -68,7 +68,7 @@ def test_import_with_conflicts_exit_3_saves_nothing(db, tmp_path, capsys):
     captured = capsys.readouterr()
     assert Store(db).dump_sql() == before
     assert "No se importó «b.xlsx»" in captured.err
-    assert "1.1.1 Septiembre 2023 «Realizado»: 2 (guardado por Ana el" in captured.out
+    assert "1.1.1 Septiembre 2023 «Realizado»: 2 (guardado por Ana (línea de comandos) el" in captured.out
     assert "su archivo: 2.5" in captured.out
     assert main(["validate", str(b), "--db", str(db)]) == 3  # validate gives the same verdict
     assert main(["import", str(b), "--vista-previa", "--db", str(db)]) == 0

@@ -241,7 +241,7 @@ def test_stale_template_does_not_undo_later_changes(db):
     preview = db.prepare_upload(_filled(template, {"E4": 1.0}), "plantilla.xlsx")  # only Septiembre
     assert preview.template_revision == 1 and preview.n_conflictos == 0
     assert preview.conservadas[["clave", "trimestre", "campo", "base", "guardado", "revision", "autor"]
-                               ].values.tolist() == [["1.1.1", 1, "realizado", 1.0, 3.0, 2, "Beto"]]
+                               ].values.tolist() == [["1.1.1", 1, "realizado", 1.0, 3.0, 2, "Beto (línea de comandos)"]]
     db.commit_preview(preview, actor=CliActor("Ana"), comment="septiembre")
     _, now = db.load_snapshot()
     assert realizado(now, "1.1.1", 2023, 1) == 3.0  # Beto's later correction survives
@@ -260,7 +260,7 @@ def test_two_coordinators_same_row_both_edits_kept(db):
     preview = db.prepare_upload(_filled(template_b, {"E4": 2.5}), "b.xlsx")
     # B's Realizado 2.5 vs A's 2.0 (base empty): changed on both sides → a conflict, never a silent overwrite
     assert preview.conflictos[["clave", "trimestre", "campo", "base", "guardado", "archivo", "autor"]
-                              ].values.tolist() == [["1.1.1", 3, "realizado", None, 2.0, 2.5, "Ana"]]
+                              ].values.tolist() == [["1.1.1", 3, "realizado", None, 2.0, 2.5, "Ana (línea de comandos)"]]
     before = db.dump_sql()
     with pytest.raises(store.PendingConflicts):
         db.commit_preview(preview, actor=CliActor("Beto"), comment="realizado")

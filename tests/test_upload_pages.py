@@ -289,3 +289,67 @@ def test_history_cell_counts_in_es_mx(db):
     at = page(HISTORY_PAGE)
     assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
     assert metrics(at)["Celdas cambiadas"] == "1,002"
+
+
+def _filled_template(snapshot, cells: dict[str, object]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mpi_dash.template import build_template
+
+    wb = load_workbook(io.BytesIO(build_template(snapshot, revision=1)))
+    for ref, value in cells.items():
+        wb["Avances"][ref] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_conflict_decided_per_cell_keeps_both_edits(db):
+    """Two coordinators, one template (rev. 1): A saves Septiembre's texts and Realizado 2; B's file changes
+    Realizado to 2.5 and Marzo's Realizado.  B sees one conflict; nothing is saved until B decides it."""
+    _, snap = Store(db).load_snapshot()
+    template_a = _filled_template(snap, {"E4": 2.0, "F4": "Retraso por lluvias", "G4": "Acta 3/2023"})
+    Store(db).commit_preview(Store(db).prepare_upload(template_a, "a.xlsx"), actor=CliActor("Alicia"),
+                             comment="septiembre")
+    before = data_sql(db)
+    at = upload(page(), _filled_template(snap, {"E4": 2.5, "E2": 4.0}), "b.xlsx")
+    assert "1 celda(s) en conflicto: nada se guarda hasta que usted decida cada una." in texts(at.error)
+    conflicts = shown(at.table[0])
+    assert conflicts[["Celda", "Guardado", "Su archivo"]].values.tolist() == [
+        ["1.1.1 · Septiembre 2023 · Realizado", "2", "2.5"]]
+    assert conflicts["Guardado por"].iloc[0].startswith("Alicia (línea de comandos), ")
+    assert conflicts["Guardado por"].iloc[0].endswith("(revisión 2)")
+    (save,) = [b for b in at.button if b.label.startswith("💾")]
+    assert save.disabled and "Falta decidir 1 celda(s)" in texts(at.warning)
+    assert data_sql(db) == before
+    (choice,) = [s for s in at.segmented_control if "Septiembre 2023" in s.label]
+    choice.set_value("archivo")
+    at.run()
+    (save,) = [b for b in at.button if b.label.startswith("💾")]
+    assert not save.disabled
+    assert metrics(at)["Valores cambiados"] == "2"  # Marzo (1 → 4) and the decided cell (2 → 2.5)
+    at.text_area(key="comentario").input("realizados de marzo y septiembre")
+    submit(at, "💾 Guardar")
+    assert "Se guardó la **revisión 3**" in texts(at.success)
+    _, now = Store(db).load_snapshot()
+    row = now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 3").iloc[0]
+    assert (row.realizado, row.justificacion, row.evidencia) == (2.5, "Retraso por lluvias", "Acta 3/2023")
+    assert now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 1")["realizado"].tolist() == [4.0]
+
+
+def test_file_without_base_says_every_value_replaces(db):
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "libro.xlsx")
+    assert "cada valor que difiera de lo guardado lo reemplazará" in texts(at.info)
+
+
+def test_many_bad_rows_grouped_on_the_page(db):
+    rows = [(f"P{i}", 2023, "Marzo", 1.0) for i in range(300)]
+    at = upload(page(), upload_bytes(rows), "malo.xlsx")
+    assert "300 problema(s)" in texts(at.error)
+    groups = shown(at.table[0])
+    assert groups[["Columna", "Filas", "Cuántas"]].values.tolist() == [["Clave", "filas 2–301", "300"]]
+    assert groups["Se encontró"].iloc[0] == "P0, P1, P2, P3, P4, …"
+    (expander,) = [e for e in at.expander if "fila por fila" in e.label]
+    assert len(expander.dataframe[0].value) == 300  # every row, scrolling
