@@ -8,6 +8,7 @@ from mpi_dash.diff import Changes
 from mpi_dash.formatting import cells_table, local_datetime, local_timezone, semaforo_table
 from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
 from ui_auth import require
+from ui_carga import plain_table
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -22,8 +23,6 @@ HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "arch
            "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
 FLASH = "historial_aviso"
 OPEN_NEXT = "historial_abrir"
-VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
-                 "Después": st.column_config.TextColumn("Después", width="medium")}
 
 
 @st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
@@ -90,11 +89,10 @@ a, b, c = st.columns(3)
 a.metric("Celdas cambiadas", f"{changes.n_cells:,}")
 b.metric("Valores nuevos", f"{int((table['Cambio'] == 'Nuevo').sum()):,}")
 c.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
-st.dataframe(table, hide_index=True, width="stretch", height="auto" if len(table) <= 12 else 460,
-             column_config=VALUE_COLUMNS)
+plain_table(table)  # wraps long texts (plain text) when short, scrolls when long
 if len(changes.semaforo):
     with st.expander(f"Semáforos que cambiaron ({len(changes.semaforo):,})"):
-        st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
+        plain_table(semaforo_table(changes.semaforo))
 
 if info["archivo"]:
     st.download_button(f"⬇️ Descargar «{md(info['archivo'])}» tal como se subió", key=f"archivo_{chosen}",

@@ -70,7 +70,7 @@ def texts(elements) -> str:
 def shown(table) -> pd.DataFrame:
     """An st.table as the browser shows it: every cell is data text made inert for Markdown
     (ui_common.md: backslash escapes), which the browser renders without the backslashes."""
-    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
+    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v.replace("\u2060", "")) if isinstance(v, str) else v)
 
 
 def test_navigation_lists_both_pages(db):
