@@ -61,7 +61,8 @@ def conflict_decisions(preview: Preview, state_key: str) -> dict[tuple, str]:
 
 
 def uploader_messages(limit_mb: int) -> None:
-    """A Spanish message ON the page when the browser refuses a file for its size.
+    """A Spanish message ON the page when the browser refuses a file for its size (and the chosen file's
+    name shown whole).
 
     The widget accepts every type (checked on the server: the same message as a renamed file), so the
     only file it refuses itself is one over the size limit — and it says so only in an English tooltip,
@@ -75,4 +76,7 @@ def uploader_messages(limit_mb: int) -> None:
 [data-testid="stFileUploader"]:has([data-testid="stFileChip"][aria-invalid="true"])::after {{
   content: "{message}"; display: block; margin-top: 0.5rem; padding: 0.75rem 1rem; border-radius: 0.5rem;
   background: #FBE9E7; color: #8E1B1B; font-size: 1rem; line-height: 1.4; }}
+/* the chip cuts a long file name with «…»: show it whole, wrapping */
+[data-testid="stFileChipName"] {{ white-space: normal; overflow: visible; text-overflow: clip; max-width: none;
+  overflow-wrap: anywhere; }}
 </style>""")
