@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from mpi_dash.diff import cell_label, merge_cells_table
+from mpi_dash.formatting import problems_table
 from mpi_dash.store import KEEP_SAVED, USE_FILE, Preview, conflict_keys
+from mpi_dash.workbook import Problem, problem_groups_table
 from ui_common import md
 
 WRAP_MAX_ROWS = 60  # up to this many rows a table wraps its texts (st.table); longer ones scroll (st.dataframe)
@@ -80,3 +82,31 @@ def uploader_messages(limit_mb: int) -> None:
 [data-testid="stFileChipName"] {{ white-space: normal; overflow: visible; text-overflow: clip; max-width: none;
   overflow-wrap: anywhere; }}
 </style>""")
+
+
+def show_problems(name: str, problems: list[Problem]) -> None:
+    """A refused file: every error (grouped by kind and column when many rows share one, each row below),
+    then its avisos; says nothing was saved."""
+    errors = [p for p in problems if p.nivel == "error"]
+    avisos = [p for p in problems if p.nivel != "error"]
+    st.error(f"**El archivo «{md(name)}» tiene {len(errors):,} problema(s). No se guardó nada.** "
+             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
+    groups = problem_groups_table(errors)
+    if len(groups) < len(errors):  # many rows with the same problem: one line per kind, each row below
+        st.markdown(f"**{len(groups):,} tipo(s) de problema** (los del mismo tipo y columna, juntos)")
+        plain_table(groups)
+        with st.expander(f"Ver los {len(errors):,} problemas, fila por fila"):
+            plain_table(problems_table(errors))
+    else:
+        plain_table(problems_table(errors))
+    if avisos:
+        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
+            plain_table(problems_table(avisos))
+
+
+def show_avisos(preview: Preview, expanded: bool) -> None:
+    """Avisos of a valid file: rows without «Realizado», formulas whose result was used, ignored sheets."""
+    if preview.avisos:
+        with st.expander(f"{len(preview.avisos):,} aviso(s) del archivo (filas sin «Realizado», que no se leen "
+                         "como 0; fórmulas; hojas que no se leen)", expanded=expanded):
+            plain_table(problems_table(preview.avisos))

@@ -5,12 +5,12 @@ import streamlit as st
 from mpi_dash import config
 from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
 from mpi_dash.diff import merge_cells_table
-from mpi_dash.formatting import cells_table, problems_table, semaforo_table
+from mpi_dash.formatting import cells_table, semaforo_table
 from mpi_dash.store import ConflictError, Preview, StoreError, UploadOutcome
 from mpi_dash.template import build_template
-from mpi_dash.workbook import WorkbookError, problem_groups_table
+from mpi_dash.workbook import WorkbookError
 from ui_auth import require
-from ui_carga import conflict_decisions, plain_table, uploader_messages
+from ui_carga import conflict_decisions, plain_table, show_avisos, show_problems, uploader_messages
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -112,21 +112,7 @@ if "error" in result:
         st.dataframe(refused_rows_table(result["filas"]), hide_index=True)
     st.stop()
 if "problems" in result:
-    errors = [p for p in result["problems"] if p.nivel == "error"]
-    avisos = [p for p in result["problems"] if p.nivel != "error"]
-    st.error(f"**El archivo «{md(result['name'])}» tiene {len(errors):,} problema(s). No se guardó nada.** "
-             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
-    groups = problem_groups_table(errors)
-    if len(groups) < len(errors):  # many rows with the same problem: one line per kind, each row below
-        st.markdown(f"**{len(groups):,} tipo(s) de problema** (los del mismo tipo y columna, juntos)")
-        plain_table(groups)
-        with st.expander(f"Ver los {len(errors):,} problemas, fila por fila"):
-            plain_table(problems_table(errors))
-    else:
-        plain_table(problems_table(errors))
-    if avisos:
-        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
-            plain_table(problems_table(avisos))
+    show_problems(result["name"], result["problems"])
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
@@ -149,14 +135,6 @@ if preview.n_conservadas:
 changes = preview.changes
 
 
-def show_avisos(expanded: bool) -> None:
-    """Avisos of the file: rows without «Realizado», formulas whose result was used, ignored sheets."""
-    if preview.avisos:
-        with st.expander(f"{len(preview.avisos):,} aviso(s) del archivo (filas sin «Realizado», que no se leen "
-                         "como 0; fórmulas; hojas que no se leen)", expanded=expanded):
-            plain_table(problems_table(preview.avisos))
-
-
 if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
     blank = (" Las filas sin «Realizado» se omitieron: una celda vacía no borra un valor guardado ni se lee "
              "como 0 (para quitar un valor, revierta a una revisión anterior en «Historial»)."
@@ -167,7 +145,7 @@ elif preview.outcome is UploadOutcome.IDENTICAL:
     st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.",
                icon=":material/check_circle:")
 if preview.outcome is not UploadOutcome.CHANGES:
-    show_avisos(expanded=True)
+    show_avisos(preview, expanded=True)
     st.stop()
 
 table = cells_table(changes.cells)
@@ -191,7 +169,7 @@ if preview.clears_illustrative_flag:
     st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
             icon=":material/info:")
-show_avisos(expanded=False)
+show_avisos(preview, expanded=False)
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")
