@@ -59,7 +59,9 @@ st.html("""<style>
 # role may use; the others stay reachable by URL and say why.
 PAGES = {
     "Tablero": [
-        (st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="resumen",
+        # The default page is served at "/" (its own url_path is reserved but never matched): «inicio» here, and
+        # /resumen is the hidden alias below, so a deep link to /resumen never shows «Page not found».
+        (st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="inicio",
                  default=True), Permiso.VER_TABLERO),
         (st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
                  url_path="programa"), Permiso.VER_TABLERO),
@@ -83,7 +85,11 @@ PAGES = {
 }
 
 person = ui_auth.visitor()
-page = st.navigation(ui_auth.allowed_pages(person, PAGES),
+NAVIGATION = ui_auth.allowed_pages(person, PAGES)
+HOME = NAVIGATION["Tablero"][0]  # Resumen (or what stands for it when the role may not see the dashboard)
+NAVIGATION["Tablero"].append(st.Page(lambda: st.switch_page(HOME), title="Resumen", url_path="resumen",
+                                     visibility="hidden"))
+page = st.navigation(NAVIGATION,
                      position="hidden" if EMBEDDED or not ui_auth.shows_navigation(person) else "sidebar")
 if EMBEDDED:
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "

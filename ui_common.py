@@ -10,6 +10,7 @@ Kept outside ``pages/`` so it is never listed as a page.
 
 from __future__ import annotations
 
+import re
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -351,8 +352,16 @@ def number_column(header: str, values: pd.Series, *, percent: bool = False):  # 
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$:"})
 
 
+# Streamlit rewrites the TEXT of rendered Markdown after parsing it (escapes do not reach that far):
+# ":material/x:" and ":smile:" become icons/emoji, "->", "<-", "--", ">=", "<=" become arrows and dashes.  An
+# invisible word joiner after each ":", "-", "<", ">" keeps what a person typed exactly as typed.
+_WORD_JOINER = "\u2060"
+_REWRITTEN = re.compile(r"([:<>=-])")
+
+
 def md(text: object) -> str:
-    """Data text made inert for st.markdown (no links, images, HTML or formatting from uploaded data)."""
+    """Data text made inert for st.markdown (no links, images, HTML, formatting, icon or emoji shortcodes,
+    arrows from uploaded data): shown exactly as typed."""
     if text is None or (isinstance(text, float) and text != text):
         return "—"
-    return single_spaces(str(text)).translate(_MD_SPECIAL)
+    return _REWRITTEN.sub(r"\1" + _WORD_JOINER, single_spaces(str(text)).translate(_MD_SPECIAL))

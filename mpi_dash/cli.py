@@ -2,13 +2,19 @@
 
 Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`):
 
-* ``validate ARCHIVO`` — exit 0 when the workbook is valid (prints a summary and any *avisos*),
-  1 with every problem listed, 2 on usage errors or a missing file.
+* ``validate ARCHIVO [--db RUTA] [--todos]`` — the verdict the upload would give: a complete workbook (with a
+  Plan sheet) is checked on its own, a template or any avances-only file against the stored plan (the
+  store's ``prepare_upload``, which saves nothing).  Exit 0 valid (summary + *avisos*), 1 with every
+  problem (grouped by kind and column; ``--todos`` lists each one), 3 when the upload would stop on
+  conflicting cells, 2 on usage errors or a missing file.
+* ``plantilla --anio AÑO -o ARCHIVO [--db RUTA]`` — the upload template, the same as the page's (with its base).
 * ``report ARCHIVO --anio 2023 --trimestre 2 [--nivel indicador|programa] --formato json|csv|xlsx
   [-o SALIDA]`` — ``indicador`` (default): one row per indicator with exactly ``schema.REPORT_FIELDS``;
   ``programa``: one row per program with exactly ``programs.PROGRAM_REPORT_FIELDS`` (the dashboard's
   program figures, same function); json/csv go to stdout without ``-o``; xlsx needs ``-o``.
-* ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]``, ``historial``, ``revertir N --autor
+* ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]`` (``--vista-previa``: print what would
+  change, conflicts included, and save nothing; conflicting cells → nothing saved, listed, exit 3),
+  ``historial``, ``revertir N --autor
   --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store.Store``); an invalid file exits 1
   and saves nothing, a file identical to the stored data exits 0 and saves nothing.  The command line is
   administrative (shell access to the server): it acts as ``accounts.CliActor`` with the name given by
@@ -18,7 +24,8 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
   (PDF, ``mpi_dash.informe``) or the deck (PPTX, ``mpi_dash.deck``) of the current data; a cut-off whose year
   has no plan rows exits 1 with a message and writes no file.
 
-Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error.
+Exit codes: 0 ok, 1 invalid data (or the report cannot be produced/written), 2 usage error, 3 an upload with
+conflicting cells (changed in the file and, since the template was made, in the database).
 Heavy modules (pandas, the reader, the engine) are imported inside each command so ``--help``
 stays instant.  To add a command: write ``cmd_x(args) -> int`` and ``_add_x(subparsers)``
 and call it from :func:`build_parser`.
@@ -43,6 +50,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_CONFLICT = 3
 
 MAX_AVISOS_IN_REPORT = 20
 
@@ -119,15 +127,25 @@ def _print(message: str = "", stream: IO[str] | None = None) -> None:
     print(message, file=stream or sys.stdout)
 
 
+MAX_GROUPS = 60  # lines of grouped problems printed by default (10,000 bad rows stay under 100 lines)
+
+
 def print_problems(problems: Sequence[Any], stream: IO[str] | None = None, *, limit: int | None = None,
-                    more: str = "") -> None:
-    """One '- mensaje' line per problem (at most ``limit``), then '… y N más{more}'."""
-    shown = problems if limit is None else problems[:limit]
-    for problem in shown:
-        _print(f"- {problem.mensaje}", stream)
-    hidden = len(problems) - len(shown)
+                   more: str = "", todos: bool = False) -> None:
+    """Problems grouped by kind, sheet and column, one '- ' line per group with the count, the rows and
+    the first values (at most ``limit`` groups, default :data:`MAX_GROUPS`; then '… y N más{more}');
+    ``todos``: one line per problem, every one."""
+    from mpi_dash.workbook import Problem, group_problems
+
+    groupable = all(isinstance(p, Problem) for p in problems)  # plan_files' FileProblem: one line each
+    items: Sequence[Any] = problems if todos or not groupable else group_problems(problems)
+    cap = None if todos else (limit if limit is not None else MAX_GROUPS)
+    shown = items if cap is None else items[:cap]
+    for item in shown:
+        _print(f"- {item.mensaje}", stream)
+    hidden = len(items) - len(shown)
     if hidden > 0:
-        _print(f"… y {hidden:,} más{more}.", stream)
+        _print(f"… y {hidden:,} grupo(s) más{more or ' (use --todos para verlos todos)'}.", stream)
 
 
 def _missing_file(path: Path) -> int | None:
@@ -179,36 +197,79 @@ def write_output(data: bytes, out: str | None) -> None:
 # --------------------------------------------------------------------------- commands
 
 
+def _print_invalid(name: str, problems: Sequence[Any], todos: bool, stream: IO[str] | None = None,
+                   verb: str = "no es válido") -> None:
+    """Errors (grouped unless ``todos``), then avisos, then the totals again at the end."""
+    errors = [p for p in problems if p.nivel == "error"]
+    avisos = [p for p in problems if p.nivel != "error"]
+    total = _plural(len(errors), "error", "errores")
+    if verb == "no se importó":
+        _print(f"No se importó «{name}»: {total}. No se guardó nada.", stream)
+    else:
+        _print(f"El libro «{name}» {verb}: {total}.", stream)
+    print_problems(errors, stream, todos=todos)
+    if avisos:
+        _print(f"Además, {_plural(len(avisos), 'aviso', 'avisos')}:", stream)
+        print_problems(avisos, stream, todos=todos)
+    if len(errors) > 1:
+        _print(f"Total: {total}" + (f" y {_plural(len(avisos), 'aviso', 'avisos')}." if avisos else "."), stream)
+
+
+def _has_plan_sheet(path: Path) -> bool:
+    """Whether the file has a «Plan» sheet (a complete workbook: checked on its own); False when unreadable
+    (the reader then says why)."""
+    from python_calamine import CalamineWorkbook
+
+    from mpi_dash.schema import SHEET_PLAN, normalize_header
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:  # noqa: BLE001 - any unreadable file: the reader reports it with its own words
+        return False
+    return normalize_header(SHEET_PLAN) in {normalize_header(n) for n in names}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``validate ARCHIVO``: list every problem (exit 1) or summarise a valid workbook (exit 0)."""
+    """``validate ARCHIVO``: the upload's verdict — every problem (exit 1), conflicts (exit 3) or a summary
+    of a valid file (exit 0)."""
     path = Path(args.archivo)
     missing = _missing_file(path)
     if missing is not None:
         return missing
-    from mpi_dash.workbook import read_workbook, WorkbookError
+    from mpi_dash.workbook import WorkbookError, read_workbook
+
+    if args.db is None and _has_plan_sheet(path):
+        try:
+            data = read_workbook(path)
+        except WorkbookError as exc:
+            _print_invalid(path.name, exc.problems, args.todos)
+            return EXIT_INVALID
+        plan = data.plan
+        n_plan = 0 if plan is None else len(plan)
+        years = "" if plan is None or not n_plan else _years_text(plan["anio"].unique().tolist())
+        _print(
+            f"Libro válido: {_plural(n_plan, 'indicador', 'indicadores')}{years}, "
+            f"{_plural(len(data.avances), 'avance', 'avances')}."
+        )
+        if data.avisos:
+            _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')}:")
+            print_problems(data.avisos, todos=args.todos)
+        return EXIT_OK
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash.store import StoreError
 
     try:
-        data = read_workbook(path)
+        preview = store.prepare_upload(path.read_bytes(), path.name)
     except WorkbookError as exc:
-        errors = [p for p in exc.problems if p.nivel == "error"]
-        avisos = [p for p in exc.problems if p.nivel != "error"]
-        _print(f"El libro «{path.name}» no es válido: {_plural(len(errors), 'error', 'errores')}.")
-        print_problems(errors)
-        if avisos:
-            _print(f"Además, {_plural(len(avisos), 'aviso', 'avisos')}:")
-            print_problems(avisos)
+        _print_invalid(path.name, exc.problems, args.todos)
         return EXIT_INVALID
-    plan = data.plan
-    n_plan = 0 if plan is None else len(plan)
-    years = "" if plan is None or not n_plan else _years_text(plan["anio"].unique().tolist())
-    _print(
-        f"Libro válido: {_plural(n_plan, 'indicador', 'indicadores')}{years}, "
-        f"{_plural(len(data.avances), 'avance', 'avances')}."
-    )
-    if data.avisos:
-        _print(f"{_plural(len(data.avisos), 'aviso', 'avisos')}:")
-        print_problems(data.avisos)
-    return EXIT_OK
+    except StoreError as exc:
+        return _store_error(exc)
+    _print(f"El archivo «{path.name}» es válido (comparado con la revisión {preview.base_revision} guardada).")
+    print_preview(preview, todos=args.todos)
+    return EXIT_CONFLICT if preview.n_conflictos else EXIT_OK
 
 
 def _years_text(years: list[int]) -> str:
@@ -315,43 +376,145 @@ def _open_store(args: argparse.Namespace) -> Store | None:
 def _print_avisos(avisos: Sequence[object]) -> None:
     if not avisos:
         return
-    _print(f"{_plural(len(avisos), 'aviso', 'avisos')} (filas omitidas, nada se leyó como 0):")
+    _print(f"{_plural(len(avisos), 'aviso', 'avisos')}:")
     print_problems(avisos, limit=MAX_AVISOS_IN_REPORT)
 
 
+MAX_PREVIEW_ROWS = 30  # changed cells / conflicts / semáforos printed per section without --todos
+
+
+def _value(value: object) -> str:
+    from mpi_dash.formatting import display_value
+
+    return display_value(value)
+
+
+def _cell_place(clave: object, anio: object, trimestre: object, campo: str) -> str:
+    import pandas as pd
+
+    from mpi_dash.formatting import quarter_label
+
+    when = f"{quarter_label(int(trimestre))} {int(anio)}" if not pd.isna(trimestre) \
+        else ("" if pd.isna(anio) else str(int(anio)))
+    return " ".join(t for t in (str(clave) if clave else "", when, f"«{campo}»") if t)
+
+
+def _print_section(title: str, lines: list[str], todos: bool) -> None:
+    if not lines:
+        return
+    _print(f"{title} ({len(lines):,}):")
+    shown = lines if todos else lines[:MAX_PREVIEW_ROWS]
+    for line in shown:
+        _print(f"  - {line}")
+    if len(shown) < len(lines):
+        _print(f"  … y {len(lines) - len(shown):,} más (use --todos para verlos todos).")
+
+
+def print_conflicts(conflicts: Any, todos: bool = False) -> None:
+    """The conflicting cells: saved value (who, when), the file's value."""
+    from mpi_dash.formatting import local_datetime
+    from mpi_dash.template import BASE_HEADERS
+
+    headers = dict(zip(("clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"), BASE_HEADERS))
+    lines = []
+    for r in conflicts.itertuples(index=False):
+        who = f"guardado por {r.autor} el {local_datetime(r.fecha)}, revisión {r.revision}" if r.autor else "guardado"
+        lines.append(f"{_cell_place(r.clave, r.anio, r.trimestre, headers.get(r.campo, r.campo))}: "
+                     f"{_value(r.guardado)} ({who}) · su archivo: {_value(r.archivo)}")
+    _print_section("Conflictos: la celda cambió en su archivo y también en lo guardado después de descargar la "
+                   "plantilla", lines, todos)
+
+
+def print_preview(preview: Any, todos: bool = False) -> None:
+    """What the upload would change, as the page's preview: notices, new values, changed values
+    (antes → después), conflicts, semáforo changes, avisos."""
+    from mpi_dash.diff import NUEVO
+    from mpi_dash.formatting import quarter_label, semaforo_label
+
+    if preview.sin_base:
+        _print("Aviso: el archivo no trae la base de una plantilla (por ejemplo, un libro completo): cada valor "
+               "que difiera de lo guardado lo reemplazará.")
+    elif preview.template_revision is not None:
+        _print(f"Plantilla hecha sobre la revisión {preview.template_revision}: solo se aplican las celdas que "
+               "usted cambió.")
+    cells = preview.changes.cells
+    nuevos = [f"{_cell_place(r.clave, r.anio, r.trimestre, r.campo)}: {_value(r.despues)}"
+              for r in cells.itertuples(index=False) if r.tipo == NUEVO]
+    cambiados = [f"{_cell_place(r.clave, r.anio, r.trimestre, r.campo)}: {_value(r.antes)} → {_value(r.despues)}"
+                 for r in cells.itertuples(index=False) if r.tipo != NUEVO]
+    _print_section("Valores nuevos", nuevos, todos)
+    _print_section("Valores cambiados (antes → después)", cambiados, todos)
+    if preview.n_conservadas:
+        kept = [f"{_cell_place(r.clave, r.anio, r.trimestre, r.campo)}: se conserva {_value(r.guardado)} "
+                f"(guardado por {r.autor})" for r in preview.conservadas.itertuples(index=False)]
+        _print_section("Celdas que usted no cambió y otra persona sí (se conserva lo guardado)", kept, todos)
+    if preview.n_conflictos:
+        print_conflicts(preview.conflictos, todos)
+    sem = [f"{r.clave} {quarter_label(int(r.trimestre))} {int(r.anio)}: "
+           f"{'— (nuevo)' if r.antes is None else semaforo_label(r.antes)} → {semaforo_label(r.despues)}"
+           for r in preview.changes.semaforo.itertuples(index=False)]
+    _print_section("Semáforos que cambian", sem, todos)
+    if preview.avisos:
+        _print(f"{_plural(len(preview.avisos), 'aviso', 'avisos')}:")
+        print_problems(preview.avisos, todos=todos)
+    if preview.n_conflictos:
+        _print(f"Resultado: {_plural(preview.n_conflictos, 'conflicto', 'conflictos')} por decidir; al importar "
+               "no se guardaría nada hasta resolverlos (corrija el archivo o decida en la página «Cargar "
+               "avances»).")
+    elif preview.is_empty:
+        _print("Resultado: el archivo no cambia ningún dato guardado.")
+    else:
+        _print(f"Resultado: se guardarían {_plural(preview.changes.n_cells, 'celda', 'celdas')}.")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    """``import ARCHIVO --autor --comentario``: validate and save as one revision (no preview)."""
+    """``import ARCHIVO --autor --comentario``: validate and save as one revision; ``--vista-previa``: print
+    what would change and save nothing; conflicting cells: nothing saved, listed, exit 3."""
     path = Path(args.archivo)
     missing = _missing_file(path)
     if missing is not None:
         return missing
+    if not args.vista_previa and (args.autor is None or args.comentario is None):
+        _print("Error: faltan argumentos obligatorios: --autor y --comentario (o use --vista-previa para ver "
+               "los cambios sin guardar).", sys.stderr)
+        return EXIT_USAGE
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
     from mpi_dash.accounts import CliActor
-    from mpi_dash.store import StoreError, UploadOutcome
+    from mpi_dash.store import PendingConflicts, StoreError, UploadOutcome
     from mpi_dash.workbook import WorkbookError
 
     try:
+        if args.vista_previa:
+            preview = store.prepare_upload(path.read_bytes(), path.name)
+            _print(f"Vista previa de «{path.name}» (revisión {preview.base_revision}); no se guardó nada.")
+            print_preview(preview, todos=args.todos)
+            return EXIT_OK
         revision, preview = store.import_file(path.read_bytes(), path.name, actor=CliActor(args.autor),
                                               comment=args.comentario)
     except WorkbookError as exc:
-        errors = [p for p in exc.problems if p.nivel == "error"]
-        _print(f"No se importó «{path.name}»: {_plural(len(errors), 'error', 'errores')}. "
-               "No se guardó nada.", sys.stderr)
-        print_problems(errors, sys.stderr)
+        _print_invalid(path.name, exc.problems, args.todos, sys.stderr, verb="no se importó")
         return EXIT_INVALID
+    except PendingConflicts as exc:
+        _print(f"No se importó «{path.name}»: {exc}", sys.stderr)
+        sys.stderr.flush()
+        print_conflicts(exc.conflicts, args.todos)
+        return EXIT_CONFLICT
     except StoreError as exc:
         return _store_error(exc)
-    if preview.n_omitidas:
-        omitted = _plural(preview.n_omitidas, "fila no se aplicó", "filas no se aplicaron")
-        _print(f"{omitted}: la plantilla es de la revisión {preview.template_revision} y esos valores "
-               "cambiaron después.")
+    if preview.sin_base:
+        _print("Aviso: el archivo no trae la base de una plantilla: cada valor que difería de lo guardado lo "
+               "reemplazó.")
+    if preview.n_conservadas:
+        kept = _plural(preview.n_conservadas, "celda no se aplicó", "celdas no se aplicaron")
+        _print(f"{kept}: usted no las cambió y otra persona las cambió después de la revisión "
+               f"{preview.template_revision} de su plantilla (se conserva lo guardado).")
     if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows were left out
         blank = ""
-        if preview.avisos:
-            rows = _plural(len(preview.avisos), "fila sin «Realizado» se omitió",
-                           "filas sin «Realizado» se omitieron")
+        n_blank = sum(1 for p in preview.avisos if p.columna == "Realizado" and not p.hallazgo)
+        if n_blank:
+            rows = _plural(n_blank, "fila sin «Realizado» se omitió", "filas sin «Realizado» se omitieron")
             blank = f" {rows} (una celda vacía no borra un valor guardado ni se lee como 0)."
         _print(f"El archivo «{path.name}» no cambia ningún dato guardado: no se guardó nada.{blank}")
     elif preview.outcome is UploadOutcome.IDENTICAL:
@@ -363,6 +526,30 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print(f"Guardada la revisión {revision}: {cells}, "
                f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
     _print_avisos(preview.avisos)
+    return EXIT_OK
+
+
+def cmd_plantilla(args: argparse.Namespace) -> int:
+    """``plantilla --anio AÑO -o ARCHIVO``: the upload template of the page (with its base)."""
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash.store import StoreError
+    from mpi_dash.template import build_template
+
+    try:
+        revision, snapshot = store.load_snapshot()
+        content = build_template(snapshot, anio=args.anio, revision=revision)
+    except StoreError as exc:
+        return _store_error(exc)
+    except ValueError as exc:  # the plan has no indicators of that year
+        _print(f"Error: {exc}", sys.stderr)
+        return EXIT_INVALID
+    try:
+        write_output(content, args.salida)
+    except OSError as exc:
+        return _store_error(Exception(f"no se pudo escribir «{args.salida}»: {spanish_reason(exc)}"))
+    _print(f"Plantilla de avances {args.anio} escrita en «{args.salida}» (hecha sobre la revisión {revision}).")
     return EXIT_OK
 
 
@@ -553,14 +740,40 @@ def _add_import(subparsers: argparse._SubParsersAction) -> None:
         "import", help="valida un archivo de avances y lo guarda como una revisión",
         description="Valida el archivo con las mismas reglas que la página «Cargar avances» y, si es "
         "válido, lo guarda como una nueva revisión (actualiza por Clave, Año y Trimestre; las filas "
-        "que no vienen se conservan). Código de salida: 0 guardado o sin cambios, 1 archivo inválido "
-        "(no se guarda nada), 2 error de uso.")
+        "que no vienen se conservan). Una plantilla se combina celda por celda con lo guardado: solo se "
+        "aplican las celdas que usted cambió, y una celda que cambió también en lo guardado después de "
+        "descargar la plantilla es un conflicto: no se guarda nada y se lista. Código de salida: 0 guardado, "
+        "sin cambios o vista previa, 1 archivo inválido (no se guarda nada), 2 error de uso, 3 conflictos "
+        "(no se guarda nada).")
     parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
-    parser.add_argument("--autor", type=_text, required=True, metavar="NOMBRE", help="quién carga")
-    parser.add_argument("--comentario", type=_text, required=True, metavar="TEXTO",
-                        help="qué se carga y por qué")
+    parser.add_argument("--autor", type=_text, default=None, metavar="NOMBRE",
+                        help="quién carga (obligatorio salvo con --vista-previa)")
+    parser.add_argument("--comentario", type=_text, default=None, metavar="TEXTO",
+                        help="qué se carga y por qué (obligatorio salvo con --vista-previa)")
+    parser.add_argument("--vista-previa", action="store_true",
+                        help="muestra qué cambiaría (valores nuevos, cambiados, conflictos, semáforos, avisos) "
+                        "sin guardar nada")
+    _todos_option(parser)
     _db_option(parser)
     parser.set_defaults(func=cmd_import)
+
+
+def _todos_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--todos", action="store_true",
+                        help="lista cada problema y cada cambio (por omisión se agrupan los del mismo tipo y "
+                        "columna y se muestran los primeros)")
+
+
+def _add_plantilla(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plantilla", help="escribe la plantilla de avances de un año (la misma de la página)",
+        description="Escribe la plantilla de avances del año (la misma que se descarga en «Cargar avances»): "
+        "claves bloqueadas, los valores ya guardados y la revisión de la que se hizo, para que al subirla "
+        "solo se apliquen las celdas que usted cambie.")
+    parser.add_argument("--anio", type=_year, required=True, metavar="AÑO", help="año, por ejemplo 2023")
+    parser.add_argument("-o", "--salida", required=True, metavar="ARCHIVO", help="archivo .xlsx a escribir")
+    _db_option(parser)
+    parser.set_defaults(func=cmd_plantilla)
 
 
 def _add_historial(subparsers: argparse._SubParsersAction) -> None:
@@ -598,11 +811,15 @@ def _add_validate(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="valida un libro .xlsx y lista todos sus problemas",
-        description="Valida un libro .xlsx (hojas Plan, Avances y Parámetros) y lista todos sus "
-        "problemas con hoja, fila, columna y valor. Código de salida: 0 válido, 1 con errores, "
-        "2 error de uso o archivo inexistente.",
+        description="Da el mismo veredicto que la carga del archivo: un libro completo (con hoja Plan) se "
+        "valida solo; una plantilla o cualquier archivo de avances se valida contra el plan guardado (no se "
+        "guarda nada). Los problemas del mismo tipo y columna se agrupan en una línea con el número de filas "
+        "(--todos los lista uno por uno). Código de salida: 0 válido, 1 con errores, 2 error de uso o "
+        "archivo inexistente, 3 la carga se detendría por conflictos.",
     )
     parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    _todos_option(parser)
+    _db_option(parser)
     parser.set_defaults(func=cmd_validate)
 
 
@@ -667,14 +884,14 @@ def build_parser() -> SpanishArgumentParser:
     subparsers.required = True
     from mpi_dash.cli_usuarios import add_usuarios
 
-    for add in (_add_validate, _add_report, _add_import, _add_historial, _add_revertir, _add_respaldo,
-                add_usuarios, _add_informe):
+    for add in (_add_validate, _add_report, _add_plantilla, _add_import, _add_historial, _add_revertir,
+                _add_respaldo, add_usuarios, _add_informe):
         add(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 invalid data, 2 usage)."""
+    """Run the command line; returns the exit code (0 ok, 1 invalid data, 2 usage, 3 conflicts)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

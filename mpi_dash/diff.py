@@ -147,3 +147,29 @@ def diff_snapshots(before: Snapshot, after: Snapshot, *, with_semaforo: bool = T
     else:
         sem = semaforo_changes(before, after)
     return Changes(cells=cells, semaforo=sem)
+
+
+# --------------------------------------------------------------------------- merge cells shown to people
+FIELD_HEADERS: dict[str, str] = {name: _HEADERS[name] for name in AVANCES_VALUES}
+
+
+def cell_label(clave: object, anio: object, trimestre: object, campo: str) -> str:
+    """«1.1.1 · Septiembre 2023 · Realizado»: one conflicting/kept cell in words."""
+    from mpi_dash.formatting import quarter_label
+
+    return f"{clave} · {quarter_label(int(trimestre))} {int(anio)} · {FIELD_HEADERS.get(campo, campo)}"
+
+
+def merge_cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Conflicting or kept cells (``store.CONFLICT_COLUMNS``) as a Spanish table: Celda, Guardado, Guardado
+    por (name, Mexico City date, revision), Su archivo — every value as text."""
+    from mpi_dash.formatting import display_value, local_datetime
+
+    who = [f"{a}, {local_datetime(f)} (revisión {int(r)})" if isinstance(a, str) and not pd.isna(r) else "—"
+           for a, f, r in zip(cells["autor"], cells["fecha"], cells["revision"])]
+    return pd.DataFrame({
+        "Celda": [cell_label(*k) for k in zip(cells["clave"], cells["anio"], cells["trimestre"], cells["campo"])],
+        "Guardado": [display_value(v) for v in cells["guardado"]],
+        "Guardado por": who,
+        "Su archivo": [display_value(v) for v in cells["archivo"]],
+    }, columns=["Celda", "Guardado", "Guardado por", "Su archivo"])

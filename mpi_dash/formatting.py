@@ -521,6 +521,6 @@ def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
     rows = [{"hoja": p.hoja or "(archivo)",
              "fila": EMPTY if p.fila is None else str(int(p.fila)),
              "columna": p.columna or EMPTY,
-             "valor": p.valor if p.valor not in (None, "") else EMPTY,
+             "valor": getattr(p, "hallazgo", None) or (p.valor if p.valor not in (None, "") else EMPTY),
              "esperado": p.esperado} for p in problems]
     return pd.DataFrame(rows, columns=list(PROBLEM_HEADERS), dtype=object).rename(columns=PROBLEM_HEADERS)

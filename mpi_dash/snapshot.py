@@ -3,8 +3,9 @@
 A snapshot is the plan, the avances and the parámetros in canonical dtypes (:func:`make_snapshot`).
 An upload updates **by key** (``clave, anio`` for the plan, ``clave, anio, trimestre`` for avances): rows
 present are added or replace the stored row, rows absent are left as they are (:func:`apply_upload`).
-:func:`stale_mask` leaves out the rows of an old template that would undo later changes (three-way merge),
-and :func:`row_changes` lists the rows a new revision writes.  :func:`compare_by_key` is the one row
+:func:`merge_avances` is the per-cell three-way merge of an upload made from a template (its base: what the
+template held), :func:`resolve_conflicts` applies a person's decisions on conflicting cells, and
+:func:`row_changes` lists the rows a new revision writes.  :func:`compare_by_key` is the one row
 comparison all of these (and the cell diffs of ``mpi_dash.diff``) are built on.
 
 Pure functions: inputs are never modified.
@@ -226,23 +227,119 @@ def apply_upload(base: Snapshot, *, plan: pd.DataFrame | None, avances: pd.DataF
     return Snapshot(new_plan.reset_index(drop=True), new_avances, new_params)
 
 
-def stale_mask(upload: pd.DataFrame, base: pd.DataFrame, current: pd.DataFrame) -> np.ndarray:
-    """Avances rows of an upload made from an OLD template that would silently undo later changes.
+# Per-cell merge of an upload made from a template (three-way: base = what the template held).
+KEEP_SAVED, USE_FILE = "guardado", "archivo"   # a person's decision on a conflicting cell
+MERGE_COLUMNS: tuple[str, ...] = ("clave", "anio", "trimestre", "campo", "base", "guardado", "archivo")
 
-    A row is stale when it still has exactly the values of the template's base revision (the person did
-    not edit it) while the stored row changed after that revision.  Three-way merge: such rows are left
-    out so the later change survives.  Returns a boolean mask over ``upload`` rows.
+
+@dataclass(frozen=True)
+class AvancesMerge:
+    """The outcome of :func:`merge_avances`.
+
+    ``rows``: the avances rows to apply by key (full rows: the stored values with the cells the file
+    changed); ``conflicts``: cells changed both in the file and in the store since the base, to different
+    values (the stored value stays in ``rows`` until a person decides); ``kept``: cells the file left as
+    in the base while the store changed them since (not applied: the later change stays).  Both frames
+    have :data:`MERGE_COLUMNS` (``campo`` = internal field name).
+    """
+
+    rows: pd.DataFrame
+    conflicts: pd.DataFrame
+    kept: pd.DataFrame
+
+
+def _merge_cells(frame: pd.DataFrame, mask: np.ndarray, field_name: str) -> pd.DataFrame:
+    sub = frame.loc[mask]
+    return pd.DataFrame({"clave": sub["clave"].to_numpy(dtype=object), "anio": sub["anio"].to_numpy(),
+                         "trimestre": sub["trimestre"].to_numpy(), "campo": field_name,
+                         "base": sub[f"{field_name}__b"].to_numpy(dtype=object),
+                         "guardado": sub[f"{field_name}__c"].to_numpy(dtype=object),
+                         "archivo": sub[f"{field_name}__f"].to_numpy(dtype=object)})
+
+
+def _cells_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in MERGE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("base", "guardado", "archivo"):
+        out[col] = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in out[col]]
+    order = {name: i for i, name in enumerate(AVANCES_VALUES)}
+    keys = pd.DataFrame({"a": out["anio"], "c": out["clave"], "t": out["trimestre"], "f": out["campo"].map(order)})
+    return out.loc[keys.sort_values(list("actf"), kind="stable").index].reset_index(drop=True)
+
+
+def merge_avances(upload: pd.DataFrame, base: pd.DataFrame, current: pd.DataFrame,
+                  fields: tuple[str, ...] | frozenset[str] | None = None) -> AvancesMerge:
+    """Three-way, per-cell merge of uploaded avances rows (THE merge rule of an upload with a base).
+
+    For every cell of every uploaded row (``base``: what the template held, ``current``: what is stored
+    now; a missing row counts as empty cells):
+
+    * file = base → not applied (whatever is stored now stays);
+    * file ≠ base and stored = base → applied;
+    * file ≠ base, stored ≠ base and file ≠ stored → a **conflict** (listed; the stored value stays);
+    * file ≠ base, stored ≠ base and file = stored → nothing to do.
+
+    ``fields``: the value columns the file had (None = all); the others count as unchanged.  A row that
+    ends without a Realizado (a new row the merge does not create) is left out.
     """
     key = list(AVANCES_KEY)
-    up = conform_avances(upload)
-    b = compare_by_key(base, up, key, AVANCES_VALUES)
-    untouched = b.merged.loc[b.both & ~b.any_change, key]
-    if untouched.empty:
-        return np.zeros(len(up), dtype=bool)
-    c = compare_by_key(base, current, key, AVANCES_VALUES)
-    moved = c.merged.loc[(c.both & c.any_change) | c.removed, key]
-    stale = set(_keys(untouched.merge(moved, on=key, how="inner"), key))
-    return np.array([k in stale for k in _keys(up, key)], dtype=bool)
+    present = tuple(f for f in AVANCES_VALUES if fields is None or f in fields)
+    up = conform_avances(upload).drop_duplicates(key, keep="last").reset_index(drop=True)
+    b = conform_avances(base).drop_duplicates(key, keep="last")
+    c = conform_avances(current).drop_duplicates(key, keep="last")
+    frame = up.rename(columns={f: f"{f}__f" for f in AVANCES_VALUES})
+    frame = frame.merge(b.rename(columns={f: f"{f}__b" for f in AVANCES_VALUES}), on=key, how="left")
+    frame = frame.merge(c.rename(columns={f: f"{f}__c" for f in AVANCES_VALUES}), on=key, how="left",
+                        indicator="_stored")
+    stored_row = (frame["_stored"].astype(str) == "both").to_numpy()
+    result = {k: frame[k] for k in key}
+    conflicts, kept = [], []
+    any_applied = np.zeros(len(frame), dtype=bool)
+    for name in AVANCES_VALUES:
+        f_val, b_val, c_val = frame[f"{name}__f"], frame[f"{name}__b"], frame[f"{name}__c"]
+        if name not in present:
+            result[name] = c_val
+            continue
+        file_changed = ~values_equal(f_val, b_val)
+        store_changed = ~values_equal(c_val, b_val)
+        applied = file_changed & ~store_changed
+        conflict = file_changed & store_changed & ~values_equal(f_val, c_val)
+        conflicts.append(_merge_cells(frame, conflict, name))
+        kept.append(_merge_cells(frame, ~file_changed & store_changed, name))
+        any_applied |= applied
+        result[name] = pd.Series(np.where(applied, f_val.to_numpy(dtype=object), c_val.to_numpy(dtype=object)),
+                                 index=frame.index, dtype=object)
+    rows = conform_avances(pd.DataFrame(result))
+    keep = (stored_row | any_applied) & rows["realizado"].notna().to_numpy()
+    return AvancesMerge(rows.loc[keep].reset_index(drop=True), _cells_frame(conflicts), _cells_frame(kept))
+
+
+def resolve_conflicts(rows: pd.DataFrame, conflicts: pd.DataFrame, decisions: Mapping[tuple, str]
+                      ) -> pd.DataFrame:
+    """``rows`` (of :func:`merge_avances`) with the file's value in every conflicting cell decided
+    :data:`USE_FILE` (key: ``(clave, anio, trimestre, campo)``); :data:`KEEP_SAVED` leaves the stored value."""
+    out = conform_avances(rows)
+    take = [r for r in conflicts.itertuples(index=False)
+            if decisions.get((r.clave, int(r.anio), int(r.trimestre), r.campo)) == USE_FILE]
+    if not take:
+        return out
+    position = {k: i for i, k in enumerate(_keys(out, list(AVANCES_KEY)))}
+    extra: dict[tuple, dict] = {}
+    values = {name: out[name].astype(object).to_numpy(copy=True) for name in AVANCES_VALUES}
+    for r in take:
+        k = (r.clave, int(r.anio), int(r.trimestre))
+        if k in position:
+            values[r.campo][position[k]] = r.archivo
+        else:  # the stored row was withdrawn since the base: the file's cells make a new row
+            extra.setdefault(k, dict(zip(AVANCES_KEY, k)))[r.campo] = r.archivo
+    for name in AVANCES_VALUES:
+        out[name] = values[name]
+    if extra:
+        out = pd.concat([out, pd.DataFrame(list(extra.values()))], ignore_index=True)
+    out = conform_avances(out)
+    return out.loc[out["realizado"].notna()].reset_index(drop=True)
 
 
 def row_changes(before: Snapshot, after: Snapshot) -> RowChanges:

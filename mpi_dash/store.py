@@ -54,7 +54,7 @@ import hashlib
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,7 +72,16 @@ from mpi_dash.account_store import (
     _authorize,
     actor_name,
 )
-from mpi_dash.accounts import Account, AccountError, Actor, CliActor, Permiso, PermissionDenied, Rol
+from mpi_dash.accounts import (
+    Account,
+    AccountError,
+    Actor,
+    CliActor,
+    Permiso,
+    PermissionDenied,
+    Rol,
+    revision_author,
+)
 from mpi_dash.diff import Changes, diff_snapshots
 from mpi_dash.errors import ConfigError, StoreError, spanish_reason
 from mpi_dash.schema import (
@@ -90,18 +99,22 @@ from mpi_dash.snapshot import (
     PLAN_KEY,
     RowChanges,
     Snapshot,
+    KEEP_SAVED,
+    USE_FILE,
     apply_upload,
     make_snapshot,
+    merge_avances,
+    resolve_conflicts,
     row_changes,
-    stale_mask,
 )
-from mpi_dash.template import read_base_revision
+from mpi_dash.template import read_template_base
 
 if TYPE_CHECKING:
     from mpi_dash.workbook import Limits
 
-__all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "LoginError", "PermissionDenied",
-           "Preview", "SessionEnded", "SessionExpired", "Store", "StoreError", "UploadOutcome", "migrations"]
+__all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "KEEP_SAVED", "LoginError",
+           "PendingConflicts", "PermissionDenied", "Preview", "SessionEnded", "SessionExpired", "Store", "StoreError",
+           "USE_FILE", "UploadOutcome", "migrations"]
 
 BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
@@ -127,12 +140,33 @@ class ConflictError(StoreError):
         self.latest = latest
 
 
+#: Columns of :attr:`Preview.conflictos` / :attr:`Preview.conservadas`: the cell, its value in the template's
+#: base, the value stored now, who saved it (revision, author, UTC date of the revision that last changed it)
+#: and the file's value.  ``campo`` is the internal field name.
+CONFLICT_COLUMNS: tuple[str, ...] = ("clave", "anio", "trimestre", "campo", "base", "guardado", "revision",
+                                     "autor", "fecha", "archivo")
+
+
+class PendingConflicts(StoreError):
+    """Cells changed both in the file and in the store since the template was made: nothing is saved until
+    a person decides each one (keep the saved value / use the file's) or uploads a corrected file."""
+
+    def __init__(self, conflicts: pd.DataFrame) -> None:
+        n = len(conflicts)
+        super().__init__(
+            f"{n:,} celda(s) cambiaron en su archivo y también en lo guardado después de descargar la "
+            "plantilla, con valores distintos. No se guardó nada: decida en cada una si se conserva el valor "
+            "guardado o se usa el de su archivo, o suba un archivo corregido.")
+        self.conflicts = conflicts
+
+
 class UploadOutcome(StrEnum):
     """What confirming an upload would do (:attr:`Preview.outcome`)."""
 
     IDENTICAL = "identico"          # every row of the file equals the stored data: nothing to save
-    ONLY_OMITTED = "solo_omitidas"  # nothing to save, but rows of the file were left out (blank Realizado
-                                    # → aviso; stale template rows): never called "identical"
+    ONLY_OMITTED = "solo_omitidas"  # nothing to save, but rows or cells of the file were left out (blank
+                                    # Realizado → aviso; template cells changed later by someone else):
+                                    # never called "identical"
     CHANGES = "cambios"             # saving makes a new revision
 
 
@@ -152,27 +186,51 @@ class Preview:
     avisos: tuple[Any, ...] = ()
     filas_avances: int = 0
     filas_plan: int = 0
+    #: The revision the template was made from (None: the file has no base → two-way rule, see
+    #: :attr:`sin_base`).
     template_revision: int | None = None
-    omitidas: pd.DataFrame | None = field(default=None, repr=False)  # stale template rows left out
-    #: The file's Avances rows (clave, anio, trimestre, fila = Excel row), before stale rows are left out.
+    #: The file's Avances rows (clave, anio, trimestre, fila = Excel row), as read.
     subidas: pd.DataFrame | None = field(default=None, repr=False)
     hojas: frozenset[str] = frozenset()  # sheets of the file (contract names)
+    #: Cells changed in the file AND in the store since the base, to different values
+    #: (:data:`CONFLICT_COLUMNS`): nothing is saved until each has a decision (:meth:`Store.resolve`).
+    conflictos: pd.DataFrame | None = field(default=None, repr=False)
+    #: Cells the file left as in its base while a colleague changed them since: not applied.
+    conservadas: pd.DataFrame | None = field(default=None, repr=False)
+    #: The decisions taken on :attr:`conflictos` ({(clave, anio, trimestre, campo): KEEP_SAVED|USE_FILE}).
+    decisiones: tuple[tuple[tuple, str], ...] = ()
+    #: The merged avances rows before decisions (what :meth:`Store.resolve` starts from).
+    fusionadas: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def is_empty(self) -> bool:
-        return self.changes.is_empty
+        return self.changes.is_empty and not self.n_conflictos
 
     @property
-    def n_omitidas(self) -> int:
-        """Rows of the file that were left out: stale template rows (:attr:`omitidas`)."""
-        return 0 if self.omitidas is None else int(len(self.omitidas))
+    def sin_base(self) -> bool:
+        """The file records no template base (e.g. a whole workbook): every value that differs from the
+        stored one replaces it (two-way rule)."""
+        return self.template_revision is None and bool(self.filas_avances)
+
+    @property
+    def n_conflictos(self) -> int:
+        """Conflicting cells still without a decision."""
+        if self.conflictos is None or self.conflictos.empty:
+            return 0
+        decided = dict(self.decisiones)
+        return sum(1 for k in conflict_keys(self.conflictos) if decided.get(k) not in (KEEP_SAVED, USE_FILE))
+
+    @property
+    def n_conservadas(self) -> int:
+        """Cells of the file not applied because a colleague changed them after the template was made."""
+        return 0 if self.conservadas is None else int(len(self.conservadas))
 
     @property
     def outcome(self) -> UploadOutcome:
         """Identical, only omitted rows, or changes (see :class:`UploadOutcome`)."""
         if not self.is_empty:
             return UploadOutcome.CHANGES
-        if self.avisos or self.n_omitidas:
+        if self.avisos or self.n_conservadas:
             return UploadOutcome.ONLY_OMITTED
         return UploadOutcome.IDENTICAL
 
@@ -196,6 +254,12 @@ class Preview:
         changed = self.changes.cells
         keys = changed[changed["tabla"] == "Plan"].drop_duplicates(["clave", "anio"])
         return max(self.filas_plan - len(keys), 0)
+
+
+def conflict_keys(conflicts: pd.DataFrame) -> list[tuple[str, int, int, str]]:
+    """The key of each conflicting cell: ``(clave, anio, trimestre, campo)`` (what decisions are keyed on)."""
+    return [(str(c), int(a), int(t), str(f)) for c, a, t, f in
+            zip(conflicts["clave"], conflicts["anio"], conflicts["trimestre"], conflicts["campo"])]
 
 
 # --------------------------------------------------------------------------- schema (migrations)
@@ -455,23 +519,42 @@ class Store(AccountStoreMixin):
         layout = {sheet: frozenset(names) for sheet, names in data.columns.items()}
         # Only the parameters the sheet sets: apply_upload merges them over the stored ones.
         params = data.parametros if SHEET_PARAMETROS in layout else None
-        avances = data.avances
-        template_rev = read_base_revision(content)
-        omitted = None
-        if template_rev is not None and 1 <= template_rev < base:
-            stale = stale_mask(avances, _snapshot(db, template_rev).avances, before.avances)
-            if stale.any():
-                omitted = avances.loc[stale, ["clave", "anio", "trimestre", "realizado"]]
-                omitted = omitted.reset_index(drop=True)
-                avances = avances.loc[~stale].reset_index(drop=True)
+        avances, avances_columns = data.avances, layout.get(SHEET_AVANCES)
+        template = read_template_base(content)
+        conflicts = kept = merged = None
+        if template is not None and len(avances):
+            if template.avances is not None:
+                base_avances = template.avances
+            elif 1 <= template.revision <= base:  # an older template: it held the data of its revision
+                base_avances = _snapshot(db, template.revision).avances
+            else:
+                base_avances = before.avances
+            merge = merge_avances(avances, base_avances, before.avances, avances_columns)
+            avances, avances_columns, merged = merge.rows, None, merge.rows
+            conflicts = _who_saved(db, merge.conflicts, base)
+            kept = _who_saved(db, merge.kept, base)
         after = apply_upload(before, plan=data.plan, avances=avances, parametros=params,
-                             plan_columns=layout.get(SHEET_PLAN), avances_columns=layout.get(SHEET_AVANCES))
+                             plan_columns=layout.get(SHEET_PLAN), avances_columns=avances_columns)
         return Preview(base_revision=base, filename=filename, sha256=hashlib.sha256(content).hexdigest(),
                        content=content, before=before, after=after, changes=diff_snapshots(before, after),
-                       avisos=tuple(data.avisos), filas_avances=int(len(avances)),
+                       avisos=tuple(data.avisos), filas_avances=int(len(data.avances)),
                        filas_plan=0 if data.plan is None else int(len(data.plan)),
-                       template_revision=template_rev, omitidas=omitted, subidas=subidas,
-                       hojas=frozenset(layout))
+                       template_revision=None if template is None else template.revision, subidas=subidas,
+                       hojas=frozenset(layout), conflictos=conflicts, conservadas=kept, fusionadas=merged)
+
+    def resolve(self, preview: Preview, decisions: dict[tuple, str]) -> Preview:
+        """``preview`` with a person's decisions on its conflicting cells (``{(clave, anio, trimestre,
+        campo): KEEP_SAVED | USE_FILE}``): what saving would then change (saves nothing).  Cells without a
+        decision stay pending (:attr:`Preview.n_conflictos`)."""
+        if preview.conflictos is None or preview.conflictos.empty or preview.fusionadas is None:
+            return preview
+        keys = set(conflict_keys(preview.conflictos))
+        chosen = tuple(sorted((k, v) for k, v in decisions.items() if k in keys and v in (KEEP_SAVED, USE_FILE)))
+        rows = resolve_conflicts(preview.fusionadas, preview.conflictos, dict(chosen))
+        # the merged rows are already in preview.after: applying the resolved ones on top changes only the
+        # cells decided «use mine» (and clears the illustrative flag as any upload of avances does)
+        after = apply_upload(preview.after, plan=None, avances=rows, parametros=None)
+        return replace(preview, after=after, changes=diff_snapshots(preview.before, after), decisiones=chosen)
 
     def commit_preview(self, preview: Preview, *, actor: Actor, comment: str,
                        rebase: bool = False) -> int | None:
@@ -481,7 +564,9 @@ class Store(AccountStoreMixin):
         ``actor`` must be allowed to upload (:class:`PermissionDenied` otherwise; a coordinación account
         only rows of its programs, never a Plan/Parámetros sheet).  If another revision was saved after the
         preview: raise :class:`ConflictError`, or with ``rebase=True`` (command line, no human preview)
-        re-validate and re-diff against the latest revision inside the lock.
+        re-validate and re-diff against the latest revision inside the lock.  A preview with conflicting
+        cells still undecided raises :class:`PendingConflicts` (decide them with :meth:`resolve`); the
+        decided ones are re-checked inside the write transaction against the stored values.
         """
         return self._commit(preview, actor=actor, comment=comment, rebase=rebase)[0]
 
@@ -509,6 +594,9 @@ class Store(AccountStoreMixin):
                     raise ConflictError(preview.base_revision, latest)
                 preview = self._prepare(db, preview.content, preview.filename)
             _check_upload_scope(who, preview)
+            if preview.n_conflictos:
+                raise PendingConflicts(_pending(preview))
+            _recheck_decisions(db, latest, preview)
             if preview.is_empty:
                 return None, preview
             rc = row_changes(preview.before, preview.after)
@@ -653,6 +741,62 @@ def _check_changes_scope(actor: Actor, rc: RowChanges) -> None:
         what = f"claves {', '.join(foreign)}" if foreign else "el plan o los parámetros"
         raise PermissionDenied(f"Su cuenta no puede cambiar {what}: solo avances de sus programas "
                                f"({', '.join(sorted(actor.programas))}). No se guardó nada.")
+
+
+# --------------------------------------------------------------------------- conflicts of an upload
+def _pending(preview: Preview) -> pd.DataFrame:
+    """The conflicting cells of ``preview`` still without a decision."""
+    decided = dict(preview.decisiones)
+    frame = preview.conflictos
+    mask = [decided.get(k) not in (KEEP_SAVED, USE_FILE) for k in conflict_keys(frame)]
+    return frame.loc[mask].reset_index(drop=True)
+
+
+def _recheck_decisions(db: Database, latest: int, preview: Preview) -> None:
+    """Inside the write transaction: every decided conflict was decided about the value stored NOW."""
+    frame = preview.conflictos
+    if frame is None or frame.empty:
+        return
+    stored = _snapshot(db, latest).avances.set_index(list(AVANCES_KEY))
+    for row in frame.itertuples(index=False):
+        key = (row.clave, int(row.anio), int(row.trimestre))
+        now = stored.at[key, row.campo] if key in stored.index else None
+        now = None if now is None or (isinstance(now, float) and now != now) else now
+        if now != row.guardado:
+            raise ConflictError(preview.base_revision, latest)
+
+
+def _who_saved(db: Database, cells: pd.DataFrame, latest: int) -> pd.DataFrame:
+    """``cells`` (clave, anio, trimestre, campo, base, guardado, archivo) with the revision that last changed
+    each cell up to ``latest``, its author as shown to people (``accounts.revision_author``) and UTC date
+    (:data:`CONFLICT_COLUMNS`)."""
+    found: list[tuple[object, object, object]] = []
+    cache: dict[tuple, list] = {}
+    for row in cells.itertuples(index=False):
+        key = (row.clave, int(row.anio), int(row.trimestre))
+        if key not in cache:
+            cache[key] = db.execute(
+                "SELECT revision_id, present, realizado, justificacion, evidencia FROM avances_versions "
+                "WHERE clave = ? AND anio = ? AND trimestre = ? AND revision_id <= ? ORDER BY revision_id",
+                [*key, latest]).fetchall()
+        index = {"realizado": 2, "justificacion": 3, "evidencia": 4}[row.campo]
+        last, previous = None, None
+        for version in cache[key]:
+            value = version[index] if version[1] else None
+            if last is None or value != previous:
+                last = version[0]
+            previous = value
+        if last is None:
+            found.append((None, None, None))
+            continue
+        rev = db.execute("SELECT author, usuario, origen, created_at FROM revisions WHERE id = ?",
+                         [last]).fetchone()
+        found.append((last, revision_author(rev[0], rev[1], rev[2]), rev[3]))
+    out = cells.copy()
+    out["revision"] = pd.array([f[0] for f in found], dtype="Int64")
+    out["autor"] = [f[1] for f in found]
+    out["fecha"] = [f[2] for f in found]
+    return out[list(CONFLICT_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- helpers (one open connection)

@@ -5,14 +5,17 @@ Sheet ``Avances`` has one row per indicator × quarter of one plan year, with th
 (Indicador, Unidad de medida, Meta anual, Programa).  Claves, years and names are pre-filled and locked
 (sheet protection without password, to avoid accidents), Trimestre has a dropdown, Realizado accepts only
 numbers ≥ 0, and the values already stored are pre-filled.  Sheet ``Instrucciones`` explains the steps and
-records the revision the template was made from (``Revisión base``), so an upload of an old template does
-not undo later changes to rows the person did not edit (see ``store``).
+shows the revision the template was made from (``Revisión base``).  The very hidden, protected sheet
+``Base`` records that revision and what every editable cell held then (:func:`read_template_base`): the
+store merges an upload cell by cell against it (``snapshot.merge_avances``), so a template never undoes a
+colleague's later change and a cell both people changed is a conflict a person decides.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
@@ -23,7 +26,11 @@ from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES, program_number
 from mpi_dash.snapshot import Snapshot
 
 INSTRUCTIONS_SHEET = "Instrucciones"
+BASE_SHEET = "Base"  # very hidden: the template's base (revision + what each editable cell held)
 BASE_REVISION_LABEL = "Revisión base"
+BASE_HEADERS: tuple[str, ...] = ("Clave", "Año", "Trimestre", "Realizado", "Justificación", "Evidencia")
+#: Sheets of a template besides «Avances» (the reader neither reads them nor warns about them).
+TEMPLATE_SHEETS: tuple[str, ...] = (INSTRUCTIONS_SHEET, BASE_SHEET)
 HEADERS: tuple[str, ...] = ("Clave", "Indicador", "Año", "Trimestre", "Realizado", "Justificación",
                             "Evidencia", "Unidad de medida", "Meta anual", "Programa")
 EDITABLE: frozenset[str] = frozenset({"Trimestre", "Realizado", "Justificación", "Evidencia"})
@@ -171,10 +178,75 @@ def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int
     info.cell(row=meta_rows + 2, column=2).font = Font(bold=True, size=13)
     for row in info.iter_rows(min_row=meta_rows + 3):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    _add_base_sheet(wb, rows, revision, year)
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _add_base_sheet(wb: object, rows: pd.DataFrame, revision: int | None, year: int) -> None:
+    """The very hidden, protected sheet recording the template's base: the revision and every editable
+    cell as written in «Avances» (same rows, same order)."""
+    import secrets
+
+    base = wb.create_sheet(BASE_SHEET)  # type: ignore[attr-defined]
+    base.append([BASE_REVISION_LABEL, revision if revision is not None else ""])
+    base.append(["Año", year])
+    base.append([])
+    base.append(list(BASE_HEADERS))
+    for record in zip(rows["clave"], rows["anio"], rows["trimestre"], rows["realizado"],
+                      rows["justificacion"], rows["evidencia"]):
+        values = [_text(v) for v in record]
+        base.append(values)
+        for cell, value in zip(base[base.max_row], values):
+            if isinstance(value, str):
+                cell.data_type = "s"
+    base.sheet_state = "veryHidden"  # not listed by Excel's «Mostrar»; only the store reads it
+    base.protection.sheet = True
+    base.protection.password = secrets.token_hex(8)  # nobody edits the base by accident
+
+
+@dataclass(frozen=True)
+class TemplateBase:
+    """What a template recorded about its origin: the revision, and the avances it held then (None for
+    a template older than the «Base» sheet: the store then takes the data of that revision)."""
+
+    revision: int
+    avances: pd.DataFrame | None
+
+
+def read_template_base(content: bytes) -> TemplateBase | None:
+    """The base of a template (revision + cells, from its «Base» sheet; the revision alone from an older
+    template's «Instrucciones»), or None when the file is not a template of this dashboard."""
+    from python_calamine import CalamineWorkbook
+
+    from mpi_dash.schema import normalize_header
+    from mpi_dash.snapshot import conform_avances
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = {normalize_header(n): n for n in book.sheet_names}
+        sheet = names.get(normalize_header(BASE_SHEET))
+        if sheet is None:
+            revision = read_base_revision(content)
+            return None if revision is None else TemplateBase(revision, None)
+        grid = book.get_sheet_by_name(sheet).to_python()
+    except Exception:  # noqa: BLE001 - a damaged/unknown sheet simply means "not a template"
+        return None
+    revision = _whole(grid[0][1]) if grid and len(grid[0]) >= 2 else None
+    if revision is None or len(grid) < 4 or tuple(grid[3][:6]) != BASE_HEADERS:
+        return None
+    body = [r[:6] for r in grid[4:] if any(v not in ("", None) for v in r[:6])]
+    frame = pd.DataFrame(body, columns=["clave", "anio", "trimestre", "realizado", "justificacion",
+                                        "evidencia"])
+    frame = frame.replace("", None)
+    return TemplateBase(revision, conform_avances(frame))
+
+
+def _whole(value: object) -> int | None:
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return int(value) if is_number and float(value).is_integer() else None
 
 
 def read_base_revision(content: bytes) -> int | None:

@@ -34,6 +34,7 @@ from mpi_dash.container import (
     Opened,
     Source,
     check_container,
+    formula_cells,
     open_source,
 )
 from mpi_dash.formatting import format_number
@@ -42,6 +43,8 @@ from mpi_dash.schema import Column, TipoCalculo
 __all__ = [
     "Limits",
     "Problem",
+    "ProblemGroup",
+    "group_problems",
     "WorkbookData",
     "WorkbookError",
     "read_workbook",
@@ -59,6 +62,11 @@ class Problem:
     valor: str
     esperado: str
     nivel: str = "error"
+    #: What was found, in words, when it is not a value (a formula without a result, an ignored sheet…):
+    #: replaces «se encontró "valor"» in :attr:`mensaje`.
+    hallazgo: str | None = None
+    #: The kind of problem for grouping long lists (:func:`group_problems`); "" = by ``esperado``.
+    tipo: str = ""
 
     @property
     def mensaje(self) -> str:
@@ -68,7 +76,9 @@ class Problem:
             where.append(f"fila {self.fila}")
         if self.columna:
             where.append(f'columna "{self.columna}"')
-        if self.valor != "":
+        if self.hallazgo:
+            found = self.hallazgo
+        elif self.valor != "":
             found = f'se encontró "{self.valor}"'
         elif self.fila is not None and self.fila > 1 and self.columna:
             found = "la celda está vacía"
@@ -199,6 +209,8 @@ class _Table:
     raw: dict[str, np.ndarray]  # internal column name → object array (non-empty rows only)
     rows: np.ndarray  # Excel row numbers (int64)
     columns: dict[str, Column]
+    #: Formula cells of recognised columns: internal column name → {Excel row: cached result or None}.
+    formulas: dict[str, dict[int, bool]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -278,6 +290,7 @@ def _read_table(
     columns: Sequence[Column],
     limits: Limits,
     out: _Collector,
+    zip_source: object = None,
 ) -> _Table | None:
     """Parse one sheet once; map headers (any case/accents/spaces); drop fully empty rows."""
     from python_calamine import CalamineError
@@ -297,6 +310,7 @@ def _read_table(
             )
             return None
         data, first_row = _sheet_grid(sheet)
+        first_col = sheet.start[1] if sheet.start else 0  # type: ignore[attr-defined]
     except CalamineError:  # the parser's own failures (damaged XML or zip member, …) become a Problem
         out.add(Problem(sheet_name, None, None, "la hoja no se pudo leer", XLSX_EXPECTED))
         return None
@@ -357,7 +371,39 @@ def _read_table(
             keep = ~empty
             raw = {k: v[keep] for k, v in raw.items()}
             rows = rows[keep]
-    return _Table(sheet_name, raw, rows, {c.name: c for c in columns})
+    formulas: dict[str, dict[int, bool]] = {}
+    if zip_source is not None:
+        by_position = {first_col + j: name for name, j in positions.items()}
+        for cell in formula_cells(zip_source, actual_name):
+            name = by_position.get(cell.columna)
+            if name is not None and cell.fila > header_number:
+                formulas.setdefault(name, {})[cell.fila] = cell.con_valor
+    return _Table(sheet_name, raw, rows, {c.name: c for c in columns}, formulas)
+
+
+FORMULA_WITHOUT_VALUE = "la celda tiene una fórmula sin valor calculado"
+FORMULA_FIX = "el resultado guardado de la fórmula: abra y guarde el archivo en Excel y vuelva a subirlo"
+
+
+def _formula_problems(tables: Sequence[_Table], out: _Collector) -> None:
+    """Formula cells of the recognised columns: without a stored result → an error that replaces whatever
+    the empty cell would have caused («vacía», row omitted…); with one → an aviso (its result was used)."""
+    for table in tables:
+        for name, cells in table.formulas.items():
+            header = table.columns[name].header
+            missing = {row for row, has_value in cells.items() if not has_value}
+            if missing:
+                out.items = [p for p in out.items
+                             if not (p.hoja == table.sheet and p.columna == header and p.fila in missing)]
+            for row in sorted(cells):
+                if row in missing:
+                    out.add(Problem(table.sheet, row, header, "", FORMULA_FIX, hallazgo=FORMULA_WITHOUT_VALUE,
+                                    tipo="formula_sin_valor"))
+                else:
+                    out.add(Problem(table.sheet, row, header, "",
+                                    "un valor escrito; se usó el resultado de la fórmula tal como lo muestra "
+                                    "Excel", nivel="aviso", hallazgo="la celda tiene una fórmula",
+                                    tipo="formula_con_valor"))
 
 
 # --------------------------------------------------------------------------- column validators
@@ -785,7 +831,29 @@ def _read(
     except (CalamineError, OSError):  # the parser's own failures (or the file vanished) become a Problem
         return None, [_file_problem(_UNREADABLE, XLSX_EXPECTED)]
     with book:  # closes the file whatever happens
-        return _read_book(book, known_plan, limits, known_parametros)
+        return _read_book(book, known_plan, limits, known_parametros, opened.zip_source)
+
+
+# Sheets of the dashboard's own downloads (mpi_dash.exports) and of `report`: such a file is recognised and
+# the person is sent to the template.  tests/test_workbook.py builds each download to keep these in step.
+OWN_DOWNLOADS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"resumen", "notas"}), "la descarga «Excel con formato» del tablero"),
+    (frozenset({"indicadores de resultados"}), "la descarga en formato SIPOT del tablero"),
+    (frozenset({"informe"}), "un informe de la línea de comandos (report)"),
+)
+USE_TEMPLATE = ("la plantilla de avances: descárguela en la página «Cargar avances» (o con «python -m mpi_dash "
+                "plantilla»), llénela y súbala")
+#: Sheets that are documentation, not data: the template's «Instrucciones» and hidden «Base», the plan
+#: workbook's «Léame» (never read, never warned about).
+TEMPLATE_SHEETS = frozenset({"instrucciones", "base", "leame"})
+
+
+def _own_download(sheet_names: Sequence[str]) -> str | None:
+    names = {schema.normalize_header(n) for n in sheet_names}
+    for needed, what in OWN_DOWNLOADS:
+        if needed <= names:
+            return what
+    return None
 
 
 def _read_book(
@@ -793,11 +861,26 @@ def _read_book(
     known_plan: pd.DataFrame | None,
     limits: Limits,
     known_parametros: Mapping[str, float] | None,
+    zip_source: object = None,
 ) -> tuple[WorkbookData | None, list[Problem]]:
     out = _Collector()
     sheet_names = list(book.sheet_names)  # type: ignore[attr-defined]
     lookup = _sheet_lookup(sheet_names)
     found = ", ".join(sheet_names)
+    contract = {schema.normalize_header(n) for n in (schema.SHEET_PLAN, schema.SHEET_AVANCES,
+                                                     schema.SHEET_PARAMETROS)}
+    if not contract & set(lookup):
+        download = _own_download(sheet_names)
+        if download is not None:
+            return None, [Problem("", None, None, "", USE_TEMPLATE, hallazgo=f"el archivo es {download}, "
+                                  "no una carga de datos")]
+    for name in sheet_names:
+        folded = schema.normalize_header(name)
+        if folded not in contract and folded not in TEMPLATE_SHEETS:
+            out.add(Problem("", None, None, name, 'que los datos vengan en las hojas "Plan", "Avances" o '
+                            '"Parámetros", las únicas que se leen (si esa hoja trae avances, cámbiele el nombre '
+                            'a "Avances")', nivel="aviso", hallazgo=f'se ignoró la hoja "{name}"',
+                            tipo="hoja_ignorada"))
 
     def resolve(wanted: str, required: bool) -> str | None:
         actual = lookup.get(schema.normalize_header(wanted))
@@ -812,17 +895,18 @@ def _read_book(
 
     # Problems name the sheet by its contract name ("Avances") even when spelled " AVANCES ".
     plan_table = (
-        _read_table(book, plan_name, schema.SHEET_PLAN, schema.PLAN_COLUMNS, limits, out)
+        _read_table(book, plan_name, schema.SHEET_PLAN, schema.PLAN_COLUMNS, limits, out, zip_source)
         if plan_name
         else None
     )
     avances_table = (
-        _read_table(book, avances_name, schema.SHEET_AVANCES, schema.AVANCES_COLUMNS, limits, out)
+        _read_table(book, avances_name, schema.SHEET_AVANCES, schema.AVANCES_COLUMNS, limits, out, zip_source)
         if avances_name
         else None
     )
     param_table = (
-        _read_table(book, param_name, schema.SHEET_PARAMETROS, schema.PARAMETROS_COLUMNS, limits, out)
+        _read_table(book, param_name, schema.SHEET_PARAMETROS, schema.PARAMETROS_COLUMNS, limits, out,
+                    zip_source)
         if param_name
         else None
     )
@@ -857,6 +941,7 @@ def _read_book(
     else:
         avances, avances_rows = _empty_avances(), ()
     parametros = _parametros(param_table, out, known_parametros) if param_table is not None else {}
+    _formula_problems([t for t in (plan_table, avances_table, param_table) if t is not None], out)
     problems = sorted(out.items, key=_sort_key)
     if any(p.nivel == "error" for p in problems):
         return None, problems
@@ -933,3 +1018,76 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
         },
         columns=list(PROBLEM_COLUMNS),
     )
+
+
+# --------------------------------------------------------------------------- long lists of problems
+GROUP_SAMPLE = 5  # values and rows named in a group's line
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems of the same kind, sheet and column (one line instead of thousands)."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    @property
+    def filas(self) -> str:
+        """The rows in words: «fila 7», «filas 2–10,001» (a run), «filas 2, 5, 9, … y 96 más»."""
+        rows = [p.fila for p in self.problems if p.fila is not None]
+        if not rows:
+            return ""
+        if len(rows) == 1:
+            return f"fila {rows[0]}"
+        if rows == list(range(rows[0], rows[0] + len(rows))):
+            return f"filas {rows[0]:,}–{rows[-1]:,}"
+        shown = ", ".join(f"{r:,}" for r in rows[:GROUP_SAMPLE])
+        more = f" y {len(rows) - GROUP_SAMPLE:,} más" if len(rows) > GROUP_SAMPLE else ""
+        return f"filas {shown}{more}"
+
+    @property
+    def valores(self) -> str:
+        """The distinct values found, the first few: «P0, P1, P2, P3, P4, …»."""
+        seen = list(dict.fromkeys(p.hallazgo or p.valor for p in self.problems if (p.hallazgo or p.valor)))
+        if not seen:
+            return ""
+        return ", ".join(seen[:GROUP_SAMPLE]) + (", …" if len(seen) > GROUP_SAMPLE else "")
+
+    @property
+    def mensaje(self) -> str:
+        """One Spanish line: the single problem's message, or the count, rows and first values of many."""
+        if len(self.problems) == 1:
+            return self.first.mensaje
+        p = self.first
+        where = [f'Hoja "{p.hoja}"' if p.hoja else "Archivo"]
+        if p.columna:
+            where.append(f'columna "{p.columna}"')
+        found = f"; se encontró: {self.valores}" if self.valores else ""
+        prefix = "Aviso. " if p.nivel == "aviso" else ""
+        return (f"{prefix}{', '.join(where)}: {len(self.problems):,} filas con el mismo problema ({self.filas})"
+                f"{found}; se esperaba {p.esperado}.")
+
+
+def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
+    """Problems grouped by level, sheet, column and kind (what was expected), in order of first appearance."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.nivel, p.hoja, p.columna, p.tipo or p.esperado) if p.fila is not None else (id(p),)
+        groups.setdefault(key, []).append(p)
+    return [ProblemGroup(tuple(items)) for items in groups.values()]
+
+
+GROUP_HEADERS: tuple[str, ...] = ("Hoja", "Columna", "Filas", "Cuántas", "Se encontró", "Qué se esperaba")
+
+
+def problem_groups_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """:func:`group_problems` as a Spanish table (one row per group: the page's view of a long list)."""
+    rows = [(g.first.hoja or "(archivo)", g.first.columna or "—", g.filas or "—", f"{len(g):,}",
+             g.valores or "—", g.first.esperado) for g in group_problems(problems)]
+    return pd.DataFrame(rows, columns=list(GROUP_HEADERS), dtype=object)

@@ -4,11 +4,13 @@ import streamlit as st
 
 from mpi_dash import config
 from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
-from mpi_dash.formatting import cells_table, problems_table, semaforo_table
+from mpi_dash.diff import merge_cells_table
+from mpi_dash.formatting import cells_table, semaforo_table
 from mpi_dash.store import ConflictError, Preview, StoreError, UploadOutcome
 from mpi_dash.template import build_template
 from mpi_dash.workbook import WorkbookError
 from ui_auth import require
+from ui_carga import conflict_decisions, plain_table, show_avisos, show_problems, uploader_messages
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -19,8 +21,7 @@ st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "carga"  # session_state: the processed upload {"file": id, "preview" | "problems" | "saved"}
 FLASH = "carga_conflicto"  # message shown once after a refused (conflicting) confirmation
-VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
-                 "Después": st.column_config.TextColumn("Después", width="medium")}
+DECISIONS = "carga_decisiones"  # widget keys of the per-cell decisions on conflicting cells (+ file id)
 
 st.title("Cargar avances")
 store = require_store("la carga de avances está deshabilitada")
@@ -57,8 +58,11 @@ try:
 except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
-uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=["xlsx"],
+# Every type is accepted here and checked on the server (mpi_dash.container): a .xls, .csv or .ods gets the same
+# Spanish message on the page as a renamed file, never the widget's English tooltip.
+uploaded = st.file_uploader(f"Archivo de Excel (.xlsx, hasta {limit_mb} MB)", type=None,
                             max_upload_size=limit_mb, key="archivo_avances")
+uploader_messages(limit_mb)
 
 
 def process(content: bytes, name: str, file_key: str) -> None:
@@ -108,44 +112,40 @@ if "error" in result:
         st.dataframe(refused_rows_table(result["filas"]), hide_index=True)
     st.stop()
 if "problems" in result:
-    errors = [p for p in result["problems"] if p.nivel == "error"]
-    avisos = [p for p in result["problems"] if p.nivel != "error"]
-    st.error(f"**El archivo «{md(result['name'])}» tiene {len(errors):,} problema(s). No se guardó nada.** "
-             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
-    st.dataframe(problems_table(errors), hide_index=True, width="stretch")
-    if avisos:
-        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
-            st.dataframe(problems_table(avisos), hide_index=True)
+    show_problems(result["name"], result["problems"])
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
 preview: Preview = result["preview"]
-changes = preview.changes
 st.subheader("3. Vista previa: qué cambiaría")
-if preview.n_omitidas:
-    st.warning(f"{preview.n_omitidas:,} fila(s) no se aplicarán: la plantilla es de la revisión "
-               f"{preview.template_revision} y esos valores, que usted no modificó, cambiaron después.",
-               icon=":material/call_merge:")
-
-def show_avisos(expanded: bool) -> None:
-    """Rows left out because «Realizado» is blank (shown whether or not anything else changes)."""
-    if preview.avisos:
-        with st.expander(f"{len(preview.avisos):,} fila(s) sin «Realizado» no se tomaron en cuenta "
-                         "(no se leen como 0)", expanded=expanded):
-            st.dataframe(problems_table(preview.avisos), hide_index=True)
+if preview.sin_base:
+    st.info("Este archivo no trae la base de una plantilla (por ejemplo, un libro completo): **cada valor que "
+            "difiera de lo guardado lo reemplazará**. Para combinar su trabajo con el de otras personas celda "
+            "por celda, use la plantilla de esta página.", icon=":material/info:")
+decisions = {}
+if preview.conflictos is not None and len(preview.conflictos):
+    decisions = conflict_decisions(preview, f"{DECISIONS}_{result['file']}")
+    preview = store.resolve(preview, decisions)
+if preview.n_conservadas:
+    st.warning(f"{preview.n_conservadas:,} celda(s) de su archivo no se aplicarán: usted no las cambió y otra "
+               f"persona las cambió después de la revisión {preview.template_revision} de su plantilla (se "
+               "conserva lo guardado).", icon=":material/call_merge:")
+    with st.expander("Ver esas celdas"):
+        plain_table(merge_cells_table(preview.conservadas))
+changes = preview.changes
 
 
 if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
-    blank = (f" {len(preview.avisos):,} fila(s) sin «Realizado» se omitieron: una celda vacía no borra "
-             "un valor guardado ni se lee como 0 (para quitar un valor, revierta a una revisión "
-             "anterior en «Historial»)." if preview.avisos else "")
+    blank = (" Las filas sin «Realizado» se omitieron: una celda vacía no borra un valor guardado ni se lee "
+             "como 0 (para quitar un valor, revierta a una revisión anterior en «Historial»)."
+             if preview.avisos else "")
     st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}",
             icon=":material/info:")
 elif preview.outcome is UploadOutcome.IDENTICAL:
     st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.",
                icon=":material/check_circle:")
 if preview.outcome is not UploadOutcome.CHANGES:
-    show_avisos(expanded=True)
+    show_avisos(preview, expanded=True)
     st.stop()
 
 table = cells_table(changes.cells)
@@ -158,20 +158,18 @@ c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio + preview.plan_sin_c
 c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
 if len(cambiados):
     st.markdown("**Valores cambiados (antes → después)**")
-    st.dataframe(cambiados.drop(columns="Cambio"), hide_index=True, width="stretch",
-                 column_config=VALUE_COLUMNS)
+    plain_table(cambiados.drop(columns="Cambio"), key="tabla_cambiados")
 if len(nuevos):
     st.markdown("**Valores nuevos**")
-    st.dataframe(nuevos.drop(columns=["Cambio", "Antes"]), hide_index=True, width="stretch",
-                 column_config=VALUE_COLUMNS)
+    plain_table(nuevos.drop(columns=["Cambio", "Antes"]), key="tabla_nuevos")
 if len(changes.semaforo):
     st.markdown("**Semáforos que cambian**")
-    st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
+    plain_table(semaforo_table(changes.semaforo), key="tabla_semaforos")
 if preview.clears_illustrative_flag:
     st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
             icon=":material/info:")
-show_avisos(expanded=False)
+show_avisos(preview, expanded=False)
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")
@@ -179,7 +177,11 @@ with st.form("confirmar"):
     if actor is not None:
         st.markdown(f"Se guardará a nombre de **{md(actor.nombre)}** ({md(actor.usuario)}).")
     comentario = st.text_area("Comentario (qué se carga y por qué)", key="comentario")
-    guardar = st.form_submit_button("💾 Guardar como nueva revisión", type="primary")
+    if preview.n_conflictos:
+        st.warning(f"Falta decidir {preview.n_conflictos:,} celda(s) en conflicto (arriba): hasta entonces no se "
+                   "puede guardar.", icon=":material/call_split:")
+    guardar = st.form_submit_button("💾 Guardar como nueva revisión", type="primary",
+                                    disabled=bool(preview.n_conflictos))
 if guardar:
     try:
         saved = store.commit_preview(preview, actor=actor, comment=comentario)

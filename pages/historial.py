@@ -1,12 +1,14 @@
 """Historial: every revision, its changes, the file exactly as uploaded, and revert (as a new revision)."""
 
+import pandas as pd
 import streamlit as st
 
 from mpi_dash.accounts import Permiso, puede, revision_author
 from mpi_dash.diff import Changes
-from mpi_dash.formatting import cells_table, local_datetime, semaforo_table
+from mpi_dash.formatting import cells_table, local_datetime, local_timezone, semaforo_table
 from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
 from ui_auth import require
+from ui_carga import plain_table
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -16,13 +18,11 @@ st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIPOS = {KIND_SEED: "Carga inicial", KIND_IMPORT: "Carga de archivo", KIND_REVERT: "Reversión"}
+# No internal codes in the list (the file's full sha256 is shown when a revision is opened).
 HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "archivo": "Archivo",
-           "sha256": "sha256", "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas",
-           "tipo": "Tipo"}
+           "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
 FLASH = "historial_aviso"
 OPEN_NEXT = "historial_abrir"
-VALUE_COLUMNS = {"Antes": st.column_config.TextColumn("Antes", width="medium"),
-                 "Después": st.column_config.TextColumn("Después", width="medium")}
 
 
 @st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
@@ -50,20 +50,18 @@ shown = revisions.assign(
     autor=[revision_author(a, u, o) for a, u, o in zip(revisions["autor"], revisions["usuario"],
                                                          revisions["origen"])],
     tipo=revisions["tipo"].map(TIPOS),
-    fecha=revisions["fecha"].map(local_datetime),
+    # real date-times in Mexico City time: shown dd/mm/aaaa HH:MM, sorted chronologically by the column
+    fecha=pd.to_datetime(revisions["fecha"], utc=True, format="ISO8601").dt.tz_convert(local_timezone()),
     celdas_cambiadas=revisions["celdas_cambiadas"].map(lambda n: f"{int(n):,}"),
-    sha256=revisions["sha256"].map(lambda h: f"{h[:12]}…" if isinstance(h, str) else "—"),
     archivo=[a if a else (f"(reversión a la {r})" if t == KIND_REVERT else "—")
              for a, r, t in zip(revisions["archivo"], revisions["revierte_a"], revisions["tipo"])],
 )
 st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, width="stretch",
-             column_config={"Fecha (CDMX)": st.column_config.TextColumn(
-                                "Fecha (CDMX)", help="Hora de la Ciudad de México (se guarda en UTC)."),
+             column_config={"Fecha (CDMX)": st.column_config.DatetimeColumn(
+                                "Fecha (CDMX)", format="DD/MM/YYYY HH:mm",
+                                help="Hora de la Ciudad de México (se guarda en UTC)."),
                             "Celdas cambiadas": st.column_config.TextColumn("Celdas cambiadas",
                                                                             alignment="right"),
-                            "sha256": st.column_config.TextColumn(
-                                "sha256", help="Primeros 12 caracteres; el valor completo aparece al abrir "
-                                               "la revisión."),
                             "Comentario": st.column_config.TextColumn("Comentario", width="medium")})
 
 st.subheader("Abrir una revisión")
@@ -91,17 +89,16 @@ a, b, c = st.columns(3)
 a.metric("Celdas cambiadas", f"{changes.n_cells:,}")
 b.metric("Valores nuevos", f"{int((table['Cambio'] == 'Nuevo').sum()):,}")
 c.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
-st.dataframe(table, hide_index=True, width="stretch", height="auto" if len(table) <= 12 else 460,
-             column_config=VALUE_COLUMNS)
+plain_table(table)  # wraps long texts (plain text) when short, scrolls when long
 if len(changes.semaforo):
     with st.expander(f"Semáforos que cambiaron ({len(changes.semaforo):,})"):
-        st.dataframe(semaforo_table(changes.semaforo), hide_index=True, width="stretch")
+        plain_table(semaforo_table(changes.semaforo))
 
 if info["archivo"]:
     st.download_button(f"⬇️ Descargar «{md(info['archivo'])}» tal como se subió", key=f"archivo_{chosen}",
                        data=lambda n=int(chosen): (store.revision_file(n) or ("", b""))[1],
-                       file_name=str(info["archivo"]), mime=XLSX, on_click="ignore")
-    st.caption(f"sha256: `{info['sha256']}`")
+                       file_name=str(info["archivo"]), mime=XLSX, on_click="ignore",
+                       help=f"Huella del archivo (sha256), para comprobar que es el mismo: {info['sha256']}")
 
 st.subheader("Revertir")
 if actor is not None and not puede(actor, Permiso.REVERTIR):

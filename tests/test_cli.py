@@ -75,7 +75,8 @@ def test_validate_invalid_book_exit_1_lists_every_problem(invalid_book: Path, ca
     assert main(["validate", str(invalid_book)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "El libro «malo.xlsx» no es válido: 3 errores."
-    assert len(lines) == 4 and all(line.startswith("- Hoja \"Avances\"") for line in lines[1:])
+    assert len(lines) == 5 and all(line.startswith("- Hoja \"Avances\"") for line in lines[1:4])
+    assert lines[-1] == "Total: 3 errores."  # the count at the end too
     assert any('fila 2, columna "Trimestre": se encontró "7"' in line for line in lines)
     assert any('fila 2, columna "Realizado": se encontró "mucho"' in line for line in lines)
     assert any('fila 3, columna "Clave": se encontró "9.9"' in line for line in lines)

@@ -173,7 +173,9 @@ def test_blank_realizado_only_difference_is_reported(db, tmp_path, capsys):
     assert "idéntico" not in out
     # E2 plus the 8 quarters of the sample that have no stored value yet (blank in the template)
     assert "no cambia ningún dato guardado" in out and "9 filas sin «Realizado» se omitieron" in out
-    assert '- Aviso. Hoja "Avances", fila 2, columna "Realizado": la celda está vacía' in out
+    # the avisos of the same kind and column in one line: how many rows, which ones
+    assert ('- Aviso. Hoja "Avances", columna "Realizado": 9 filas con el mismo problema '
+            "(filas 2, 4, 5, 7, 8 y 4 más)") in out
     assert Store(db).dump_sql() == before
 
 

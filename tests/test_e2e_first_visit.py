@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("url_path", ["programa", "historial"])
+@pytest.mark.parametrize("url_path", ["resumen", "programa", "historial"])
 def test_first_deep_link_on_a_fresh_server_runs_inside_the_app(tmp_path, url_path):
     # A fresh server with a pages/ folder starts in legacy multipage mode; the first visit going straight
     # to a page must still get app.py's navigation (sections, Spanish titles) and no "Page not found".

@@ -454,5 +454,5 @@ def test_ficha_tecnica_in_words(workbook):
     at = open_page(PAGES[1])
     ficha = at.table[0].value
     assert ficha.loc["Tipo de cálculo", "Valor"] == "Avance de la meta"
-    assert ficha.loc["Acumulación", "Valor"].replace("\\", "") == "Acumulada: de enero al corte"
+    assert ficha.loc["Acumulación", "Valor"].replace("\\", "").replace("\u2060", "") == "Acumulada: de enero al corte"
     assert_no_codes(at)

@@ -1,4 +1,4 @@
-"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, stale-template rows.
+"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, per-cell three-way merge.
 
 Hand-computed cases on the sample data of ``upload_helpers``."""
 
@@ -11,7 +11,16 @@ from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan, sampl
 from upload_helpers import avances_frame as up
 
 from mpi_dash.diff import diff_snapshots
-from mpi_dash.snapshot import apply_upload, conform_avances, make_snapshot, row_changes, stale_mask
+from mpi_dash.snapshot import (
+    KEEP_SAVED,
+    USE_FILE,
+    apply_upload,
+    conform_avances,
+    make_snapshot,
+    merge_avances,
+    resolve_conflicts,
+    row_changes,
+)
 
 
 @pytest.fixture
@@ -70,17 +79,38 @@ def test_row_changes_include_removals_for_revert(base):
     assert retirado[["clave", "campo", "antes"]].to_numpy().tolist() == [["1.1.1", "Realizado", 1.0]]
 
 
-@pytest.mark.parametrize(("upload_value", "current_value", "stale"), [
-    (1.0, 5.0, True),    # untouched in the old template, changed later → left out (later change survives)
-    (2.0, 5.0, False),   # the person edited it → applied
-    (1.0, 1.0, False),   # nobody changed it → nothing to protect
+@pytest.mark.parametrize(("base_v", "file_v", "stored_v", "result", "conflict", "kept"), [
+    (1.0, 1.0, 5.0, 5.0, False, True),    # file = base, store changed → not applied (later change stays)
+    (1.0, 2.0, 1.0, 2.0, False, False),   # file changed, store not → applied
+    (1.0, 2.0, 5.0, 5.0, True, False),    # both changed to different values → conflict, stored stays
+    (1.0, 5.0, 5.0, 5.0, False, False),   # both changed to the same value → nothing to decide
+    (1.0, 1.0, 1.0, 1.0, False, False),   # nobody changed it
 ])
-def test_stale_mask(base, upload_value, current_value, stale):
-    later = up(("1.1.1", 2023, 1, current_value, None, "Acta 1/2023"))
-    current = apply_upload(base, plan=None, avances=later, parametros=None)
-    upload = up(("1.1.1", 2023, 1, upload_value, None, "Acta 1/2023"), ("1.1.1", 2023, 3, 1.0))
-    mask = stale_mask(upload, base.avances, current.avances)
-    assert mask.tolist() == [stale, False]
+def test_merge_avances_per_cell(base_v, file_v, stored_v, result, conflict, kept):
+    base = up(("1.1.1", 2023, 1, base_v, "J base", "E base"))
+    current = up(("1.1.1", 2023, 1, stored_v, "J nueva", "E base"))   # a colleague also rewrote the text
+    upload = up(("1.1.1", 2023, 1, file_v, "J base", "E mía"))          # the file changed Evidencia
+    merged = merge_avances(upload, base, current)
+    assert merged.rows[["realizado", "justificacion", "evidencia"]].values.tolist() == [
+        [result, "J nueva", "E mía"]]
+    assert merged.conflicts["campo"].tolist() == (["realizado"] if conflict else [])
+    assert merged.kept["campo"].tolist() == (["realizado", "justificacion"] if kept else ["justificacion"])
+
+
+def test_merge_new_row_and_resolution():
+    base = up(("1.1.1", 2023, 3, None))
+    current = up(("1.1.1", 2023, 3, 2.0, "Texto de A", None))
+    upload = up(("1.1.1", 2023, 3, 2.5), ("1.1.1", 2023, 4, 1.0))
+    merged = merge_avances(upload, base, current)
+    assert merged.conflicts[["trimestre", "campo", "base", "guardado", "archivo"]].values.tolist() == [
+        [3, "realizado", None, 2.0, 2.5]]
+    assert merged.rows[["trimestre", "realizado", "justificacion"]].values.tolist() == [
+        [3, 2.0, "Texto de A"], [4, 1.0, None]]
+    mine = resolve_conflicts(merged.rows, merged.conflicts, {("1.1.1", 2023, 3, "realizado"): USE_FILE})
+    assert mine[["trimestre", "realizado", "justificacion"]].values.tolist() == [
+        [3, 2.5, "Texto de A"], [4, 1.0, None]]
+    saved = resolve_conflicts(merged.rows, merged.conflicts, {("1.1.1", 2023, 3, "realizado"): KEEP_SAVED})
+    assert saved["realizado"].tolist() == [2.0, 1.0]
 
 
 def test_inputs_not_mutated(base):

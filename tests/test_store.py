@@ -212,25 +212,110 @@ def test_multi_year_baseline_from_stored_actuals(db):
     assert result.loc[("1.1.1", 2024, 2), "variacion_linea_base_pct"] == pytest.approx(50.0)   # (3 − 2)/2
 
 
+def _filled(template: bytes, cells: dict[str, object]) -> bytes:
+    """The template with some cells of «Avances» typed in (as a person would in Excel)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template))
+    for ref, value in cells.items():
+        wb["Avances"][ref] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(snapshot, clave, anio, trimestre, campo):
+    rows = snapshot.avances.query("clave == @clave and anio == @anio and trimestre == @trimestre")
+    return None if rows.empty else rows[campo].iloc[0]
+
+
+# Template rows (sample plan, 2023): row 2 = 1.1.1 Marzo, 3 = Junio, 4 = Septiembre, 5 = Diciembre;
+# columns E Realizado, F Justificación, G Evidencia.
 def test_stale_template_does_not_undo_later_changes(db):
     _, snap = db.load_snapshot()
     template = build_template(snap, revision=1)  # downloaded at revision 1
     db.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "otro.xlsx",
                    actor=CliActor("Beto"), comment="corrige marzo")
-    from openpyxl import load_workbook
-    import io
-
-    wb = load_workbook(io.BytesIO(template))
-    wb["Avances"]["E4"] = 1.0  # the person only fills 1.1.1 Septiembre
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    preview = db.prepare_upload(buffer.getvalue(), "plantilla.xlsx")
-    assert preview.template_revision == 1
-    assert preview.omitidas[["clave", "trimestre", "realizado"]].values.tolist() == [["1.1.1", 1, 1.0]]
+    preview = db.prepare_upload(_filled(template, {"E4": 1.0}), "plantilla.xlsx")  # only Septiembre
+    assert preview.template_revision == 1 and preview.n_conflictos == 0
+    assert preview.conservadas[["clave", "trimestre", "campo", "base", "guardado", "revision", "autor"]
+                               ].values.tolist() == [["1.1.1", 1, "realizado", 1.0, 3.0, 2, "Beto (línea de comandos)"]]
     db.commit_preview(preview, actor=CliActor("Ana"), comment="septiembre")
     _, now = db.load_snapshot()
     assert realizado(now, "1.1.1", 2023, 1) == 3.0  # Beto's later correction survives
     assert realizado(now, "1.1.1", 2023, 3) == 1.0
+
+
+def test_two_coordinators_same_row_both_edits_kept(db):
+    """A saves Justificación + Evidencia of 1.1.1 Septiembre; B (older template) changes only its Realizado."""
+    _, snap = db.load_snapshot()
+    template_b = build_template(snap, revision=1)
+    template_a = build_template(snap, revision=1)
+    saved_a = db.prepare_upload(_filled(template_a, {"E4": 2.0, "F4": "Retraso por lluvias", "G4": "Acta 3"}),
+                                "a.xlsx")
+    assert saved_a.n_conflictos == 0
+    db.commit_preview(saved_a, actor=CliActor("Ana"), comment="septiembre, textos")
+    preview = db.prepare_upload(_filled(template_b, {"E4": 2.5}), "b.xlsx")
+    # B's Realizado 2.5 vs A's 2.0 (base empty): changed on both sides → a conflict, never a silent overwrite
+    assert preview.conflictos[["clave", "trimestre", "campo", "base", "guardado", "archivo", "autor"]
+                              ].values.tolist() == [["1.1.1", 3, "realizado", None, 2.0, 2.5, "Ana (línea de comandos)"]]
+    before = db.dump_sql()
+    with pytest.raises(store.PendingConflicts):
+        db.commit_preview(preview, actor=CliActor("Beto"), comment="realizado")
+    assert db.dump_sql() == before  # nothing saved while a conflict is undecided
+    resolved = db.resolve(preview, {("1.1.1", 2023, 3, "realizado"): store.USE_FILE})
+    assert resolved.n_conflictos == 0
+    db.commit_preview(resolved, actor=CliActor("Beto"), comment="realizado")
+    _, now = db.load_snapshot()
+    assert [_cell(now, "1.1.1", 2023, 3, c) for c in ("realizado", "justificacion", "evidencia")] == [
+        2.5, "Retraso por lluvias", "Acta 3"]  # B's number AND A's texts
+
+
+def test_two_coordinators_different_cells_merge_without_conflict(db):
+    _, snap = db.load_snapshot()
+    template_b = build_template(snap, revision=1)
+    db.commit_preview(db.prepare_upload(_filled(build_template(snap, revision=1),
+                                                {"F2": "Texto de A", "G2": "Evidencia de A"}), "a.xlsx"),
+                      actor=CliActor("Ana"), comment="textos de marzo")
+    preview = db.prepare_upload(_filled(template_b, {"E2": 4.0}), "b.xlsx")  # B: only Marzo's Realizado
+    assert preview.n_conflictos == 0
+    assert preview.changes.cells[["clave", "trimestre", "campo", "antes", "despues"]].values.tolist() == [
+        ["1.1.1", 1, "Realizado", 1.0, 4.0]]  # A's texts are not listed as changes back to the old ones
+    db.commit_preview(preview, actor=CliActor("Beto"), comment="realizado de marzo")
+    _, now = db.load_snapshot()
+    assert [_cell(now, "1.1.1", 2023, 1, c) for c in ("realizado", "justificacion", "evidencia")] == [
+        4.0, "Texto de A", "Evidencia de A"]
+
+
+def test_conflict_keep_saved_and_recheck_in_transaction(db):
+    _, snap = db.load_snapshot()
+    template = build_template(snap, revision=1)
+    db.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "a.xlsx",
+                   actor=CliActor("Ana"), comment="marzo")
+    preview = db.prepare_upload(_filled(template, {"E2": 5.0, "E3": 7.0}), "b.xlsx")
+    assert preview.n_conflictos == 1
+    kept = db.resolve(preview, {("1.1.1", 2023, 1, "realizado"): store.KEEP_SAVED})
+    assert kept.changes.cells[["trimestre", "campo", "despues"]].values.tolist() == [[2, "Realizado", 7.0]]
+    # someone saves in between: the decision was about a value that is no longer stored → refused
+    db.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 9.0, None, "Acta 1/2023")]), "c.xlsx",
+                   actor=CliActor("Carla"), comment="marzo otra vez")
+    before = db.dump_sql()
+    with pytest.raises(store.ConflictError):
+        db.commit_preview(kept, actor=CliActor("Beto"), comment="junio")
+    assert db.dump_sql() == before
+    with pytest.raises(store.PendingConflicts):  # the command line (rebase) re-merges: still a conflict
+        db.import_file(_filled(template, {"E2": 5.0, "E3": 7.0}), "b.xlsx", actor=CliActor("Beto"),
+                       comment="junio")
+    assert db.dump_sql() == before
+
+
+def test_file_without_base_keeps_two_way_rule(db):
+    preview = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, None)]), "libro.xlsx")
+    assert preview.sin_base and preview.template_revision is None and preview.conflictos is None
+    assert preview.changes.cells[["campo", "antes", "despues"]].values.tolist() == [
+        ["Realizado", 1.0, 3.0], ["Evidencia", "Acta 1/2023", None], ["datos_ilustrativos", 1.0, 0.0]]
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))

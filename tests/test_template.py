@@ -10,7 +10,15 @@ from upload_helpers import SAMPLE_PARAMETROS, sample_avances, sample_plan, seed_
 
 from mpi_dash.diff import diff_snapshots
 from mpi_dash.snapshot import apply_upload, make_snapshot
-from mpi_dash.template import HEADERS, INSTRUCTIONS_SHEET, build_template, read_base_revision, template_rows
+from mpi_dash.template import (
+    BASE_SHEET,
+    HEADERS,
+    INSTRUCTIONS_SHEET,
+    build_template,
+    read_base_revision,
+    read_template_base,
+    template_rows,
+)
 from mpi_dash.workbook import read_workbook
 
 
@@ -26,7 +34,8 @@ def _sheet(content: bytes):
 
 def test_layout_locking_and_validation(snap):
     wb, ws = _sheet(build_template(snap, revision=7))
-    assert wb.sheetnames == ["Avances", INSTRUCTIONS_SHEET]
+    assert wb.sheetnames == ["Avances", INSTRUCTIONS_SHEET, BASE_SHEET]
+    assert wb[BASE_SHEET].sheet_state == "veryHidden" and wb[BASE_SHEET].protection.sheet
     assert [c.value for c in ws[1]] == list(HEADERS)
     assert ws.max_row == 1 + 3 * 4  # 3 indicators of 2023 × 4 quarters
     col = {name: i + 1 for i, name in enumerate(HEADERS)}
@@ -136,3 +145,16 @@ def test_coordinator_template_has_only_its_programs():
     assert claves == {"6"}
     info = {row[0].value: row[1].value for row in book["Instrucciones"].iter_rows(max_row=5)}
     assert info["Programas"] == "6" and info["Revisión base"] == 3
+
+
+def test_base_records_revision_and_every_editable_cell(snap):
+    base = read_template_base(build_template(snap, revision=7, programas=["1"]))
+    assert base.revision == 7
+    # program 1 of 2023: 1.1.1 and 1.2.1, four quarters each, the stored values of that moment
+    assert base.avances[["clave", "trimestre", "realizado", "evidencia"]].values.tolist()[:2] == [
+        ["1.1.1", 1, 1.0, "Acta 1/2023"], ["1.1.1", 2, 1.0, "Acta 2/2023"]]
+    assert len(base.avances) == 8 and base.avances["realizado"].notna().sum() == 3
+
+
+def test_not_a_template_has_no_base(snap):
+    assert read_template_base(seed_bytes()) is None

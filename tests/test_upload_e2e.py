@@ -110,7 +110,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         page.get_by_text("No se guardó nada").first.wait_for()
         wait_idle(page)
         assert page.get_by_text("tiene 2 problema(s)").count() == 1
-        page.get_by_test_id("stDataFrame").first.wait_for()  # the problems table (canvas grid)
+        page.get_by_test_id("stTable").first.wait_for()  # the problems table (plain text, wraps)
         shot(page, "carga_03a_errores", full_page=False)
         assert Store(db).latest_revision() == 1
 

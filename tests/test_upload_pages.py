@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -65,6 +67,12 @@ def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
 
+def shown(table) -> pd.DataFrame:
+    """An st.table as the browser shows it: every cell is data text made inert for Markdown
+    (ui_common.md: backslash escapes), which the browser renders without the backslashes."""
+    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v.replace("\u2060", "")) if isinstance(v, str) else v)
+
+
 def test_navigation_lists_both_pages(db):
     at = signed_in("app.py", db, "ana")
     at.switch_page(UPLOAD_PAGE)
@@ -86,12 +94,12 @@ def test_upload_preview_and_confirm(db):
     # Q3 (R3 = 2.5 of P3 = 3 → 83.3 %) amarillo.
     assert metrics(at) == {"Valores nuevos": "1", "Valores cambiados": "3", "Filas sin cambio": "0",
                            "Cambios de semáforo": "2"}
-    changed = at.dataframe[0].value
+    changed = shown(at.table[0])
     assert changed[["Clave", "Trimestre", "Columna", "Antes", "Después"]].values.tolist() == [
         ["1.1.1", "Junio", "Realizado", "1", "0.5"],
         ["1.1.1", "Junio", "Justificación", "—", "Se pospuso una sesión"],
         ["—", "—", "datos_ilustrativos", "1", "0"]]
-    semaforos = at.dataframe[2].value
+    semaforos = shown(at.table[2])
     assert semaforos[["Trimestre", "Antes", "Después"]].values.tolist() == [
         ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
     assert "datos ilustrativos" in texts(at.info)
@@ -144,7 +152,7 @@ def test_bad_input_shows_all_problems_and_saves_nothing(db, monkeypatch, case):
     before = data_sql(db)
     at = upload(page(), BAD_UPLOADS[case](), f"{case}.xlsx")
     assert "No se guardó nada" in texts(at.error)
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     assert list(problems.columns) == ["Hoja", "Fila", "Columna", "Valor", "Qué se esperaba"]
     assert len(problems) >= 1 and problems["Qué se esperaba"].str.len().min() > 0
     assert not problems.isna().any().any() and "None" not in problems.to_string()
@@ -156,14 +164,14 @@ def test_all_problems_listed_with_row_and_column(db):
     content = upload_bytes([("1.1.1", 2023, "Junio", "dos"), ("9.9", 2023, "Marzo", 1.0),
                             ("1.1.1", 2023, 7, -3.0)])
     at = upload(page(), content, "varios.xlsx")
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     found = set(zip(problems["Fila"], problems["Columna"]))
     assert {("2", "Realizado"), ("3", "Clave"), ("4", "Trimestre"), ("4", "Realizado")} <= found
 
 
 def test_file_level_problem_reads_archivo_and_dash(db):
     at = upload(page(), "Clave,Año\n1.1.1,2023\n".encode(), "datos.xlsx")
-    problems = at.dataframe[0].value
+    problems = shown(at.table[0])
     assert problems[["Hoja", "Fila", "Columna"]].values.tolist() == [["(archivo)", "—", "—"]]
 
 
@@ -200,13 +208,16 @@ def test_history_open_download_and_revert(db):
                           comment="Avances de junio")
     at = page(HISTORY_PAGE)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "sha256", "Comentario",
-                                   "Celdas cambiadas", "Tipo"]
+    assert list(table.columns) == ["Número", "Fecha (CDMX)", "Autor", "Archivo", "Comentario",
+                                   "Celdas cambiadas", "Tipo"]  # no hash cut with «…» in the list
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
         "Ana (línea de comandos)", "junio.xlsx", "Avances de junio", "3"]
     fecha = Store(db).list_revisions()["fecha"].iloc[0]
-    assert table.iloc[0]["Fecha (CDMX)"] == local_datetime(fecha)
+    # a real date-time (the column sorts chronologically), shown dd/mm/aaaa HH:MM in Mexico City time
+    assert table.iloc[0]["Fecha (CDMX)"].strftime("%d/%m/%Y %H:%M") == local_datetime(fecha)
+    assert at.dataframe[0].proto.columns  # column config sent
+    assert '"format": "DD/MM/YYYY HH:mm"' in at.dataframe[0].proto.columns.replace(": ", ": ")
     assert "UTC" not in texts(at.markdown)
     assert metrics(at)["Celdas cambiadas"] == "3"
     assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio\\.xlsx» tal como se subió"]
@@ -253,9 +264,9 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
     shown = texts(at.info) + texts(at.success)
     assert "idéntico" not in shown
-    assert "no cambia ningún dato guardado" in shown and "1 fila(s) sin «Realizado» se omitieron" in shown
+    assert "no cambia ningún dato guardado" in shown and "Las filas sin «Realizado» se omitieron" in shown
     (expander,) = [e for e in at.expander if "sin «Realizado»" in e.label]
-    avisos = expander.dataframe[0].value
+    avisos = globals()["shown"](expander.table[0])
     assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
         ["Avances", "2", "Realizado", "—"]]
     assert not [b for b in at.button if b.label.startswith("💾")]
@@ -278,3 +289,67 @@ def test_history_cell_counts_in_es_mx(db):
     at = page(HISTORY_PAGE)
     assert at.dataframe[0].value.iloc[0]["Celdas cambiadas"] == "1,002"
     assert metrics(at)["Celdas cambiadas"] == "1,002"
+
+
+def _filled_template(snapshot, cells: dict[str, object]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mpi_dash.template import build_template
+
+    wb = load_workbook(io.BytesIO(build_template(snapshot, revision=1)))
+    for ref, value in cells.items():
+        wb["Avances"][ref] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_conflict_decided_per_cell_keeps_both_edits(db):
+    """Two coordinators, one template (rev. 1): A saves Septiembre's texts and Realizado 2; B's file changes
+    Realizado to 2.5 and Marzo's Realizado.  B sees one conflict; nothing is saved until B decides it."""
+    _, snap = Store(db).load_snapshot()
+    template_a = _filled_template(snap, {"E4": 2.0, "F4": "Retraso por lluvias", "G4": "Acta 3/2023"})
+    Store(db).commit_preview(Store(db).prepare_upload(template_a, "a.xlsx"), actor=CliActor("Alicia"),
+                             comment="septiembre")
+    before = data_sql(db)
+    at = upload(page(), _filled_template(snap, {"E4": 2.5, "E2": 4.0}), "b.xlsx")
+    assert "1 celda(s) en conflicto: nada se guarda hasta que usted decida cada una." in texts(at.error)
+    conflicts = shown(at.table[0])
+    assert conflicts[["Celda", "Guardado", "Su archivo"]].values.tolist() == [
+        ["1.1.1 · Septiembre 2023 · Realizado", "2", "2.5"]]
+    assert conflicts["Guardado por"].iloc[0].startswith("Alicia (línea de comandos), ")
+    assert conflicts["Guardado por"].iloc[0].endswith("(revisión 2)")
+    (save,) = [b for b in at.button if b.label.startswith("💾")]
+    assert save.disabled and "Falta decidir 1 celda(s)" in texts(at.warning)
+    assert data_sql(db) == before
+    (choice,) = [s for s in at.segmented_control if "Septiembre 2023" in s.label]
+    choice.set_value("archivo")
+    at.run()
+    (save,) = [b for b in at.button if b.label.startswith("💾")]
+    assert not save.disabled
+    assert metrics(at)["Valores cambiados"] == "2"  # Marzo (1 → 4) and the decided cell (2 → 2.5)
+    at.text_area(key="comentario").input("realizados de marzo y septiembre")
+    submit(at, "💾 Guardar")
+    assert "Se guardó la **revisión 3**" in texts(at.success)
+    _, now = Store(db).load_snapshot()
+    row = now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 3").iloc[0]
+    assert (row.realizado, row.justificacion, row.evidencia) == (2.5, "Retraso por lluvias", "Acta 3/2023")
+    assert now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 1")["realizado"].tolist() == [4.0]
+
+
+def test_file_without_base_says_every_value_replaces(db):
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "libro.xlsx")
+    assert "cada valor que difiera de lo guardado lo reemplazará" in texts(at.info)
+
+
+def test_many_bad_rows_grouped_on_the_page(db):
+    rows = [(f"P{i}", 2023, "Marzo", 1.0) for i in range(300)]
+    at = upload(page(), upload_bytes(rows), "malo.xlsx")
+    assert "300 problema(s)" in texts(at.error)
+    groups = shown(at.table[0])
+    assert groups[["Columna", "Filas", "Cuántas"]].values.tolist() == [["Clave", "filas 2–301", "300"]]
+    assert groups["Se encontró"].iloc[0] == "P0, P1, P2, P3, P4, …"
+    (expander,) = [e for e in at.expander if "fila por fila" in e.label]
+    assert len(expander.dataframe[0].value) == 300  # every row, scrolling

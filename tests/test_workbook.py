@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -322,11 +323,39 @@ def test_blank_realizado_is_an_aviso_and_the_row_is_dropped_never_zero() -> None
     assert all(p.nivel == "aviso" for p in validate_workbook(book(Avances=table(rows, AVANCES_HEADERS))))
 
 
-def test_formulas_are_never_evaluated() -> None:
+def _with_cached_results(content: bytes, results: dict[str, str]) -> bytes:
+    """The workbook with a stored result for some formula cells (what Excel writes on saving; openpyxl
+    writes formulas without one).  ``results``: cell reference → the text of <v>."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                for ref, value in results.items():
+                    data = re.sub(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v></v>'.encode(),
+                                  rb"\g<1><v>" + value.encode() + b"</v>", data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_formula_without_stored_result_is_an_error_never_empty() -> None:
     # openpyxl stores the formula without a cached value: a reader that evaluated it would get 2.
-    data = read_workbook(book(Avances=table([avance_row("1.1", realizado="=1+1")], AVANCES_HEADERS)))
-    assert data.avances.empty
-    assert [(p.fila, p.columna) for p in data.avisos] == [(2, "Realizado")]
+    problems = validate_workbook(book(Avances=table([avance_row("1.1", realizado="=1+1")], AVANCES_HEADERS)))
+    assert [(p.nivel, p.hoja, p.fila, p.columna) for p in problems] == [("error", "Avances", 2, "Realizado")]
+    assert problems[0].mensaje == (
+        'Hoja "Avances", fila 2, columna "Realizado": la celda tiene una fórmula sin valor calculado; se '
+        "esperaba el resultado guardado de la fórmula: abra y guarde el archivo en Excel y vuelva a subirlo.")
+    assert "vacía" not in problems[0].mensaje
+
+
+def test_formula_with_stored_result_uses_it_and_says_so() -> None:
+    content = _with_cached_results(
+        book(Avances=table([avance_row("1.1", realizado="=1+1"), avance_row("1.1", trimestre=2)],
+                           AVANCES_HEADERS)), {"D2": "2"})
+    data = read_workbook(content)
+    assert data.avances["realizado"].tolist() == [2.0, 2.0]  # the stored result, as Excel shows it
+    assert [(p.fila, p.columna, p.hallazgo) for p in data.avisos] == [(2, "Realizado", "la celda tiene una fórmula")]
 
 
 def test_row_numbers_are_true_excel_rows_with_empty_rows_skipped() -> None:
@@ -790,3 +819,24 @@ def test_problems_frame() -> None:
     assert frame["fila"].tolist()[0] == 2 and pd.isna(frame["fila"].tolist()[1])
     assert frame["mensaje"].tolist() == [p.mensaje for p in problems]
     assert len(problems_frame([])) == 0
+
+
+def test_renamed_sheet_is_named_in_an_aviso() -> None:
+    content = book(Datos=table([avance_row("1.1", realizado=3)], AVANCES_HEADERS))
+    avisos = [p for p in validate_workbook(content) if p.nivel == "aviso"]
+    assert [p.mensaje for p in avisos] == [
+        'Aviso. Archivo: se ignoró la hoja "Datos"; se esperaba que los datos vengan en las hojas "Plan", '
+        '"Avances" o "Parámetros", las únicas que se leen (si esa hoja trae avances, cámbiele el nombre a '
+        '"Avances").']
+
+
+@pytest.mark.parametrize(("sheets", "what"), [
+    (["Resumen", "Programa 1", "Notas"], "Excel con formato"),
+    (["Indicadores de resultados"], "SIPOT"),
+    (["Informe"], "report"),
+])
+def test_dashboard_downloads_are_recognised(sheets, what) -> None:
+    content = xlsx_bytes({name: [["Clave", "Valor"], ["1.1", 1]] for name in sheets})
+    problems = validate_workbook(content)
+    assert len(problems) == 1 and problems[0].nivel == "error"
+    assert what in problems[0].mensaje and "plantilla" in problems[0].mensaje

@@ -1,0 +1,144 @@
+"""Command line parity with the upload page (issue 9): plantilla, import --vista-previa, conflicts (exit 3),
+validate = the upload's verdict, grouped long error lists (--todos), the dashboard's downloads refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from upload_helpers import make_db, upload_bytes, workbook_bytes
+
+from mpi_dash.cli import main
+from mpi_dash.store import Store
+from mpi_dash.template import BASE_SHEET, read_template_base
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_db(tmp_path)
+
+
+def _fill(path: Path, cells: dict[str, object]) -> Path:
+    wb = load_workbook(path)
+    for ref, value in cells.items():
+        wb["Avances"][ref] = value
+    wb.save(path)
+    return path
+
+
+def _template(db: Path, tmp_path: Path, name: str) -> Path:
+    out = tmp_path / name
+    assert main(["plantilla", "--anio", "2023", "-o", str(out), "--db", str(db)]) == 0
+    return out
+
+
+def test_plantilla_writes_the_page_template_with_its_base(db, tmp_path, capsys):
+    out = _template(db, tmp_path, "plantilla.xlsx")
+    assert "Plantilla de avances 2023 escrita" in capsys.readouterr().out
+    base = read_template_base(out.read_bytes())
+    assert base.revision == 1 and len(base.avances) == 12  # 3 indicators × 4 quarters
+    assert load_workbook(out)[BASE_SHEET].sheet_state == "veryHidden"
+    assert main(["plantilla", "--anio", "2030", "-o", str(tmp_path / "x.xlsx"), "--db", str(db)]) == 1
+    assert "2030" in capsys.readouterr().err
+
+
+def test_vista_previa_prints_and_saves_nothing(db, tmp_path, capsys):
+    f = _fill(_template(db, tmp_path, "p.xlsx"), {"E2": 3.0, "E4": 2.0})  # Marzo changed, Septiembre new
+    before = Store(db).dump_sql()
+    assert main(["import", str(f), "--vista-previa", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert Store(db).dump_sql() == before
+    assert "no se guardó nada" in out
+    assert "1.1.1 Marzo 2023 «Realizado»: 1 → 3" in out
+    assert "Valores nuevos (1):" in out and "1.1.1 Septiembre 2023 «Realizado»: 2" in out
+    assert "Semáforos que cambian" in out
+
+
+def test_import_with_conflicts_exit_3_saves_nothing(db, tmp_path, capsys):
+    b_template = _template(db, tmp_path, "b.xlsx")
+    a = _fill(_template(db, tmp_path, "a.xlsx"), {"E4": 2.0, "F4": "Texto de A"})
+    assert main(["import", str(a), "--autor", "Ana", "--comentario", "septiembre", "--db", str(db)]) == 0
+    b = _fill(b_template, {"E4": 2.5})
+    before = Store(db).dump_sql()
+    capsys.readouterr()
+    assert main(["import", str(b), "--autor", "Beto", "--comentario", "septiembre", "--db", str(db)]) == 3
+    captured = capsys.readouterr()
+    assert Store(db).dump_sql() == before
+    assert "No se importó «b.xlsx»" in captured.err
+    assert "1.1.1 Septiembre 2023 «Realizado»: 2 (guardado por Ana (línea de comandos) el" in captured.out
+    assert "su archivo: 2.5" in captured.out
+    assert main(["validate", str(b), "--db", str(db)]) == 3  # validate gives the same verdict
+    assert main(["import", str(b), "--vista-previa", "--db", str(db)]) == 0
+    assert "1 conflicto por decidir" in capsys.readouterr().out
+
+
+def test_validate_template_against_the_stored_plan(db, tmp_path, capsys, monkeypatch):
+    from mpi_dash import config
+
+    f = _fill(_template(db, tmp_path, "p.xlsx"), {"E2": 3.0})
+    capsys.readouterr()
+    monkeypatch.setenv(config.DB_ENV, str(db))  # the default database, as on the server (no --db)
+    assert main(["validate", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("El archivo «p.xlsx» es válido (comparado con la revisión 1 guardada).")
+    assert "hoja llamada" not in out and "1.1.1 Marzo 2023 «Realizado»: 1 → 3" in out
+    bad = _fill(_template(db, tmp_path, "q.xlsx"), {"E3": "=1+1"})
+    assert main(["validate", str(bad), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "fórmula sin valor calculado" in out and "vacía" not in out
+
+
+def test_ten_thousand_bad_rows_grouped(db, tmp_path, capsys):
+    rows = [(f"P{i}", 2023, "Marzo", 1.0) for i in range(10_000)]
+    f = tmp_path / "malo.xlsx"
+    f.write_bytes(upload_bytes(rows))
+    before = Store(db).dump_sql()
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "x", "--db", str(db)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) <= 100
+    assert err[0] == "No se importó «malo.xlsx»: 10,000 errores. No se guardó nada."
+    assert '10,000 filas con el mismo problema (filas 2–10,001); se encontró: P0, P1, P2, P3, P4, …' in err[1]
+    assert err[-1] == "Total: 10,000 errores."
+    assert Store(db).dump_sql() == before
+    assert main(["validate", str(f), "--db", str(db), "--todos"]) == 1
+    assert len(capsys.readouterr().out.splitlines()) == 10_002  # every row, the header and the total
+
+
+def test_dashboard_downloads_sent_to_the_plantilla(db, tmp_path, capsys):
+    from mpi_dash.exports import to_excel_bytes, to_sipot_excel_bytes, sipot_frame, to_xlsx_bytes
+    from mpi_dash.engine import compute_all
+    from mpi_dash import summary, programs
+
+    _, snap = Store(db).load_snapshot()
+    results = compute_all(snap.plan, snap.avances, snap.parametros)
+    cut = summary.at_cutoff(results, snap.plan, 2023, 2)
+    figures = programs.program_figures(cut, snap.parametros)
+    downloads = {
+        "formato.xlsx": to_excel_bytes(summary.iptt_table(cut), figures, anio=2023, trimestre=2,
+                                       origen="prueba", ilustrativo=False, parametros=snap.parametros),
+        "sipot.xlsx": to_sipot_excel_bytes(sipot_frame(cut, 2023, 2, fecha_validacion=dt.date(2023, 7, 1),
+                                                       fecha_actualizacion=dt.date(2023, 7, 1))),
+        "informe.xlsx": to_xlsx_bytes(programs.program_report(cut, snap.parametros)),
+    }
+    before = Store(db).dump_sql()
+    for name, content in downloads.items():
+        f = tmp_path / name
+        f.write_bytes(content)
+        assert main(["import", str(f), "--autor", "Ana", "--comentario", "x", "--db", str(db)]) == 1, name
+        err = capsys.readouterr().err
+        assert "descarga" in err or "informe" in err, err
+        assert "plantilla" in err, err
+    assert Store(db).dump_sql() == before
+
+
+def test_renamed_sheet_is_named(db, tmp_path, capsys):
+    content = workbook_bytes(None, avances_rows=[("1.1.1", 2023, 1, 1.0, None, "Acta 1/2023")])
+    wb = load_workbook(io.BytesIO(content))
+    wb.create_sheet("Datos").append(["Clave", "Año"])
+    f = tmp_path / "renombrado.xlsx"
+    wb.save(f)
+    assert main(["import", str(f), "--vista-previa", "--db", str(db)]) == 0
+    assert 'se ignoró la hoja "Datos"' in capsys.readouterr().out

@@ -1,0 +1,112 @@
+"""Streamlit pieces of the upload page (kept out of ``pages/`` so the page stays thin and is never listed
+as a page): plain-text tables that wrap, and the per-cell decisions on conflicting cells.
+
+Every text a person typed or a workbook carried is shown as plain text: tables either go through
+``st.table`` with each cell made inert (``ui_common.md``: no Markdown, links, images, HTML or icon
+shortcodes) — long texts wrap, so the tables fit a 1366 px laptop — or, when long, through ``st.dataframe``
+(a canvas grid: plain text by construction).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mpi_dash.diff import cell_label, merge_cells_table
+from mpi_dash.formatting import problems_table
+from mpi_dash.store import KEEP_SAVED, USE_FILE, Preview, conflict_keys
+from mpi_dash.workbook import Problem, problem_groups_table
+from ui_common import md
+
+WRAP_MAX_ROWS = 60  # up to this many rows a table wraps its texts (st.table); longer ones scroll (st.dataframe)
+DECISION_LABELS = {KEEP_SAVED: "Conservar lo guardado", USE_FILE: "Usar el de mi archivo"}
+
+
+def plain_table(frame: pd.DataFrame, *, key: str | None = None) -> None:
+    """A table of data texts shown as typed: wrapping (st.table) when short, scrolling when long."""
+    if len(frame) <= WRAP_MAX_ROWS:
+        shown = frame.astype(object).map(md)
+        with st.container(key=key) if key else st.container():
+            st.table(shown, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", height=420, key=key)
+
+
+def conflict_decisions(preview: Preview, state_key: str) -> dict[tuple, str]:
+    """The conflicting cells, each with its saved value (who, when) and the file's value, and one choice
+    per cell (keep the saved value / use mine) — nothing preselected; returns the decisions taken."""
+    conflicts = preview.conflictos
+    keys = conflict_keys(conflicts)
+    widget_keys = [f"{state_key}_{i}" for i in range(len(keys))]
+    st.error(f"**{len(keys):,} celda(s) en conflicto: nada se guarda hasta que usted decida cada una.** "
+             "Cambiaron en su archivo y también en lo guardado después de que descargó la plantilla "
+             f"(revisión {preview.template_revision}), con valores distintos. Decida en cada celda, o corrija "
+             "el archivo y vuelva a subirlo.", icon=":material/call_split:")
+    plain_table(merge_cells_table(conflicts).rename_axis(None), key="tabla_conflictos")
+
+    def decide_all() -> None:  # callback: runs before the page, so the per-cell choices can be set
+        chosen = st.session_state.get(f"{state_key}_todas")
+        if chosen:
+            for name in widget_keys:
+                st.session_state[name] = chosen
+        st.session_state[f"{state_key}_todas"] = None
+
+    st.segmented_control("Decidir todas igual", list(DECISION_LABELS), format_func=DECISION_LABELS.get,
+                         key=f"{state_key}_todas", on_change=decide_all)
+    decisions: dict[tuple, str] = {}
+    for k, name in zip(keys, widget_keys):
+        choice = st.segmented_control(md(cell_label(*k)), list(DECISION_LABELS), format_func=DECISION_LABELS.get,
+                                      key=name)
+        if choice is not None:
+            decisions[k] = choice
+    return decisions
+
+
+def uploader_messages(limit_mb: int) -> None:
+    """A Spanish message ON the page when the browser refuses a file for its size (and the chosen file's
+    name shown whole).
+
+    The widget accepts every type (checked on the server: the same message as a renamed file), so the
+    only file it refuses itself is one over the size limit — and it says so only in an English tooltip,
+    never telling the server.  The refused file's chip is marked ``aria-invalid``: CSS writes the message
+    under the widget, in the words the server uses for an oversized file.
+    """
+    limit_bytes = f"{limit_mb * 1024 * 1024:,}"
+    message = (f"El archivo no se subió: pesa más de {limit_mb} MB; se esperaba un archivo de a lo más "
+               f"{limit_bytes} bytes ({limit_mb} MB). No se guardó nada: quítelo con la ✕ y elija otro.")
+    st.html(f"""<style>
+[data-testid="stFileUploader"]:has([data-testid="stFileChip"][aria-invalid="true"])::after {{
+  content: "{message}"; display: block; margin-top: 0.5rem; padding: 0.75rem 1rem; border-radius: 0.5rem;
+  background: #FBE9E7; color: #8E1B1B; font-size: 1rem; line-height: 1.4; }}
+/* the chip cuts a long file name with «…»: show it whole, wrapping */
+[data-testid="stFileChipName"] {{ white-space: normal; overflow: visible; text-overflow: clip; max-width: none;
+  overflow-wrap: anywhere; }}
+</style>""")
+
+
+def show_problems(name: str, problems: list[Problem]) -> None:
+    """A refused file: every error (grouped by kind and column when many rows share one, each row below),
+    then its avisos; says nothing was saved."""
+    errors = [p for p in problems if p.nivel == "error"]
+    avisos = [p for p in problems if p.nivel != "error"]
+    st.error(f"**El archivo «{md(name)}» tiene {len(errors):,} problema(s). No se guardó nada.** "
+             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
+    groups = problem_groups_table(errors)
+    if len(groups) < len(errors):  # many rows with the same problem: one line per kind, each row below
+        st.markdown(f"**{len(groups):,} tipo(s) de problema** (los del mismo tipo y columna, juntos)")
+        plain_table(groups)
+        with st.expander(f"Ver los {len(errors):,} problemas, fila por fila"):
+            plain_table(problems_table(errors))
+    else:
+        plain_table(problems_table(errors))
+    if avisos:
+        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
+            plain_table(problems_table(avisos))
+
+
+def show_avisos(preview: Preview, expanded: bool) -> None:
+    """Avisos of a valid file: rows without «Realizado», formulas whose result was used, ignored sheets."""
+    if preview.avisos:
+        with st.expander(f"{len(preview.avisos):,} aviso(s) del archivo (filas sin «Realizado», que no se leen "
+                         "como 0; fórmulas; hojas que no se leen)", expanded=expanded):
+            plain_table(problems_table(preview.avisos))
