@@ -229,17 +229,18 @@ class ApprovalStoreMixin:
                 except ApprovalError as exc:
                     if accion is Accion.REABRIR and not motivo:
                         raise
-                    if not named and actual in (target, Estado.APROBADA):
+                    if not named:  # every program of the year: those it does not apply to stay as they are
                         unchanged.append(p)
                     else:
                         refusals.append(str(exc))
             if refusals:
                 raise ApprovalError(" ".join(refusals) + " No se guardó nada.")
             if not moved:
-                what = {Accion.APROBAR: "ya estaban aprobados", Accion.REABRIR: "no estaba aprobado ninguno",
-                        Accion.ENVIAR: "ya estaban enviados a revisión o aprobados"}[accion]
-                raise ApprovalError(f"Nada que hacer en {approvals.quarter_label(trimestre)} {anio}: los "
-                                    f"programas {what}. No se guardó nada.")
+                what = {Accion.APROBAR: "los programas ya estaban aprobados",
+                        Accion.REABRIR: "ningún programa estaba aprobado",
+                        Accion.ENVIAR: "los programas ya estaban enviados a revisión o aprobados"}[accion]
+                raise ApprovalError(f"Nada que hacer en {approvals.quarter_label(trimestre)} {anio}: {what}. "
+                                    "No se guardó nada.")
             latest = _latest(db)
             if revision is not None and int(revision) != latest and accion is not Accion.REABRIR:
                 _check_unchanged(db, int(revision), latest, anio, trimestre, moved)

@@ -471,3 +471,48 @@ def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- per program (downloads)
+def program_stamps(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str], *,
+                   shown_latest: Collection[str] = ()) -> dict[str, str]:
+    """Program → the stamp of its own figures («Cifras aprobadas por NOMBRE el dd/mm/aaaa» or «Cifras
+    preliminares (sin aprobar)»): a column of the downloads, so a row copied elsewhere keeps its status."""
+    return {str(p): stamp_text(states, anio, trimestre, [p], shown_latest=shown_latest) for p in programas}
+
+
+def sipot_dates(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str], *,
+                revision_times: Mapping[int, str], latest_time: str | None,
+                shown_latest: Collection[str] = ()) -> tuple[dict[str, dt.date | None], dict[str, dt.date | None]]:
+    """SIPOT dates per program (Mexico City calendar days): «Fecha de validación» = the approval date (None
+    when not approved: the row says why), «Fecha de actualización» = the date of the revision shown (the
+    pinned one for approved programs, the latest data otherwise)."""
+    latest = {str(p) for p in shown_latest}
+    validacion: dict[str, dt.date | None] = {}
+    actualizacion: dict[str, dt.date | None] = {}
+    for p in programas:
+        row = _row(states, anio, trimestre, p)
+        if row is not None and row["estado"] == Estado.APROBADA and str(p) not in latest:
+            validacion[str(p)] = local_day(row["fecha"])
+            actualizacion[str(p)] = local_day(revision_times.get(int(row["revision"])))
+        else:
+            validacion[str(p)] = None
+            actualizacion[str(p)] = local_day(latest_time)
+    return validacion, actualizacion
+
+
+def approval_fields(figures: pd.DataFrame, states: pd.DataFrame | None) -> pd.DataFrame:
+    """``figures`` (one row per program: ``programa``, ``anio``, ``trimestre``) with ``estado`` (an
+    :class:`Estado` value), ``aprobado_por`` and ``aprobado_en`` (dd/mm/aaaa, Mexico City; None unless
+    approved) merged on programa + anio + trimestre."""
+    estado, por, en = [], [], []
+    for p, a, t in zip(figures["programa"], figures["anio"], figures["trimestre"], strict=True):
+        row = None if states is None else _row(states, int(a), int(t), str(p))
+        state = Estado.EN_CAPTURA if row is None else Estado(row["estado"])
+        estado.append(str(state))
+        done = state is Estado.APROBADA
+        por.append(row["autor"] if done else None)
+        en.append(local_date(row["fecha"]) if done else None)
+    return figures.assign(estado=pd.Series(estado, index=figures.index, dtype=object),
+                          aprobado_por=pd.Series(por, index=figures.index, dtype=object),
+                          aprobado_en=pd.Series(en, index=figures.index, dtype=object))
