@@ -152,6 +152,11 @@ def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
     return _cutoff(loaded.dataset.version, view, anio, trimestre, loaded)
 
 
+def latest_cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
+    """The cut-off frame of the latest data whatever the view (what an approval would pin; cached)."""
+    return _cutoff(loaded.dataset.version, VIEW_LATEST, anio, trimestre, loaded)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _program_figures(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
     return programs.program_figures(_cutoff(version, view, anio, trimestre, _loaded), _loaded.dataset.parametros)

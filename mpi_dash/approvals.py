@@ -516,3 +516,59 @@ def approval_fields(figures: pd.DataFrame, states: pd.DataFrame | None) -> pd.Da
     return figures.assign(estado=pd.Series(estado, index=figures.index, dtype=object),
                           aprobado_por=pd.Series(por, index=figures.index, dtype=object),
                           aprobado_en=pd.Series(en, index=figures.index, dtype=object))
+
+
+# --------------------------------------------------------------------------- tables for people (Spanish)
+EVENTS_HEADERS = ("Fecha (CDMX)", "Año", "Trimestre", "Programa", "Estado", "Persona", "Revisión", "Motivo")
+
+
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Approval transitions for people, newest first: :data:`EVENTS_HEADERS` (texts; dates dd/mm/aaaa HH:MM
+    Mexico City)."""
+    from mpi_dash.formatting import local_datetime
+
+    rows = [(local_datetime(e.fecha), str(e.anio), quarter_label(int(e.trimestre)), str(e.programa),
+             ESTADO_LABELS[Estado(e.estado)], str(e.autor), str(e.revision), e.motivo or "—")
+            for e in events.sort_values("id", ascending=False).itertuples(index=False)]
+    return pd.DataFrame(rows, columns=list(EVENTS_HEADERS))
+
+
+def state_words(row: Mapping | None, changed: int = 0) -> str:
+    """One cell of the approval grid: «Aprobada · Ana López · 12/07/2023», «En captura», «Reabierta ·
+    Ana López · 13/07/2023 · 2 celdas cambiaron desde la aprobación»."""
+    if row is None:
+        text = ESTADO_LABELS[Estado.EN_CAPTURA]
+    else:
+        text = f"{ESTADO_LABELS[Estado(row['estado'])]} · {row['autor']} · {local_date(row['fecha'])}"
+    if changed:
+        text += f" · {changed:,} celda{'s' if changed != 1 else ''} cambi{'aron' if changed != 1 else 'ó'} desde " \
+                "la aprobación"
+    return text
+
+
+def grid_table(states: pd.DataFrame, anio: int, programas: Mapping[str, str],
+               changes: Mapping[tuple[int, str], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Programs × quarters of ``anio``: «Programa» (number and full name, from ``programas``) and one column
+    per quarter (Marzo … Diciembre) with :func:`state_words`; ``changes``: ``Store.changes_since_approval``."""
+    changes = changes or {}
+    rows = []
+    for number, name in programas.items():
+        row = {"Programa": name}
+        for t in (1, 2, 3, 4):
+            found = changes.get((t, str(number)))
+            row[quarter_label(t)] = state_words(_row(states, anio, t, number),
+                                                0 if found is None else len(found))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Programa", *(quarter_label(t) for t in (1, 2, 3, 4))])
+
+
+def locked_cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """:func:`locked_cells` for people: Hoja, Clave, Año, Trimestre, Columna, Antes, Después (texts)."""
+    from mpi_dash.formatting import display_value
+
+    return pd.DataFrame({
+        "Hoja": cells["tabla"].astype(str), "Clave": cells["clave"].map(lambda v: v or "—"),
+        "Año": cells["anio"].map(lambda v: "—" if v is None or v != v else str(int(v))),
+        "Trimestre": cells["trimestre"].map(lambda v: "—" if v is None or v != v else quarter_label(int(v))),
+        "Columna": cells["campo"].astype(str), "Antes": cells["antes"].map(display_value),
+        "Después": cells["despues"].map(display_value)})
