@@ -314,8 +314,8 @@ def locked_cells(rc: RowChanges, current: Snapshot, states: pd.DataFrame) -> pd.
                      "antes": current.parametros.get(name), "despues": rc.parametros_set.get(name),
                      "programa": p, "aprobada_por": autor, "aprobada_el": fecha,
                      "cut": (a, t)})
-    frame = pd.DataFrame(rows, columns=[*LOCKED_COLUMNS, "cut"]).drop(columns="cut")
-    return frame
+    frame = pd.DataFrame(rows, columns=[*LOCKED_COLUMNS, "cut"]).drop(columns="cut").astype(object)
+    return frame.where(frame.notna(), None)
 
 
 def _avances_cells(rc: RowChanges, current: Snapshot, by_quarter: dict) -> list[dict]:
@@ -528,7 +528,8 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     from mpi_dash.formatting import local_datetime
 
     rows = [(local_datetime(e.fecha), str(e.anio), quarter_label(int(e.trimestre)), str(e.programa),
-             ESTADO_LABELS[Estado(e.estado)], str(e.autor), str(e.revision), e.motivo or "—")
+             ESTADO_LABELS[Estado(e.estado)], str(e.autor), str(e.revision),
+             "—" if pd.isna(e.motivo) or not str(e.motivo).strip() else str(e.motivo))
             for e in events.sort_values("id", ascending=False).itertuples(index=False)]
     return pd.DataFrame(rows, columns=list(EVENTS_HEADERS))
 
