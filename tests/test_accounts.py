@@ -149,7 +149,7 @@ def test_tables_are_plain_spanish_text():
     table = accounts_table([Account(usuario="pepe", nombre="<b>Pepe</b>", rol=Rol.COORDINACION,
                                     programas=frozenset({"3", "1"}), creada="2023-06-01T18:00:00+00:00")])
     assert table.iloc[0].tolist() == ["pepe", "<b>Pepe</b>", "—", "Coordinación", "1, 3", "activa",
-                                      "2023-06-01 12:00", "nunca"]
+                                      "01/06/2023 12:00", "nunca"]
     rows = refused_rows_table([("Avances", 7, "2.1", "2"), ("Avances", None, "3", "3")])
     assert rows.values.tolist() == [["Avances", "7", "2.1", "2"], ["Avances", "—", "3", "3"]]
     assert isinstance(rows, pd.DataFrame)
