@@ -229,7 +229,7 @@ def figures_origin(loaded: Loaded, anio: int, trimestre: int) -> str:
 
 
 def stamp_line(loaded: Loaded, anio: int, trimestre: int) -> None:
-    """The stamp as a badge (green: all approved; orange: partly; grey: preliminary), and the view switch
+    """The stamp in coloured words (green: all approved; orange: partly; grey: preliminary), and the view switch
     for the roles that may see the latest figures where they differ from the approved ones."""
     differ = differing_programs(loaded, anio, trimestre)
     if differ and _may_see_latest():
@@ -245,8 +245,9 @@ def stamp_line(loaded: Loaded, anio: int, trimestre: int) -> None:
     full = approvals.is_fully_approved(loaded.states, anio, trimestre, cut_programs(loaded, anio)) \
         and not (figures_view(loaded, anio, trimestre) == VIEW_LATEST and differ)
     partial = text.startswith("Aprobadas")
-    st.badge(md(text), icon=":material/verified:" if full else ":material/pending:",
-             color="green" if full else ("orange" if partial else "gray"))
+    # Coloured bold words (they wrap on a phone; a badge would cut a long stamp with «…»).
+    color, icon = ("green", "verified") if full else (("orange", "rule") if partial else ("gray", "pending"))
+    st.markdown(f":{color}[:material/{icon}: **{md(text)}**]")
 
 
 def _problems_text(exc: Exception) -> list[str]:

@@ -172,6 +172,17 @@ class ApprovalStoreMixin:
                 out[(int(row.trimestre), str(row.programa))] = cells
             return out
 
+    def locked_by_approval(self, preview) -> pd.DataFrame:  # noqa: ANN001 - store.Preview
+        """The cells of an upload preview that approvals lock now (``approvals.LOCKED_COLUMNS``; empty: none)
+        — for the upload page to warn before confirming; the commit checks again inside its transaction."""
+        from mpi_dash.snapshot import row_changes
+
+        with self.connection() as db:
+            states = approvals.current_states(_events(db))
+        if approvals.approved(states).empty:
+            return pd.DataFrame(columns=list(approvals.LOCKED_COLUMNS))
+        return approvals.locked_cells(row_changes(preview.before, preview.after), preview.before, states)
+
     # ----------------------------------------------------------------------- transitions
     def approve(self, anio: int, trimestre: int, programas: Iterable[str] | None = None, *, actor: Actor,
                 motivo: str | None = None, revision: int | None = None) -> Transition:

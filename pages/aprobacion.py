@@ -16,6 +16,7 @@ from ui_common import (cutoff_selector, ensure_app_shell, get_data, latest_cutof
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.ENVIAR_A_REVISION)  # coordinación and up (None only in read-only workbook mode)
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")  # English form hints
+PLACEHOLDER = "Elija uno o más programas"
 
 st.title("Aprobación de cifras")
 store = require_store("no se pueden aprobar cifras")
@@ -32,8 +33,8 @@ except StoreError as exc:
 st.caption("Estado de las cifras de cada programa en cada trimestre: «En captura» → «Enviada a revisión» "
            "(coordinación, opcional) → «Aprobada» (dirección) → «Reabierta» (dirección, con motivo). Mientras un "
            "trimestre está aprobado, ninguna carga ni reversión puede cambiar sus cifras.")
-st.dataframe(approvals.grid_table(loaded.states, anio, names, changes), hide_index=True, width="stretch",
-             column_config={"Programa": st.column_config.TextColumn("Programa", width="large", pinned=True)})
+# st.table wraps the full program names (a data grid would cut them) and fits a phone in width.
+st.table(approvals.grid_table(loaded.states, anio, names, changes).set_index("Programa"))
 
 st.subheader(f"{quarter_label(trimestre)} {anio}")
 st.markdown(f"**{md(stamp(loaded, anio, trimestre))}**")
@@ -59,7 +60,7 @@ if actor is None or puede(actor, Permiso.APROBAR_TRIMESTRE):
             st.caption("Todos los programas de este trimestre ya están aprobados.")
         else:
             chosen = st.multiselect("Programas por aprobar", pending, default=pending, format_func=label.get,
-                                    key=f"aprobar_{anio}_{trimestre}")
+                                    key=f"aprobar_{anio}_{trimestre}", placeholder=PLACEHOLDER)
             missing = sin_dato_list(latest_cut, chosen)
             if missing:
                 st.warning(f"{len(missing):,} indicador(es) sin dato al corte. Se pueden aprobar así, pero "
@@ -85,7 +86,8 @@ if actor is None or puede(actor, Permiso.APROBAR_TRIMESTRE):
             st.caption("No hay programas aprobados en este trimestre.")
         else:
             with st.form(f"form_reabrir_{anio}_{trimestre}", border=False):
-                chosen_r = st.multiselect("Programas por reabrir", done, format_func=label.get)
+                chosen_r = st.multiselect("Programas por reabrir", done, format_func=label.get,
+                                          placeholder=PLACEHOLDER)
                 motivo = st.text_area("Motivo (obligatorio)")
                 sent_r = st.form_submit_button("Reabrir", icon=":material/lock_open:")
             if sent_r and not chosen_r:
@@ -103,7 +105,8 @@ else:
         st.caption("No hay programas suyos por enviar en este trimestre.")
     else:
         with st.form(f"form_enviar_{anio}_{trimestre}", border=False):
-            chosen_e = st.multiselect("Sus programas", mine, default=mine, format_func=label.get)
+            chosen_e = st.multiselect("Sus programas", mine, default=mine, format_func=label.get,
+                                       placeholder=PLACEHOLDER)
             nota = st.text_input("Comentario (opcional)")
             sent_e = st.form_submit_button("Enviar a revisión", type="primary", icon=":material/send:")
         if sent_e and chosen_e:

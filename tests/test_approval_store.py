@@ -169,7 +169,9 @@ def test_upload_touching_an_approved_quarter_is_refused_whole(db):
 def test_web_commit_of_a_preview_is_refused_too(db, people):
     store = Store(db)
     preview = store.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 3.0)]), "a.xlsx", actor=people["coco"])
+    assert store.locked_by_approval(preview).empty
     store.approve(2023, 2, ["1"], actor=people["ana"])
+    assert store.locked_by_approval(preview)["campo"].tolist() == ["Realizado", "Evidencia"]
     with pytest.raises(ApprovalLocked):
         store.commit_preview(preview, actor=people["coco"], comment="junio")
     assert store.latest_revision() == 1

@@ -62,8 +62,9 @@ def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2)
 
 
 def badges(at: AppTest) -> list[str]:
-    """The stamp badge(s): st.badge is markdown «:color-badge[…]»."""
-    return [m.value.replace("\\", "") for m in at.markdown if "-badge[" in m.value]  # markdown escapes dropped
+    """The stamp line(s): coloured markdown «:green[:material/verified: **…**]» (markdown escapes dropped)."""
+    return [m.value.replace("\\", "") for m in at.markdown
+            if any(f":material/{i}:" in m.value for i in ("verified", "rule", "pending"))]
 
 
 def today() -> str:
@@ -145,13 +146,14 @@ def test_downloads_carry_the_stamp_and_sipot_dates(db, downloads):
 def test_consulta_cannot_open_the_page(db):
     at = signed_in(APROBACION, db, "cony")
     assert "no tiene acceso a esta página" in " ".join(w.value for w in at.warning)
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     at = page(db, "ana", APROBACION)
-    grid = at.dataframe[0].value
-    assert list(grid.columns) == ["Programa", "Marzo", "Junio", "Septiembre", "Diciembre"]
+    grid = at.table[0].value
+    assert list(grid.columns) == ["Marzo", "Junio", "Septiembre", "Diciembre"]
+    assert grid.index.tolist() == ["1. Programa", "6. Programa"]  # full names (the test plan's), never cut
     assert grid["Junio"].tolist() == ["En captura", "En captura"]
     assert "1\\.2\\.1 · Indicador" in " ".join(w.value for w in at.warning)  # sin dato at Junio, listed before approving
     (approve,) = [b for b in at.button if b.label == "Aprobar Junio 2023"]
@@ -163,7 +165,7 @@ def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     [b for b in at.button if b.label == "Aprobar Junio 2023"][0].click().run()
     assert not at.exception
     assert "Se aprobaron las cifras de Junio 2023: programas 1 y 6" in " ".join(s.value for s in at.success)
-    grid = at.dataframe[0].value
+    grid = at.table[0].value
     assert grid["Junio"].tolist() == [f"Aprobada · Ana López · {today()}"] * 2
     # reopen program 1 (motivo required)
     at.multiselect[0].set_value(["1"])
@@ -171,7 +173,7 @@ def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     assert "Falta el motivo" in " ".join(e.value for e in at.error)
     at.text_area[0].input("Falta el reporte de junio")
     [b for b in at.button if b.label == "Reabrir"][0].click().run()
-    assert at.dataframe[0].value["Junio"].tolist()[0] == f"Reabierta · Ana López · {today()}"
+    assert at.table[0].value["Junio"].tolist()[0] == f"Reabierta · Ana López · {today()}"
     events = Store(db).approval_events()
     assert events["estado"].tolist() == ["aprobada", "aprobada", "reabierta"]
     assert events["motivo"].tolist()[-1] == "Falta el reporte de junio"
@@ -184,7 +186,7 @@ def test_what_changed_since_the_last_approval(db):
     store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 3.0, None, "Acta 2/2023")]), "j.xlsx",
                       actor=DIRECTOR, comment="junio")
     at = page(db, "ana", APROBACION)
-    assert at.dataframe[0].value["Junio"].tolist()[0].endswith("1 celda cambió desde la aprobación")
+    assert at.table[0].value["Junio"].tolist()[0].endswith("1 celda cambió desde la aprobación")
     (expander,) = [e for e in at.expander if "Programa 1" in e.label]
     table = expander.dataframe[0].value
     assert table.iloc[0].tolist() == ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "3"]
@@ -196,7 +198,7 @@ def test_coordinacion_sends_its_programs_and_cannot_approve(db):
     assert at.multiselect[0].options == ["Programa 1"]
     [b for b in at.button if b.label == "Enviar a revisión"][0].click().run()
     assert "Se enviaron a revisión: programas 1" in " ".join(s.value for s in at.success)
-    assert at.dataframe[0].value["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
+    assert at.table[0].value["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
 
 
 def test_historial_lists_the_transitions(db):
