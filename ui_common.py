@@ -228,9 +228,10 @@ def figures_origin(loaded: Loaded, anio: int, trimestre: int) -> str:
     return f"Programas aprobados: datos de {which} · {loaded.dataset.origen}"
 
 
-def stamp_line(loaded: Loaded, anio: int, trimestre: int) -> None:
-    """The stamp in coloured words (green: all approved; orange: partly; grey: preliminary), and the view switch
-    for the roles that may see the latest figures where they differ from the approved ones."""
+def stamp_line(loaded: Loaded, anio: int, trimestre: int, *, then: str = "") -> None:
+    """The stamp in coloured bold words (green: all approved; orange: partly; grey: preliminary) followed by
+    ``then`` (markdown, e.g. the cut-off and origin) in ONE caption line — the header stays compact — and,
+    before it, the view switch for the roles that may see the latest figures where they differ."""
     differ = differing_programs(loaded, anio, trimestre)
     if differ and _may_see_latest():
         _restore(VIEW_KEY)
@@ -247,7 +248,7 @@ def stamp_line(loaded: Loaded, anio: int, trimestre: int) -> None:
     partial = text.startswith("Aprobadas")
     # Coloured bold words (they wrap on a phone; a badge would cut a long stamp with «…»).
     color, icon = ("green", "verified") if full else (("orange", "rule") if partial else ("gray", "pending"))
-    st.markdown(f":{color}[:material/{icon}: **{md(text)}**]")
+    st.caption(f":{color}[:material/{icon}: **{md(text)}**]" + (f" · {then}" if then else ""))
 
 
 def _problems_text(exc: Exception) -> list[str]:
@@ -399,8 +400,8 @@ def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
         with right:
             anio, trimestre = cutoff_selector(loaded)
         banner(loaded.dataset)
-        stamp_line(loaded, anio, trimestre)
-        st.caption(f"Cifras al {cutoff_label(anio, trimestre)} · {md(figures_origin(loaded, anio, trimestre))}")
+        stamp_line(loaded, anio, trimestre,
+                   then=f"Cifras al {cutoff_label(anio, trimestre)} · {md(figures_origin(loaded, anio, trimestre))}")
     return anio, trimestre
 
 

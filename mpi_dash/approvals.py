@@ -420,10 +420,10 @@ def assemble_by_program(latest: pd.DataFrame, pinned: Mapping[int, pd.DataFrame]
         pieces.append(frame.loc[program_of(frame).isin(mine)])
     pieces = [p for p in pieces if not p.empty] or [latest.iloc[0:0]]
     out = pd.concat(pieces, ignore_index=True)
-    order = program_of(out).map(lambda p: (not str(p).isdigit(), int(p) if str(p).isdigit() else 0, str(p)))
-    position = pd.Series(range(len(out)))
-    ranked = sorted(range(len(out)), key=lambda i: (order.iloc[i], position.iloc[i]))
-    return out.iloc[ranked].reset_index(drop=True)
+    numbers = program_of(out).to_numpy(dtype=object)
+    rank = {p: i for i, p in enumerate(program_sort(set(numbers)))}
+    order = np.lexsort((np.arange(len(out)), np.array([rank[p] for p in numbers], dtype=np.int64)))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def approved_frame(latest: pd.DataFrame, frame_at: Callable[[int], pd.DataFrame], states: pd.DataFrame,
@@ -440,33 +440,37 @@ def differing_programs(latest: pd.DataFrame, approved_view: pd.DataFrame, progra
                        program_of: Callable[[pd.DataFrame], pd.Series] = lambda f: _programs_of(f["clave"])
                        ) -> list[str]:
     """Approved programs whose latest figures differ from the approved ones (where the «últimas cifras»
-    switch matters)."""
+    switch matters), cell by cell: numbers exactly, empty equals empty."""
+    if list(latest.columns) != list(approved_view.columns):
+        return [str(p) for p in programas]
+    wanted = [str(p) for p in programas]
+    lp, ap = program_of(latest).astype(str), program_of(approved_view).astype(str)
+    lmask, amask = lp.isin(wanted).to_numpy(), ap.isin(wanted).to_numpy()
+    left = latest.loc[lmask].to_numpy(dtype=object)
+    right = approved_view.loc[amask].to_numpy(dtype=object)
+    lp, ap = lp.to_numpy()[lmask], ap.to_numpy()[amask]
     out = []
-    lp, ap = program_of(latest), program_of(approved_view)
-    for p in programas:
-        a = latest.loc[lp == p].reset_index(drop=True)
-        b = approved_view.loc[ap == p].reset_index(drop=True)
-        if not _same_frame(a, b):
+    for p in wanted:
+        a, b = left[lp == p], right[ap == p]
+        if a.shape != b.shape or not all(map(_same_value, a.ravel(), b.ravel())):
             out.append(str(p))
     return out
 
 
-def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    if a.shape != b.shape or list(a.columns) != list(b.columns):
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _same_value(x: object, y: object) -> bool:
+    """Equal cell values (floats exactly; empty == empty; tuples element-wise)."""
+    if x is y:
+        return True
+    if _missing(x) or _missing(y):
+        return _missing(x) and _missing(y)
+    try:
+        return bool(x == y)
+    except (TypeError, ValueError):
         return False
-    for col in a.columns:
-        left, right = a[col], b[col]
-        if left.map(type).eq(tuple).any() or right.map(type).eq(tuple).any():
-            if left.astype(str).tolist() != right.astype(str).tolist():
-                return False
-            continue
-        try:
-            equal = values_equal(left, right)
-        except (TypeError, ValueError):
-            equal = np.asarray(left.astype(str) == right.astype(str))
-        if not bool(np.all(equal)):
-            return False
-    return True
 
 
 def _cap(text: str) -> str:

@@ -70,20 +70,24 @@ def load_dataset() -> Dataset:
     )
 
 
-def _load_from_store() -> Dataset:
+def _load_from_store(revision: int | None = None) -> Dataset:
+    """The latest revision (``version`` = data version incl. approvals) or revision ``revision`` (``version``
+    = database file + revision: a revision never changes)."""
     from mpi_dash.formatting import local_datetime
     from mpi_dash.store import Store
 
     store = Store()
-    revision, snapshot = store.load_snapshot()
-    info = store.revision_info(revision)
+    rev, snapshot = store.load_snapshot(revision)
+    info = store.revision_info(rev)
+    version = (f"{store.version_key()}|{store.approvals_key()}" if revision is None
+               else f"{store.path.resolve()}#r{rev}")
     return Dataset(
         plan=snapshot.plan,
         avances=snapshot.avances,
         parametros=dict(snapshot.parametros),
-        version=f"{store.version_key()}|{store.approvals_key()}",
+        version=version,
         ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
-        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {revision})",
+        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {rev})",
     )
 
 
@@ -101,22 +105,8 @@ def approval_events() -> pd.DataFrame:
 
 
 def load_revision(revision: int) -> Dataset:
-    """The data of one revision of the store (the figures an approval pinned).  A revision never changes,
-    so ``version`` (database file + revision) keys it for good."""
-    from mpi_dash.formatting import local_datetime
-    from mpi_dash.store import Store
-
-    store = Store()
-    rev, snapshot = store.load_snapshot(revision)
-    info = store.revision_info(rev)
-    return Dataset(
-        plan=snapshot.plan,
-        avances=snapshot.avances,
-        parametros=dict(snapshot.parametros),
-        version=f"{store.path.resolve()}#r{rev}",
-        ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
-        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {rev})",
-    )
+    """The data of one revision of the store (the figures an approval pinned)."""
+    return _load_from_store(revision)
 
 
 def revision_times() -> tuple[dict[int, str], str | None]:

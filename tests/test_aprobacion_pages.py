@@ -13,8 +13,8 @@ import io
 import pandas as pd
 import pytest
 from auth_helpers import REPO_ROOT, add_accounts, signed_in
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from test_pages import downloads  # noqa: F401 - a fixture: every file handed to st.download_button
 from upload_helpers import make_db, upload_bytes
 
 from mpi_dash import config, exports
@@ -36,20 +36,6 @@ def db(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture()
-def downloads(monkeypatch):
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return files
-
-
 def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2) -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.session_state["_mpi_sesion"] = Store(db).login(usuario, "clave-de-prueba-1").token
@@ -62,8 +48,8 @@ def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2)
 
 
 def badges(at: AppTest) -> list[str]:
-    """The stamp line(s): coloured markdown «:green[:material/verified: **…**]» (markdown escapes dropped)."""
-    return [m.value.replace("\\", "") for m in at.markdown
+    """The stamp line(s): a caption starting «:green[:material/verified: **…**]» (markdown escapes dropped)."""
+    return [m.value.replace("\\", "") for m in at.caption
             if any(f":material/{i}:" in m.value for i in ("verified", "rule", "pending"))]
 
 
