@@ -16,7 +16,7 @@ from ui_common import (cutoff_selector, ensure_app_shell, get_data, latest_cutof
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.ENVIAR_A_REVISION)  # coordinación and up (None only in read-only workbook mode)
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")  # English form hints
-PLACEHOLDER = "Elija uno o más programas"
+# Programs are chosen with pills (all visible, no dropdown: st.multiselect adds an English «Select all»).
 
 st.title("Aprobación de cifras")
 store = require_store("no se pueden aprobar cifras")
@@ -59,8 +59,8 @@ if actor is None or puede(actor, Permiso.APROBAR_TRIMESTRE):
         if not pending:
             st.caption("Todos los programas de este trimestre ya están aprobados.")
         else:
-            chosen = st.multiselect("Programas por aprobar", pending, default=pending, format_func=label.get,
-                                    key=f"aprobar_{anio}_{trimestre}", placeholder=PLACEHOLDER)
+            chosen = st.pills("Programas por aprobar", pending, selection_mode="multi", default=pending,
+                              format_func=label.get, key=f"aprobar_{anio}_{trimestre}")
             missing = sin_dato_list(latest_cut, chosen)
             if missing:
                 st.warning(f"{len(missing):,} indicador(es) sin dato al corte. Se pueden aprobar así, pero "
@@ -86,8 +86,7 @@ if actor is None or puede(actor, Permiso.APROBAR_TRIMESTRE):
             st.caption("No hay programas aprobados en este trimestre.")
         else:
             with st.form(f"form_reabrir_{anio}_{trimestre}", border=False):
-                chosen_r = st.multiselect("Programas por reabrir", done, format_func=label.get,
-                                          placeholder=PLACEHOLDER)
+                chosen_r = st.pills("Programas por reabrir", done, selection_mode="multi", format_func=label.get)
                 motivo = st.text_area("Motivo (obligatorio)")
                 sent_r = st.form_submit_button("Reabrir", icon=":material/lock_open:")
             if sent_r and not chosen_r:
@@ -105,8 +104,7 @@ else:
         st.caption("No hay programas suyos por enviar en este trimestre.")
     else:
         with st.form(f"form_enviar_{anio}_{trimestre}", border=False):
-            chosen_e = st.multiselect("Sus programas", mine, default=mine, format_func=label.get,
-                                       placeholder=PLACEHOLDER)
+            chosen_e = st.pills("Sus programas", mine, selection_mode="multi", default=mine, format_func=label.get)
             nota = st.text_input("Comentario (opcional)")
             sent_e = st.form_submit_button("Enviar a revisión", type="primary", icon=":material/send:")
         if sent_e and chosen_e:

@@ -52,10 +52,9 @@ def test_upload_approve_refuse_reopen_accept(tmp_path, monkeypatch):
         coord.get_by_text("Se guardó la").wait_for()
         assert Store(db).latest_revision() == 2
 
-        goto_page(director, url, "aprobacion")
+        goto_page(director, url, "aprobacion", query="anio=2023&trimestre=Diciembre")
         sign_in(director, "ana", PASSWORD)
-        director.get_by_text("Diciembre", exact=True).first.click()   # the cut-off radio
-        wait_idle(director)
+        director.get_by_role("heading", name="Diciembre 2023").wait_for()
         assert not error_texts(director)
         button = director.get_by_role("button", name="Aprobar Diciembre 2023")
         if director.get_by_text("Confirmo aprobar aunque haya indicadores sin dato").count():
@@ -74,12 +73,9 @@ def test_upload_approve_refuse_reopen_accept(tmp_path, monkeypatch):
         screenshot(coord, "aprobacion_03_carga_rechazada", full_page=False)
         assert Store(db).latest_revision() == 2
 
-        goto_page(director, url, "aprobacion")
-        director.get_by_text("Diciembre", exact=True).first.click()
-        wait_idle(director)
-        director.get_by_test_id("stMultiSelect").last.click()
-        director.get_by_role("option", name="Programa 1").click()
-        director.keyboard.press("Escape")
+        goto_page(director, url, "aprobacion", query="anio=2023&trimestre=Diciembre")
+        reopen = director.get_by_test_id("stForm").filter(has_text="Programas por reabrir")
+        reopen.get_by_role("button", name="Programa 1", exact=True).click()
         director.get_by_label("Motivo (obligatorio)").fill("La coordinación corrige 1.1.1")
         director.get_by_role("button", name="Reabrir").click()
         director.get_by_text("Se reabrieron las cifras de Diciembre 2023").wait_for()

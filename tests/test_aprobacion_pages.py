@@ -154,7 +154,7 @@ def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     grid = at.table[0].value
     assert grid["Junio"].tolist() == [f"Aprobada · Ana López · {today()}"] * 2
     # reopen program 1 (motivo required)
-    at.multiselect[0].set_value(["1"])
+    at.button_group[0].set_value(["1"])
     [b for b in at.button if b.label == "Reabrir"][0].click().run()
     assert "Falta el motivo" in " ".join(e.value for e in at.error)
     at.text_area[0].input("Falta el reporte de junio")
@@ -181,7 +181,7 @@ def test_what_changed_since_the_last_approval(db):
 def test_coordinacion_sends_its_programs_and_cannot_approve(db):
     at = page(db, "coco", APROBACION)
     assert not [b for b in at.button if b.label.startswith("Aprobar")]
-    assert at.multiselect[0].options == ["Programa 1"]
+    assert at.button_group[0].options == ["Programa 1"]
     [b for b in at.button if b.label == "Enviar a revisión"][0].click().run()
     assert "Se enviaron a revisión: programas 1" in " ".join(s.value for s in at.success)
     assert at.table[0].value["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
