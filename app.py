@@ -77,6 +77,8 @@ PAGES = {
                  url_path="cargar_avances"), Permiso.CARGAR_AVANCES),
         (st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
          Permiso.VER_HISTORIAL),
+        (st.Page("pages/aprobacion.py", title="Aprobación", icon=":material/verified:", url_path="aprobacion"),
+         Permiso.ENVIAR_A_REVISION),
     ],
     "Administración": [
         (st.Page("pages/cuentas.py", title="Cuentas", icon=":material/group:", url_path="cuentas"),

@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 import runpy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
-from mpi_dash import data_access, programs, schema, summary
+from mpi_dash import approvals, data_access, programs, schema, summary
+from mpi_dash.accounts import Permiso
 from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
 from mpi_dash.formatting import (
@@ -28,6 +29,7 @@ from mpi_dash.formatting import (
     cutoff_label,
     exception_lines,
     format_percent,
+    join_words,
     missing_text,
     program_name,
     program_status_label,
@@ -44,10 +46,15 @@ QUARTER_OPTIONS = (1, 2, 3, 4)
 
 @dataclass(frozen=True)
 class Loaded:
-    """A dataset with its engine results (every indicator × year × quarter)."""
+    """A dataset with its engine results (every indicator × year × quarter) and the approval record
+    (events and the current state of every program-quarter that has one)."""
 
     dataset: Dataset
     results: pd.DataFrame
+    events: pd.DataFrame = field(default_factory=approvals.empty_events)
+    states: pd.DataFrame = field(default_factory=approvals.empty_events)
+    revision_times: dict[int, str] = field(default_factory=dict)   # revision → UTC ISO time (SIPOT dates)
+    latest_time: str | None = None                                   # time of the latest data
 
 
 @st.cache_resource(max_entries=4, show_spinner="Leyendo los datos…")
@@ -55,48 +62,195 @@ def _load(version: str) -> Loaded:
     """Read + compute once per data version (shared by all sessions; never mutated by pages)."""
     dataset = data_access.load_dataset()
     results = compute_all(dataset.plan, dataset.avances, dataset.parametros)
-    return Loaded(dataset, results)
+    events = data_access.approval_events()
+    times, latest_time = data_access.revision_times()
+    return Loaded(dataset, results, events, approvals.current_states(events), times, latest_time)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Leyendo las cifras aprobadas…")
+def _revision(database: str, revision: int) -> Loaded:
+    """The data of one revision (pinned by an approval) with its engine results: a revision never changes,
+    so (database, revision) keys it for good."""
+    dataset = data_access.load_revision(revision)
+    return Loaded(dataset, compute_all(dataset.plan, dataset.avances, dataset.parametros))
+
+
+def _database(loaded: Loaded) -> str:
+    """The database part of the data version (file + inode), shared by every revision of it."""
+    return loaded.dataset.version.split("#", 1)[0]
+
+
+# The two views of the figures: approved ones where they exist (what consulta and the Junta see), or the
+# latest data (dirección and coordinación may switch, where they differ).
+VIEW_APPROVED, VIEW_LATEST = "aprobadas", "ultimas"
+VIEW_LABELS = {VIEW_APPROVED: "Cifras aprobadas", VIEW_LATEST: "Últimas cifras"}
+VIEW_KEY = "vista_cifras"
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _cutoff(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
-    """``summary.at_cutoff`` once per (data version, year, quarter); ``_loaded`` is not hashed: the version
-    keys it.  Shared by every session and page: callers never mutate it (the summary functions do not)."""
+def _latest_cut(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
     return summary.at_cutoff(_loaded.results, _loaded.dataset.plan, anio, trimestre)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _revision_cut(database: str, revision: int, anio: int, trimestre: int) -> pd.DataFrame:
+    pinned = _revision(database, revision)
+    return summary.at_cutoff(pinned.results, pinned.dataset.plan, anio, trimestre)
+
+
+def _by_program(frame: pd.DataFrame) -> pd.Series:
+    return frame["programa_num"].astype(str)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _cutoff(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
+    """``summary.at_cutoff`` once per (data version, view, year, quarter); ``_loaded`` is not hashed: the
+    version keys it.  The approved view assembles each approved program from its pinned revision
+    (``approvals.approved_frame``).  Shared by every session and page: callers never mutate it."""
+    latest = _latest_cut(version, anio, trimestre, _loaded)
+    if view == VIEW_LATEST:
+        return latest
+    database = _database(_loaded)
+    return approvals.approved_frame(latest, lambda r: _revision_cut(database, r, anio, trimestre),
+                                    _loaded.states, anio, trimestre, program_of=_by_program)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _differing(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[str, ...]:
+    pins = approvals.pinned_revisions(_loaded.states, anio, trimestre)
+    if not pins:
+        return ()
+    return tuple(approvals.differing_programs(_cutoff(version, VIEW_LATEST, anio, trimestre, _loaded),
+                                              _cutoff(version, VIEW_APPROVED, anio, trimestre, _loaded),
+                                              approvals.program_sort(pins), program_of=_by_program))
+
+
+def differing_programs(loaded: Loaded, anio: int, trimestre: int) -> tuple[str, ...]:
+    """Approved programs of the cut whose latest figures differ from the approved ones (cached)."""
+    return _differing(loaded.dataset.version, anio, trimestre, loaded)
+
+
+def _may_see_latest() -> bool:
+    import ui_auth
+
+    return ui_auth.visitor().may(Permiso.VER_ULTIMAS_CIFRAS)
+
+
+def figures_view(loaded: Loaded, anio: int, trimestre: int) -> str:
+    """The view this person sees for the cut: the approved figures where they exist, unless a role that
+    may see the latest figures chose «Últimas cifras» (and they differ); a cut without approvals is simply
+    the latest data (one cache entry)."""
+    if not approvals.pinned_revisions(loaded.states, anio, trimestre):
+        return VIEW_LATEST
+    if st.session_state.get(VIEW_KEY) == VIEW_LATEST and differing_programs(loaded, anio, trimestre) \
+            and _may_see_latest():
+        return VIEW_LATEST
+    return VIEW_APPROVED
+
+
 def cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
-    """The cut-off frame of the chosen year and quarter (cached; do not mutate it)."""
-    return _cutoff(loaded.dataset.version, anio, trimestre, loaded)
+    """The cut-off frame of the chosen year and quarter, in this person's view (cached; do not mutate)."""
+    view = figures_view(loaded, anio, trimestre)
+    return _cutoff(loaded.dataset.version, view, anio, trimestre, loaded)
+
+
+def latest_cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFrame:
+    """The cut-off frame of the latest data whatever the view (what an approval would pin; cached)."""
+    return _cutoff(loaded.dataset.version, VIEW_LATEST, anio, trimestre, loaded)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _program_figures(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
-    return programs.program_figures(cutoff_frame(_loaded, anio, trimestre), _loaded.dataset.parametros)
+def _program_figures(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
+    return programs.program_figures(_cutoff(version, view, anio, trimestre, _loaded), _loaded.dataset.parametros)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _programs(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
-    per_cut = [_program_figures(version, anio, k, _loaded) for k in range(1, trimestre + 1)]
+def _programs(version: str, views: tuple[str, ...], anio: int, trimestre: int,
+              _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
+    per_cut = [_program_figures(version, views[k - 1], anio, k, _loaded) for k in range(1, trimestre + 1)]
     return per_cut[-1], programs.stack_trend(per_cut)
 
 
 def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` of
-    each cached cut-off frame, stacked by ``programs.stack_trend``; once per data version and cut (do not
-    mutate)."""
-    return _programs(loaded.dataset.version, anio, trimestre, loaded)
+    each cached cut-off frame (each quarter in this person's view: approved where approved), stacked by
+    ``programs.stack_trend``; once per data version, views and cut (do not mutate)."""
+    views = tuple(figures_view(loaded, anio, k) for k in range(1, trimestre + 1))
+    return _programs(loaded.dataset.version, views, anio, trimestre, loaded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _figure(name: str, version: str, anio: int, trimestre: int, _build: Callable[[], Any]) -> Any:
+def _figure(name: str, version: str, views: tuple[str, ...], anio: int, trimestre: int,
+            _build: Callable[[], Any]) -> Any:
     return _build()
 
 
 def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any]) -> Any:
-    """A figure of one cut-off built once per data version (``build`` makes it from cached frames; the
-    figure is shared: never change it).  Switching back to a quarter already seen costs no figure building."""
-    return _figure(name, loaded.dataset.version, anio, trimestre, build)
+    """A figure of one cut-off built once per data version and view (``build`` makes it from cached frames;
+    the figure is shared: never change it).  Switching back to a quarter already seen costs no building."""
+    views = tuple(figures_view(loaded, anio, k) for k in range(1, trimestre + 1))
+    return _figure(name, loaded.dataset.version, views, anio, trimestre, build)
+
+
+def cut_programs(loaded: Loaded, anio: int) -> list[str]:
+    """Program numbers of the plan of ``anio`` (numeric order)."""
+    return list(program_options(loaded.dataset.plan, anio))
+
+
+def stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
+    """THE stamp of the cut as this person sees it (``approvals.stamp_text``): pages and downloads."""
+    view = figures_view(loaded, anio, trimestre)
+    latest = differing_programs(loaded, anio, trimestre) if view == VIEW_LATEST else ()
+    return approvals.stamp_text(loaded.states, anio, trimestre, cut_programs(loaded, anio), shown_latest=latest)
+
+
+def download_stamps(loaded: Loaded, anio: int, trimestre: int) -> dict[str, Any]:
+    """What every download of the cut carries (as this person sees it): ``sello`` (the stamp), ``estados``
+    (each program's own stamp) and the SIPOT dates per program (``validacion``, ``actualizacion``)."""
+    view = figures_view(loaded, anio, trimestre)
+    latest = differing_programs(loaded, anio, trimestre) if view == VIEW_LATEST else ()
+    every = cut_programs(loaded, anio)
+    validacion, actualizacion = approvals.sipot_dates(
+        loaded.states, anio, trimestre, every, revision_times=loaded.revision_times,
+        latest_time=loaded.latest_time, shown_latest=latest)
+    return {"sello": stamp(loaded, anio, trimestre), "view": view,
+            "estados": approvals.program_stamps(loaded.states, anio, trimestre, every, shown_latest=latest),
+            "validacion": validacion, "actualizacion": actualizacion}
+
+
+def figures_origin(loaded: Loaded, anio: int, trimestre: int) -> str:
+    """Where the shown figures come from, in words: the latest revision, and the revisions approved
+    programs were pinned at."""
+    pins = approvals.pinned_revisions(loaded.states, anio, trimestre)
+    if not pins or figures_view(loaded, anio, trimestre) == VIEW_LATEST:
+        return loaded.dataset.origen
+    revisions = sorted(set(pins.values()))
+    which = (f"la revisión {revisions[0]}" if len(revisions) == 1
+             else f"las revisiones {join_words([str(r) for r in revisions])}")
+    return f"Programas aprobados: datos de {which} · {loaded.dataset.origen}"
+
+
+def stamp_line(loaded: Loaded, anio: int, trimestre: int, *, then: str = "") -> None:
+    """The stamp in coloured bold words (green: all approved; orange: partly; grey: preliminary) followed by
+    ``then`` (markdown, e.g. the cut-off and origin) in ONE caption line — the header stays compact — and,
+    before it, the view switch for the roles that may see the latest figures where they differ."""
+    differ = differing_programs(loaded, anio, trimestre)
+    if differ and _may_see_latest():
+        _restore(VIEW_KEY)
+        if st.session_state.get(VIEW_KEY) not in VIEW_LABELS:
+            st.session_state[VIEW_KEY] = VIEW_APPROVED
+        st.radio("Cifras que se muestran", list(VIEW_LABELS), key=VIEW_KEY, horizontal=True,
+                 format_func=VIEW_LABELS.get, on_change=_remember, args=(VIEW_KEY,),
+                 help="Las últimas cifras difieren de las aprobadas en "
+                      f"{'el programa' if len(differ) == 1 else 'los programas'} {join_words(list(differ))}.")
+        _remember(VIEW_KEY)
+    text = stamp(loaded, anio, trimestre)
+    full = approvals.is_fully_approved(loaded.states, anio, trimestre, cut_programs(loaded, anio)) \
+        and not (figures_view(loaded, anio, trimestre) == VIEW_LATEST and differ)
+    partial = text.startswith("Aprobadas")
+    # Coloured bold words (they wrap on a phone; a badge would cut a long stamp with «…»).
+    color, icon = ("green", "verified") if full else (("orange", "rule") if partial else ("gray", "pending"))
+    st.caption(f":{color}[:material/{icon}: **{md(text)}**]" + (f" · {then}" if then else ""))
 
 
 @dataclass(frozen=True)
@@ -276,7 +430,8 @@ def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
         with right:
             anio, trimestre = cutoff_selector(loaded)
         banner(loaded.dataset)
-        st.caption(f"Cifras al {cutoff_label(anio, trimestre)} · {md(loaded.dataset.origen)}")
+        stamp_line(loaded, anio, trimestre,
+                   then=f"Cifras al {cutoff_label(anio, trimestre)} · {md(figures_origin(loaded, anio, trimestre))}")
     return anio, trimestre
 
 

@@ -78,7 +78,9 @@ class Permiso(StrEnum):
     CARGAR_AVANCES = "cargar_avances"      # coordinación: only the programs assigned to the account
     CARGAR_PLAN = "cargar_plan"            # Plan / Parámetros sheets, every program
     REVERTIR = "revertir"
-    APROBAR_TRIMESTRE = "aprobar_trimestre"
+    APROBAR_TRIMESTRE = "aprobar_trimestre"  # approve / reopen a program-quarter (dirección)
+    ENVIAR_A_REVISION = "enviar_a_revision"  # coordinación: only the programs assigned to the account
+    VER_ULTIMAS_CIFRAS = "ver_ultimas_cifras"  # switch to the latest (not yet approved) figures
     ADMINISTRAR_CUENTAS = "administrar_cuentas"
     VER_BITACORA = "ver_bitacora"
 
@@ -91,6 +93,8 @@ _MINIMUM_ROLE: dict[Permiso, Rol] = {
     Permiso.CARGAR_PLAN: Rol.DIRECCION,
     Permiso.REVERTIR: Rol.DIRECCION,
     Permiso.APROBAR_TRIMESTRE: Rol.DIRECCION,
+    Permiso.ENVIAR_A_REVISION: Rol.COORDINACION,
+    Permiso.VER_ULTIMAS_CIFRAS: Rol.COORDINACION,
     Permiso.ADMINISTRAR_CUENTAS: Rol.ADMINISTRACION,
     Permiso.VER_BITACORA: Rol.ADMINISTRACION,
 }
@@ -98,6 +102,8 @@ PERMISO_LABELS: dict[Permiso, str] = {
     Permiso.VER_TABLERO: "consultar el tablero", Permiso.VER_HISTORIAL: "consultar el historial",
     Permiso.CARGAR_AVANCES: "cargar avances", Permiso.CARGAR_PLAN: "cargar las hojas Plan o Parámetros",
     Permiso.REVERTIR: "revertir revisiones", Permiso.APROBAR_TRIMESTRE: "aprobar o reabrir trimestres",
+    Permiso.ENVIAR_A_REVISION: "enviar trimestres a revisión",
+    Permiso.VER_ULTIMAS_CIFRAS: "ver las últimas cifras sin aprobar",
     Permiso.ADMINISTRAR_CUENTAS: "administrar cuentas", Permiso.VER_BITACORA: "consultar la bitácora de accesos",
 }
 
@@ -146,6 +152,10 @@ class CliActor:
 Actor = Account | CliActor
 
 
+# Permissions a coordinación account has only for the programs assigned to it.
+_PER_PROGRAM = frozenset({Permiso.CARGAR_AVANCES, Permiso.ENVIAR_A_REVISION})
+
+
 def puede(actor: Account | CliActor | None, permiso: Permiso, programa: str | None = None) -> bool:
     """Whether ``actor`` has ``permiso`` (for ``programa``, when the permission is per program).
 
@@ -156,7 +166,7 @@ def puede(actor: Account | CliActor | None, permiso: Permiso, programa: str | No
         return False
     if ROL_ORDER.index(actor.rol) < ROL_ORDER.index(_MINIMUM_ROLE[permiso]):
         return False
-    if programa is not None and actor.rol is Rol.COORDINACION and permiso is Permiso.CARGAR_AVANCES:
+    if programa is not None and actor.rol is Rol.COORDINACION and permiso in _PER_PROGRAM:
         return str(programa) in actor.programas
     return True
 

@@ -279,7 +279,10 @@ def _years_text(years: list[int]) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``report``: per indicator (``schema.REPORT_FIELDS``) or per program (``programs.PROGRAM_REPORT_FIELDS``)
-    for one year and quarter."""
+    for one year and quarter — from a workbook file, or (no file) from the database as the dashboard shows
+    it (approved figures where they exist; ``--ultimas``: the latest ones)."""
+    if args.archivo is None:
+        return _report_from_store(args)
     path = Path(args.archivo)
     missing = _missing_file(path)
     if missing is not None:
@@ -334,6 +337,36 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 NIVEL_INDICADOR, NIVEL_PROGRAMA = "indicador", "programa"
+
+
+def _report_from_store(args: argparse.Namespace) -> int:
+    """``report`` without a workbook: the database (``--db`` or the default), as the dashboard shows it."""
+    store = _open_store(args)
+    if store is None:
+        return EXIT_USAGE
+    from mpi_dash import exports
+    from mpi_dash.approved_figures import store_cut, store_report, years
+    from mpi_dash.store import StoreError
+
+    try:
+        available = years(store)
+        if args.anio not in available:
+            shown = ", ".join(map(str, available)) or "ninguno"
+            _print(f"No se generó el informe: la base de datos no tiene indicadores del año {args.anio} "
+                   f"(años disponibles: {shown}).", sys.stderr)
+            return EXIT_INVALID
+        table = store_report(store, args.anio, args.trimestre, nivel=args.nivel, ultimas=args.ultimas)
+        sello = store_cut(store, args.anio, args.trimestre, ultimas=args.ultimas).stamp
+    except StoreError as exc:
+        return _store_error(exc)
+    try:
+        write_output(exports.report_bytes(table, args.formato), args.salida)
+    except OSError as exc:
+        _print(f"No se pudo escribir «{args.salida}»: {spanish_reason(exc)}.", sys.stderr)
+        return EXIT_INVALID
+    vista = "últimas cifras" if args.ultimas else "cifras aprobadas donde las hay"
+    _print(f"Informe de la base de datos ({vista}): {sello}.", sys.stderr)
+    return EXIT_OK
 
 
 def _program_report(plan, avances, anio: int, trimestre: int, parametros):  # noqa: ANN001, ANN202 - DataFrames
@@ -834,9 +867,12 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         "una fila por programa con los campos programa, nombre, anio, trimestre, avance_pct (vacío si al "
         "corte no se esperaba nada), esperado_pct, semaforo (también pendiente y sin_dato), "
         "direccion_desvio (sobre, bajo o vacío), completo (true/false), n_indicadores, n_medibles, "
-        "n_con_dato y faltantes (claves sin dato al corte) — las mismas cifras que el tablero.",
+        "n_con_dato, faltantes (claves sin dato al corte), estado (en_captura, enviada, aprobada o reabierta), "
+        "aprobado_por y aprobado_en (dd/mm/aaaa) — las mismas cifras que el tablero. Sin ARCHIVO se lee la "
+        "base de datos (--db o la de siempre): cifras aprobadas donde las hay, o las últimas con --ultimas.",
     )
-    parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    parser.add_argument("archivo", metavar="ARCHIVO", nargs="?", default=None,
+                        help="ruta del libro .xlsx; sin él, se lee la base de datos (como el tablero)")
     parser.add_argument("--anio", type=_year, required=True, metavar="AÑO", help="año, por ejemplo 2023")
     parser.add_argument(
         "--trimestre",
@@ -864,10 +900,15 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="archivo de salida (por omisión, la salida estándar)",
     )
+    _db_option(parser)
+    parser.add_argument("--ultimas", action="store_true",
+                        help="sin ARCHIVO: las últimas cifras aunque haya cifras aprobadas del corte")
     parser.set_defaults(func=cmd_report, check=_check_report)
 
 
 def _check_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.archivo is not None and (args.db is not None or args.ultimas):
+        parser.error("--db y --ultimas son para leer la base de datos: no se usan junto con un ARCHIVO")
     if args.formato == "xlsx" and args.salida in (None, "-"):
         parser.error("el formato xlsx requiere un archivo de salida: use -o ARCHIVO.xlsx")
 
@@ -882,10 +923,11 @@ def build_parser() -> SpanishArgumentParser:
         title="comandos", dest="comando", metavar="COMANDO", parser_class=SpanishArgumentParser
     )
     subparsers.required = True
+    from mpi_dash.cli_aprobaciones import add_aprobaciones
     from mpi_dash.cli_usuarios import add_usuarios
 
     for add in (_add_validate, _add_report, _add_plantilla, _add_import, _add_historial, _add_revertir,
-                _add_respaldo, add_usuarios, _add_informe):
+                _add_respaldo, add_usuarios, add_aprobaciones, _add_informe):
         add(subparsers)
     return parser
 

@@ -44,7 +44,8 @@ def current_version() -> str:
     if not config.read_only_workbook():
         from mpi_dash.store import Store
 
-        return Store().version_key()
+        store = Store()
+        return f"{store.version_key()}|{store.approvals_key()}"  # an approval changes what pages show
     path = config.workbook_path()
     stat = path.stat()
     raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
@@ -55,7 +56,7 @@ def load_dataset(store: Store | None = None) -> Dataset:
     """The current data (latest store revision); raises ``StoreError``/``WorkbookError`` on invalid data.
     ``store``: read that store (the command line's ``--db``) instead of the configured one."""
     if store is not None or not config.read_only_workbook():
-        return _load_from_store(store)
+        return _load_from_store(store=store)
     from mpi_dash.workbook import read_workbook
 
     from mpi_dash.formatting import local_datetime
@@ -74,18 +75,54 @@ def load_dataset(store: Store | None = None) -> Dataset:
     )
 
 
-def _load_from_store(store: Store | None = None) -> Dataset:
+def _load_from_store(revision: int | None = None, store: Store | None = None) -> Dataset:
+    """The latest revision (``version`` = data version incl. approvals) or revision ``revision`` (``version``
+    = database file + revision: a revision never changes).  ``store``: that store (the command line's ``--db``)
+    instead of the configured one."""
     from mpi_dash.formatting import local_datetime
     from mpi_dash.store import Store
 
     store = store or Store()
-    revision, snapshot = store.load_snapshot()
-    info = store.revision_info(revision)
+    rev, snapshot = store.load_snapshot(revision)
+    info = store.revision_info(rev)
+    version = (f"{store.version_key()}|{store.approvals_key()}" if revision is None
+               else f"{store.path.resolve()}#r{rev}")
     return Dataset(
         plan=snapshot.plan,
         avances=snapshot.avances,
         parametros=dict(snapshot.parametros),
-        version=store.version_key(),
+        version=version,
         ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
-        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {revision})",
+        origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {rev})",
     )
+
+
+# --------------------------------------------------------------------------- approvals (issue 10)
+def approval_events() -> pd.DataFrame:
+    """Every approval event (``mpi_dash.approvals.EVENT_COLUMNS``); none in read-only workbook mode (no
+    store: nothing can be approved, every figure is preliminary)."""
+    from mpi_dash.approvals import empty_events
+
+    if config.read_only_workbook():
+        return empty_events()
+    from mpi_dash.store import Store
+
+    return Store().approval_events()
+
+
+def load_revision(revision: int) -> Dataset:
+    """The data of one revision of the store (the figures an approval pinned)."""
+    return _load_from_store(revision)
+
+
+def revision_times() -> tuple[dict[int, str], str | None]:
+    """({revision: UTC ISO time}, time of the current data): the SIPOT «Fecha de actualización» of the
+    figures shown.  Read-only workbook mode: no revisions, the workbook's modification time."""
+    if config.read_only_workbook():
+        saved = datetime.fromtimestamp(config.workbook_path().stat().st_mtime, tz=timezone.utc)
+        return {}, saved.isoformat(timespec="seconds")
+    from mpi_dash.store import Store
+
+    revisions = Store().list_revisions()
+    times = {int(n): str(f) for n, f in zip(revisions["numero"], revisions["fecha"], strict=True)}
+    return times, times[max(times)] if times else None

@@ -300,9 +300,14 @@ def rounded_as_shown(frame: pd.DataFrame, percent_columns: Iterable[str]) -> pd.
 
 
 ILUSTRATIVO_NOTE = "Datos ilustrativos, no cifras oficiales."
+#: Column (CSV, Excel Resumen) and Notas row carrying the approval stamp (``approvals.stamp_text``).
+STAMP_HEADER = "Estado de las cifras"
+SIPOT_NOT_APPROVED = ("Cifras preliminares: sin fecha de validación porque la dirección aún no aprueba el "
+                      "trimestre de este programa.")
 
 
-def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False) -> bytes:
+def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False,
+                 estados: Mapping[str, str] | None = None) -> bytes:
     """The IPTT table as CSV (:func:`csv_bytes`) with Spanish headers, the semáforo in words (no icons) and
     the numbers rounded as on screen (:func:`rounded_as_shown`).
 
@@ -311,6 +316,8 @@ def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False) -> bytes:
     """
     frame = rounded_as_shown(iptt_export_frame(iptt, semaforo_icons=False),
                              [IPTT_HEADERS[c] for c in PERCENT_COLUMNS])
+    if estados is not None:  # the stamp of each row's program (approvals.program_stamps)
+        frame = frame.assign(**{STAMP_HEADER: iptt["programa_num"].astype(str).map(estados).to_numpy()})
     if ilustrativo:
         frame = frame.assign(Nota=ILUSTRATIVO_NOTE)
     return csv_bytes(frame)
@@ -362,7 +369,8 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
 
 def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
                    origen: str = "", ilustrativo: bool = False,
-                   parametros: Mapping[str, float] | None = None) -> bytes:
+                   parametros: Mapping[str, float] | None = None, sello: str = "",
+                   estados: Mapping[str, str] | None = None) -> bytes:
     """Styled workbook: ``Resumen`` (one row per program: :func:`mpi_dash.programs.program_figures`), one
     ``Programa N`` sheet per program with its IPTT rows, and ``Notas`` (cut-off, source, how the program
     progress is computed).  Header rows are frozen, semáforo cells filled with their colour *and* carry icon
@@ -379,6 +387,8 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
                                                           strict=True)]
     resumen = programs.assign(semaforo=status, faltantes=missing)
     resumen = resumen[[c for c in SUMMARY_HEADERS if c in resumen.columns]].rename(columns=SUMMARY_HEADERS)
+    if estados is not None:  # each program's own approval stamp (approvals.program_stamps)
+        resumen[STAMP_HEADER] = programs["programa"].astype(str).map(estados).to_numpy()
     _write_sheet(ws, resumen, percent_headers=[SUMMARY_HEADERS[c] for c in ("avance_pct", "esperado_pct",
                                                                             "cumplimiento_pct")],
                  semaforo_header="Semáforo", semaforo_values=programs["semaforo"].astype(object).tolist())
@@ -390,6 +400,7 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
     notes = wb.create_sheet("Notas")
     desde, hasta = quarter_dates(anio, trimestre)
     rows = [
+        *([(STAMP_HEADER, sello)] if sello else []),
         ("Corte", f"{schema.QUARTER_NAMES[int(trimestre)]} {int(anio)} (acumulado del "
                   f"{format_date(dt.date(int(anio), 1, 1))} al {format_date(hasta)})"),
         ("Trimestre informado", f"{format_date(desde)} – {format_date(hasta)}"),
@@ -419,12 +430,29 @@ def _sheet_name(name: str) -> str:
     return name[:31]
 
 
-def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacion: dt.date,
-                fecha_actualizacion: dt.date, ilustrativo: bool = False) -> pd.DataFrame:
-    """SIPOT *Indicadores de resultados* rows (columns ``SIPOT_COLUMNS``) from ``summary.at_cutoff``."""
+SipotDate = dt.date | None | Mapping[str, "dt.date | None"]
+
+
+def _dates_by_row(value: SipotDate, cut: pd.DataFrame) -> list[dt.date | None]:
+    """One date per row: the same for all, or per program number (``programa_num``)."""
+    if isinstance(value, Mapping):
+        return [value.get(str(p)) for p in cut["programa_num"]]
+    return [value] * len(cut)
+
+
+def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacion: SipotDate,
+                fecha_actualizacion: SipotDate, ilustrativo: bool = False) -> pd.DataFrame:
+    """SIPOT *Indicadores de resultados* rows (columns ``SIPOT_COLUMNS``) from ``summary.at_cutoff``.
+
+    The dates are one date for every row or a mapping program number → date (``approvals.sipot_dates``:
+    validation = approval date, update = date of the revision shown).  A row without a validation date
+    (figures not approved) leaves «Fecha de validación» empty and says why in «Nota»."""
     desde, hasta = quarter_dates(anio, trimestre)
     valor = pd.to_numeric(cut["valor_indicador"], errors="coerce")
-    notes = [_sipot_note(row, anio, trimestre, ilustrativo) for row in cut.to_dict("records")]
+    validacion = _dates_by_row(fecha_validacion, cut)
+    actualizacion = _dates_by_row(fecha_actualizacion, cut)
+    notes = [_sipot_note(row, anio, trimestre, ilustrativo) + ("" if v else " " + SIPOT_NOT_APPROVED)
+             for row, v in zip(cut.to_dict("records"), validacion, strict=True)]
     # The plan's own indicator name (the official one, even when several rows share it); rows without one
     # (actions only in the cronograma, or «N/A») are named by their action — never blanks or «N/A».
     sin_ficha = cut["indicador"].map(lambda v: is_empty(v) or " ".join(str(v).split()).casefold()
@@ -458,8 +486,8 @@ def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacio
         SIPOT_COLUMNS[15]: cut["sentido"],
         SIPOT_COLUMNS[16]: text("fuente_informacion", SIN_FICHA),
         SIPOT_COLUMNS[17]: text("responsables", SIN_FICHA),
-        SIPOT_COLUMNS[18]: format_date(fecha_validacion),
-        SIPOT_COLUMNS[19]: format_date(fecha_actualizacion),
+        SIPOT_COLUMNS[18]: [format_date(d) if d else "" for d in validacion],
+        SIPOT_COLUMNS[19]: [format_date(d) if d else "" for d in actualizacion],
         SIPOT_COLUMNS[20]: notes,
     }, index=cut.index)
     return frame.reset_index(drop=True)

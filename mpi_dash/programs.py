@@ -42,13 +42,17 @@ from mpi_dash.schema import Semaforo, TipoCalculo
 from mpi_dash.summary import sort_programs
 
 #: Exactly the fields of ``python -m mpi_dash report --nivel programa``, in order.
-PROGRAM_REPORT_FIELDS: tuple[str, ...] = (
+PROGRAM_FIGURE_FIELDS: tuple[str, ...] = (
     "programa", "nombre", "anio", "trimestre", "avance_pct", "esperado_pct", "semaforo", "direccion_desvio",
     "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes",
 )
-#: :func:`program_figures` columns besides the report fields (for the screens).
+#: The approval of each program-quarter (issue 10): ``approvals.Estado`` value, approver's name, approval
+#: date dd/mm/aaaa (Mexico City); en_captura / empty without an approval record (e.g. from a workbook).
+APPROVAL_FIELDS: tuple[str, ...] = ("estado", "aprobado_por", "aprobado_en")
+PROGRAM_REPORT_FIELDS: tuple[str, ...] = (*PROGRAM_FIGURE_FIELDS, *APPROVAL_FIELDS)
+#: :func:`program_figures` columns besides the figure fields (for the screens).
 PROGRAM_EXTRA_FIELDS: tuple[str, ...] = ("cumplimiento_pct", "vence_trimestre", "claves_faltantes")
-PROGRAM_FIELDS: tuple[str, ...] = (*PROGRAM_REPORT_FIELDS, *PROGRAM_EXTRA_FIELDS)
+PROGRAM_FIELDS: tuple[str, ...] = (*PROGRAM_FIGURE_FIELDS, *PROGRAM_EXTRA_FIELDS)
 
 
 def _first_due(cut: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -153,9 +157,13 @@ def _grade(out: pd.DataFrame, parametros: Mapping[str, float] | None) -> pd.Data
     ).drop(columns="_due_missing")
 
 
-def program_report(cut: pd.DataFrame, parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """``report --nivel programa``: exactly :data:`PROGRAM_REPORT_FIELDS`, one row per program."""
-    return program_figures(cut, parametros)[list(PROGRAM_REPORT_FIELDS)]
+def program_report(cut: pd.DataFrame, parametros: Mapping[str, float] | None = None,
+                   states: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``report --nivel programa``: exactly :data:`PROGRAM_REPORT_FIELDS`, one row per program; the approval
+    fields from ``states`` (``approvals.current_states``; None: no approval record)."""
+    from mpi_dash.approvals import approval_fields
+
+    return approval_fields(program_figures(cut, parametros), states)[list(PROGRAM_REPORT_FIELDS)]
 
 
 def program_trend(cuts: Iterable[pd.DataFrame], parametros: Mapping[str, float] | None = None) -> pd.DataFrame:

@@ -72,6 +72,7 @@ from mpi_dash.account_store import (
     _authorize,
     actor_name,
 )
+from mpi_dash.approval_store import ApprovalStoreMixin, check_approval_lock
 from mpi_dash.accounts import (
     Account,
     AccountError,
@@ -335,8 +336,20 @@ def m003_accounts(db: Database) -> None:
     db["revisions"].add_column("origen", str)
 
 
+@migrations()
+def m004_approvals(db: Database) -> None:
+    """Quarter approvals: append-only events per (año, trimestre, programa) — see ``mpi_dash.approvals``
+    (state = latest event; ``revision_id`` = the revision the event refers to, pinned by an approval)."""
+    db["aprobaciones"].create(
+        {"id": int, "anio": int, "trimestre": int, "programa": str, "estado": str, "fecha": str, "autor": str,
+         "usuario": str, "origen": str, "motivo": str, "revision_id": int},
+        pk="id", not_null={"anio", "trimestre", "programa", "estado", "fecha", "autor", "revision_id"},
+        foreign_keys=[("revision_id", "revisions", "id")])
+    db["aprobaciones"].create_index(["anio", "trimestre", "programa"])
+
+
 # --------------------------------------------------------------------------- the store
-class Store(AccountStoreMixin):
+class Store(AccountStoreMixin, ApprovalStoreMixin):
     """The SQLite system of record at ``path`` (see the module docstring).
 
     ``path`` None → ``config.db_path()``.  ``seed``: the workbook that seeds an empty database (None →
@@ -936,6 +949,7 @@ def _write_revision(db: Database, rc: RowChanges, *, by: Actor | None, comment: 
                     filename: str | None = None) -> int:
     """Write revision N+1 made ``by`` an account (author = its name, usuario kept), the command line
     (author as given) or, for None, the system (the first load)."""
+    check_approval_lock(db, rc)  # issue 10: approved figures are locked, in this same transaction
     rev = _latest(db) + 1
     if by is None:
         author, usuario, origin = SYSTEM_AUTHOR, None, ORIGIN_SYSTEM

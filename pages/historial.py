@@ -7,6 +7,7 @@ from mpi_dash.accounts import Permiso, puede, revision_author
 from mpi_dash.diff import Changes
 from mpi_dash.formatting import cells_table, local_datetime, local_timezone, semaforo_table
 from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
+from ui_approval import transitions_section
 from ui_auth import require
 from ui_carga import plain_table
 from ui_common import ensure_app_shell, md, require_store
@@ -63,6 +64,8 @@ st.dataframe(shown[list(HEADERS)].rename(columns=HEADERS), hide_index=True, widt
                             "Celdas cambiadas": st.column_config.TextColumn("Celdas cambiadas",
                                                                             alignment="right"),
                             "Comentario": st.column_config.TextColumn("Comentario", width="medium")})
+
+transitions_section(store)  # issue 10: approvals, sendings to review and reopenings, with the revisions
 
 st.subheader("Abrir una revisión")
 numbers = revisions["numero"].tolist()

@@ -1,15 +1,13 @@
 """Tablas y descargas: the IPTT table of the cut-off and its downloads (Excel, CSV, SIPOT)."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from mpi_dash import exports, programs, summary
 from mpi_dash.formatting import quarter_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
-from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, ensure_app_shell, get_data, number_column, page_header,
-                       program_choice)
+from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, download_stamps, ensure_app_shell, figures_origin,
+                       figures_view, get_data, md, number_column, page_header, program_choice, stamp)
 from ui_presentacion import junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -21,21 +19,23 @@ TEXT = {"programa_num", "clave", "indicador", "tipo_calculo", "unidad_medida", "
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparando archivos…")
-def build_downloads(version: str, anio: int, trimestre: int, validacion: dt.date, actualizacion: dt.date,
-                    _loaded: Loaded, _cut: pd.DataFrame) -> dict[str, bytes]:
-    """All files of one cut-off, cached per data version (``_loaded`` and ``_cut``, the cut-off frame of
-    ``anio``/``trimestre``, are not hashed: the version and the cut-off key them)."""
-    cut = _cut
+def build_downloads(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded,
+                    _cut: pd.DataFrame) -> dict[str, bytes]:
+    """All files of one cut-off, cached per data version and view (``_loaded`` and ``_cut``, the cut-off
+    frame of ``anio``/``trimestre`` in that view, are not hashed: the version, view and cut-off key them).
+    Every file carries the approval stamp; SIPOT dates come from the approval record."""
+    cut, marks = _cut, download_stamps(_loaded, anio, trimestre)
     iptt = summary.iptt_table(cut)
     figures = programs.program_figures(cut, _loaded.dataset.parametros)
-    sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=validacion,
-                                fecha_actualizacion=actualizacion, ilustrativo=_loaded.dataset.ilustrativo)
+    sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=marks["validacion"],
+                                fecha_actualizacion=marks["actualizacion"], ilustrativo=_loaded.dataset.ilustrativo)
     return {
         "xlsx": exports.to_excel_bytes(iptt, figures, anio=anio, trimestre=trimestre,
-                                       origen=_loaded.dataset.origen,
+                                       origen=figures_origin(_loaded, anio, trimestre),
                                        ilustrativo=_loaded.dataset.ilustrativo,
-                                       parametros=_loaded.dataset.parametros),
-        "csv": exports.to_csv_bytes(iptt, ilustrativo=_loaded.dataset.ilustrativo),
+                                       parametros=_loaded.dataset.parametros, sello=marks["sello"],
+                                       estados=marks["estados"]),
+        "csv": exports.to_csv_bytes(iptt, ilustrativo=_loaded.dataset.ilustrativo, estados=marks["estados"]),
         "sipot": exports.to_sipot_excel_bytes(sipot),
     }
 
@@ -70,11 +70,10 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config=config, plac
              column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 
 st.subheader("Descargas")
-with st.expander("Fechas para el formato SIPOT"):
-    c1, c2 = st.columns(2)
-    validacion = c1.date_input("Fecha de validación", value=dt.date.today(), format="DD/MM/YYYY")
-    actualizacion = c2.date_input("Fecha de actualización", value=dt.date.today(), format="DD/MM/YYYY")
-files = build_downloads(loaded.dataset.version, anio, trimestre, validacion, actualizacion, loaded, cut)
+st.caption(f"Todas las descargas llevan el estado de las cifras: {md(stamp(loaded, anio, trimestre))}. En el "
+           "formato SIPOT, la «Fecha de validación» es la de la aprobación de cada programa (vacía, con una nota, "
+           "si aún no se aprueba) y la «Fecha de actualización», la de la revisión de los datos que se muestran.")
+files = build_downloads(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded, cut)
 stem = f"indicadores_{anio}_{quarter_label(trimestre).lower()}"
 c1, c2, c3 = st.columns(3)
 c1.download_button("Excel con formato", files["xlsx"], f"{stem}.xlsx", XLSX, icon=":material/table_view:",

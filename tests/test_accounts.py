@@ -31,9 +31,11 @@ from mpi_dash.accounts import (
 # Hand-written matrix of the table: rol → permissions it has.
 EXPECTED = {
     Rol.CONSULTA: {Permiso.VER_TABLERO},
-    Rol.COORDINACION: {Permiso.VER_TABLERO, Permiso.VER_HISTORIAL, Permiso.CARGAR_AVANCES},
+    Rol.COORDINACION: {Permiso.VER_TABLERO, Permiso.VER_HISTORIAL, Permiso.CARGAR_AVANCES,
+                       Permiso.ENVIAR_A_REVISION, Permiso.VER_ULTIMAS_CIFRAS},
     Rol.DIRECCION: {Permiso.VER_TABLERO, Permiso.VER_HISTORIAL, Permiso.CARGAR_AVANCES, Permiso.CARGAR_PLAN,
-                    Permiso.REVERTIR, Permiso.APROBAR_TRIMESTRE},
+                    Permiso.REVERTIR, Permiso.APROBAR_TRIMESTRE, Permiso.ENVIAR_A_REVISION,
+                    Permiso.VER_ULTIMAS_CIFRAS},
     Rol.ADMINISTRACION: set(Permiso),
 }
 
@@ -53,6 +55,8 @@ def test_coordination_uploads_only_its_programs_and_others_every_program():
     assert puede(coord, Permiso.CARGAR_AVANCES, "1") and puede(coord, Permiso.CARGAR_AVANCES, "3")
     assert not puede(coord, Permiso.CARGAR_AVANCES, "2")
     assert puede(account(Rol.DIRECCION), Permiso.CARGAR_AVANCES, "6")
+    assert puede(coord, Permiso.ENVIAR_A_REVISION, "1") and not puede(coord, Permiso.ENVIAR_A_REVISION, "2")
+    assert puede(account(Rol.DIRECCION), Permiso.ENVIAR_A_REVISION, "2")
 
 
 def test_no_account_and_deactivated_accounts_have_no_permission():

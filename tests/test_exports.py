@@ -398,3 +398,38 @@ def test_sipot_names_the_indicator_as_the_plan_does_never_na():
         "Aprobación del Plan Anual de Trabajo 2023"]
     assert cut["nombre"].tolist() == ["Capacitaciones A", "Capacitaciones B",
                                       "Aprobación del Plan Anual de Trabajo 2023"]   # on screen: told apart
+
+
+def test_sipot_dates_per_program_and_the_note_when_not_approved():
+    """approvals.sipot_dates hands one date per program: validation = approval date, empty when not approved
+    (the Nota says why); update = date of the revision shown."""
+    plan, results = sample()
+    cut = summary.at_cutoff(results, plan, 2023, 2)
+    programas = sorted(set(cut["programa_num"].astype(str)))
+    first, rest = programas[0], programas[1:]
+    validacion = {first: dt.date(2023, 7, 12), **{p: None for p in rest}}
+    actualizacion = {p: dt.date(2023, 7, 10) for p in programas}
+    frame = exports.sipot_frame(cut, 2023, 2, fecha_validacion=validacion, fecha_actualizacion=actualizacion)
+    mine = cut["programa_num"].astype(str).to_numpy() == first
+    assert set(frame.loc[mine, "Fecha de validación"]) == {"12/07/2023"}
+    assert set(frame.loc[~mine, "Fecha de validación"]) == {""}
+    assert set(frame["Fecha de actualización"]) == {"10/07/2023"}
+    assert not any(exports.SIPOT_NOT_APPROVED in n for n in frame.loc[mine, "Nota"])
+    assert all(n.endswith(exports.SIPOT_NOT_APPROVED) for n in frame.loc[~mine, "Nota"])
+
+
+def test_downloads_carry_the_stamp():
+    plan, results = sample()
+    cut = summary.at_cutoff(results, plan, 2023, 2)
+    iptt = summary.iptt_table(cut)
+    figures = programs.program_figures(cut)
+    estados = {p: "Cifras aprobadas por Ana López el 12/07/2023" if p == "1" else "Cifras preliminares (sin aprobar)"
+               for p in figures["programa"]}
+    csv = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt, estados=estados)), encoding="utf-8-sig", dtype=str)
+    assert csv[exports.STAMP_HEADER].tolist() == [estados[c.split(".")[0]] for c in csv["Clave"]]
+    book = io.BytesIO(exports.to_excel_bytes(iptt, figures, anio=2023, trimestre=2, sello="Aprobadas: programa 1 · "
+                                             "preliminares: 2 y 6", estados=estados))
+    notas = pd.read_excel(book, sheet_name="Notas", engine="openpyxl")
+    assert notas.iloc[0].tolist() == [exports.STAMP_HEADER, "Aprobadas: programa 1 · preliminares: 2 y 6"]
+    resumen = pd.read_excel(book, sheet_name="Resumen", engine="openpyxl")
+    assert resumen[exports.STAMP_HEADER].tolist() == [estados[p] for p in figures["programa"]]

@@ -280,14 +280,18 @@ def test_tablas_downloads_read_back(workbook, downloads):
     assert sum(len(sheets[f"Programa {n}"]) for n in range(1, 7)) == 27
     assert list(sheets["Programa 1"].columns) == list(IPTT_HEADERS.values())
     csv = pd.read_csv(io.BytesIO(downloads["indicadores_2023_diciembre.csv"]), encoding="utf-8-sig")
-    assert csv.shape == (27, len(IPTT_HEADERS) + 1)                     # + Nota: the data are illustrative
+    assert csv.shape == (27, len(IPTT_HEADERS) + 2)       # + the stamp, + Nota: the data are illustrative
     assert set(csv["Nota"]) == {"Datos ilustrativos, no cifras oficiales."}
+    assert set(csv[exports.STAMP_HEADER]) == {"Cifras preliminares (sin aprobar)"}  # a workbook: nothing approved
     raw = downloads["indicadores_2023_diciembre.csv"].decode("utf-8-sig")
     assert "116.66666666666667" not in raw and ",4.0," not in raw               # rounded as on screen
     assert "Amarillo ↑ sobrecumplimiento" in set(csv["Semáforo"])
     sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_diciembre.xlsx"]), engine="openpyxl")
     assert tuple(sipot.columns) == exports.SIPOT_COLUMNS and len(sipot) == 27
     assert set(sipot["Ejercicio"]) == {2023}
+    assert sipot["Fecha de validación"].isna().all()                      # not approved: empty, with a note
+    assert all(exports.SIPOT_NOT_APPROVED in n for n in sipot["Nota"])
+    assert sipot["Fecha de actualización"].notna().all()
     # switching quarter produces the files of the new cut-off
     at.radio(key="trimestre").set_value(2).run()
     csv_junio = pd.read_csv(io.BytesIO(downloads["indicadores_2023_junio.csv"]), encoding="utf-8-sig")

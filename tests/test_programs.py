@@ -65,7 +65,10 @@ def test_shape_order_and_report_fields(data):
     report = programs.program_report(cut)
     assert tuple(report.columns) == programs.PROGRAM_REPORT_FIELDS == (
         "programa", "nombre", "anio", "trimestre", "avance_pct", "esperado_pct", "semaforo", "direccion_desvio",
-        "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes")
+        "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes", "estado", "aprobado_por",
+        "aprobado_en")
+    assert report["estado"].tolist() == ["en_captura"] * 3  # no approval record
+    assert report["aprobado_por"].isna().all() and report["aprobado_en"].isna().all()
 
 
 def test_missing_data_is_named_and_the_program_is_incomplete(data):

@@ -82,7 +82,7 @@ def test_connection_pragmas_and_migrations(db):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
         assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial", "m002_revision_filename",
-                                                                  "m003_accounts"]
+                                                                  "m003_accounts", "m004_approvals"]
         assert store.migrations.pending(conn) == []
         errors: list[BaseException] = []
 

@@ -1,0 +1,118 @@
+"""End to end in Chromium: a coordinator uploads → the director approves → the coordinator's next upload
+of that quarter is refused (nothing saved) → the director reopens → the upload is accepted.  Also the
+stamp on the dashboard and the page «Aprobación» at 390×844, 1366×768 and 1920×1080 (screenshots under
+``artifacts/aprobacion_*.png``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auth_helpers import PASSWORD, add_accounts
+from e2e_support import DEFAULT_TIMEOUT_S, chromium_path, error_texts, goto_page, open_browser, \
+    screenshot, sign_in, streamlit_server, wait_idle
+from upload_helpers import upload_bytes
+
+from mpi_dash import config
+from mpi_dash.approvals import local_date
+from mpi_dash.store import Store
+
+pytestmark = pytest.mark.browser
+SIZES = {"telefono": (390, 844), "laptop": (1366, 768), "proyector": (1920, 1080)}
+
+
+def upload(page, url: str, path, comment: str) -> None:
+    goto_page(page, url, "cargar_avances")
+    page.locator("input[type='file']").set_input_files(str(path))
+    page.get_by_text("Vista previa: qué cambiaría").wait_for()
+    wait_idle(page)
+    page.get_by_label("Comentario (qué se carga y por qué)").fill(comment)
+    page.get_by_role("button", name="Guardar como nueva revisión").click()
+    wait_idle(page)
+
+
+def test_upload_approve_refuse_reopen_accept(tmp_path, monkeypatch):
+    exe = chromium_path()
+    db = tmp_path / "e2e.sqlite"
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    assert Store(db).latest_revision() == 1
+    add_accounts(db)  # coco: coordinación of program 1; ana: dirección «Ana López»
+    first = tmp_path / "diciembre.xlsx"
+    first.write_bytes(upload_bytes([("1.1.1", 2023, "Diciembre", 7.0, None, "Acta 4/2023")]))
+    second = tmp_path / "diciembre_corregido.xlsx"
+    second.write_bytes(upload_bytes([("1.1.1", 2023, "Diciembre", 8.0, None, "Acta 4/2023")]))
+    env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    with streamlit_server(env=env) as url, open_browser(exe, width=1366, height=768) as coord:
+        director = coord.context.browser.new_context(viewport={"width": 1366, "height": 768},
+                                                     locale="es-MX").new_page()
+        director.set_default_timeout(DEFAULT_TIMEOUT_S * 1000)
+        goto_page(coord, url, "")
+        sign_in(coord, "coco", PASSWORD)
+        upload(coord, url, first, "Avances de diciembre")
+        coord.get_by_text("Se guardó la").wait_for()
+        assert Store(db).latest_revision() == 2
+
+        goto_page(director, url, "aprobacion", query="anio=2023&trimestre=Diciembre")
+        sign_in(director, "ana", PASSWORD)
+        director.get_by_role("heading", name="Diciembre 2023").wait_for()
+        assert not error_texts(director)
+        button = director.get_by_role("button", name="Aprobar Diciembre 2023")
+        if director.get_by_text("Confirmo aprobar aunque haya indicadores sin dato").count():
+            director.get_by_text("Confirmo aprobar aunque haya indicadores sin dato").click()
+        button.click()
+        director.get_by_text("Se aprobaron las cifras de Diciembre 2023").wait_for()
+        wait_idle(director)
+        screenshot(director, "aprobacion_02_aprobada")
+        today = local_date(dt.datetime.now(dt.timezone.utc))
+        goto_page(director, url, "")
+        director.get_by_text(f"Cifras aprobadas por Ana López el {today}").first.wait_for()
+
+        upload(coord, url, second, "Corrección de diciembre")
+        coord.get_by_text("No se guardó nada: el cambio toca").first.wait_for()
+        assert coord.get_by_text("aprobado por Ana López").count() >= 1
+        screenshot(coord, "aprobacion_03_carga_rechazada", full_page=False)
+        assert Store(db).latest_revision() == 2
+
+        goto_page(director, url, "aprobacion", query="anio=2023&trimestre=Diciembre")
+        reopen = director.get_by_test_id("stForm").filter(has_text="Programas por reabrir")
+        reopen.get_by_role("button", name="Programa 1", exact=True).click()
+        director.get_by_label("Motivo (obligatorio)").fill("La coordinación corrige 1.1.1")
+        director.get_by_role("button", name="Reabrir").click()
+        director.get_by_text("Se reabrieron las cifras de Diciembre 2023").wait_for()
+        wait_idle(director)
+
+        upload(coord, url, second, "Corrección de diciembre")
+        coord.get_by_text("Se guardó la").wait_for()
+        assert Store(db).latest_revision() == 3
+        goto_page(director, url, "historial")
+        assert director.get_by_text("Aprobaciones y reaperturas").count() == 1
+        assert not error_texts(director)
+    states = Store(db).approval_events()
+    assert states.loc[states["programa"] == "1", "estado"].tolist() == ["aprobada", "reabierta"]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_stamp_and_page_at_three_sizes(tmp_path, monkeypatch, size):
+    exe = chromium_path()
+    db = tmp_path / "e2e.sqlite"
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    store = Store(db)
+    store.latest_revision()
+    add_accounts(db)
+    from mpi_dash.accounts import CliActor
+
+    store.approve(2023, 4, ["1", "3", "5"], actor=CliActor("Ana López"))
+    width, height = SIZES[size]
+    env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    with streamlit_server(env=env) as url, open_browser(exe, width=width, height=height) as page:
+        goto_page(page, url, "", query="anio=2023&trimestre=Diciembre")
+        sign_in(page, "ana", PASSWORD)
+        stamp = page.get_by_text("Aprobadas: programas 1, 3 y 5 · preliminares: 2, 4 y 6")
+        stamp.first.wait_for()
+        box = stamp.first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1  # never cut on the right
+        screenshot(page, f"aprobacion_sello_{size}", full_page=False)
+        goto_page(page, url, "aprobacion")
+        assert not error_texts(page)
+        page.get_by_test_id("stTable").first.wait_for()
+        screenshot(page, f"aprobacion_pagina_{size}")

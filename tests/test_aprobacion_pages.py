@@ -1,0 +1,198 @@
+"""AppTest: the page «Aprobación» per role, the stamp and the view switch on the dashboard pages, the
+stamp and SIPOT dates in every download, and the transitions section of Historial.
+
+Test database (upload_helpers.make_db): programs 1 (1.1.1, 1.2.1) and 6 (clave 6) of 2023.  At Junio 2023,
+1.2.1 (periodo_anterior) has no Junio report → «sin dato».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from auth_helpers import REPO_ROOT, add_accounts, signed_in
+from streamlit.testing.v1 import AppTest
+from test_pages import downloads  # noqa: F401 - a fixture: every file handed to st.download_button
+from upload_helpers import make_db, upload_bytes
+
+from mpi_dash import config, exports
+from mpi_dash.accounts import CliActor
+from mpi_dash.approvals import local_date
+from mpi_dash.store import Store
+
+DIRECTOR = CliActor("Ana López")
+APROBACION = "pages/aprobacion.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = make_db(tmp_path)
+    monkeypatch.setenv(config.DB_ENV, str(path))
+    for name in (config.WORKBOOK_ENV, config.PUBLIC_READING_ENV, config.SESSION_HOURS_ENV):
+        monkeypatch.delenv(name, raising=False)
+    add_accounts(path)
+    return path
+
+
+def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.session_state["_mpi_sesion"] = Store(db).login(usuario, "clave-de-prueba-1").token
+    at.session_state["trimestre"] = trimestre
+    at.run()
+    if script != "pages/resumen.py":
+        at.switch_page(script).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def badges(at: AppTest) -> list[str]:
+    """The stamp line(s): a caption starting «:green[:material/verified: **…**]» (markdown escapes dropped)."""
+    return [m.value.replace("\\", "") for m in at.caption
+            if any(f":material/{i}:" in m.value for i in ("verified", "rule", "pending"))]
+
+
+def today() -> str:
+    return local_date(dt.datetime.now(dt.timezone.utc))
+
+
+def program_1_avance(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "Programa 1" in m.value or "PROGRAMA" in m.value)
+
+
+# --------------------------------------------------------------------------- the stamp on pages
+@pytest.mark.parametrize("script", ["pages/resumen.py", "pages/programa.py", "pages/linea_base.py",
+                                    "pages/tablas.py"])
+def test_every_dashboard_page_shows_the_stamp(db, script):
+    at = page(db, "cony", script)
+    assert any("Cifras preliminares (sin aprobar)" in b for b in badges(at)), badges(at)
+    Store(db).approve(2023, 2, ["1"], actor=DIRECTOR)
+    at.run()
+    assert any("Aprobadas: programa 1 · preliminares: 6" in b for b in badges(at)), badges(at)
+    Store(db).approve(2023, 2, ["6"], actor=DIRECTOR)
+    at.run()
+    assert any(f"Cifras aprobadas por Ana López el {today()}" in b for b in badges(at)), badges(at)
+
+
+def test_consulta_sees_the_approved_figures_and_direccion_can_switch(db):
+    store = Store(db)
+    store.approve(2023, 2, ["1"], actor=DIRECTOR)
+    # Marzo is not locked by Junio's approval: correcting it changes Junio's latest cumulative figures
+    store.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 0.0)]), "marzo.xlsx", actor=DIRECTOR,
+                      comment="marzo corregido")
+    consulta = page(db, "cony")
+    assert not [r for r in consulta.radio if r.label == "Cifras que se muestran"]  # no switch for consulta
+    approved_text = program_1_avance(consulta)
+    director = page(db, "ana")
+    (switch,) = [r for r in director.radio if r.label == "Cifras que se muestran"]
+    assert switch.value == "aprobadas" and program_1_avance(director) == approved_text
+    switch.set_value("ultimas").run()
+    assert program_1_avance(director) != approved_text
+    assert any("Cifras preliminares (sin aprobar)" in b for b in badges(director))
+    assert any("Aprobadas: programa 1 · preliminares: 6" in b for b in badges(consulta))
+
+
+def test_no_switch_where_the_figures_do_not_differ(db):
+    Store(db).approve(2023, 2, actor=DIRECTOR)
+    at = page(db, "ana")
+    assert not [r for r in at.radio if r.label == "Cifras que se muestran"]
+
+
+# --------------------------------------------------------------------------- downloads
+def test_downloads_carry_the_stamp_and_sipot_dates(db, downloads):
+    store = Store(db)
+    store.approve(2023, 2, ["1"], actor=DIRECTOR)
+    revision_day = local_date(store.revision_info(1)["fecha"])
+    at = page(db, "cony", "pages/tablas.py")
+    assert not at.date_input  # SIPOT dates come from the approval record, not typed
+    csv = pd.read_csv(io.BytesIO(downloads["indicadores_2023_junio.csv"]), encoding="utf-8-sig", dtype=str)
+    by_program = dict(zip(csv["Clave"].str.split(".").str[0], csv[exports.STAMP_HEADER], strict=False))
+    assert by_program == {"1": f"Cifras aprobadas por Ana López el {today()}",
+                          "6": "Cifras preliminares (sin aprobar)"}
+    xlsx = io.BytesIO(downloads["indicadores_2023_junio.xlsx"])
+    notas = pd.read_excel(xlsx, sheet_name="Notas", engine="openpyxl")
+    assert notas.iloc[0].tolist() == [exports.STAMP_HEADER, "Aprobadas: programa 1 · preliminares: 6"]
+    resumen = pd.read_excel(xlsx, sheet_name="Resumen", engine="openpyxl")
+    assert resumen[exports.STAMP_HEADER].tolist() == [f"Cifras aprobadas por Ana López el {today()}",
+                                                      "Cifras preliminares (sin aprobar)"]
+    sipot = pd.read_excel(io.BytesIO(downloads["sipot_indicadores_2023_junio.xlsx"]), engine="openpyxl", dtype=str)
+    program = sipot["Nombre del programa o concepto al que corresponde el indicador"].str[0] \
+        if "Nombre del programa o concepto al que corresponde el indicador" in sipot else None
+    one = sipot.loc[program == "1"] if program is not None else sipot.iloc[:2]
+    six = sipot.loc[program == "6"] if program is not None else sipot.iloc[2:]
+    assert set(one["Fecha de validación"]) == {today()}
+    assert set(one["Fecha de actualización"]) == {revision_day}
+    assert six["Fecha de validación"].isna().all()
+    assert all(exports.SIPOT_NOT_APPROVED in n for n in six["Nota"])
+    assert set(six["Fecha de actualización"]) == {revision_day}
+
+
+# --------------------------------------------------------------------------- the page «Aprobación»
+def test_consulta_cannot_open_the_page(db):
+    at = signed_in(APROBACION, db, "cony")
+    assert "no tiene acceso a esta página" in " ".join(w.value for w in at.warning)
+    assert not at.table
+
+
+def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
+    at = page(db, "ana", APROBACION)
+    grid = at.table[0].value
+    assert list(grid.columns) == ["Marzo", "Junio", "Septiembre", "Diciembre"]
+    assert grid.index.tolist() == ["1. Programa", "6. Programa"]  # full names (the test plan's), never cut
+    assert grid["Junio"].tolist() == ["En captura", "En captura"]
+    assert "1\\.2\\.1 · Indicador" in " ".join(w.value for w in at.warning)  # sin dato at Junio, listed before approving
+    (approve,) = [b for b in at.button if b.label == "Aprobar Junio 2023"]
+    approve.click().run()
+    assert "Confirme que aprueba" in " ".join(e.value for e in at.error)
+    assert Store(db).approval_events().empty
+    (confirm,) = [c for c in at.checkbox if c.label.startswith("Confirmo aprobar")]
+    confirm.check()
+    [b for b in at.button if b.label == "Aprobar Junio 2023"][0].click().run()
+    assert not at.exception
+    assert "Se aprobaron las cifras de Junio 2023: programas 1 y 6" in " ".join(s.value for s in at.success)
+    grid = at.table[0].value
+    assert grid["Junio"].tolist() == [f"Aprobada · Ana López · {today()}"] * 2
+    # reopen program 1 (motivo required)
+    at.button_group[0].set_value(["1"])
+    [b for b in at.button if b.label == "Reabrir"][0].click().run()
+    assert "Falta el motivo" in " ".join(e.value for e in at.error)
+    at.text_area[0].input("Falta el reporte de junio")
+    [b for b in at.button if b.label == "Reabrir"][0].click().run()
+    assert at.table[0].value["Junio"].tolist()[0] == f"Reabierta · Ana López · {today()}"
+    events = Store(db).approval_events()
+    assert events["estado"].tolist() == ["aprobada", "aprobada", "reabierta"]
+    assert events["motivo"].tolist()[-1] == "Falta el reporte de junio"
+
+
+def test_what_changed_since_the_last_approval(db):
+    store = Store(db)
+    store.approve(2023, 2, ["1"], actor=DIRECTOR)
+    store.reopen(2023, 2, ["1"], actor=DIRECTOR, motivo="corregir")
+    store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 3.0, None, "Acta 2/2023")]), "j.xlsx",
+                      actor=DIRECTOR, comment="junio")
+    at = page(db, "ana", APROBACION)
+    assert at.table[0].value["Junio"].tolist()[0].endswith("1 celda cambió desde la aprobación")
+    (expander,) = [e for e in at.expander if "Programa 1" in e.label]
+    table = expander.dataframe[0].value
+    assert table.iloc[0].tolist() == ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "3"]
+
+
+def test_coordinacion_sends_its_programs_and_cannot_approve(db):
+    at = page(db, "coco", APROBACION)
+    assert not [b for b in at.button if b.label.startswith("Aprobar")]
+    assert at.button_group[0].options == ["Programa 1"]
+    [b for b in at.button if b.label == "Enviar a revisión"][0].click().run()
+    assert "Se enviaron a revisión: programas 1" in " ".join(s.value for s in at.success)
+    assert at.table[0].value["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
+
+
+def test_historial_lists_the_transitions(db):
+    store = Store(db)
+    store.approve(2023, 2, ["1"], actor=DIRECTOR, motivo="Sesión de junio")
+    store.reopen(2023, 2, ["1"], actor=DIRECTOR, motivo="<b>corregir</b> **ya**")
+    at = page(db, "ana", "pages/historial.py")
+    (table,) = [d.value for d in at.dataframe if "Motivo" in d.value.columns]
+    assert table["Estado"].tolist() == ["Reabierta", "Aprobada"]
+    assert table["Motivo"].tolist() == ["<b>corregir</b> **ya**", "Sesión de junio"]  # plain text
+    assert table["Trimestre"].tolist() == ["Junio", "Junio"]
