@@ -39,6 +39,7 @@ bench: install-dev browser
 	$(VPY) benchmarks/bench_upload.py
 	$(VPY) benchmarks/bench_dashboard.py
 	$(VPY) benchmarks/bench_informe.py
+	$(VPY) benchmarks/bench_slides.py
 	$(VPY) benchmarks/bench_load.py
 
 validate: install

@@ -94,7 +94,8 @@ NAVIGATION["Tablero"].append(st.Page(lambda: st.switch_page(HOME), title="Resume
 page = st.navigation(NAVIGATION,
                      position="hidden" if EMBEDDED or not ui_auth.shows_navigation(person) else "sidebar")
 if EMBEDDED:
-    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+            "[data-testid='stExpandSidebarButton'] "
             "{ display: none; }</style>")
 if ui_auth.at_the_door(person):  # sign-in form, first-login password change, or no access
     st.stop()

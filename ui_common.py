@@ -204,6 +204,19 @@ def stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
     return approvals.stamp_text(loaded.states, anio, trimestre, cut_programs(loaded, anio), shown_latest=latest)
 
 
+def latest_stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
+    """The stamp of the cut's LATEST figures (``approvals.stamp_text``): the presentation, the deck and the
+    informe are built from the latest data, so an approved program whose latest figures differ from the
+    approved ones counts as preliminary there."""
+    return approvals.stamp_text(loaded.states, anio, trimestre, cut_programs(loaded, anio),
+                                shown_latest=differing_programs(loaded, anio, trimestre))
+
+
+def cut_firmas(loaded: Loaded, anio: int, trimestre: int) -> dict[str, str]:
+    """Elaboró / Revisó / Aprobó of the cut from the approval record (``approvals.firmas``; "" = blank line)."""
+    return approvals.firmas(loaded.events, anio, trimestre)
+
+
 def download_stamps(loaded: Loaded, anio: int, trimestre: int) -> dict[str, Any]:
     """What every download of the cut carries (as this person sees it): ``sello`` (the stamp), ``estados``
     (each program's own stamp) and the SIPOT dates per program (``validacion``, ``actualizacion``)."""
@@ -264,8 +277,8 @@ class CutOverview:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _overview(version: str, anio: int, trimestre: int, _loaded: Loaded) -> CutOverview:
-    cut = cutoff_frame(_loaded, anio, trimestre)
+def _overview(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> CutOverview:
+    cut = _cutoff(version, view, anio, trimestre, _loaded)
     counts = summary.semaforo_counts(cut)
     return CutOverview(dict(zip(counts["semaforo"].tolist(), counts["n"].astype(int).tolist(), strict=True)),
                        tuple(exception_lines(row) for row in summary.exceptions(cut).to_dict("records")))
@@ -273,8 +286,8 @@ def _overview(version: str, anio: int, trimestre: int, _loaded: Loaded) -> CutOv
 
 def cut_overview(loaded: Loaded, anio: int, trimestre: int) -> CutOverview:
     """:class:`CutOverview` of the cut-off, built once per data version and cut (Junta scale: 30 officials
-    opening the link at once do not each recompute it)."""
-    return _overview(loaded.dataset.version, anio, trimestre, loaded)
+    opening the link at once do not each recompute it), in this person's view (approved or latest figures)."""
+    return _overview(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

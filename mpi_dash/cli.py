@@ -655,16 +655,25 @@ def cmd_respaldo(args: argparse.Namespace) -> int:
 FORMATO_PDF, FORMATO_PPTX = "pdf", "pptx"
 
 
-def report_stamp(dataset: object, anio: int, trimestre: int) -> tuple[str, dict[str, str] | None]:
-    """The approval stamp and signature names of a cut-off for ``informe``: «Cifras preliminares» and no names
-    until the approval record exists (issue 10 wires it here)."""
+def report_stamp(store: Store | None, anio: int, trimestre: int) -> tuple[str, dict[str, str] | None]:
+    """The approval stamp and signature names of a cut-off for ``informe``, from the store's approval record
+    (``approved_figures.store_cut`` with the latest figures, which is what the informe and the deck show: an
+    approved program whose latest figures differ counts as preliminary).  A workbook has no approval record:
+    «Cifras preliminares» and blank signature lines."""
+    from mpi_dash import config
     from mpi_dash.informe import STAMP_PRELIMINARY
 
-    return STAMP_PRELIMINARY, None
+    if store is None and config.read_only_workbook():
+        return STAMP_PRELIMINARY, None
+    from mpi_dash.approved_figures import store_cut
+    from mpi_dash.store import Store
+
+    found = store_cut(store or Store(), anio, trimestre, ultimas=True)
+    return found.stamp, found.firmas
 
 
-def _build_document(formato: str, dataset: object, anio: int, trimestre: int) -> bytes:
-    stamp, firmas = report_stamp(dataset, anio, trimestre)
+def _build_document(formato: str, dataset: object, anio: int, trimestre: int, store: Store | None) -> bytes:
+    stamp, firmas = report_stamp(store, anio, trimestre)
     if formato == FORMATO_PPTX:
         from mpi_dash.deck import build_deck  # lazily: the deck module and python-pptx are only needed here
 
@@ -697,7 +706,7 @@ def cmd_informe(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _store_error(exc)
     try:
-        payload = _build_document(args.formato, dataset, args.anio, args.trimestre)
+        payload = _build_document(args.formato, dataset, args.anio, args.trimestre, store)
     except SinDatosDelCorte as exc:
         _print(f"Error: {exc}", sys.stderr)
         return EXIT_INVALID

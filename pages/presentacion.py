@@ -9,8 +9,8 @@ between slides happens in the browser.  The files are built only when someone as
 import streamlit as st
 
 from mpi_dash import slides, slides_html
-from ui_common import Loaded, banner, cutoff_selector, ensure_app_shell, get_data, is_embedded
-from ui_presentacion import STAMP, junta_downloads
+from ui_common import Loaded, banner, cutoff_selector, ensure_app_shell, get_data, is_embedded, latest_stamp
+from ui_presentacion import junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -43,6 +43,7 @@ with st.sidebar:  # hidden with ?embed=true: the cut-off then comes from the lin
     junta_downloads(loaded, anio, trimestre)
     banner(loaded.dataset)
 
-deck = _deck(loaded.dataset.version, anio, trimestre, STAMP, loaded)
-st.html(_html(loaded.dataset.version, anio, trimestre, STAMP, requested_slide(), embedded, deck),
+stamp = latest_stamp(loaded, anio, trimestre)  # the slides show the latest data: say which of it is approved
+deck = _deck(loaded.dataset.version, anio, trimestre, stamp, loaded)
+st.html(_html(loaded.dataset.version, anio, trimestre, stamp, requested_slide(), embedded, deck),
         unsafe_allow_javascript=True)

@@ -108,3 +108,22 @@ def test_help_lists_informe_and_as_a_process(db, tmp_path):
     helped = subprocess.run([sys.executable, "-m", "mpi_dash", "--help"], cwd=REPO_ROOT, capture_output=True,
                             text=True, timeout=60)
     assert "informe" in helped.stdout
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def test_stamp_and_signatures_come_from_the_approval_record(db, tmp_path, capsys):
+    """Both programs of the test plan (1 and 6) approved for Junio by Ana López: the PDF says so and names her on «Aprobó»; a program
+    reopened afterwards makes the stamp partial (its figures are no longer approved)."""
+    assert main(["aprobar", "--anio", "2023", "--trimestre", "2", "--autor", "Ana López", "--db", str(db)]) == 0
+    out = tmp_path / "aprobado.pdf"
+    assert informe(db, out, trimestre="2") == 0
+    text = _pdf_text(out)
+    assert "Cifras aprobadas por Ana López el" in text and "Cifras preliminares" not in text
+    assert "Aprobó" in text and text.count("Ana López") >= 2      # the stamp and the signature block
+    assert main(["reabrir", "--anio", "2023", "--trimestre", "2", "--programa", "6", "--autor", "Ana López",
+                 "--motivo", "Corregir 6.1", "--db", str(db)]) == 0
+    assert informe(db, out, trimestre="2") == 0
+    assert "Aprobadas: programa 1 · preliminares: 6" in _pdf_text(out)

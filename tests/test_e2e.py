@@ -25,7 +25,6 @@ from e2e_support import (
     streamlit_server,
     wait_idle,
 )
-import ui_presentacion
 
 pytestmark = pytest.mark.browser
 
@@ -110,8 +109,8 @@ def test_tablas_page_and_excel_download(app):
     assert error_texts(page) == []
     assert page.locator(DATAFRAME).count() == 1
     buttons = page.locator("[data-testid='stDownloadButton']")
-    # Excel, CSV, SIPOT and, for the Junta de Gobierno, the deck (and the PDF informe once it is installed)
-    assert buttons.count() == 4 + ui_presentacion.pdf_available()
+    # Excel, CSV, SIPOT and, for the Junta de Gobierno, the deck and the PDF informe
+    assert buttons.count() == 5
     screenshot(page, "e2e_tablas")
     with page.expect_download() as info:
         buttons.filter(has_text="Excel con formato").locator("button").first.click()

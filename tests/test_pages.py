@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 
 from mpi_dash import config, data_access, exports, schema
 from mpi_dash.summary import IPTT_HEADERS
-import ui_presentacion
 
 REPO = Path(__file__).resolve().parent.parent
 WORKBOOK = REPO / "data" / "plan_2023.xlsx"
@@ -257,8 +256,8 @@ def test_linea_base_marks_missing_baseline(workbook):
 def test_tablas_downloads_read_back(workbook, downloads):
     at = open_page(PAGES[3])
     assert_clean(at)
-    # Excel, CSV, SIPOT and, for the Junta de Gobierno, the deck (and the PDF informe once it is installed)
-    assert len(at.get("download_button")) == 4 + ui_presentacion.pdf_available()
+    # Excel, CSV, SIPOT and, for the Junta de Gobierno, the deck and the PDF informe
+    assert len(at.get("download_button")) == 5
     table = at.dataframe[0].value
     assert len(table) == 27
     # numbers stay numbers (header sorting is numeric: 25 < 100 < 116.7), shown with es-MX printf formats

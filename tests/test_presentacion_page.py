@@ -12,7 +12,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mpi_dash import config, slides
-import ui_presentacion
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "pages/presentacion.py"
@@ -72,12 +71,7 @@ def test_downloads_on_the_page_and_on_tablas(workbook):
         at = open_presentacion()
         at.switch_page(page).run()
         labels = [b.proto.label for b in at.get("download_button")]
-        assert "Presentación editable (PowerPoint)" in labels
-        if ui_presentacion.pdf_available():
-            assert "Informe trimestral (PDF)" in labels
-        else:   # until the informe is installed the button says so instead of failing
-            (off,) = [b for b in at.button if b.label == "Informe trimestral (PDF)"]
-            assert off.disabled and "todavía no está disponible" in off.help
+        assert "Presentación editable (PowerPoint)" in labels and "Informe trimestral (PDF)" in labels
 
 
 def test_slides_of_a_cut_are_built_once_for_every_visitor(workbook, monkeypatch):
