@@ -48,8 +48,8 @@ def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2)
 
 
 def badges(at: AppTest) -> list[str]:
-    """The stamp line(s): a caption starting «:green[:material/verified: **…**]» (markdown escapes dropped)."""
-    return [m.value.replace("\\", "") for m in at.caption
+    """The stamp line(s): a caption starting «:green[:material/verified: **…**]» (markdown escapes and md()'s invisible word joiners dropped)."""
+    return [m.value.replace("\\", "").replace("\u2060", "") for m in at.caption
             if any(f":material/{i}:" in m.value for i in ("verified", "rule", "pending"))]
 
 
