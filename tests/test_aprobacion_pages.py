@@ -196,3 +196,15 @@ def test_historial_lists_the_transitions(db):
     assert table["Estado"].tolist() == ["Reabierta", "Aprobada"]
     assert table["Motivo"].tolist() == ["<b>corregir</b> **ya**", "Sesión de junio"]  # plain text
     assert table["Trimestre"].tolist() == ["Junio", "Junio"]
+
+
+def test_presentation_carries_the_stamp(db):
+    """The slides show the latest data with the stamp of what is approved in it (ui_common.latest_stamp)."""
+    def slides_html(at: AppTest) -> str:
+        return " ".join(e.proto.body for e in at.get("html")).replace("\u2060", "")
+
+    at = page(db, "cony", "pages/presentacion.py")
+    assert "Cifras preliminares (sin aprobar)" in slides_html(at)
+    Store(db).approve(2023, 2, actor=DIRECTOR)
+    at.run()
+    assert f"Cifras aprobadas por Ana López el {today()}" in slides_html(at)
