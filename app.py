@@ -46,13 +46,6 @@ st.html("""<style>
   [data-testid="stRadioGroup"][aria-orientation="horizontal"] > div { margin-right: 0; }
   [data-testid="stRadioOption"] { margin-right: 0.4rem; padding-right: 0; }
 }
-/* st.file_uploader has no label options for its button/instructions (English): replace them in Spanish. */
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "Elegir archivo"; font-size: 1rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "o arrástrelo aquí · solo archivos .xlsx"; font-size: 1rem; }
 """ + EMBED_CSS + "</style>")
 
 # Every page with the permission it needs (mpi_dash.accounts.Permiso): ui_auth lists only what the signed-in

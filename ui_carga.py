@@ -9,6 +9,8 @@ shortcodes) — long texts wrap, so the tables fit a 1366 px laptop — or, when
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -82,6 +84,36 @@ def uploader_messages(limit_mb: int) -> None:
 [data-testid="stFileChipName"] {{ white-space: normal; overflow: visible; text-overflow: clip; max-width: none;
   overflow-wrap: anywhere; }}
 </style>""")
+    spanish_uploader_texts(limit_mb)
+
+
+def spanish_uploader_texts(limit_mb: int) -> None:
+    """The uploader's own texts in Spanish IN the page (real text, read by screen readers), not English
+    hidden with CSS: st.file_uploader has no option for its button («Upload»), its instructions («200MB per
+    file») or its input's label («file upload»).  A small script rewrites them whenever the widget is drawn
+    again (a MutationObserver on the page; idempotent)."""
+    texts = {"button": "Elegir archivo", "instructions": f"o arrástrelo aquí · archivo .xlsx de hasta {limit_mb} MB",
+             "input": "Elegir el archivo de Excel con los avances"}
+    st.html(f"""<script>
+(() => {{
+  const t = {json.dumps(texts)};
+  const fix = () => {{
+    for (const zone of document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {{
+      const p = zone.querySelector('button [data-testid="stMarkdownContainer"] p');
+      if (p && p.textContent !== t.button) p.textContent = t.button;
+      const span = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+      if (span && span.textContent !== t.instructions) span.textContent = t.instructions;
+      const input = zone.querySelector('input[type="file"]');
+      if (input && input.getAttribute('aria-label') !== t.input) input.setAttribute('aria-label', t.input);
+    }}
+  }};
+  fix();
+  if (!window.__mpiUploaderObserver) {{
+    window.__mpiUploaderObserver = new MutationObserver(fix);
+    window.__mpiUploaderObserver.observe(document.body, {{childList: true, subtree: true}});
+  }}
+}})();
+</script>""", unsafe_allow_javascript=True)
 
 
 def show_problems(name: str, problems: list[Problem]) -> None:

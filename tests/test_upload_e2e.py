@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from auth_helpers import PASSWORD, add_accounts
 from e2e_support import (
     ARTIFACTS,
@@ -96,6 +97,13 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
 
         goto_page(page, url, "cargar_avances")
         assert not error_texts(page)
+        zone = page.get_by_test_id("stFileUploaderDropzone")
+        # the uploader's own texts are Spanish text in the page (not English hidden with CSS)
+        expect(zone.locator("button")).to_have_accessible_name("Elegir archivo", timeout=10_000)
+        assert "arrástrelo aquí" in zone.inner_text() and "Upload" not in zone.inner_text()
+        assert "per file" not in zone.inner_text()
+        assert zone.locator("input[type=file]").get_attribute("aria-label") == \
+            "Elegir el archivo de Excel con los avances"
         shot(page, "carga_02_pagina", full_page=False)
         with page.expect_download() as info:
             page.get_by_role("button", name="Descargar plantilla de avances").click()
