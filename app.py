@@ -34,6 +34,10 @@ st.html("""<style>
                                   text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
+/* lists of cards written as ONE Markdown element (ui_common.card_list): each paragraph is a bordered box */
+.st-key-program_list [data-testid="stMarkdownContainer"] > p,
+.st-key-exception_list [data-testid="stMarkdownContainer"] > p {
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); margin: 0 0 1rem 0; }
 /* phone: the one-column list replaces the program bars and the trend small multiples */
 .st-key-program_list { display: none; }
 @media (max-width: 640px) {

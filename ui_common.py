@@ -4,7 +4,8 @@ Data reach the pages only through :func:`mpi_dash.data_access.current_version` (
 :func:`mpi_dash.data_access.load_dataset`, cached together with the engine results *keyed on the data
 version*: switching quarter or page never re-reads the workbook; changing the data (new version) does.
 The cut-off frame (:func:`mpi_dash.summary.at_cutoff`) every table of a page is built from is computed
-once per data version, year and quarter (:func:`cutoff_frame`) and shared by the pages.
+once per data version, year and quarter (:func:`cutoff_frame`) and shared by the pages; what a run asks
+for many times is kept by :func:`ui_cache.shared` (a dictionary lookup, not ``st.cache_resource``'s hashing).
 Kept outside ``pages/`` so it is never listed as a page.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from mpi_dash import approvals, data_access, programs, schema, summary
@@ -26,6 +28,7 @@ from mpi_dash.data_access import Dataset
 from mpi_dash.engine import compute_all
 from mpi_dash.formatting import (
     PERCENT_SIGN,
+    SEMAFORO_LABELS,
     cutoff_label,
     exception_lines,
     format_percent,
@@ -37,6 +40,7 @@ from mpi_dash.formatting import (
     single_spaces,
 )
 from mpi_dash.schema import Semaforo
+from ui_cache import shared
 
 if TYPE_CHECKING:
     from mpi_dash.store import Store
@@ -87,12 +91,12 @@ VIEW_LABELS = {VIEW_APPROVED: "Cifras aprobadas", VIEW_LATEST: "Últimas cifras"
 VIEW_KEY = "vista_cifras"
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _latest_cut(version: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
     return summary.at_cutoff(_loaded.results, _loaded.dataset.plan, anio, trimestre)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _revision_cut(database: str, revision: int, anio: int, trimestre: int) -> pd.DataFrame:
     pinned = _revision(database, revision)
     return summary.at_cutoff(pinned.results, pinned.dataset.plan, anio, trimestre)
@@ -102,7 +106,7 @@ def _by_program(frame: pd.DataFrame) -> pd.Series:
     return frame["programa_num"].astype(str)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _cutoff(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
     """``summary.at_cutoff`` once per (data version, view, year, quarter); ``_loaded`` is not hashed: the
     version keys it.  The approved view assembles each approved program from its pinned revision
@@ -115,9 +119,21 @@ def _cutoff(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded)
                                     _loaded.states, anio, trimestre, program_of=_by_program)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=64)
+def _pins(version: str, anio: int, trimestre: int, _loaded: Loaded) -> dict[str, int]:
+    """``approvals.pinned_revisions`` of the cut, once per data version (every page asks several times per
+    run; shared: never mutate)."""
+    return approvals.pinned_revisions(_loaded.states, anio, trimestre)
+
+
+def pinned_revisions(loaded: Loaded, anio: int, trimestre: int) -> dict[str, int]:
+    """Approved program → the revision its approved figures come from, for the cut (cached; do not mutate)."""
+    return _pins(loaded.dataset.version, anio, trimestre, loaded)
+
+
+@shared(max_entries=32)
 def _differing(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[str, ...]:
-    pins = approvals.pinned_revisions(_loaded.states, anio, trimestre)
+    pins = _pins(version, anio, trimestre, _loaded)
     if not pins:
         return ()
     return tuple(approvals.differing_programs(_cutoff(version, VIEW_LATEST, anio, trimestre, _loaded),
@@ -140,7 +156,7 @@ def figures_view(loaded: Loaded, anio: int, trimestre: int) -> str:
     """The view this person sees for the cut: the approved figures where they exist, unless a role that
     may see the latest figures chose «Últimas cifras» (and they differ); a cut without approvals is simply
     the latest data (one cache entry)."""
-    if not approvals.pinned_revisions(loaded.states, anio, trimestre):
+    if not pinned_revisions(loaded, anio, trimestre):
         return VIEW_LATEST
     if st.session_state.get(VIEW_KEY) == VIEW_LATEST and differing_programs(loaded, anio, trimestre) \
             and _may_see_latest():
@@ -159,12 +175,12 @@ def latest_cutoff_frame(loaded: Loaded, anio: int, trimestre: int) -> pd.DataFra
     return _cutoff(loaded.dataset.version, VIEW_LATEST, anio, trimestre, loaded)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _program_figures(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> pd.DataFrame:
     return programs.program_figures(_cutoff(version, view, anio, trimestre, _loaded), _loaded.dataset.parametros)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _programs(version: str, views: tuple[str, ...], anio: int, trimestre: int,
               _loaded: Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_cut = [_program_figures(version, views[k - 1], anio, k, _loaded) for k in range(1, trimestre + 1)]
@@ -179,10 +195,22 @@ def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFr
     return _programs(loaded.dataset.version, views, anio, trimestre, loaded)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared(max_entries=64)
 def _figure(name: str, version: str, views: tuple[str, ...], anio: int, trimestre: int,
             _build: Callable[[], Any]) -> Any:
-    return _build()
+    return _SharedFigure(_build())
+
+
+class _SharedFigure(go.Figure):
+    """A cached figure shared by every visitor (never changed once built) whose plain form is computed once:
+    ``st.plotly_chart`` calls ``to_dict`` on every run — a deep copy re-encoding every array, ~1.5 ms per chart
+    and visit — and only reads the result."""
+
+    def to_dict(self) -> dict:
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._plain = super().to_dict()
+        return plain
 
 
 def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any]) -> Any:
@@ -192,16 +220,42 @@ def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: C
     return _figure(name, loaded.dataset.version, views, anio, trimestre, build)
 
 
+@shared(max_entries=16)
+def _year_programs(version: str, anio: int, _loaded: Loaded) -> dict[str, str]:
+    return program_options(_loaded.dataset.plan, anio)
+
+
+def year_programs(loaded: Loaded, anio: int) -> dict[str, str]:
+    """:func:`program_options` of the plan of ``anio``, once per data version (shared: never mutate)."""
+    return _year_programs(loaded.dataset.version, anio, loaded)
+
+
 def cut_programs(loaded: Loaded, anio: int) -> list[str]:
     """Program numbers of the plan of ``anio`` (numeric order)."""
-    return list(program_options(loaded.dataset.plan, anio))
+    return list(year_programs(loaded, anio))
+
+
+@dataclass(frozen=True)
+class StampFacts:
+    """The stamp of a cut in one view (``approvals.stamp_text``) and whether every program of it shows
+    approved figures (the header paints it green)."""
+
+    text: str
+    full: bool
+
+
+@shared(max_entries=64)
+def _stamp(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> StampFacts:
+    latest = _differing(version, anio, trimestre, _loaded) if view == VIEW_LATEST else ()
+    every = list(_year_programs(version, anio, _loaded))
+    text = approvals.stamp_text(_loaded.states, anio, trimestre, every, shown_latest=latest)
+    return StampFacts(text, approvals.is_fully_approved(_loaded.states, anio, trimestre, every) and not latest)
 
 
 def stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
-    """THE stamp of the cut as this person sees it (``approvals.stamp_text``): pages and downloads."""
-    view = figures_view(loaded, anio, trimestre)
-    latest = differing_programs(loaded, anio, trimestre) if view == VIEW_LATEST else ()
-    return approvals.stamp_text(loaded.states, anio, trimestre, cut_programs(loaded, anio), shown_latest=latest)
+    """THE stamp of the cut as this person sees it (``approvals.stamp_text``): pages and downloads (built
+    once per data version, view and cut)."""
+    return _stamp(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded).text
 
 
 def latest_stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
@@ -234,7 +288,7 @@ def download_stamps(loaded: Loaded, anio: int, trimestre: int) -> dict[str, Any]
 def figures_origin(loaded: Loaded, anio: int, trimestre: int) -> str:
     """Where the shown figures come from, in words: the latest revision, and the revisions approved
     programs were pinned at."""
-    pins = approvals.pinned_revisions(loaded.states, anio, trimestre)
+    pins = pinned_revisions(loaded, anio, trimestre)
     if not pins or figures_view(loaded, anio, trimestre) == VIEW_LATEST:
         return loaded.dataset.origen
     revisions = sorted(set(pins.values()))
@@ -257,9 +311,8 @@ def stamp_line(loaded: Loaded, anio: int, trimestre: int, *, then: str = "") -> 
                  help="Las últimas cifras difieren de las aprobadas en "
                       f"{'el programa' if len(differ) == 1 else 'los programas'} {join_words(list(differ))}.")
         _remember(VIEW_KEY)
-    text = stamp(loaded, anio, trimestre)
-    full = approvals.is_fully_approved(loaded.states, anio, trimestre, cut_programs(loaded, anio)) \
-        and not (figures_view(loaded, anio, trimestre) == VIEW_LATEST and differ)
+    facts = _stamp(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded)
+    text, full = facts.text, facts.full
     partial = text.startswith("Aprobadas")
     # Coloured bold words (they wrap on a phone; a badge would cut a long stamp with «…»).
     color, icon = ("green", "verified") if full else (("orange", "rule") if partial else ("gray", "pending"))
@@ -268,20 +321,31 @@ def stamp_line(loaded: Loaded, anio: int, trimestre: int, *, then: str = "") -> 
 
 @dataclass(frozen=True)
 class CutOverview:
-    """What Resumen writes of a cut-off besides its figures, identical for every visitor: the number of
-    indicators in each semáforo value (``summary.semaforo_counts``) and the four lines of each exception
-    (``summary.exceptions`` → ``formatting.exception_lines``), in severity order."""
+    """What Resumen writes of a cut-off, identical for every visitor and built once per data version, view and
+    cut (Junta scale: thirty officials opening the link at once share it): the counts line (indicators in each
+    semáforo value, ``summary.semaforo_counts``), the phone's program cards (:func:`program_card_text`) and
+    the exceptions (``summary.exceptions`` → ``formatting.exception_lines``, in severity order), each list as
+    ONE Markdown text of paragraphs — one element on the page, each paragraph drawn as a box by app.py's CSS
+    (``card_list``) — instead of a bordered container per entry: a Resumen visit sends ~20 messages fewer."""
 
-    counts: dict[str, int]
-    exceptions: tuple[tuple[str, str, str, str], ...]
+    counts_line: str
+    program_cards: str
+    exceptions: str  # "" when no indicator is in rojo, amarillo or sin dato
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _overview(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> CutOverview:
     cut = _cutoff(version, view, anio, trimestre, _loaded)
     counts = summary.semaforo_counts(cut)
-    return CutOverview(dict(zip(counts["semaforo"].tolist(), counts["n"].astype(int).tolist(), strict=True)),
-                       tuple(exception_lines(row) for row in summary.exceptions(cut).to_dict("records")))
+    pairs = list(zip(counts["semaforo"].tolist(), counts["n"].astype(int).tolist(), strict=True))
+    line = ("Indicadores al corte: " + " · ".join(f"{SEMAFORO_LABELS[v]} {n}" for v, n in pairs)
+            + f" · Total {sum(n for _, n in pairs)}")
+    cards = [program_card_text(row) for row in
+             _program_figures(version, view, anio, trimestre, _loaded).itertuples(index=False)]
+    entries = [f"**{md(head)}**  \n{md(where)}  \n{md(versus)}  \n{md(why)}"
+               for head, where, versus, why in (exception_lines(row)
+                                                for row in summary.exceptions(cut).to_dict("records"))]
+    return CutOverview(line, "\n\n".join(cards), "\n\n".join(entries))
 
 
 def cut_overview(loaded: Loaded, anio: int, trimestre: int) -> CutOverview:
@@ -290,7 +354,7 @@ def cut_overview(loaded: Loaded, anio: int, trimestre: int) -> CutOverview:
     return _overview(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@shared(max_entries=4)
 def _default_cut(version: str, _loaded: Loaded) -> tuple[list[int], tuple[int, int]]:
     plan, avances = _loaded.dataset.plan, _loaded.dataset.avances
     return summary.available_years(plan), summary.latest_cutoff(plan, avances)
@@ -470,9 +534,9 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
     return value
 
 
-def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of programs.program_figures
-    """One program's result as words in a bordered box (the phone's one-column summary): full name, status
-    with icon («🟢 Verde · incompleto»), value against expected, indicators without data."""
+def program_card_text(row, *, name: bool = True) -> str:  # noqa: ANN001 - a row of programs.program_figures
+    """One program's result as words (Markdown, one paragraph): full name, status with icon («🟢 Verde ·
+    incompleto»), value against expected, indicators without data."""
     status = program_status_label(row.semaforo, row.direccion_desvio, completo=bool(row.completo),
                                   vence=row.vence_trimestre)
     graded = row.semaforo in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO)
@@ -480,8 +544,21 @@ def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of 
     missing = missing_text(row.claves_faltantes, row.n_indicadores)
     lines = [f"**{md(f'{row.programa}. {row.nombre}')}**"] if name else []
     lines += [f"{status}{value}", md(missing)] if missing else [f"{status}{value}"]
+    return "  \n".join(lines)
+
+
+def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of programs.program_figures
+    """:func:`program_card_text` in a bordered box (the phone's summary of one program)."""
     with st.container(border=True):
-        st.markdown("  \n".join(lines))
+        st.markdown(program_card_text(row, name=name))
+
+
+def card_list(key: str, text: str) -> None:
+    """Paragraphs of Markdown (``text``, joined by blank lines) drawn as a column of boxes in ONE element:
+    app.py's CSS borders each paragraph of the containers keyed ``program_list`` and ``exception_list`` like
+    ``st.container(border=True)``."""
+    with st.container(key=key):
+        st.markdown(text)
 
 
 ALL_PROGRAMS = "todos"

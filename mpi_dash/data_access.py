@@ -45,7 +45,7 @@ def current_version() -> str:
         from mpi_dash.store import Store
 
         store = Store()
-        return f"{store.version_key()}|{store.approvals_key()}"  # an approval changes what pages show
+        return store.data_key()  # revision and approval record: an approval changes what pages show
     path = config.workbook_path()
     stat = path.stat()
     raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
@@ -85,7 +85,7 @@ def _load_from_store(revision: int | None = None, store: Store | None = None) ->
     store = store or Store()
     rev, snapshot = store.load_snapshot(revision)
     info = store.revision_info(rev)
-    version = (f"{store.version_key()}|{store.approvals_key()}" if revision is None
+    version = (store.data_key() if revision is None
                else f"{store.path.resolve()}#r{rev}")
     return Dataset(
         plan=snapshot.plan,

@@ -11,7 +11,8 @@ One :class:`Store` object per database file, in the style of ``sqlite_utils.Data
 Creating the object touches nothing.  The database is created, migrated and seeded (revision 1, from
 ``config.workbook_path()``) on first use.  Every method opens its **own** connection and closes it
 (``check_same_thread`` stays on: a connection is never shared across threads), with WAL,
-``PRAGMA foreign_keys=ON`` and a busy timeout, so one ``Store`` may serve many threads.
+``PRAGMA foreign_keys=ON`` and a busy timeout, so one ``Store`` may serve many threads (the one exception:
+:meth:`Store.data_key`'s read-only probe, shared behind a lock).
 
 Storage model (append-only, nothing is ever deleted or updated in place):
 
@@ -52,6 +53,7 @@ import datetime as dt
 import errno
 import hashlib
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -441,6 +443,38 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
         target = self.path.resolve()
         return f"{target}:{target.stat().st_ino}#{row[0]}@{row[1]}"
 
+    def data_key(self) -> str:
+        """Cheap cache key of everything the pages show: :meth:`version_key` plus the approval record (changes
+        with every revision and every approval event).
+
+        Every page run asks for it, and opening a connection (migration check, WAL) is nearly all of a
+        query's cost (~1 ms), so it reads through the process's *probe* connection of this database file —
+        the one connection shared across threads, behind a lock, only ever running this SELECT (autocommit:
+        it sees each commit as soon as it is made).  The probe is opened after a regular connection has
+        created, migrated and seeded the file, and reopened when the file is replaced (other device, inode or
+        change time: a file deleted and created again may get the same inode)."""
+        try:
+            target = self.path.resolve()
+            with _PROBES_LOCK:
+                probe = _PROBES.get(str(target))
+                if probe is None or probe[1] != _identity(target):
+                    if probe is not None:
+                        probe[0].close()
+                    with self.connection():  # create, migrate and seed first
+                        pass
+                    identity = _identity(target)
+                    if identity is None:
+                        raise FileNotFoundError(errno.ENOENT, "no such file", str(target))
+                    probe = (sqlite3.connect(str(target), timeout=self.busy_timeout, check_same_thread=False),
+                             identity)
+                    _PROBES[str(target)] = probe
+                    while len(_PROBES) > _MAX_PROBES:  # tests and --db open many files: keep the last few
+                        _PROBES.pop(next(iter(_PROBES)))[0].close()
+                row = probe[0].execute(_DATA_KEY_SQL).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"No se pudo leer la base de datos {self.path}: {spanish_reason(exc)}.") from exc
+        return f"{target}:{probe[1][1]}#{row[0]}@{row[1]}|a{row[2]}"
+
     def load_snapshot(self, revision: int | None = None) -> tuple[int, Snapshot]:
         """``(revision, snapshot)`` at ``revision`` (default: the latest)."""
         with self.connection() as db:
@@ -824,6 +858,23 @@ def _transaction(db: Database) -> Iterator[Database]:
             db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+# Store.data_key's probe connections: database file → (connection, inode); the lock guards the dict and every
+# use of a probe (a connection shared across threads must not run two statements at once).
+_PROBES: dict[str, tuple[sqlite3.Connection, tuple[int, int, int] | None]] = {}
+_PROBES_LOCK = threading.Lock()
+_MAX_PROBES = 4
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None  # not created yet: the regular connection creates it
+    return info.st_dev, info.st_ino, info.st_ctime_ns
+
+
+_DATA_KEY_SQL = ("SELECT id, created_at, (SELECT COALESCE(MAX(id), 0) FROM aprobaciones) "
+                 "FROM revisions ORDER BY id DESC LIMIT 1")
 
 
 def _enable_wal(db: Database, timeout: float) -> None:

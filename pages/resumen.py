@@ -3,9 +3,8 @@
 import streamlit as st
 
 from mpi_dash import figures
-from mpi_dash.formatting import SEMAFORO_LABELS
 from mpi_dash.semaforo import Thresholds
-from ui_common import (cached_figure, cut_overview, ensure_app_shell, get_data, md, page_header, program_card,
+from ui_common import (card_list, cached_figure, cut_overview, ensure_app_shell, get_data, md, page_header,
                        program_frames)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -25,27 +24,23 @@ anio, trimestre = page_header("Resumen por programa", loaded)
 parametros = loaded.dataset.parametros
 programs, trend = program_frames(loaded, anio, trimestre)
 
+overview = cut_overview(loaded, anio, trimestre)  # texts of the cut: built once, shared by every visitor
+
 # Laptop, projector: one row per program (bullet bars). Phone: a one-column list (app.py's CSS picks one).
 with st.container(key="program_bars"):
     st.caption("Barra: avance del programa · marca negra: avance esperado al corte · franja verde: dentro de "
                "lo esperado (amarilla a los lados).", help=AGGREGATION_HELP)
     bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros))
     st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="bars")
-with st.container(key="program_list"):
-    for row in programs.itertuples(index=False):
-        program_card(row)
+card_list("program_list", overview.program_cards)
 
 st.subheader("¿Dónde están los problemas?")
-overview = cut_overview(loaded, anio, trimestre)  # counts and exceptions: built once per cut, for every visitor
-counts = overview.counts
-st.caption("Indicadores al corte: " + " · ".join(f"{SEMAFORO_LABELS[v]} {counts[v]}" for v in counts)
-           + f" · Total {sum(counts.values())}")
-if not overview.exceptions:
+st.caption(overview.counts_line)
+if overview.exceptions:
+    card_list("exception_list", overview.exceptions)
+else:
     st.success("Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",
                icon=":material/check_circle:")
-for head, where, versus, why in overview.exceptions:
-    with st.container(border=True):
-        st.markdown(f"**{md(head)}**  \n{md(where)}  \n{md(versus)}  \n{md(why)}")
 
 with st.container(key="program_trends"):
     st.subheader("Tendencia de cada programa")

@@ -133,8 +133,9 @@ def test_resumen_counts_change_with_quarter(workbook):
 
 def cards(at: AppTest) -> list[str]:
     """The markdown texts of the page as a person reads them (without the escapes and the invisible word
-    joiners of ui_common.md that keep data inert)."""
-    return [m.value.replace("\\", "").replace("\u2060", "") for m in at.markdown]
+    joiners of ui_common.md that keep data inert), one per paragraph: a list of cards (program cards,
+    exceptions) is one Markdown element whose paragraphs are the boxes."""
+    return [p.replace("\\", "").replace("\u2060", "") for m in at.markdown for p in m.value.split("\n\n")]
 
 
 @pytest.mark.parametrize("k", [1, 2])

@@ -470,6 +470,35 @@ def test_parametros_sheet_only_when_present(tmp_path, parametros, expected_verde
     assert snap.parametros["verde_max"] == 110.0
 
 
+def test_data_key_follows_revisions_approvals_and_other_processes(db):
+    """The pages' cache key: stable while nothing changes; new after an import, an approval, a commit made by
+    another connection (another process: the command line) and a database replaced at the same path."""
+    first = db.data_key()
+    assert first == db.data_key() and first.endswith("|a0") and "#1@" in first
+    db.import_file(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=CliActor("Ana"), comment="r2")
+    second = db.data_key()
+    assert "#2@" in second and second.endswith("|a0")
+    db.approve(2023, 2, ["1"], actor=CliActor("Ana López"))
+    third = db.data_key()
+    assert third.endswith("|a1") and third.split("|")[0] == second.split("|")[0]
+    with sqlite3.connect(db.path) as other:  # a commit the probe did not see being made
+        other.execute("INSERT INTO aprobaciones (anio, trimestre, programa, estado, fecha, autor, revision_id) "
+                      "SELECT anio, trimestre, programa, estado, fecha, autor, revision_id FROM aprobaciones")
+    assert db.data_key().endswith("|a2")
+    db.path.unlink()
+    for extra in ("-wal", "-shm"):
+        Path(f"{db.path}{extra}").unlink(missing_ok=True)
+    assert "#1@" in db.data_key()  # created and seeded again: the probe of the old file is not used
+
+
+def test_data_key_is_a_spanish_error_for_a_folder(tmp_path):
+    from mpi_dash.errors import StoreError
+
+    (tmp_path / "carpeta.sqlite").mkdir()
+    with pytest.raises(StoreError, match="carpeta"):
+        Store(tmp_path / "carpeta.sqlite").data_key()
+
+
 def test_version_key_changes_with_each_revision(db):
     first = db.version_key()
     assert first == db.version_key()  # stable while nothing changes
