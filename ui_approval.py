@@ -49,5 +49,5 @@ def flash() -> None:
 
 def sin_dato_list(cut: pd.DataFrame, programas: list[str]) -> list[str]:
     """«1.2.1 Indicador …» lines: the indicators of ``programas`` without data at the cut-off."""
-    part = cut.loc[cut["programa_num"].astype(str).isin(programas) & (cut["semaforo"] == "sin_dato")]
+    part = approvals.without_data(cut, programas)
     return [f"{c} · {n}" for c, n in zip(part["clave"], part["nombre"], strict=True)]

@@ -20,6 +20,7 @@ developer preview without sign-in.  ``MPI_DASH_LECTURA_PUBLICA=1`` opens the das
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,6 +71,10 @@ def _store():  # noqa: ANN202 - mpi_dash.store.Store
 def _oidc_configured() -> bool:
     from streamlit.runtime.secrets import secrets_singleton
 
+    # Without any secrets file (the usual case) Streamlit looks for the files again on every call, under a
+    # lock, and raises: ~1 ms per visit when thirty officials open the link at once.
+    if not any(os.path.exists(path) for path in st.get_option("secrets.files")):
+        return False
     try:
         return secrets_singleton.load_if_toml_exists() and "auth" in secrets_singleton
     except Exception:  # noqa: BLE001 - a broken secrets file means: no identity provider
@@ -263,16 +268,21 @@ def allowed_pages(person: Visitor, sections: Mapping[str, Sequence[tuple[st.Page
     return nav
 
 
-def sidebar(person: Visitor) -> None:
-    """Who is signed in (plain text) and «Cerrar sesión»; public reading says so."""
+def sidebar(person: Visitor, footer: str = "") -> None:
+    """Who is signed in (plain text) and «Cerrar sesión»; public reading says so; then ``footer`` (markdown)
+    — in the same caption as the public-reading note: one element fewer per visit of the landing page."""
     if not person.accounts_on:
+        if footer:
+            st.sidebar.caption(footer)
         return
     if person.account is None:
-        st.sidebar.caption("Consulta pública, sin cuenta (solo lectura).")
+        st.sidebar.caption("Consulta pública, sin cuenta (solo lectura)." + (f"\n\n{footer}" if footer else ""))
         return
     box = st.sidebar.container(border=True)
     box.markdown(f"**{md(person.account.nombre)}**  \n{md(person.account.usuario)} · {person.account.rol_label}")
     box.button("Cerrar sesión", on_click=logout, icon=":material/logout:", width="stretch")
+    if footer:
+        st.sidebar.caption(footer)
 
 
 def logout() -> None:

@@ -500,12 +500,11 @@ def cutoff_selector(loaded: Loaded) -> tuple[int, int]:
 def page_header(title: str, loaded: Loaded) -> tuple[int, int]:
     """The compact header of every dashboard page (≈ 150 px on a laptop): title and cut-off selector side by
     side (stacked on a phone), the illustrative banner in one line and the stamp («corte a Junio 2023
-    (acumulado enero–junio) · Datos cargados el … por …») in plain words."""
+    (acumulado enero–junio) · Datos cargados el … por …») in plain words.  Title and selector sit side by side
+    by the app's CSS (a grid on the container) rather than ``st.columns``: three messages fewer per visit."""
     with st.container(key="page_header"):
-        left, right = st.columns([5, 6], vertical_alignment="center", gap="medium")
-        left.title(title)
-        with right:
-            anio, trimestre = cutoff_selector(loaded)
+        st.title(title)
+        anio, trimestre = cutoff_selector(loaded)
         banner(loaded.dataset)
         stamp_line(loaded, anio, trimestre,
                    then=f"Cifras al {cutoff_label(anio, trimestre)} · {md(figures_origin(loaded, anio, trimestre))}")

@@ -22,7 +22,6 @@ Data: the bundled workbook seeded (before timing) into a temporary SQLite store 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -33,36 +32,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-from e2e_support import streamlit_server, wait_idle  # noqa: E402
+from _support import HELLO, HELLO_READY, cold_and_warm, launch_chromium  # noqa: E402
+from e2e_support import streamlit_server, wait_idle  # noqa: E402 - _support puts tests/ on the path
 
-HELLO = '''import plotly.graph_objects as go
-import streamlit as st
-
-st.set_page_config(page_title="Hola", layout="wide")
-st.title("Hola")
-st.plotly_chart(go.Figure(go.Indicator(mode="gauge+number", value=50, gauge={"axis": {"range": [0, 100]}})))
-'''
 TARGET_RATIO = 1.3
 TARGET_SWITCH_S = 0.5
 MONTHS = ["Marzo", "Junio", "Septiembre", "Diciembre"]
-
-
-def first_render(browser, url: str, gauges: int) -> float:
-    """Seconds from navigation start to: app idle and ``gauges`` Plotly gauges drawn (fresh session)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="es-MX")
-    page = context.new_page()
-    try:
-        start = time.perf_counter()
-        page.goto(url, wait_until="commit")
-        drawn = f"() => document.querySelectorAll('.indicatorlayer .trace').length >= {gauges}"
-        page.wait_for_function(drawn, polling="raf", timeout=60_000)
-        wait_idle(page, settle_s=0.0)
-        return time.perf_counter() - start
-    finally:
-        context.close()
+RESUMEN_READY = "() => document.querySelectorAll('.indicatorlayer .trace').length >= 6"  # the 6 program bars
 
 
 GAUGE_TEXT = ("() => Array.from(document.querySelectorAll('.indicatorlayer'))"
@@ -101,28 +79,6 @@ def quarter_switches(browser, url: str, switches: int) -> list[float]:
     return times
 
 
-def measure_apps(apps: dict[str, tuple[str, int, dict[str, str]]], sessions: int, browser,
-                 starts: int) -> dict[str, dict[str, object]]:
-    """For each app (name → script, gauges, env): ``starts`` fresh servers (cold = first session of each;
-    median) and ``sessions`` further new sessions on one server (warm).  Apps alternate start by start
-    and session by session, so background load hits them alike."""
-    colds: dict[str, list[float]] = {name: [] for name in apps}
-    warm: dict[str, list[float]] = {name: [] for name in apps}
-    for i in range(starts):
-        with contextlib.ExitStack() as stack:
-            urls = {}
-            for name, (app, gauges, env) in apps.items():  # a fresh server per app …
-                urls[name] = stack.enter_context(streamlit_server(app, env=env))
-            for name, (_, gauges, _) in apps.items():       # … each one's first session
-                colds[name].append(first_render(browser, urls[name], gauges))
-            if i == starts - 1:
-                for _ in range(sessions):
-                    for name, (_, gauges, _) in apps.items():
-                        warm[name].append(first_render(browser, urls[name], gauges))
-    return {name: {"cold_s": statistics.median(colds[name]), "cold_runs_s": colds[name],
-                   "warm_s": warm[name], "warm_median_s": statistics.median(warm[name])} for name in apps}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=7, help="new sessions per app after the cold one")
@@ -135,10 +91,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    exe = Path("/usr/bin/chromium")
-    if not exe.exists():
-        print("No existe /usr/bin/chromium: instálelo con `make browser`.", file=sys.stderr)
-        return 1
     out_dir = REPO / "benchmarks" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -156,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([sys.executable, "-c", "from mpi_dash.store import Store; from mpi_dash.accounts import "
                             "CliActor; s = Store(); [s.approve(2023, t, ['1', '3', '5'], actor=CliActor('Medición')) "
                             "for t in (1, 2, 3, 4)]"], cwd=REPO, env={**os.environ, **env}, check=True)
-        browser = pw.chromium.launch(executable_path=str(exe), headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        browser = launch_chromium(pw)
+        if browser is None:
+            return 1
         try:
-            measured = measure_apps({"hello": (str(hello), 1, {}), "resumen": ("app.py", 6, env)},
-                                    args.sessions, browser, args.starts)
+            measured = cold_and_warm(browser, {"hello": (str(hello), {}, "", HELLO_READY),
+                                               "resumen": ("app.py", env, "", RESUMEN_READY)},
+                                     starts=args.starts, sessions=args.sessions)
             hello_r, dash_r = measured["hello"], measured["resumen"]
             with streamlit_server("app.py", env=env) as url:
                 switches = quarter_switches(browser, url, args.switches)

@@ -41,15 +41,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from _support import HELLO  # noqa: E402 - THE hello-world page of the benchmarks (one gauge)
 from e2e_support import _stop, free_port, wait_healthy  # noqa: E402
 
-HELLO = '''import plotly.graph_objects as go
-import streamlit as st
-
-st.set_page_config(page_title="Hola", layout="wide")
-st.title("Hola")
-st.plotly_chart(go.Figure(go.Indicator(mode="gauge+number", value=50, gauge={"axis": {"range": [0, 100]}})))
-'''
 TARGET_RATIO = 1.5
 RUN_TIMEOUT_S = 120.0
 

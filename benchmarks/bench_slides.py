@@ -2,9 +2,9 @@
 
 Measures, in one run:
   (a) first paint of a slide: a new browser session opens ``/presentacion?diapositiva=3&embed=true`` →
-      slide 3 drawn and the app idle; against the hello-world page of ``bench_dashboard.py`` (one Plotly
-      gauge) on a server started the same way (and, for information, a page with a title and a line of
-      text).  Cold (first session after a server start, median of --starts starts) and
+      slide 3 drawn and the app idle; against the hello-world page of the benchmarks (``_support.HELLO``:
+      one Plotly gauge) on a server started the same way (and, for information, a page with a title and a
+      line of text).  Cold (first session after a server start, median of --starts starts) and
       new sessions on a warm server (median of --sessions).  Apps alternate so background load hits both
       alike.  Target: ratio ≤ 1.3.
   (b) ``deck.build_deck`` for the 2023 plan (bundled workbook), each cut-off, median of --repeats builds
@@ -17,7 +17,6 @@ Usage:  python benchmarks/bench_slides.py [--sessions 7] [--starts 3] [--repeats
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import statistics
 import sys
@@ -26,12 +25,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_dashboard import HELLO  # noqa: E402 - THE hello-world page of the dashboard benchmarks (one gauge)
-from e2e_support import streamlit_server, wait_idle  # noqa: E402
+from _support import HELLO, HELLO_READY, cold_and_warm, launch_chromium  # noqa: E402
 
 # A still lighter page (title and a line of text), reported for information.
 PLAIN = '''import streamlit as st
@@ -43,45 +39,17 @@ st.write("Una página de Streamlit sin datos.")
 TARGET_RATIO = 1.3
 TARGET_PPTX_S = 1.0
 SLIDE = 3
-
-
-def first_paint(browser, url: str, ready: str) -> float:
-    """Seconds from navigation start to ``ready`` (a JS predicate) true and the app idle (fresh session)."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="es-MX")
-    page = context.new_page()
-    try:
-        start = time.perf_counter()
-        page.goto(url, wait_until="commit")
-        page.wait_for_function(ready, polling="raf", timeout=60_000)
-        wait_idle(page, settle_s=0.0)
-        return time.perf_counter() - start
-    finally:
-        context.close()
+SLIDE_READY = (f"() => {{ const s = document.querySelector('.mpi-slide.is-current');"
+               f" return s && s.dataset.n === '{SLIDE}' && s.getBoundingClientRect().height > 0; }}")
 
 
 def measure_paint(browser, hello: Path, plain: Path, env: dict[str, str], starts: int,
                   sessions: int) -> dict[str, dict]:
-    apps = {
-        "hola": (str(hello), {}, "", "() => document.querySelectorAll('.indicatorlayer .trace').length >= 1"),
+    return cold_and_warm(browser, {
+        "hola": (str(hello), {}, "", HELLO_READY),
         "texto": (str(plain), {}, "", "() => document.body.innerText.includes('Una página de Streamlit')"),
-        "diapositiva": ("app.py", env, f"/presentacion?trimestre=3&diapositiva={SLIDE}&embed=true",
-                        f"() => {{ const s = document.querySelector('.mpi-slide.is-current');"
-                        f" return s && s.dataset.n === '{SLIDE}' && s.getBoundingClientRect().height > 0; }}"),
-    }
-    cold: dict[str, list[float]] = {name: [] for name in apps}
-    warm: dict[str, list[float]] = {name: [] for name in apps}
-    for i in range(starts):
-        with contextlib.ExitStack() as stack:
-            urls = {name: stack.enter_context(streamlit_server(app, env=app_env))
-                    for name, (app, app_env, _, _) in apps.items()}
-            for name, (_, _, path, ready) in apps.items():
-                cold[name].append(first_paint(browser, urls[name] + path, ready))
-            if i == starts - 1:
-                for _ in range(sessions):
-                    for name, (_, _, path, ready) in apps.items():
-                        warm[name].append(first_paint(browser, urls[name] + path, ready))
-    return {name: {"cold_s": statistics.median(cold[name]), "cold_runs_s": cold[name], "warm_s": warm[name],
-                   "warm_median_s": statistics.median(warm[name])} for name in apps}
+        "diapositiva": ("app.py", env, f"/presentacion?trimestre=3&diapositiva={SLIDE}&embed=true", SLIDE_READY),
+    }, starts=starts, sessions=sessions, viewport=(1920, 1080))
 
 
 def measure_pptx(repeats: int) -> dict[int, float]:
@@ -112,10 +80,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    exe = Path("/usr/bin/chromium")
-    if not exe.exists():
-        print("No existe /usr/bin/chromium: instálelo con `make browser`.", file=sys.stderr)
-        return 1
     pptx = measure_pptx(args.repeats)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         hello, plain = Path(tmp) / "hola.py", Path(tmp) / "texto.py"
@@ -123,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         plain.write_text(PLAIN, encoding="utf-8")
         # Read-only workbook mode: no store, no sign-in (the slides read the bundled workbook).
         env = {"MPI_DASH_WORKBOOK": str(REPO / "data" / "plan_2023.xlsx"), "MPI_DASH_DB": ""}
-        browser = pw.chromium.launch(executable_path=str(exe), headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        browser = launch_chromium(pw)
+        if browser is None:
+            return 1
         try:
             paint = measure_paint(browser, hello, plain, env, args.starts, args.sessions)
         finally:

@@ -36,7 +36,8 @@ import pandas as pd
 
 from mpi_dash.errors import StoreError
 from mpi_dash.formatting import join_words, local_timezone, quarter_label
-from mpi_dash.schema import AVANCES_COLUMNS, ILLUSTRATIVE_FLAG, PLAN_COLUMNS, THRESHOLD_COLUMNS, program_number
+from mpi_dash.schema import (AVANCES_COLUMNS, ILLUSTRATIVE_FLAG, PLAN_COLUMNS, THRESHOLD_COLUMNS, Semaforo,
+                             program_number)
 from mpi_dash.snapshot import AVANCES_VALUES, PLAN_VALUES, RowChanges, Snapshot, values_equal
 
 
@@ -232,6 +233,13 @@ def stamp_text(states: pd.DataFrame, anio: int, trimestre: int, programas: Itera
 
 def _programs_words(programas: list[str]) -> str:
     return f"programa {programas[0]}" if len(programas) == 1 else f"programas {join_words(programas)}"
+
+
+def without_data(cut: pd.DataFrame, programas: Iterable[str]) -> pd.DataFrame:
+    """The indicators of ``programas`` without data at the cut-off (rows of ``cut``, a ``summary.at_cutoff``
+    frame): what approving them would pin as «sin dato» (the page asks to confirm; the command line warns)."""
+    wanted = {str(p) for p in programas}
+    return cut.loc[cut["programa_num"].astype(str).isin(wanted) & (cut["semaforo"] == Semaforo.SIN_DATO)]
 
 
 def is_fully_approved(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str]) -> bool:

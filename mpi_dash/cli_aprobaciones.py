@@ -50,6 +50,7 @@ def cmd_aprobar(args: argparse.Namespace) -> int:
     store = _open_store(args)
     if store is None:
         return EXIT_USAGE
+    from mpi_dash import approvals
     from mpi_dash.accounts import CliActor
     from mpi_dash.approved_figures import store_cut
     from mpi_dash.store import StoreError
@@ -61,8 +62,7 @@ def cmd_aprobar(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _store_error(exc)
     _print(_done_line("Aprobado" if len(done.programas) == 1 else "Aprobados", done))
-    mine = cut.loc[cut["programa_num"].astype(str).isin(done.programas)]
-    sin_dato = mine.loc[mine["semaforo"] == "sin_dato"]
+    sin_dato = approvals.without_data(cut, done.programas)
     if len(sin_dato):
         _print(f"Aviso: se aprobaron {len(sin_dato):,} indicador(es) sin dato al corte: "
                f"{', '.join(sin_dato['clave'].astype(str))}.")

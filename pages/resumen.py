@@ -1,52 +1,10 @@
-"""Resumen: every program's result at the chosen cut-off, where the problems are, and each program's trend."""
+"""Resumen: every program's result at the chosen cut-off, where the problems are, and each program's trend
+(the body is ``ui_resumen.show``: compiled once per process, not for every new session)."""
 
-import streamlit as st
-
-from mpi_dash import figures
-from mpi_dash.semaforo import Thresholds
-from ui_common import (card_list, cached_figure, cut_overview, ensure_app_shell, get_data, md, page_header,
-                       program_frames)
+from ui_common import ensure_app_shell
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
-AGGREGATION_HELP = (
-    "Avance del programa = promedio del avance de sus indicadores con meta anual (cada uno topado en 100 %) "
-    "y de sus hitos (100 % alcanzado, 0 % no alcanzado), solo de los que tienen dato al corte; los que no "
-    "tienen dato se nombran y el programa queda «incompleto». Avance esperado = promedio de lo programado al "
-    "corte para esos mismos indicadores. Si al corte no se esperaba nada todavía, el programa queda "
-    "«Pendiente» (sin cifra). Los indicadores de conteo, de comparación con el periodo o año anterior y los "
-    "que no tienen meta anual no entran al promedio (se ven en la página Programa)."
-)
+from ui_resumen import show  # noqa: E402 - after ensure_app_shell, like every page
 
-loaded = get_data()
-anio, trimestre = page_header("Resumen por programa", loaded)
-parametros = loaded.dataset.parametros
-programs, trend = program_frames(loaded, anio, trimestre)
-
-overview = cut_overview(loaded, anio, trimestre)  # texts of the cut: built once, shared by every visitor
-
-# Laptop, projector: one row per program (bullet bars). Phone: a one-column list (app.py's CSS picks one).
-with st.container(key="program_bars"):
-    st.caption("Barra: avance del programa · marca negra: avance esperado al corte · franja verde: dentro de "
-               "lo esperado (amarilla a los lados).", help=AGGREGATION_HELP)
-    bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros))
-    st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="bars")
-card_list("program_list", overview.program_cards)
-
-st.subheader("¿Dónde están los problemas?")
-st.caption(overview.counts_line)
-if overview.exceptions:
-    card_list("exception_list", overview.exceptions)
-else:
-    st.success("Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",
-               icon=":material/check_circle:")
-
-with st.container(key="program_trends"):
-    st.subheader("Tendencia de cada programa")
-    trends = cached_figure("trends", loaded, anio, trimestre, lambda: figures.program_trends(trend))
-    st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="trends")
-
-st.caption("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "
-           f"el avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
-           "vienen de la hoja Parámetros.")
+show()

@@ -201,3 +201,12 @@ def test_grid_and_events_tables_are_words():
     assert table.values.tolist() == [
         ["12/07/2023 21:00", "2023", "Junio", "1", "Reabierta", "Ana López", "4", "Corregir"],
         ["12/07/2023 11:30", "2023", "Junio", "1", "Aprobada", "Ana López", "4", "—"]]
+
+
+# --------------------------------------------------------------------------- indicators without data
+def test_without_data_lists_only_the_chosen_programs_sin_dato_rows():
+    cut = pd.DataFrame({"clave": ["1.1", "1.2", "2.1", "3.1"], "nombre": ["a", "b", "c", "d"],
+                        "programa_num": [1, 1, 2, 3], "semaforo": ["sin_dato", "verde", "sin_dato", "sin_dato"]})
+    assert approvals.without_data(cut, ["1", "2"])["clave"].tolist() == ["1.1", "2.1"]
+    assert approvals.without_data(cut, []).empty
+    assert approvals.without_data(cut, ["3"])["nombre"].tolist() == ["d"]

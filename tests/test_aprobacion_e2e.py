@@ -12,6 +12,7 @@ import pytest
 from auth_helpers import PASSWORD, add_accounts
 from e2e_support import DEFAULT_TIMEOUT_S, chromium_path, error_texts, goto_page, open_browser, \
     screenshot, sign_in, streamlit_server, wait_idle
+from shown_text import WORD_JOINER
 from upload_helpers import upload_bytes
 
 from mpi_dash import config
@@ -109,7 +110,7 @@ def test_stamp_and_page_at_three_sizes(tmp_path, monkeypatch, size):
         goto_page(page, url, "", query="anio=2023&trimestre=Diciembre")
         sign_in(page, "ana", PASSWORD)
         # ui_common.md puts an invisible word joiner after «:» (plain text): match with or without it
-        stamp = page.get_by_text(re.compile("Aprobadas:\u2060? programas 1, 3 y 5 · preliminares:\u2060? 2, 4 y 6"))
+        stamp = page.get_by_text(re.compile(f"Aprobadas:{WORD_JOINER}? programas 1, 3 y 5 · preliminares:{WORD_JOINER}? 2, 4 y 6"))
         stamp.first.wait_for()
         box = stamp.first.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1  # never cut on the right

@@ -13,6 +13,7 @@ import io
 import pandas as pd
 import pytest
 from auth_helpers import REPO_ROOT, add_accounts, signed_in
+from shown_text import as_read, without_joiners
 from streamlit.testing.v1 import AppTest
 from test_pages import downloads  # noqa: F401 - a fixture: every file handed to st.download_button
 from upload_helpers import make_db, upload_bytes
@@ -49,7 +50,7 @@ def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2)
 
 def badges(at: AppTest) -> list[str]:
     """The stamp line(s): a caption starting «:green[:material/verified: **…**]» (markdown escapes and md()'s invisible word joiners dropped)."""
-    return [m.value.replace("\\", "").replace("\u2060", "") for m in at.caption
+    return [as_read(m.value) for m in at.caption
             if any(f":material/{i}:" in m.value for i in ("verified", "rule", "pending"))]
 
 
@@ -201,7 +202,7 @@ def test_historial_lists_the_transitions(db):
 def test_presentation_carries_the_stamp(db):
     """The slides show the latest data with the stamp of what is approved in it (ui_common.latest_stamp)."""
     def slides_html(at: AppTest) -> str:
-        return " ".join(e.proto.body for e in at.get("html")).replace("\u2060", "")
+        return without_joiners(" ".join(e.proto.body for e in at.get("html")))
 
     at = page(db, "cony", "pages/presentacion.py")
     assert "Cifras preliminares (sin aprobar)" in slides_html(at)

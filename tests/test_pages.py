@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from shown_text import as_read
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -119,11 +120,16 @@ def test_every_page_renders_for_every_quarter(workbook, page):
 
 
 def test_resumen_counts_change_with_quarter(workbook):
+    def counts_line() -> str:  # under the heading «¿Dónde están los problemas?» (one Markdown element)
+        return next(p for p in cards(at) if p.startswith("Indicadores al corte:"))
+
     at = open_page(PAGES[0])
-    counts = next(c.value for c in at.caption if c.value.startswith("Indicadores al corte:"))
+    counts = counts_line()
     assert "Total 27" in counts                                              # 27 plan indicators in 2023
+    assert any(p == "### ¿Dónde están los problemas?\n\n" + counts or p == "### ¿Dónde están los problemas?"
+               for p in cards(at))
     at.radio(key="trimestre").set_value(1).run()
-    assert next(c.value for c in at.caption if c.value.startswith("Indicadores al corte:")) != counts
+    assert counts_line() != counts
     charts = at.get("plotly_chart")
     assert len(charts) == 2                                                 # the program bars + the trends
     spec = json.loads(charts[0].proto.spec)
@@ -135,7 +141,7 @@ def cards(at: AppTest) -> list[str]:
     """The markdown texts of the page as a person reads them (without the escapes and the invisible word
     joiners of ui_common.md that keep data inert), one per paragraph: a list of cards (program cards,
     exceptions) is one Markdown element whose paragraphs are the boxes."""
-    return [p.replace("\\", "").replace("\u2060", "") for m in at.markdown for p in m.value.split("\n\n")]
+    return [as_read(p) for m in at.markdown for p in m.value.split("\n\n")]
 
 
 @pytest.mark.parametrize("k", [1, 2])
@@ -459,5 +465,5 @@ def test_ficha_tecnica_in_words(workbook):
     at = open_page(PAGES[1])
     ficha = at.table[0].value
     assert ficha.loc["Tipo de cálculo", "Valor"] == "Avance de la meta"
-    assert ficha.loc["Acumulación", "Valor"].replace("\\", "").replace("\u2060", "") == "Acumulada: de enero al corte"
+    assert as_read(ficha.loc["Acumulación", "Valor"]) == "Acumulada: de enero al corte"
     assert_no_codes(at)

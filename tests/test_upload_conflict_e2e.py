@@ -22,6 +22,7 @@ from auth_helpers import PASSWORD, add_accounts
 from e2e_support import chromium_path, error_texts, goto_page, open_browser, screenshot, sign_in, streamlit_server
 from e2e_support import wait_idle
 from openpyxl import load_workbook
+from shown_text import without_joiners
 
 from mpi_dash import config
 from mpi_dash.accounts import CliActor
@@ -71,7 +72,7 @@ def _watch(page, url: str) -> dict[str, list]:
 
 def _main_text(page) -> str:
     """The page's text as a person reads it (the invisible word joiners of ui_common.md removed)."""
-    return page.get_by_test_id("stMain").inner_text().replace("\u2060", "")
+    return without_joiners(page.get_by_test_id("stMain").inner_text())
 
 
 def _no_markup(page) -> None:

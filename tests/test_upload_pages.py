@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pytest
@@ -12,6 +11,7 @@ from upload_helpers import (BAD_UPLOADS, ROW_LIMIT_CASE, TEST_MAX_UPLOAD_MB, dat
                             upload_bytes)
 
 from pathlib import Path
+from shown_text import as_read
 
 from mpi_dash.accounts import CliActor
 from mpi_dash import config, data_access
@@ -70,7 +70,7 @@ def texts(elements) -> str:
 def shown(table) -> pd.DataFrame:
     """An st.table as the browser shows it: every cell is data text made inert for Markdown
     (ui_common.md: backslash escapes), which the browser renders without the backslashes."""
-    return table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v.replace("\u2060", "")) if isinstance(v, str) else v)
+    return table.value.map(lambda v: as_read(v) if isinstance(v, str) else v)
 
 
 def test_navigation_lists_both_pages(db):

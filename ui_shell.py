@@ -1,0 +1,137 @@
+"""The dashboard's shell, run by ``app.py`` on every script run: page config, the CSS of every page, the
+navigation of the visitor's role, and the chosen page (any exception turned into a Spanish message).
+
+It lives in a module, not in ``app.py`` itself: Streamlit clears its script cache for every new session and
+compiles the entry script again (~2 ms of CPU per visit for the old ~110-line ``app.py``); an imported module
+is compiled once per process.  Junta scale: 30 officials opening the link at once (issue 12).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from PIL import Image
+
+import ui_auth
+from mpi_dash.accounts import Permiso
+from ui_common import is_embedded
+
+# Favicon drawn here (institutional guinda square) and served by the local server: a ":material/…:" or
+# emoji icon makes the browser fetch an image from a Google/CDN host, and the app must work offline.
+FAVICON = Image.new("RGB", (32, 32), (159, 34, 65))
+
+# Layout for a laptop (1366×768), a projector (1920×1080, also ?embed=true) and a phone (390 px): a compact
+# header, larger metric values that wrap instead of overflowing, and the program results as bars on wide
+# screens but as a one-column list on a phone (no external fonts or scripts).  Long names are never put in a
+# selectbox (its input cuts them): programs are chosen by number and the full name is written out.
+APP_CSS = """
+[data-testid="stMainBlockContainer"] { padding: 2.8rem 1.5rem 2rem 1.5rem; max-width: none; }
+[data-testid="stHeader"] { height: 2.6rem; min-height: 2.6rem; background: transparent; }
+.st-key-page_header { gap: 0.35rem; }
+/* the page header (ui_common.page_header): title on the left, the cut-off selector(s) on the right, banner and
+   stamp below across the whole width — a grid on the one container instead of st.columns; stacked on a phone */
+@media (min-width: 641px) {
+  .st-key-page_header { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 6fr);
+                        align-items: center; column-gap: 1.5rem; }
+  .st-key-page_header > * { grid-column: 1 / -1; }
+  .st-key-page_header > :has(h1) { grid-column: 1; grid-row: 1; }
+  .st-key-page_header:has(.st-key-anio) > :has(h1) { grid-row: 1 / span 2; }
+  .st-key-page_header > .st-key-anio, .st-key-page_header > .st-key-trimestre { grid-column: 2; }
+}
+.st-key-page_header h1 { font-size: 2rem; line-height: 1.15; padding: 0; }
+.st-key-page_header [data-testid="stHeading"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
+.st-key-page_header [data-testid="stAlert"] > div { padding: 0.35rem 0.8rem; }
+.st-key-page_header [data-testid="stCaptionContainer"] { font-size: 1rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; white-space: normal; }
+[data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+                                  text-overflow: clip !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+[data-testid="stCaptionContainer"] { font-size: 1rem; }
+/* lists of cards written as ONE Markdown element (ui_common.card_list): each paragraph is a bordered box */
+.st-key-program_list [data-testid="stMarkdownContainer"] > p,
+.st-key-exception_list [data-testid="stMarkdownContainer"] > p + p {
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); margin: 0 0 1rem 0; }
+/* Resumen: the exceptions' heading and counts line (a caption) open the same Markdown element */
+.st-key-exception_list [data-testid="stMarkdownContainer"] > p:first-of-type { font-size: 1rem;
+  color: rgba(27, 27, 27, 0.6); }
+/* phone: the one-column list replaces the program bars and the trend small multiples */
+.st-key-program_list { display: none; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.4rem 0.75rem 2rem 0.75rem; }
+  .st-key-program_list { display: flex; }
+  .st-key-program_bars, .st-key-program_trends { display: none; }
+  .st-key-page_header h1 { font-size: 1.6rem; }
+  [data-testid="stMetricValue"] { font-size: 1.9rem; }
+  [data-testid="stRadioGroup"][aria-orientation="horizontal"] { gap: 0.2rem 0.5rem; }
+  [data-testid="stRadioGroup"][aria-orientation="horizontal"] > div { margin-right: 0; }
+  [data-testid="stRadioOption"] { margin-right: 0.4rem; padding-right: 0; }
+}
+"""
+EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }'
+
+
+def pages() -> dict[str, list[tuple[st.Page, Permiso]]]:
+    """Every page with the permission it needs (mpi_dash.accounts.Permiso): ui_auth lists only what the
+    signed-in role may use; the others stay reachable by URL and say why.  Built per run (``st.navigation``
+    marks the pages of its run)."""
+    return {
+        "Tablero": [
+            # The default page is served at "/" (its own url_path is reserved but never matched): «inicio» here, and
+            # /resumen is the hidden alias below, so a deep link to /resumen never shows «Page not found».
+            (st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="inicio",
+                     default=True), Permiso.VER_TABLERO),
+            (st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
+                     url_path="programa"), Permiso.VER_TABLERO),
+            (st.Page("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
+                     url_path="linea_base"), Permiso.VER_TABLERO),
+            (st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
+                     url_path="tablas"), Permiso.VER_TABLERO),
+            (st.Page("pages/presentacion.py", title="Presentación", icon=":material/co_present:",
+                     url_path="presentacion"), Permiso.VER_TABLERO),
+        ],
+        "Carga de datos": [
+            (st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
+                     url_path="cargar_avances"), Permiso.CARGAR_AVANCES),
+            (st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+             Permiso.VER_HISTORIAL),
+            (st.Page("pages/aprobacion.py", title="Aprobación", icon=":material/verified:", url_path="aprobacion"),
+             Permiso.ENVIAR_A_REVISION),
+        ],
+        "Administración": [
+            (st.Page("pages/cuentas.py", title="Cuentas", icon=":material/group:", url_path="cuentas"),
+             Permiso.ADMINISTRAR_CUENTAS),
+        ],
+    }
+
+
+def main() -> None:
+    embedded = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
+    st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="collapsed" if embedded else "auto")  # auto: collapsed on a phone
+    st.html("<style>" + APP_CSS + (EMBED_CSS if embedded else "") + "</style>")
+
+    person = ui_auth.visitor()
+    navigation = ui_auth.allowed_pages(person, pages())
+    home = navigation["Tablero"][0]  # Resumen (or what stands for it when the role may not see the dashboard)
+    navigation["Tablero"].append(st.Page(lambda: st.switch_page(home), title="Resumen", url_path="resumen",
+                                         visibility="hidden"))
+    page = st.navigation(navigation,
+                         position="hidden" if embedded or not ui_auth.shows_navigation(person) else "sidebar")
+    if embedded:
+        st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+                "[data-testid='stExpandSidebarButton'] "
+                "{ display: none; }</style>")
+    if ui_auth.at_the_door(person):  # sign-in form, first-login password change, or no access
+        st.stop()
+    if not embedded:
+        ui_auth.sidebar(person, footer="Mecanismo de Protección Integral de Personas Defensoras de Derechos "
+                        "Humanos y Periodistas de la Ciudad de México · Plan Anual de Trabajo")
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 - st.stop()/st.rerun() are BaseException and pass through untouched
+        # client.showErrorDetails = "none" hides tracebacks; users get a Spanish message, the log the details.
+        logging.getLogger("mpi_dash.app").exception("Error inesperado en la página %s", page.title)
+        st.error("**Ocurrió un error inesperado al mostrar esta página.** Intente de nuevo o elija otro corte; "
+                 "si el problema continúa, avise al área de sistemas (el detalle quedó en el registro del "
+                 "servidor).", icon=":material/block:")
