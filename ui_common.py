@@ -187,11 +187,24 @@ def _programs(version: str, views: tuple[str, ...], anio: int, trimestre: int,
     return per_cut[-1], programs.stack_trend(per_cut)
 
 
-def program_frames(loaded: Loaded, anio: int, trimestre: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cut_views(loaded: Loaded, anio: int, trimestre: int) -> tuple[str, ...]:
+    """The view of each quarter from Marzo to the cut as this person sees them (:func:`figures_view`)."""
+    return tuple(figures_view(loaded, anio, k) for k in range(1, trimestre + 1))
+
+
+def default_views(loaded: Loaded, anio: int, trimestre: int) -> tuple[str, ...]:
+    """The views every visitor sees until dirección switches to «Últimas cifras»: approved figures where a
+    quarter has approvals.  Needs no session (``ui_resumen.warm_up`` prepares them at the server's start)."""
+    return tuple(VIEW_APPROVED if pinned_revisions(loaded, anio, k) else VIEW_LATEST
+                 for k in range(1, trimestre + 1))
+
+
+def program_frames(loaded: Loaded, anio: int, trimestre: int,
+                   views: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-program figures of the cut-off, their trend from Marzo to it): ``programs.program_figures`` of
-    each cached cut-off frame (each quarter in this person's view: approved where approved), stacked by
-    ``programs.stack_trend``; once per data version, views and cut (do not mutate)."""
-    views = tuple(figures_view(loaded, anio, k) for k in range(1, trimestre + 1))
+    each cached cut-off frame (each quarter in this person's view — or ``views`` —: approved where approved),
+    stacked by ``programs.stack_trend``; once per data version, views and cut (do not mutate)."""
+    views = views or cut_views(loaded, anio, trimestre)
     return _programs(loaded.dataset.version, views, anio, trimestre, loaded)
 
 
@@ -213,10 +226,12 @@ class _SharedFigure(go.Figure):
         return plain
 
 
-def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any]) -> Any:
-    """A figure of one cut-off built once per data version and view (``build`` makes it from cached frames;
-    the figure is shared: never change it).  Switching back to a quarter already seen costs no building."""
-    views = tuple(figures_view(loaded, anio, k) for k in range(1, trimestre + 1))
+def cached_figure(name: str, loaded: Loaded, anio: int, trimestre: int, build: Callable[[], Any],
+                  views: tuple[str, ...] | None = None) -> Any:
+    """A figure of one cut-off built once per data version and views (this person's, or ``views``; ``build``
+    makes it from cached frames; the figure is shared: never change it).  Switching back to a quarter already
+    seen costs no building."""
+    views = views or cut_views(loaded, anio, trimestre)
     return _figure(name, loaded.dataset.version, views, anio, trimestre, build)
 
 
@@ -256,14 +271,6 @@ def stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
     """THE stamp of the cut as this person sees it (``approvals.stamp_text``): pages and downloads (built
     once per data version, view and cut)."""
     return _stamp(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded).text
-
-
-def latest_stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
-    """The stamp of the cut's LATEST figures (``approvals.stamp_text``): the presentation, the deck and the
-    informe are built from the latest data, so an approved program whose latest figures differ from the
-    approved ones counts as preliminary there."""
-    return approvals.stamp_text(loaded.states, anio, trimestre, cut_programs(loaded, anio),
-                                shown_latest=differing_programs(loaded, anio, trimestre))
 
 
 def cut_firmas(loaded: Loaded, anio: int, trimestre: int) -> dict[str, str]:
@@ -348,10 +355,12 @@ def _overview(version: str, view: str, anio: int, trimestre: int, _loaded: Loade
     return CutOverview(line, "\n\n".join(cards), "\n\n".join(entries))
 
 
-def cut_overview(loaded: Loaded, anio: int, trimestre: int) -> CutOverview:
+def cut_overview(loaded: Loaded, anio: int, trimestre: int, view: str | None = None) -> CutOverview:
     """:class:`CutOverview` of the cut-off, built once per data version and cut (Junta scale: 30 officials
-    opening the link at once do not each recompute it), in this person's view (approved or latest figures)."""
-    return _overview(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded)
+    opening the link at once do not each recompute it), in this person's view (approved or latest figures)
+    or ``view``."""
+    return _overview(loaded.dataset.version, view or figures_view(loaded, anio, trimestre), anio, trimestre,
+                     loaded)
 
 
 @shared(max_entries=4)
@@ -372,11 +381,20 @@ def _problems_text(exc: Exception) -> list[str]:
     return [f"Error inesperado al leer los datos ({type(exc).__name__}){detail}. Avise al área de sistemas."]
 
 
+def load_current() -> Loaded:
+    """The current data and engine results (cached per data version); raises on invalid or missing data."""
+    return _load(data_access.current_version())
+
+
+def default_cut(loaded: Loaded) -> tuple[int, int]:
+    """(year, quarter) a visit starts on: the latest quarter with data."""
+    return _default_cut(loaded.dataset.version, loaded)[1]
+
+
 def get_data() -> Loaded:
     """The current data and engine results; on invalid/missing data shows a Spanish error and stops."""
     try:
-        version = data_access.current_version()
-        return _load(version)
+        return load_current()
     except Exception as exc:  # noqa: BLE001 - any failure must become a Spanish message, never a traceback
         lines = _problems_text(exc)
         shown = "\n".join(f"- {line}" for line in lines[:20])

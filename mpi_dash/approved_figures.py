@@ -61,11 +61,13 @@ def _assemble(latest: pd.DataFrame, frame_at: Callable[[int], pd.DataFrame], sta
     return approvals.approved_frame(latest, frame_at, states, anio, trimestre, **kwargs)
 
 
-def store_cut(store, anio: int, trimestre: int, *, ultimas: bool = False) -> StoreCut:  # noqa: ANN001
-    """The cut-off frame of (anio, trimestre) as the dashboard shows it, with its stamp and signatures."""
+def store_cut(store, anio: int, trimestre: int, *, ultimas: bool = False,  # noqa: ANN001
+              cache: _Cache | None = None) -> StoreCut:
+    """The cut-off frame of (anio, trimestre) as the dashboard shows it, with its stamp and signatures
+    (``cache``: share the revisions already read with other cuts)."""
     from mpi_dash.summary import at_cutoff
 
-    cache = _Cache(store)
+    cache = cache or _Cache(store)
     snap, results = cache.get(None)
     events = store.approval_events()
     states = approvals.current_states(events)
@@ -85,6 +87,13 @@ def store_cut(store, anio: int, trimestre: int, *, ultimas: bool = False) -> Sto
                     states, programas, shown_latest,
                     approvals.stamp_text(states, anio, trimestre, programas, shown_latest=shown_latest),
                     approvals.firmas(events, anio, trimestre))
+
+
+def store_series(store, anio: int, trimestre: int, *, ultimas: bool = False) -> list[StoreCut]:  # noqa: ANN001
+    """:func:`store_cut` of every quarter from Marzo to ``trimestre`` (each revision read once): what the
+    presentation and the informe present — the cut frames, and the last one's stamp and signatures."""
+    cache = _Cache(store)
+    return [store_cut(store, anio, k, ultimas=ultimas, cache=cache) for k in range(1, int(trimestre) + 1)]
 
 
 def store_report(store, anio: int, trimestre: int, *, nivel: str = "indicador",  # noqa: ANN001

@@ -655,32 +655,34 @@ def cmd_respaldo(args: argparse.Namespace) -> int:
 FORMATO_PDF, FORMATO_PPTX = "pdf", "pptx"
 
 
-def report_stamp(store: Store | None, anio: int, trimestre: int) -> tuple[str, dict[str, str] | None]:
-    """The approval stamp and signature names of a cut-off for ``informe``, from the store's approval record
-    (``approved_figures.store_cut`` with the latest figures, which is what the informe and the deck show: an
-    approved program whose latest figures differ counts as preliminary).  A workbook has no approval record:
-    «Cifras preliminares» and blank signature lines."""
+def presented_figures(store: Store | None, anio: int, trimestre: int
+                      ) -> tuple[list | None, str, dict[str, str] | None]:
+    """What ``informe`` presents of a cut-off: the cut frames from Marzo to it, the approval stamp and the
+    signature names — from the store as the dashboard shows them (``approved_figures.store_series``:
+    approved programs from the revision their approval pinned, so the files read like Resumen).  A workbook
+    has no approval record: the latest data (None: computed by the builder), «Cifras preliminares» and blank
+    signature lines."""
     from mpi_dash import config
     from mpi_dash.informe import STAMP_PRELIMINARY
 
     if store is None and config.read_only_workbook():
-        return STAMP_PRELIMINARY, None
-    from mpi_dash.approved_figures import store_cut
+        return None, STAMP_PRELIMINARY, None
+    from mpi_dash.approved_figures import store_series
     from mpi_dash.store import Store
 
-    found = store_cut(store or Store(), anio, trimestre, ultimas=True)
-    return found.stamp, found.firmas
+    series = store_series(store or Store(), anio, trimestre)
+    return [found.cut for found in series], series[-1].stamp, series[-1].firmas
 
 
 def _build_document(formato: str, dataset: object, anio: int, trimestre: int, store: Store | None) -> bytes:
-    stamp, firmas = report_stamp(store, anio, trimestre)
+    cuts, stamp, firmas = presented_figures(store, anio, trimestre)
     if formato == FORMATO_PPTX:
         from mpi_dash.deck import build_deck  # lazily: the deck module and python-pptx are only needed here
 
-        return build_deck(dataset, anio, trimestre, stamp=stamp)
+        return build_deck(dataset, anio, trimestre, stamp=stamp, cuts=cuts)
     from mpi_dash.informe import build_informe
 
-    return build_informe(dataset, anio, trimestre, stamp=stamp, firmas=firmas)
+    return build_informe(dataset, anio, trimestre, stamp=stamp, firmas=firmas, cuts=cuts)
 
 
 def cmd_informe(args: argparse.Namespace) -> int:

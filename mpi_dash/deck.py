@@ -15,7 +15,9 @@ renderers), written with python-pptx (why: ``docs/dev/presentacion.md``):
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
+import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -46,11 +48,13 @@ def _status_rgb(code: str) -> RGBColor:
     return _rgb(S.STATUS_COLORS.get(code, "#555555"))
 
 
-def build_deck(dataset, anio: int, trimestre: int, *, stamp: str = S.DEFAULT_STAMP) -> bytes:  # noqa: ANN001
-    """The deck of the cut-off ``anio``/``trimestre`` of ``dataset`` (``data_access.Dataset``) as .pptx bytes.
+def build_deck(dataset, anio: int, trimestre: int, *, stamp: str = S.DEFAULT_STAMP,  # noqa: ANN001
+               cuts: Sequence[pd.DataFrame] | None = None) -> bytes:
+    """The deck of the cut-off ``anio``/``trimestre`` of ``dataset`` (``data_access.Dataset``) as .pptx bytes;
+    ``cuts``: the cut frames to present (see :func:`mpi_dash.slides.build_slides`).
 
     Raises :class:`mpi_dash.errors.SinDatosDelCorte` when the plan has no rows for ``anio``."""
-    return render_deck(S.build_slides(dataset, anio, trimestre, stamp=stamp))
+    return render_deck(S.build_slides(dataset, anio, trimestre, stamp=stamp, cuts=cuts))
 
 
 def render_deck(deck: Deck) -> bytes:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +64,16 @@ GRADED = (Semaforo.VERDE.value, Semaforo.AMARILLO.value, Semaforo.ROJO.value)
 
 
 def build_informe(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = STAMP_PRELIMINARY,
-                  firmas: Mapping[str, str] | None = None) -> bytes:
+                  firmas: Mapping[str, str] | None = None, cuts: Sequence[pd.DataFrame] | None = None) -> bytes:
     """The PDF of the cut-off ``anio``/``trimestre`` (bytes).
 
     ``stamp``: the approval stamp printed on the portada and in every footer («Cifras aprobadas por … el
     dd/mm/aaaa» / «Cifras preliminares»).  ``firmas``: names under Elaboró / Revisó / Aprobó (missing roles
-    leave the line blank, role printed).  Raises :class:`mpi_dash.errors.SinDatosDelCorte` when the plan has
-    no indicator of ``anio`` and ``ValueError`` for a quarter outside 1–4.
+    leave the line blank, role printed).  ``cuts``: the cut frames to report (see :func:`cut_frames`).
+    Raises :class:`mpi_dash.errors.SinDatosDelCorte` when the plan has no indicator of ``anio`` and
+    ``ValueError`` for a quarter outside 1–4.
     """
-    return compile_pdf(informe_data(dataset, anio, trimestre, stamp=stamp, firmas=firmas))
+    return compile_pdf(informe_data(dataset, anio, trimestre, stamp=stamp, firmas=firmas, cuts=cuts))
 
 
 def compile_pdf(data: Mapping[str, Any]) -> bytes:
@@ -91,9 +92,13 @@ def _now() -> dt.datetime:
 # --------------------------------------------------------------------------- the data the template writes
 
 
-def cut_frames(dataset: Dataset, anio: int, trimestre: int) -> list[pd.DataFrame]:
+def cut_frames(dataset: Dataset, anio: int, trimestre: int,
+               cuts: Sequence[pd.DataFrame] | None = None) -> list[pd.DataFrame]:
     """``summary.at_cutoff`` of every cut from Marzo to ``trimestre`` of ``anio`` (the last one is the cut);
-    :class:`SinDatosDelCorte` when the plan has no indicator of that year."""
+    :class:`SinDatosDelCorte` when the plan has no indicator of that year.  ``cuts``: those frames as they
+    are to be reported — the dashboard and the command line pass the approved figures (approved programs
+    from the revision their approval pinned) so the informe reads like Resumen; without them, the latest
+    data."""
     if int(trimestre) not in QUARTER_MONTHS:
         raise ValueError(f"Trimestre inválido: {trimestre!r}; se esperaba 1, 2, 3 o 4.")
     plan = dataset.plan
@@ -102,6 +107,10 @@ def cut_frames(dataset: Dataset, anio: int, trimestre: int) -> list[pd.DataFrame
         years = ", ".join(str(y) for y in summary.available_years(plan)) or "ninguno"
         raise SinDatosDelCorte(f"No hay datos del corte: el plan no tiene indicadores del año {int(anio)} "
                                f"(años del plan: {years}). No se generó el informe.")
+    if cuts is not None:
+        if len(cuts) != int(trimestre):
+            raise ValueError(f"Se esperaban {int(trimestre)} cortes (de Marzo al corte) y llegaron {len(cuts)}.")
+        return list(cuts)
     avances = dataset.avances
     years = avances["anio"].to_numpy()
     results = engine.compute_all(plan_year, avances.loc[(years == anio) | (years == anio - 1)], dataset.parametros)
@@ -109,9 +118,10 @@ def cut_frames(dataset: Dataset, anio: int, trimestre: int) -> list[pd.DataFrame
 
 
 def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = STAMP_PRELIMINARY,
-                 firmas: Mapping[str, str] | None = None, generado: dt.datetime | None = None) -> dict[str, Any]:
+                 firmas: Mapping[str, str] | None = None, generado: dt.datetime | None = None,
+                 cuts: Sequence[pd.DataFrame] | None = None) -> dict[str, Any]:
     """Every text of the informe (JSON-able, plain strings): what :data:`TEMPLATE` lays out."""
-    cuts = cut_frames(dataset, anio, trimestre)
+    cuts = cut_frames(dataset, anio, trimestre, cuts)
     cut = cuts[-1]
     per_cut = [programs.program_figures(c, dataset.parametros) for c in cuts]
     figures, trend = per_cut[-1], programs.stack_trend(per_cut)

@@ -298,11 +298,14 @@ def _justification_notes(rows: Sequence[ExceptionRow], *, empty: str) -> str:
 
 # --------------------------------------------------------------------------- the sequence
 def build_slides(dataset, anio: int, trimestre: int, *, stamp: str = DEFAULT_STAMP,  # noqa: ANN001
-                 results: pd.DataFrame | None = None) -> Deck:
+                 results: pd.DataFrame | None = None, cuts: Sequence[pd.DataFrame] | None = None) -> Deck:
     """The slides of the cut-off ``anio``/``trimestre`` of ``dataset`` (a ``data_access.Dataset``).
 
-    ``results`` (``engine.compute_all`` of the dataset) may be passed when the caller has it (the page caches
-    it); raises :class:`~mpi_dash.errors.SinDatosDelCorte` when the plan has no rows for ``anio``.
+    ``cuts``: the ``summary.at_cutoff`` frames from Marzo to the cut, as they are to be presented — the
+    dashboard passes the ones its pages show (approved programs from the revision their approval pinned), so
+    the Junta sees the figures of Resumen under the same ``stamp``.  Without them the latest data are used:
+    ``results`` (``engine.compute_all`` of the dataset) when the caller has it, else computed here.  Raises
+    :class:`~mpi_dash.errors.SinDatosDelCorte` when the plan has no rows for ``anio``.
     """
     anio, trimestre = int(anio), int(trimestre)
     if trimestre not in QUARTER_MONTHS:
@@ -312,11 +315,14 @@ def build_slides(dataset, anio: int, trimestre: int, *, stamp: str = DEFAULT_STA
         years = join_words([str(y) for y in summary.available_years(plan)]) if len(plan) else "ninguno"
         raise SinDatosDelCorte(f"El plan no tiene indicadores para el año {anio} (años del plan: {years}): no hay "
                                "nada que presentar para ese corte.")
-    if results is None:
-        from mpi_dash.engine import compute_all
+    if cuts is None:
+        if results is None:
+            from mpi_dash.engine import compute_all
 
-        results = compute_all(plan, dataset.avances, dataset.parametros)
-    cuts = [summary.at_cutoff(results, plan, anio, k) for k in range(1, trimestre + 1)]
+            results = compute_all(plan, dataset.avances, dataset.parametros)
+        cuts = [summary.at_cutoff(results, plan, anio, k) for k in range(1, trimestre + 1)]
+    elif len(cuts) != trimestre:
+        raise ValueError(f"Se esperaban {trimestre} cortes (de Marzo al corte) y llegaron {len(cuts)}.")
     cut = cuts[-1]
     figures = program_rules.program_figures(cut, dataset.parametros)
     trend = program_rules.program_trend(cuts, dataset.parametros)

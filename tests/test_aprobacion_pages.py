@@ -199,13 +199,27 @@ def test_historial_lists_the_transitions(db):
     assert table["Trimestre"].tolist() == ["Junio", "Junio"]
 
 
-def test_presentation_carries_the_stamp(db):
-    """The slides show the latest data with the stamp of what is approved in it (ui_common.latest_stamp)."""
+def test_presentation_carries_the_stamp_and_figures_of_the_pages(db):
+    """The slides show what Resumen shows the person, under the same stamp (ui_common.stamp): after Junio's
+    approval, a Marzo correction changes Junio's latest figures but the slides keep the approved ones (no
+    «preliminares»); dirección switching to «Últimas cifras» gets the latest figures, marked preliminary."""
     def slides_html(at: AppTest) -> str:
         return without_joiners(" ".join(e.proto.body for e in at.get("html")))
 
     at = page(db, "cony", "pages/presentacion.py")
     assert "Cifras preliminares (sin aprobar)" in slides_html(at)
-    Store(db).approve(2023, 2, actor=DIRECTOR)
+    store = Store(db)
+    store.approve(2023, 2, actor=DIRECTOR)
+    at.run()
+    approved = slides_html(at)
+    assert f"Cifras aprobadas por Ana López el {today()}" in approved
+    store.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 0.0)]), "marzo.xlsx", actor=DIRECTOR,
+                      comment="marzo corregido")
     at.run()
     assert f"Cifras aprobadas por Ana López el {today()}" in slides_html(at)
+    assert "preliminares" not in slides_html(at)
+    director = page(db, "ana", "pages/presentacion.py")
+    assert slides_html(director) == slides_html(at)        # same figures for everyone in the approved view
+    director.session_state["vista_cifras"] = "ultimas"
+    director.run()
+    assert "Aprobadas: programa 6 · preliminares: 1" in slides_html(director)

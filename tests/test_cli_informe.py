@@ -127,3 +127,26 @@ def test_stamp_and_signatures_come_from_the_approval_record(db, tmp_path, capsys
                  "--motivo", "Corregir 6.1", "--db", str(db)]) == 0
     assert informe(db, out, trimestre="2") == 0
     assert "Aprobadas: programa 1 · preliminares: 6" in _pdf_text(out)
+
+
+def test_informe_presents_the_approved_figures_like_resumen(db):
+    """A correction of Marzo after Junio was approved changes Junio's latest (cumulative) figures: the informe
+    and the deck of Junio still present the approved ones, under «Cifras aprobadas por …» (as Resumen does);
+    Marzo, not approved, shows the correction."""
+    import pandas as pd
+    from upload_helpers import upload_bytes
+
+    from mpi_dash.accounts import CliActor
+    from mpi_dash.cli import presented_figures
+    from mpi_dash.store import Store
+
+    store = Store(db)
+    store.approve(2023, 2, actor=CliActor("Ana López"))
+    before, stamp_before, _ = presented_figures(store, 2023, 2)
+    store.import_file(upload_bytes([("1.2.1", 2023, "Marzo", 15.0)]), "m.xlsx", actor=CliActor("Ana López"),
+                      comment="corrige marzo")
+    after, stamp, firmas = presented_figures(store, 2023, 2)
+    pd.testing.assert_frame_equal(after[1], before[1])
+    assert not after[0].equals(before[0])
+    assert stamp == stamp_before and stamp.startswith("Cifras aprobadas por Ana López el")
+    assert firmas["Aprobó"] == "Ana López"
