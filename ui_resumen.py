@@ -7,11 +7,14 @@ while a module is compiled once per process; the texts of a cut are built once a
 ``cached_figure``).
 """
 
+from typing import Any
+
 import streamlit as st
 
 from mpi_dash import figures
 from mpi_dash.semaforo import Thresholds
-from ui_common import card_list, cached_figure, cut_overview, get_data, md, page_header, program_frames
+from ui_common import (Loaded, card_list, cached_figure, cut_overview, default_cut, default_views, get_data,
+                       load_current, md, page_header, program_frames)
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 AGGREGATION_HELP = (
@@ -24,19 +27,39 @@ AGGREGATION_HELP = (
 )
 
 
+def _figures(loaded: Loaded, anio: int, trimestre: int,
+             views: tuple[str, ...] | None = None) -> tuple[Any, Any]:
+    """(program bars, trends) of the cut in this person's views (or ``views``): built once, shared."""
+    programs, trend = program_frames(loaded, anio, trimestre, views)
+    parametros = loaded.dataset.parametros
+    bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros),
+                         views)
+    return bars, cached_figure("trends", loaded, anio, trimestre, lambda: figures.program_trends(trend), views)
+
+
+def warm_up() -> None:
+    """Prepare, outside any session, what the first visitor after a (re)start would otherwise wait for: the
+    data and Resumen of the default cut-off in the default views — its figures (the first Plotly figures of
+    a process also import Plotly's layout classes: ~0.5 s) and its texts.  ``scripts/serve.py`` calls it
+    before the server accepts connections; raises what reading the data raises."""
+    loaded = load_current()
+    anio, trimestre = default_cut(loaded)
+    views = default_views(loaded, anio, trimestre)
+    _figures(loaded, anio, trimestre, views)
+    cut_overview(loaded, anio, trimestre, views[-1])
+
+
 def show() -> None:
     loaded = get_data()
     anio, trimestre = page_header("Resumen por programa", loaded)
     parametros = loaded.dataset.parametros
-    programs, trend = program_frames(loaded, anio, trimestre)
-
+    bars, trends = _figures(loaded, anio, trimestre)
     overview = cut_overview(loaded, anio, trimestre)  # texts of the cut: built once, shared by every visitor
 
     # Laptop, projector: one row per program (bullet bars). Phone: a one-column list (app.py's CSS picks one).
     with st.container(key="program_bars"):
         st.caption("Barra: avance del programa · marca negra: avance esperado al corte · franja verde: dentro de "
                    "lo esperado (amarilla a los lados).", help=AGGREGATION_HELP)
-        bars = cached_figure("bars", loaded, anio, trimestre, lambda: figures.program_bars(programs, parametros))
         st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="bars")
     card_list("program_list", overview.program_cards)
 
@@ -50,7 +73,6 @@ def show() -> None:
 
     with st.container(key="program_trends"):
         st.subheader("Tendencia de cada programa")
-        trends = cached_figure("trends", loaded, anio, trimestre, lambda: figures.program_trends(trend))
         st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="trends")
 
     st.caption("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-from PIL import Image
 
 import ui_auth
 from mpi_dash.accounts import Permiso
 from ui_common import is_embedded
 
-# Favicon drawn here (institutional guinda square) and served by the local server: a ":material/…:" or
-# emoji icon makes the browser fetch an image from a Google/CDN host, and the app must work offline.
-FAVICON = Image.new("RGB", (32, 32), (159, 34, 65))
+# Favicon drawn here (institutional guinda square) as an inline SVG (a data: URL, nothing to fetch): a
+# ":material/…:" or emoji icon makes the browser fetch an image from a Google/CDN host, and the app must work
+# offline; a PIL image was encoded to PNG on every run (and its first encoding imports PIL's PNG plugin).
+FAVICON = '<svg viewBox="0 0 32 32"><rect width="32" height="32" fill="#9F2241"/></svg>'
+
 
 # Layout for a laptop (1366×768), a projector (1920×1080, also ?embed=true) and a phone (390 px): a compact
 # header, larger metric values that wrap instead of overflowing, and the program results as bars on wide

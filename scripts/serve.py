@@ -1,7 +1,8 @@
 """Start the dashboard (``make run``): ``app.py`` served by Streamlit, plus the session-cookie routes.
 
-* The heavy libraries (pandas, numpy, plotly, the core) are imported *before* the server accepts
-  connections, so the first director who opens the dashboard after a restart does not wait for them.
+* The heavy libraries (pandas, numpy, plotly, the core) are imported, the data read and Resumen's default
+  cut-off built (:func:`warm_up`) *before* the server accepts connections, so the first director who opens
+  the dashboard after a restart does not wait for them.
 * First start: when the store has no account, ``admin`` (administración) is created with a random password
   printed ONCE here — only to a terminal: under a service manager the output goes to a log file, so there
   the password is not shown and ``python -m mpi_dash usuarios contrasena admin`` sets it (see
@@ -129,6 +130,30 @@ def first_start(stream=None, *, interactive: bool | None = None) -> str | None: 
     return message
 
 
+def warm_up(stream=None) -> bool:  # noqa: ANN001
+    """Read the data and build Resumen's default cut-off before the server accepts connections
+    (``ui_resumen.warm_up``), so the first director after a restart does not wait for it (~0.5 s of Plotly's
+    first figures, measured by benchmarks/bench_dashboard.py).  Never stops the start: with invalid or
+    missing data it says so and the pages explain it in Spanish.  Returns True when the data were ready."""
+    import logging
+
+    stream = stream or sys.stderr
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected, nothing runs a page yet
+    try:
+        import ui_resumen
+
+        ui_resumen.warm_up()
+        return True
+    except Exception as exc:  # noqa: BLE001 - the page shows the problem in Spanish to whoever opens it
+        print(f"Aviso: no se pudieron preparar los datos al arrancar ({type(exc).__name__}: {exc}); el tablero "
+              "lo explicará en la primera visita.", file=stream, flush=True)
+        return False
+    finally:
+        quiet.setLevel(level)
+
+
 def server_options(flags: dict[str, object], *, dev: bool = False) -> dict[str, object]:
     """Streamlit options from click's ``--server.port``-style flags; ``dev`` adds :data:`DEV_OPTIONS`."""
     overrides = {name.replace("_", "."): value for name, value in flags.items() if value is not None and value != ()}
@@ -149,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     def serve(dev: bool, **flags: object) -> None:
         overrides = server_options(flags, dev=dev)
         first_start()
+        warm_up()
         # App.run() takes the launcher's folder for the script-level .streamlit/ (config.toml, secrets.toml):
         # name app.py itself as the launcher, so it is the repository's .streamlit/ from any directory.
         sys.argv = [str(APP)]

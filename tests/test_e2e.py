@@ -140,3 +140,14 @@ def test_works_offline_no_external_requests(app):
     external = sorted({u for u in REQUESTS if not u.startswith((url, "data:", "blob:", "about:"))})
     assert external == []
 
+
+
+def test_favicon_is_the_inline_guinda_square(app):
+    """The tab icon is the institutional guinda square drawn inline (a data: URL: nothing to fetch offline)."""
+    url, page = app
+    goto_page(page, url, "")
+    href = page.evaluate("() => (document.querySelector(\"link[rel~='icon']\") || {}).href || ''")
+    assert href.startswith("data:image/svg+xml;base64,"), href
+    import base64
+
+    assert "#9F2241" in base64.b64decode(href.split(",", 1)[1]).decode("utf-8")

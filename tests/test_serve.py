@@ -58,3 +58,29 @@ def test_read_only_workbook_mode_has_no_accounts(serve, tmp_path, monkeypatch):
 def test_app_has_the_cookie_routes(serve):
     paths = [r.path for r in serve.build_app()._user_routes]
     assert paths == ["/{prefix:path}_mpi_dash/sesion", "/{prefix:path}_mpi_dash/salir"]
+
+
+def test_warm_up_builds_resumen_of_the_default_cut_before_serving(serve, db):
+    """The data read and Resumen's default cut built before the first visitor: the figures are then the
+    cached ones a page run gets (built once, not again)."""
+    import ui_common
+    import ui_resumen
+
+    out = io.StringIO()
+    assert serve.warm_up(out) is True and out.getvalue() == ""
+    loaded = ui_common.load_current()
+    anio, trimestre = ui_common.default_cut(loaded)
+    assert (anio, trimestre) == (2023, 2)          # the test plan has data up to Junio
+    views = ui_common.default_views(loaded, anio, trimestre)
+    first = ui_resumen._figures(loaded, anio, trimestre, views)
+    assert ui_resumen._figures(loaded, anio, trimestre, views)[0] is first[0]   # cached: the same object
+
+
+def test_warm_up_never_stops_the_start_on_bad_data(serve, tmp_path, monkeypatch):
+    bad = tmp_path / "no_es_excel.xlsx"
+    bad.write_bytes(b"esto no es un libro de Excel")
+    monkeypatch.delenv(config.DB_ENV, raising=False)
+    monkeypatch.setenv(config.WORKBOOK_ENV, str(bad))
+    out = io.StringIO()
+    assert serve.warm_up(out) is False
+    assert out.getvalue().startswith("Aviso: no se pudieron preparar los datos al arrancar")
