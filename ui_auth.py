@@ -231,17 +231,36 @@ def at_the_door(person: Visitor) -> bool:
     return False
 
 
-def _page_stub(page: st.Page, body: Callable[[], None]) -> st.Page:
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the navigation, made into an ``st.Page`` only for a visitor who may open it: building an
+    ``st.Page`` from a script path resolves and checks the file on every run, and the pages a visitor may not
+    use are replaced by a stub anyway (Junta scale: every visit pays for every page built)."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+    def build(self) -> st.Page:
+        return st.Page(self.path, title=self.title, icon=self.icon, url_path=self.url_path, default=self.default)
+
+
+def _page_stub(page: st.Page | PageSpec, body: Callable[[], None]) -> st.Page:
     """Stands for ``page`` (same URL and title) when it may not run: shows ``body`` instead, unlisted."""
     def show() -> None:
         body()
 
-    default = bool(getattr(page, "_default", False))
-    return st.Page(show, title=page.title, url_path=getattr(page, "_url_path", page.url_path), default=default,
+    if isinstance(page, PageSpec):
+        default, url_path = page.default, page.url_path
+    else:
+        default, url_path = bool(getattr(page, "_default", False)), getattr(page, "_url_path", page.url_path)
+    return st.Page(show, title=page.title, url_path=url_path, default=default,
                    visibility="visible" if default else "hidden")
 
 
-def allowed_pages(person: Visitor, sections: Mapping[str, Sequence[tuple[st.Page, Permiso]]]
+def allowed_pages(person: Visitor, sections: Mapping[str, Sequence[tuple[st.Page | PageSpec, Permiso]]]
                   ) -> dict[str, list[st.Page]]:
     """The navigation for ``person``: each page they may use; the others stay reachable by URL but hidden,
     saying why (or asking to sign in)."""
@@ -249,7 +268,7 @@ def allowed_pages(person: Visitor, sections: Mapping[str, Sequence[tuple[st.Page
     for section, pages in sections.items():
         for page, permiso in pages:
             if person.may(permiso):
-                nav.setdefault(section, []).append(page)
+                nav.setdefault(section, []).append(page.build() if isinstance(page, PageSpec) else page)
                 continue
             if person.account is None:
                 body = lambda: _login_form("Esta página requiere una cuenta: entre con su usuario y contraseña.")  # noqa: E731

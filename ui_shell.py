@@ -13,6 +13,7 @@ import logging
 import streamlit as st
 
 import ui_auth
+from ui_auth import PageSpec
 from mpi_dash.accounts import Permiso
 from ui_common import is_embedded
 
@@ -72,35 +73,35 @@ APP_CSS = """
 EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }'
 
 
-def pages() -> dict[str, list[tuple[st.Page, Permiso]]]:
+def pages() -> dict[str, list[tuple[PageSpec, Permiso]]]:
     """Every page with the permission it needs (mpi_dash.accounts.Permiso): ui_auth lists only what the
-    signed-in role may use; the others stay reachable by URL and say why.  Built per run (``st.navigation``
-    marks the pages of its run)."""
+    signed-in role may use (made into ``st.Page`` objects per run: ``st.navigation`` marks the pages of its run);
+    the others stay reachable by URL and say why."""
     return {
         "Tablero": [
             # The default page is served at "/" (its own url_path is reserved but never matched): «inicio» here, and
             # /resumen is the hidden alias below, so a deep link to /resumen never shows «Page not found».
-            (st.Page("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="inicio",
-                     default=True), Permiso.VER_TABLERO),
-            (st.Page("pages/programa.py", title="Programa", icon=":material/folder_open:",
-                     url_path="programa"), Permiso.VER_TABLERO),
-            (st.Page("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
-                     url_path="linea_base"), Permiso.VER_TABLERO),
-            (st.Page("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
-                     url_path="tablas"), Permiso.VER_TABLERO),
-            (st.Page("pages/presentacion.py", title="Presentación", icon=":material/co_present:",
-                     url_path="presentacion"), Permiso.VER_TABLERO),
+            (PageSpec("pages/resumen.py", title="Resumen", icon=":material/speed:", url_path="inicio",
+                      default=True), Permiso.VER_TABLERO),
+            (PageSpec("pages/programa.py", title="Programa", icon=":material/folder_open:",
+                      url_path="programa"), Permiso.VER_TABLERO),
+            (PageSpec("pages/linea_base.py", title="Línea base", icon=":material/compare_arrows:",
+                      url_path="linea_base"), Permiso.VER_TABLERO),
+            (PageSpec("pages/tablas.py", title="Tablas y descargas", icon=":material/download:",
+                      url_path="tablas"), Permiso.VER_TABLERO),
+            (PageSpec("pages/presentacion.py", title="Presentación", icon=":material/co_present:",
+                      url_path="presentacion"), Permiso.VER_TABLERO),
         ],
         "Carga de datos": [
-            (st.Page("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
-                     url_path="cargar_avances"), Permiso.CARGAR_AVANCES),
-            (st.Page("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
+            (PageSpec("pages/cargar_avances.py", title="Cargar avances", icon=":material/upload_file:",
+                      url_path="cargar_avances"), Permiso.CARGAR_AVANCES),
+            (PageSpec("pages/historial.py", title="Historial", icon=":material/history:", url_path="historial"),
              Permiso.VER_HISTORIAL),
-            (st.Page("pages/aprobacion.py", title="Aprobación", icon=":material/verified:", url_path="aprobacion"),
+            (PageSpec("pages/aprobacion.py", title="Aprobación", icon=":material/verified:", url_path="aprobacion"),
              Permiso.ENVIAR_A_REVISION),
         ],
         "Administración": [
-            (st.Page("pages/cuentas.py", title="Cuentas", icon=":material/group:", url_path="cuentas"),
+            (PageSpec("pages/cuentas.py", title="Cuentas", icon=":material/group:", url_path="cuentas"),
              Permiso.ADMINISTRAR_CUENTAS),
         ],
     }

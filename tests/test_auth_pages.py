@@ -105,6 +105,40 @@ def test_navigation_per_role(db, role, visible):
     assert hidden == {"cargar_avances", "historial", "cuentas"} - expected  # reachable by URL, unlisted
 
 
+def test_page_specs_become_pages_only_for_what_the_role_may_open(db):
+    """ui_shell lists PageSpec entries: a page the visitor may open is built from its script; the others
+    are stubs (same URL, hidden), whose script is never resolved."""
+    def script(repo: str) -> None:
+        import streamlit as st
+
+        import ui_auth
+        from mpi_dash.accounts import Permiso
+
+        built = []
+
+        class Spy(ui_auth.PageSpec):
+            def build(self):  # noqa: ANN202
+                built.append(self.url_path)
+                return super().build()
+
+        person = ui_auth.Visitor(None, accounts_on=True, public=True)
+        sections = {"A": [(Spy(f"{repo}/pages/{name}.py", title=name, icon=":material/speed:", url_path=name),
+                           permiso) for name, permiso in (("resumen", Permiso.VER_TABLERO),
+                                                          ("cargar_avances", Permiso.CARGAR_AVANCES),
+                                                          ("no_existe", Permiso.ADMINISTRAR_CUENTAS))]}
+        for pages in ui_auth.allowed_pages(person, sections).values():
+            for page in pages:
+                st.write(f"{page.url_path}|{page.visibility}")
+        st.write("built:" + ",".join(built))
+
+    at = AppTest.from_function(script, args=(str(REPO_ROOT),), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = texts(at.markdown).splitlines()
+    assert "built:resumen" in lines                       # only the page public reading may open
+    assert {"resumen|visible", "cargar_avances|hidden", "no_existe|hidden", "entrar|visible"} <= set(lines)
+
+
 def test_pages_refuse_a_role_that_cannot_use_them(db):
     at = signed_in("pages/cuentas.py", db, "ana")
     assert "no tiene acceso a esta página" in texts(at.warning) and not at.dataframe
