@@ -84,3 +84,13 @@ def test_warm_up_never_stops_the_start_on_bad_data(serve, tmp_path, monkeypatch)
     out = io.StringIO()
     assert serve.warm_up(out) is False
     assert out.getvalue().startswith("Aviso: no se pudieron preparar los datos al arrancar")
+
+
+def test_startup_objects_are_frozen_out_of_full_collections(serve):
+    import gc
+
+    try:
+        serve.freeze_startup_objects()
+        assert gc.get_freeze_count() > 1000   # the libraries and data loaded so far
+    finally:
+        gc.unfreeze()                          # the rest of the test run collects as usual
