@@ -572,8 +572,8 @@ def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of 
 
 def card_list(key: str, text: str) -> None:
     """Paragraphs of Markdown (``text``, joined by blank lines) drawn as a column of boxes in ONE element:
-    app.py's CSS borders each paragraph of the containers keyed ``program_list`` and ``exception_list`` like
-    ``st.container(border=True)``."""
+    app.py's CSS (``ui_shell.APP_CSS``) borders each paragraph of the container keyed ``key`` like
+    ``st.container(border=True)`` (Resumen's ``resumen_lists``: see ``ui_resumen.lists_text``)."""
     with st.container(key=key):
         st.markdown(text)
 

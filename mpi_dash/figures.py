@@ -143,6 +143,11 @@ PROGRAM_STATUS_CHARS = 60   # status under the bar: never reaches the value colu
 PROGRAM_ROW_PX = 70         # bar (32 px) + one status line + gap; longer titles or statuses set their own height
 BAR_PX, TICKS_PX = 32, 24   # tick labels only under the last bar: every bar shares the same 0–100 % axis
 PROGRAM_TICKS = [0, 25, 50, 75, 100]
+# How to read the bars, written over them by the figure itself (Resumen: one message fewer per visit than a
+# caption over the chart); two short lines, so it never runs past a narrow window.
+BARS_LEGEND = ("Barra: avance del programa · marca negra: avance esperado al corte<br>"
+               "franja verde: dentro de lo esperado (amarilla a los lados)")
+LEGEND_PX = 2 * 21 + 10     # two 16-px lines and a gap over the first bar
 
 
 def _status_text(row: object) -> str:
@@ -176,7 +181,7 @@ def _program_status(row: object) -> tuple[str, list[str]]:
 
 
 def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None = None, *,
-                 title_chars: int = PROGRAM_TITLE_CHARS, titles: bool = True) -> go.Figure:
+                 title_chars: int = PROGRAM_TITLE_CHARS, titles: bool = True, legend: bool = False) -> go.Figure:
     """Every program of :func:`mpi_dash.programs.program_figures` in ONE figure: a row per program with its
     full name (wrapped, never cut), a bullet bar of its progress (0–100 %; bar in the semáforo colour),
     the expected progress (black mark) with the semáforo window around it, the value (38 px) and, under
@@ -185,7 +190,8 @@ def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None 
 
     A program with nothing due (pendiente), without data or without a goal shows no number and no bar.
     One Plotly chart for all programs: the browser lays out a single plot (fast first render).
-    ``titles=False`` leaves the name out (the Programa page writes it as a heading).
+    ``titles=False`` leaves the name out (the Programa page writes it as a heading); ``legend=True`` writes
+    how to read the bars (:data:`BARS_LEGEND`) over the first one, in the muted colour of the tick labels.
     """
     n = max(len(programs), 1)
     title_lines = [len(_wrap_lines(f"{r.programa}. {r.nombre}", title_chars)) if titles else 1
@@ -193,10 +199,14 @@ def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None 
     statuses = [_status_text(row) for row in programs.itertuples(index=False)]
     row_heights = [max(PROGRAM_ROW_PX, 19 * k + 12, BAR_PX + 14 + 22 * (s.count("<br>") + 1))
                    for k, s in zip(title_lines, statuses, strict=True)] or [PROGRAM_ROW_PX]
-    top, bottom = 4, 4
+    top, bottom = 4 + (LEGEND_PX if legend else 0), 4
     height = sum(row_heights) + TICKS_PX + top + bottom
     x0 = 0.38 if titles else 0.0
     traces, annotations = [], []
+    if legend:
+        annotations.append({"text": BARS_LEGEND, "x": 0, "y": 1, "xref": "paper", "yref": "paper",
+                            "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
+                            "font": {"size": TICK_FONT, "color": MUTED}})
     y_px = top
     for i, row in enumerate(programs.itertuples(index=False)):
         last = i == len(programs) - 1

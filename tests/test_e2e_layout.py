@@ -50,6 +50,8 @@ MEASURE = """() => {
   const size = e => parseFloat(getComputedStyle(e).fontSize);
   const header = document.querySelector('.st-key-page_header');
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const cards = document.querySelector('.st-key-program_list')
+    || document.querySelector('.st-key-resumen_lists [data-testid="stMarkdownContainer"] > p');
   return {
     overflow: Math.max(...overflow),
     width: window.innerWidth, height: window.innerHeight,
@@ -63,8 +65,10 @@ MEASURE = """() => {
     header_bottom: header ? header.getBoundingClientRect().bottom : null,
     sidebar_open: !!sidebar && sidebar.getBoundingClientRect().right > 10
                   && sidebar.getBoundingClientRect().width > 10,
-    list_shown: !!document.querySelector('.st-key-program_list') &&
-                visible(document.querySelector('.st-key-program_list')),
+    // Resumen: the program cards are the paragraphs before the first heading of its one lists element
+    list_shown: !!cards && visible(cards),
+    headings_shown: Array.from(document.querySelectorAll('[data-testid="stMain"] h3'))
+      .filter(visible).map(e => e.textContent.trim()),
     text: document.body.innerText,
   };
 }"""
@@ -128,8 +132,10 @@ def test_resumen_layout(browser, k, embed):
         # a one-column summary (program, status, value) replaces the bars
         assert found["bars"] == [] and found["list_shown"]
         assert "⏳ Pendiente" in found["text"] or "%" in found["text"]
+        assert found["headings_shown"] == ["¿Dónde están los problemas?"]  # the trends' heading goes with them
         return
     assert not found["list_shown"]
+    assert found["headings_shown"] == ["¿Dónde están los problemas?", "Tendencia de cada programa"]
     assert found["sidebar_open"] is (not embed)                     # laptop and projector: navigation visible
     bars, values, notes = found["bars"], found["values"], found["notes"]
     assert len(bars) == 6

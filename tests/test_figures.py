@@ -90,6 +90,19 @@ def test_program_bars_without_titles_for_the_programa_page():
     assert len(fig.layout.annotations) == 1 and fig.data[0].domain.x[0] == 0
 
 
+def test_program_bars_legend_over_the_first_bar():
+    plain, with_legend = figures.program_bars(_programs(2)), figures.program_bars(_programs(2), legend=True)
+    note = with_legend.layout.annotations[0]
+    assert note.text == ("Barra: avance del programa · marca negra: avance esperado al corte<br>"
+                         "franja verde: dentro de lo esperado (amarilla a los lados)")
+    assert (note.y, note.yanchor, note.font.size) == (1, "top", 16)
+    # the rows move down by the legend's 52 px, the figure grows by as much: the bars keep their size
+    assert with_legend.layout.height == plain.layout.height + 52
+    legend_bottom = 1 - 52 / with_legend.layout.height
+    assert with_legend.data[0].domain.y[1] < legend_bottom
+    assert [a.text for a in with_legend.layout.annotations[1:]] == [a.text for a in plain.layout.annotations]
+
+
 def test_data_text_cannot_inject_plotly_html():
     frame = _programs(2).iloc[:1].assign(nombre='Programa <a href="http://x">clic</a> $M1$')
     fig = figures.program_bars(frame)

@@ -137,6 +137,22 @@ def test_resumen_counts_change_with_quarter(workbook):
     assert {t["gauge"]["shape"] for t in spec["data"]} == {"bullet"}
 
 
+
+def test_resumen_lists_are_one_element_cards_then_problems_then_trends_heading():
+    """Everything between Resumen's two charts is ONE Markdown element (ui_resumen.lists_text): the phone's
+    program cards first (app CSS shows them only on a phone: they are the paragraphs before the first heading),
+    the problems with their counts line, the trends' heading last; no exception → the all-clear is a box."""
+    import ui_common
+    import ui_resumen
+
+    overview = ui_common.CutOverview("Indicadores al corte: 🟢 Verde 2 · Total 2", "**1. Uno**\n\n**2. Dos**", "")
+    assert ui_resumen.lists_text(overview).split("\n\n") == [
+        "**1. Uno**", "**2. Dos**", "### ¿Dónde están los problemas?", "Indicadores al corte: 🟢 Verde 2 · Total 2",
+        "✅ Ningún indicador está en rojo, en amarillo ni sin dato en este corte.", "### Tendencia de cada programa"]
+    with_problem = ui_common.CutOverview("Indicadores al corte: 🔴 Rojo 1 · Total 1", "**1. Uno**", "**🔴 Rojo · 1.1**")
+    assert ui_resumen.lists_text(with_problem).split("\n\n")[3:5] == ["Indicadores al corte: 🔴 Rojo 1 · Total 1",
+                                                                       "**🔴 Rojo · 1.1**"]
+
 def cards(at: AppTest) -> list[str]:
     """The markdown texts of the page as a person reads them (without the escapes and the invisible word
     joiners of ui_common.md that keep data inert), one per paragraph: a list of cards (program cards,
