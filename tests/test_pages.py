@@ -150,7 +150,7 @@ def test_resumen_lists_are_one_element_cards_then_problems_then_trends_heading()
         "**1. Uno**", "**2. Dos**", "### ¿Dónde están los problemas?", "Indicadores al corte: 🟢 Verde 2 · Total 2",
         "✅ Ningún indicador está en rojo, en amarillo ni sin dato en este corte.", "### Tendencia de cada programa"]
     with_problem = ui_common.CutOverview("Indicadores al corte: 🔴 Rojo 1 · Total 1", "**1. Uno**", "**🔴 Rojo · 1.1**")
-    assert ui_resumen.lists_text(with_problem).split("\n\n")[3:5] == ["Indicadores al corte: 🔴 Rojo 1 · Total 1",
+    assert ui_resumen.lists_text(with_problem).split("\n\n")[2:4] == ["Indicadores al corte: 🔴 Rojo 1 · Total 1",
                                                                        "**🔴 Rojo · 1.1**"]
 
 def cards(at: AppTest) -> list[str]:
