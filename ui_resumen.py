@@ -13,6 +13,7 @@ import streamlit as st
 
 from mpi_dash import figures
 from mpi_dash.semaforo import Thresholds
+from ui_cache import shared
 from ui_common import (CutOverview, Loaded, card_list, cached_figure, cut_overview, default_cut, default_views, get_data,
                        load_current, md, page_header, program_frames)
 
@@ -65,7 +66,6 @@ def warm_up() -> None:
 def show() -> None:
     loaded = get_data()
     anio, trimestre = page_header("Resumen por programa", loaded)
-    parametros = loaded.dataset.parametros
     bars, trends = _figures(loaded, anio, trimestre)
     overview = cut_overview(loaded, anio, trimestre)  # texts of the cut: built once, shared by every visitor
 
@@ -75,6 +75,13 @@ def show() -> None:
     card_list("resumen_lists", lists_text(overview))
     st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="program_trends")
 
-    st.caption("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "
-               f"el avance con lo esperado: {Thresholds.from_parametros(parametros).text(icons=True)}. Los umbrales "
-               "vienen de la hoja Parámetros.")
+    st.caption(_closing_note(loaded.dataset.version, loaded.dataset.parametros))
+
+
+@shared(max_entries=4)
+def _closing_note(version: str, _parametros: Any) -> str:
+    """How the avance and the semáforo are computed (the thresholds of this data version's Parámetros): the same
+    text for every visitor, written once per data version."""
+    return ("**¿Cómo se calcula el avance de cada programa?** " + md(AGGREGATION_HELP) + " El semáforo compara "
+            f"el avance con lo esperado: {Thresholds.from_parametros(_parametros).text(icons=True)}. Los umbrales "
+            "vienen de la hoja Parámetros.")
