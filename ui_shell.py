@@ -129,6 +129,11 @@ def main() -> None:
                                          visibility="hidden"))
     page = st.navigation(navigation,
                          position="hidden" if embedded or not ui_auth.shows_navigation(person) else "sidebar")
+    if page.url_path == "presentacion" and not embedded:
+        # The slides take the whole width (text ≥ 24 px on a 1920-px projector; with the sidebar open it was
+        # ~21 px): the sidebar, with the cut-off and the downloads, starts closed on this page (one click on «>»
+        # opens it; once opened it stays open while the presenter works on the page).
+        st.set_page_config(initial_sidebar_state="collapsed")
     if embedded:
         st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
                 "[data-testid='stExpandSidebarButton'] "
