@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+from upload_helpers import make_db
 
+from mpi_dash import config
 from mpi_dash.accounts import Account, CliActor
 from mpi_dash.store import Store
 
@@ -28,6 +31,19 @@ ACCOUNTS = {  # usuario: (nombre, rol, programas)
 }
 BY_ROLE = {"consulta": "cony", "coordinacion": "coco", "direccion": "ana", "administracion": "adri"}
 TOKEN_KEY = "_mpi_sesion"  # ui_auth.TOKEN (not imported: ui_auth imports streamlit's page machinery)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's database for a page test (import it into the test module): the test store of
+    ``upload_helpers.make_db`` with the accounts of :func:`add_accounts`; no workbook, no public reading, the
+    default session length."""
+    path = make_db(tmp_path)
+    monkeypatch.setenv(config.DB_ENV, str(path))
+    for name in (config.WORKBOOK_ENV, config.PUBLIC_READING_ENV, config.SESSION_HOURS_ENV):
+        monkeypatch.delenv(name, raising=False)
+    add_accounts(path)
+    return path
 
 
 def add_accounts(path: Path | str) -> dict[str, Account]:

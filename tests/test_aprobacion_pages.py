@@ -12,29 +12,19 @@ import io
 
 import pandas as pd
 import pytest
-from auth_helpers import REPO_ROOT, add_accounts, signed_in
+from auth_helpers import REPO_ROOT, db, signed_in  # noqa: F401 - db: a fixture
 from shown_text import as_read, without_joiners
 from streamlit.testing.v1 import AppTest
 from test_pages import downloads  # noqa: F401 - a fixture: every file handed to st.download_button
-from upload_helpers import make_db, upload_bytes
+from upload_helpers import upload_bytes
 
-from mpi_dash import config, exports
+from mpi_dash import exports
 from mpi_dash.accounts import CliActor
 from mpi_dash.approvals import local_date
 from mpi_dash.store import Store
 
 DIRECTOR = CliActor("Ana López")
 APROBACION = "pages/aprobacion.py"
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = make_db(tmp_path)
-    monkeypatch.setenv(config.DB_ENV, str(path))
-    for name in (config.WORKBOOK_ENV, config.PUBLIC_READING_ENV, config.SESSION_HOURS_ENV):
-        monkeypatch.delenv(name, raising=False)
-    add_accounts(path)
-    return path
 
 
 def page(db, usuario: str, script: str = "pages/resumen.py", trimestre: int = 2) -> AppTest:

@@ -6,25 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from auth_helpers import ACCOUNTS, ADMIN_CLI, BY_ROLE, PASSWORD, REPO_ROOT, add_accounts, sign_in_with_form, signed_in
+from auth_helpers import (ACCOUNTS, ADMIN_CLI, BY_ROLE, PASSWORD, REPO_ROOT, db,  # noqa: F401 - db: a fixture
+                          sign_in_with_form, signed_in)
 from shown_text import without_joiners
 from streamlit.testing.v1 import AppTest
-from upload_helpers import data_sql, make_db, upload_bytes
+from upload_helpers import data_sql, upload_bytes
 
 from mpi_dash import config
 from mpi_dash.store import Store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = make_db(tmp_path)
-    monkeypatch.setenv(config.DB_ENV, str(path))
-    for name in (config.WORKBOOK_ENV, config.PUBLIC_READING_ENV, config.SESSION_HOURS_ENV):
-        monkeypatch.delenv(name, raising=False)
-    add_accounts(path)
-    return path
 
 
 def texts(elements) -> str:
