@@ -333,7 +333,7 @@ class CutOverview:
     semáforo value, ``summary.semaforo_counts``), the phone's program cards (:func:`program_card_text`) and
     the exceptions (``summary.exceptions`` → ``formatting.exception_lines``, in severity order), each list as
     ONE Markdown text of paragraphs — one element on the page, each paragraph drawn as a box by app.py's CSS
-    (``card_list``) — instead of a bordered container per entry: a Resumen visit sends ~20 messages fewer."""
+    (``ui_resumen.lists_text``) — instead of a bordered container per entry: a Resumen visit sends ~20 messages fewer."""
 
     counts_line: str
     program_cards: str
@@ -568,14 +568,6 @@ def program_card(row, *, name: bool = True) -> None:  # noqa: ANN001 - a row of 
     """:func:`program_card_text` in a bordered box (the phone's summary of one program)."""
     with st.container(border=True):
         st.markdown(program_card_text(row, name=name))
-
-
-def card_list(key: str, text: str) -> None:
-    """Paragraphs of Markdown (``text``, joined by blank lines) drawn as a column of boxes in ONE element:
-    app.py's CSS (``ui_shell.APP_CSS``) borders each paragraph of the container keyed ``key`` like
-    ``st.container(border=True)`` (Resumen's ``resumen_lists``: see ``ui_resumen.lists_text``)."""
-    with st.container(key=key):
-        st.markdown(text)
 
 
 ALL_PROGRAMS = "todos"

@@ -14,7 +14,7 @@ import streamlit as st
 from mpi_dash import figures
 from mpi_dash.semaforo import Thresholds
 from ui_cache import shared
-from ui_common import (CutOverview, Loaded, card_list, cached_figure, cut_overview, default_cut, default_views, get_data,
+from ui_common import (CutOverview, Loaded, cached_figure, cut_overview, default_cut, default_views, get_data,
                        load_current, md, page_header, program_frames)
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -32,11 +32,12 @@ NO_EXCEPTIONS = "✅ Ningún indicador está en rojo, en amarillo ni sin dato en
 
 
 def lists_text(overview: CutOverview) -> str:
-    """Everything Resumen writes between its two charts as ONE Markdown text (one element: each element costs the
-    server ~0.25 ms per visit when thirty officials open the link at once): the phone's program cards, the
-    heading «¿Dónde están los problemas?» with the counts line and the exceptions (or the all-clear), and the
-    heading of the trends.  app.py's CSS draws each paragraph as a box, the counts line as a caption, shows
-    the cards only on a phone and hides the trends' heading there (the trends are hidden on a phone)."""
+    """Everything Resumen writes between its two charts as ONE Markdown text (one element, no container: each
+    message costs the server ~0.45 ms per visit when thirty officials open the link at once): the phone's
+    program cards, the heading «¿Dónde están los problemas?» with the counts line and the exceptions (or the
+    all-clear), and the heading of the trends.  The app's CSS (``ui_shell.APP_CSS``, the element right after
+    the bars) draws each paragraph as a box and the counts line as a caption, shows the cards only on a phone
+    and hides the trends' heading there (the trends are hidden on a phone)."""
     return (f"{overview.program_cards}\n\n### ¿Dónde están los problemas?\n\n{overview.counts_line}\n\n"
             f"{overview.exceptions or NO_EXCEPTIONS}\n\n### Tendencia de cada programa")
 
@@ -72,7 +73,7 @@ def show() -> None:
     # Laptop, projector: one row per program (bullet bars; the figure writes how to read them). Phone: the program
     # cards instead (app CSS shows one or the other). Charts keyed so the CSS finds them without a container.
     st.plotly_chart(bars, theme=None, config=PLOT_CONFIG, key="program_bars")
-    card_list("resumen_lists", lists_text(overview))
+    st.markdown(lists_text(overview))  # app CSS finds it as the element after the bars: no container
     st.plotly_chart(trends, theme=None, config=PLOT_CONFIG, key="program_trends")
 
     st.caption(_closing_note(loaded.dataset.version, loaded.dataset.parametros))

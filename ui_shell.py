@@ -50,21 +50,19 @@ APP_CSS = """
                                   text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
-/* lists of cards written as ONE Markdown element (ui_common.card_list): each paragraph is a bordered box.
-   Resumen's element (ui_resumen.lists_text): the program cards (phone only), then under the heading
-   «¿Dónde están los problemas?» the counts line (a caption, no box) and the exceptions; the last heading
-   introduces the trends (hidden with them on a phone). */
-.st-key-resumen_lists [data-testid="stMarkdownContainer"] > p {
+/* Resumen's lists, ONE Markdown element right after the bars chart (ui_resumen.lists_text; found as the element
+   next to `.st-key-program_bars`, no container of its own): each paragraph a bordered box — the program cards
+   (phone only), then under «¿Dónde están los problemas?» the counts line (a caption, no box) and the
+   exceptions; the last heading introduces the trends (hidden with them on a phone). */
+LISTS > p {
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); margin: 0 0 1rem 0; }
-.st-key-resumen_lists [data-testid="stMarkdownContainer"] > [data-testid="stHeadingWithActionElements"] + p {
+LISTS > [data-testid="stHeadingWithActionElements"] + p {
   border: 0; padding: 0; font-size: 1rem; color: rgba(27, 27, 27, 0.6); }
 @media (min-width: 641px) {
-  .st-key-resumen_lists [data-testid="stMarkdownContainer"] > p:not([data-testid="stHeadingWithActionElements"] ~ p) {
-    display: none; }
+  LISTS > p:not([data-testid="stHeadingWithActionElements"] ~ p) { display: none; }
 }
 @media (max-width: 640px) {
-  .st-key-resumen_lists [data-testid="stMarkdownContainer"] > [data-testid="stHeadingWithActionElements"]
-    ~ [data-testid="stHeadingWithActionElements"] { display: none; }
+  LISTS > [data-testid="stHeadingWithActionElements"] ~ [data-testid="stHeadingWithActionElements"] { display: none; }
 }
 /* phone: the one-column list replaces the program bars and the trend small multiples */
 .st-key-program_list { display: none; }
@@ -79,6 +77,8 @@ APP_CSS = """
   [data-testid="stRadioOption"] { margin-right: 0.4rem; padding-right: 0; }
 }
 """
+APP_CSS = APP_CSS.replace("LISTS", '[data-testid="stElementContainer"].st-key-program_bars + '
+                          '[data-testid="stElementContainer"] [data-testid="stMarkdownContainer"]')
 EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }'
 
 

@@ -51,7 +51,8 @@ MEASURE = """() => {
   const header = document.querySelector('.st-key-page_header');
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
   const cards = document.querySelector('.st-key-program_list')
-    || document.querySelector('.st-key-resumen_lists [data-testid="stMarkdownContainer"] > p');
+    || document.querySelector('.st-key-program_bars + [data-testid="stElementContainer"] '
+                              + '[data-testid="stMarkdownContainer"] > p');
   return {
     overflow: Math.max(...overflow),
     width: window.innerWidth, height: window.innerHeight,
