@@ -231,6 +231,11 @@ def at_the_door(person: Visitor) -> bool:
     return False
 
 
+SIGN_IN_PATH, PASSWORD_PATH = "entrar", "mi_contrasena"
+#: URL paths of the account pages (:func:`allowed_pages` adds them); ``ui_shell.url_paths`` lists every page.
+ACCOUNT_URL_PATHS = (SIGN_IN_PATH, PASSWORD_PATH)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """A page of the navigation, made into an ``st.Page`` only for a visitor who may open it: building an
@@ -279,11 +284,11 @@ def allowed_pages(person: Visitor, sections: Mapping[str, Sequence[tuple[st.Page
                     "persona administradora que cambie su rol.", icon=":material/lock:")
             nav.setdefault(section, []).append(_page_stub(page, body))
     if person.accounts_on and person.account is None and person.public:
-        nav.setdefault("Cuenta", []).append(st.Page(_login_form, title="Entrar", url_path="entrar",
+        nav.setdefault("Cuenta", []).append(st.Page(_login_form, title="Entrar", url_path=SIGN_IN_PATH,
                                                     icon=":material/login:"))
     if person.account is not None:
         nav.setdefault("Cuenta", []).append(st.Page(lambda: _password_form(forced=False), title="Mi contraseña",
-                                                    url_path="mi_contrasena", icon=":material/key:"))
+                                                    url_path=PASSWORD_PATH, icon=":material/key:"))
     return nav
 
 

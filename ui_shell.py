@@ -15,7 +15,7 @@ import streamlit as st
 import ui_auth
 from ui_auth import PageSpec
 from mpi_dash.accounts import Permiso
-from ui_common import is_embedded
+from ui_common import is_embedded, md
 
 # Favicon drawn here (institutional guinda square) as an inline SVG (a data: URL, nothing to fetch): a
 # ":material/…:" or emoji icon makes the browser fetch an image from a Google/CDN host, and the app must work
@@ -79,6 +79,11 @@ LISTS > [data-testid="stHeadingWithActionElements"] + p {
 """
 APP_CSS = APP_CSS.replace("LISTS", '[data-testid="stElementContainer"].st-key-program_bars + '
                           '[data-testid="stElementContainer"] [data-testid="stMarkdownContainer"]')
+#: The hidden alias of the home page (a deep link to /resumen lands on Resumen, served at "/").
+RESUMEN_ALIAS = "resumen"
+#: Query parameter with which ``scripts/serve.py`` sends a mistyped address to the home page (never Streamlit's
+#: English «Page not found»): the shell says so in Spanish and drops it from the address.
+NOT_FOUND_PARAM = "pagina_no_encontrada"
 EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }'
 
 
@@ -116,6 +121,24 @@ def pages() -> dict[str, list[tuple[PageSpec, Permiso]]]:
     }
 
 
+def url_paths() -> frozenset[str]:
+    """The URL path of every page the dashboard has, for any visitor (``scripts/serve.py`` sends any other
+    one-segment address to the home page)."""
+    specs = {spec.url_path for section in pages().values() for spec, _ in section}
+    return frozenset(specs | {RESUMEN_ALIAS, *ui_auth.ACCOUNT_URL_PATHS})
+
+
+def not_found_notice() -> None:
+    """When ``scripts/serve.py`` redirected a mistyped address here: say so in Spanish (plain text) and drop the
+    parameter from the address."""
+    missing = st.query_params.get(NOT_FOUND_PARAM)
+    if missing is None:
+        return
+    del st.query_params[NOT_FOUND_PARAM]
+    st.warning(f"No existe la página «/{md(str(missing)[:80])}» en el tablero: se abrió la página principal.",
+               icon=":material/link_off:")
+
+
 def main() -> None:
     embedded = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
     st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
@@ -125,7 +148,7 @@ def main() -> None:
     person = ui_auth.visitor()
     navigation = ui_auth.allowed_pages(person, pages())
     home = navigation["Tablero"][0]  # Resumen (or what stands for it when the role may not see the dashboard)
-    navigation["Tablero"].append(st.Page(lambda: st.switch_page(home), title="Resumen", url_path="resumen",
+    navigation["Tablero"].append(st.Page(lambda: st.switch_page(home), title="Resumen", url_path=RESUMEN_ALIAS,
                                          visibility="hidden"))
     page = st.navigation(navigation,
                          position="hidden" if embedded or not ui_auth.shows_navigation(person) else "sidebar")
@@ -138,6 +161,7 @@ def main() -> None:
         st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
                 "[data-testid='stExpandSidebarButton'] "
                 "{ display: none; }</style>")
+    not_found_notice()
     if ui_auth.at_the_door(person):  # sign-in form, first-login password change, or no access
         st.stop()
     if not embedded:

@@ -10,7 +10,9 @@
   docs/despliegue.md).  It must be changed at first sign-in.
 * The server is an ``st.App`` (Streamlit on Starlette + uvicorn) with two small routes of our own: POST
   ``/_mpi_dash/sesion`` trades a one-time cookie code for the HttpOnly, SameSite=Strict session cookie,
-  and POST ``/_mpi_dash/salir`` drops it (see ``mpi_dash.sessions``, docs/dev/sesiones.md).
+  and POST ``/_mpi_dash/salir`` drops it (see ``mpi_dash.sessions``, docs/dev/sesiones.md); and a middleware
+  (:class:`UnknownPageRedirect`) that sends a mistyped page address to the home page, where the shell says so
+  in Spanish (Streamlit itself would show an English «Page not found» dialog).
 
 Production by default (``.streamlit/config.toml``: no file watcher, no rerun on save — see docs/despliegue.md).
 ``--dev`` turns the development conveniences back on: the file watcher and rerun on save, so editing a page
@@ -22,6 +24,7 @@ Takes the same ``--server.port 8502``-style options as ``streamlit run``.  The s
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -92,15 +95,62 @@ async def clear_session_cookie(request):  # noqa: ANN001, ANN201
     return response
 
 
+PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+#: One-segment addresses Streamlit serves itself (besides files, which have a dot, and ``_stcore``-like ones).
+STREAMLIT_PATHS = frozenset({"oauth2callback"})
+
+
+def unknown_page(path: str, base: str, known: frozenset[str]) -> str | None:
+    """The page name of a request ``path`` that looks like a page address (one segment under the
+    ``server.baseUrlPath`` ``base``, letters, digits, ``-`` or ``_``, not a file nor Streamlit's own) but names
+    none of the ``known`` pages; None for anything else (served as usual)."""
+    base, rest = base.strip("/"), path.strip("/")
+    if base:
+        if rest != base and not rest.startswith(base + "/"):
+            return None
+        rest = rest[len(base):].strip("/")
+    if "/" in rest or not PAGE_NAME.fullmatch(rest) or rest in known or rest in STREAMLIT_PATHS:
+        return None
+    return rest
+
+
+class UnknownPageRedirect:
+    """ASGI middleware: a GET of a page address that names no page (:func:`unknown_page`) → 302 to the home page
+    with ``?pagina_no_encontrada=NAME`` (``ui_shell.not_found_notice`` says so in Spanish).  Everything else —
+    the websocket, files, the known pages — passes through untouched."""
+
+    def __init__(self, app, known: frozenset[str]) -> None:  # noqa: ANN001 - an ASGI app
+        self.app, self.known = app, known
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            name = unknown_page(scope["path"], _cookie_path(), self.known)
+            if name is not None:
+                from urllib.parse import quote
+
+                from starlette.responses import RedirectResponse
+                from ui_shell import NOT_FOUND_PARAM
+
+                home = _cookie_path().rstrip("/") + "/"
+                await RedirectResponse(f"{home}?{NOT_FOUND_PARAM}={quote(name)}", status_code=302)(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def build_app():  # noqa: ANN201 - streamlit.starlette.App
-    """``app.py`` with the two cookie routes (also under a ``server.baseUrlPath`` prefix)."""
+    """``app.py`` with the two cookie routes (also under a ``server.baseUrlPath`` prefix) and the redirect of
+    mistyped page addresses (:class:`UnknownPageRedirect`)."""
     import streamlit as st
+    from starlette.middleware import Middleware
     from starlette.routing import Route
+
+    from ui_shell import url_paths
 
     return st.App(str(APP), routes=[
         Route("/{prefix:path}_mpi_dash/sesion", set_session_cookie, methods=["POST"]),
         Route("/{prefix:path}_mpi_dash/salir", clear_session_cookie, methods=["POST"]),
-    ])
+    ], middleware=[Middleware(UnknownPageRedirect, known=url_paths())])
 
 
 def first_start(stream=None, *, interactive: bool | None = None) -> str | None:  # noqa: ANN001

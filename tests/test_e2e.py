@@ -132,6 +132,19 @@ def test_embed_view_is_clean(app):
     screenshot(page, "e2e_resumen_embed")
 
 
+def test_a_mistyped_address_says_so_in_spanish(app):
+    """A page address that does not exist lands on the home page with a Spanish notice (scripts/serve.py), never
+    Streamlit's English «Page not found» dialog; the address bar is clean afterwards."""
+    url, page = app
+    page.goto(f"{url}/progrma?trimestre=2")
+    wait_idle(page)
+    page.get_by_text("No existe la página «/progrma» en el tablero").wait_for()
+    assert page.get_by_text("Page not found").count() == 0 and page.locator("[role='dialog']").count() == 0
+    assert page.locator(GAUGE).count() == 6                                  # Resumen, whole
+    page.wait_for_function("() => !location.search.includes('pagina_no_encontrada')")
+    screenshot(page, "e2e_pagina_no_encontrada", full_page=False)
+
+
 def test_works_offline_no_external_requests(app):
     """Fonts, scripts, charts: everything comes from the local server (no CDN, no web fonts, no MathJax)."""
     url, page = app

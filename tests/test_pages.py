@@ -153,6 +153,21 @@ def test_resumen_lists_are_one_element_cards_then_problems_then_trends_heading()
     assert ui_resumen.lists_text(with_problem).split("\n\n")[2:4] == ["Indicadores al corte: 🔴 Rojo 1 · Total 1",
                                                                        "**🔴 Rojo · 1.1**"]
 
+
+def test_a_mistyped_address_is_named_in_spanish_on_the_home_page(workbook):
+    """scripts/serve.py sends /progr*ma to the home page with ?pagina_no_encontrada=…: the shell says so in Spanish,
+    the name as plain text (never Markdown), and drops the parameter from the address."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["pagina_no_encontrada"] = "progr*ma*"
+    at.run()
+    assert_clean(at)
+    notices = [w.value for w in at.warning if "No existe" in w.value]
+    assert [as_read(n) for n in notices] == ["No existe la página «/progr*ma*» en el tablero: se abrió la página "
+                                             "principal."]
+    assert "\\*" in notices[0]                                                  # escaped: no italics
+    assert "pagina_no_encontrada" not in at.query_params
+    assert at.get("plotly_chart")                                                # Resumen is shown
+
 def cards(at: AppTest) -> list[str]:
     """The markdown texts of the page as a person reads them (without the escapes and the invisible word
     joiners of ui_common.md that keep data inert), one per paragraph: a list of cards (program cards,

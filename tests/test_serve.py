@@ -56,8 +56,68 @@ def test_read_only_workbook_mode_has_no_accounts(serve, tmp_path, monkeypatch):
 
 
 def test_app_has_the_cookie_routes(serve):
-    paths = [r.path for r in serve.build_app()._user_routes]
+    app = serve.build_app()
+    paths = [r.path for r in app._user_routes]
     assert paths == ["/{prefix:path}_mpi_dash/sesion", "/{prefix:path}_mpi_dash/salir"]
+    assert [m.cls for m in app._user_middleware] == [serve.UnknownPageRedirect]
+
+
+KNOWN = frozenset({"inicio", "resumen", "programa", "entrar"})
+
+
+@pytest.mark.parametrize(("path", "base", "expected"), [
+    ("/no_existe", "", "no_existe"),            # a mistyped page
+    ("/programaa/", "", "programaa"),
+    ("/Programa", "", "Programa"),              # page addresses are lower case
+    ("/tablero/xyz", "tablero", "xyz"),         # under server.baseUrlPath
+    ("/programa", "", None), ("/resumen", "", None), ("/entrar", "", None),   # pages
+    ("/tablero/programa", "tablero", None), ("/tablero", "tablero", None), ("/", "", None),
+    ("/xyz", "tablero", None),                  # outside the base path: not ours to judge
+    ("/favicon.png", "", None), ("/manifest.json", "", None),                 # files
+    ("/_stcore/health", "", None), ("/_stcore", "", None), ("/static/js/index.js", "", None),  # Streamlit's own
+    ("/media/abc", "", None), ("/oauth2callback", "", None), ("/a/b", "", None),
+])
+def test_unknown_page_is_one_segment_that_names_no_page(serve, path, base, expected):
+    assert serve.unknown_page(path, base, KNOWN) == expected
+
+
+def _request(app, method: str, path: str, query: str = "") -> tuple[int, dict[str, str]]:
+    """(status, headers) of one HTTP request through the ASGI ``app``."""
+    import asyncio
+
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query.encode(), "headers": [],
+             "root_path": "", "scheme": "http", "server": ("127.0.0.1", 8501), "http_version": "1.1"}
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+
+
+def test_a_mistyped_address_goes_home_with_the_name_and_the_rest_passes(serve):
+    seen = []
+
+    async def streamlit(scope, receive, send):  # stands for the dashboard
+        seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"tablero"})
+
+    app = serve.UnknownPageRedirect(streamlit, known=KNOWN)
+    status, headers = _request(app, "GET", "/progrma", "trimestre=2")
+    assert (status, headers["location"]) == (302, "/?pagina_no_encontrada=progrma")
+    assert _request(app, "HEAD", "/otra-cosa")[0] == 302
+    for method, path in [("GET", "/programa"), ("GET", "/"), ("GET", "/static/js/index.js"),
+                         ("GET", "/_stcore/health"), ("GET", "/no existe"),   # a space: not a page name
+                         ("POST", "/no_existe")]:                             # only GET/HEAD visit a page
+        assert _request(app, method, path)[0] == 200
+    assert seen == [("GET", "/programa"), ("GET", "/"), ("GET", "/static/js/index.js"), ("GET", "/_stcore/health"),
+                    ("GET", "/no existe"), ("POST", "/no_existe")]
 
 
 def test_warm_up_builds_resumen_of_the_default_cut_before_serving(serve, db):
