@@ -389,13 +389,19 @@ def _plan_cells(rc: RowChanges, current: Snapshot, by_year: dict) -> list[dict]:
     return out
 
 
-def locked_message(cells: pd.DataFrame) -> str:
-    """The Spanish refusal: what is approved (who, when), then the cells (at most :data:`MAX_LISTED_CELLS`)."""
+def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
+    """The Spanish refusal: what is approved (who, when), then the cells (at most :data:`MAX_LISTED_CELLS`).
+    ``preview``: said before saving, on the upload page, over a table of the cells (so they are not listed)."""
     from mpi_dash.formatting import display_value
 
     cuts = []
     for (programa, autor, fecha), _ in cells.groupby(["programa", "aprobada_por", "aprobada_el"], sort=False):
         cuts.append(f"programa {programa} (aprobado por {autor} el {fecha})")
+    reopen = ("Para corregirlas, una cuenta de dirección debe reabrir ese trimestre (página «Aprobación» o "
+              "«python -m mpi_dash reabrir»).")
+    if preview:
+        return (f"No se puede guardar este archivo: cambia {len(cells):,} celda(s) de cifras aprobadas — "
+                f"{join_words(cuts)} (en la tabla de abajo). {reopen}")
     lines = []
     for r in cells.head(MAX_LISTED_CELLS).itertuples(index=False):
         if r.tabla == "Avances":
@@ -407,8 +413,7 @@ def locked_message(cells: pd.DataFrame) -> str:
         lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
     more = (f"; … y {len(cells) - MAX_LISTED_CELLS:,} celdas más" if len(cells) > MAX_LISTED_CELLS else "")
     return (f"No se guardó nada: el cambio toca {len(cells):,} celda(s) de cifras aprobadas — "
-            f"{join_words(cuts)}. Celdas: {'; '.join(lines)}{more}. Para corregirlas, una cuenta de dirección "
-            "debe reabrir ese trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
+            f"{join_words(cuts)}. Celdas: {'; '.join(lines)}{more}. {reopen}")
 
 
 # --------------------------------------------------------------------------- approved figures

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mpi_dash import config
+from mpi_dash import approvals, config
 from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
 from mpi_dash.diff import merge_cells_table
 from mpi_dash.formatting import cells_table, semaforo_table
@@ -170,6 +170,16 @@ if preview.clears_illustrative_flag:
             "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
             icon=":material/info:")
 show_avisos(preview, expanded=False)
+# Figures an approval locks: said here, before anyone writes a comment and presses «Guardar» (the save checks
+# again inside its transaction).
+try:
+    locked = store.locked_by_approval(preview)
+except StoreError as exc:
+    st.error(md(str(exc)), icon=":material/block:")
+    st.stop()
+if len(locked):
+    st.error(md(approvals.locked_message(locked, preview=True)), icon=":material/lock:")
+    plain_table(approvals.locked_cells_table(locked), key="tabla_aprobadas")
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")
@@ -180,8 +190,11 @@ with st.form("confirmar"):
     if preview.n_conflictos:
         st.warning(f"Falta decidir {preview.n_conflictos:,} celda(s) en conflicto (arriba): hasta entonces no se "
                    "puede guardar.", icon=":material/call_split:")
+    if len(locked):
+        st.warning("Este archivo cambia cifras aprobadas (arriba): no se puede guardar mientras ese trimestre "
+                   "esté aprobado.", icon=":material/lock:")
     guardar = st.form_submit_button("💾 Guardar como nueva revisión", type="primary",
-                                    disabled=bool(preview.n_conflictos))
+                                    disabled=bool(preview.n_conflictos) or bool(len(locked)))
 if guardar:
     try:
         saved = store.commit_preview(preview, actor=actor, comment=comentario)
@@ -190,8 +203,8 @@ if guardar:
         st.session_state[FLASH] = str(exc)
         st.session_state.pop(STATE, None)
         st.rerun()
-    except StoreError as exc:
-        st.error(str(exc), icon=":material/block:")
+    except StoreError as exc:  # e.g. approved in the meantime: the message names the cells (data: plain text)
+        st.error(md(str(exc)), icon=":material/block:")
         st.stop()
     st.session_state[STATE] = {**result, "saved": saved}
     st.rerun()

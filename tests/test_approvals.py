@@ -159,6 +159,11 @@ def test_locked_cells_plan_and_thresholds():
     assert message.startswith("No se guardó nada: el cambio toca 2 celda(s) de cifras aprobadas — programa 6 "
                               "(aprobado por Ana López el 12/07/2023).")
     assert "Plan, clave 6, año 2023, Meta anual: 1 → 2; Parámetros, verde_min: 90 → 85" in message
+    # before saving (the upload page's preview, over a table of the cells): what cannot be saved and why
+    assert approvals.locked_message(cells, preview=True) == (
+        "No se puede guardar este archivo: cambia 2 celda(s) de cifras aprobadas — programa 6 (aprobado por Ana "
+        "López el 12/07/2023) (en la tabla de abajo). Para corregirlas, una cuenta de dirección debe reabrir ese "
+        "trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
 
 
 def test_removed_avances_row_is_a_locked_change():

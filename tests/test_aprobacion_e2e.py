@@ -23,11 +23,15 @@ pytestmark = pytest.mark.browser
 SIZES = {"telefono": (390, 844), "laptop": (1366, 768), "proyector": (1920, 1080)}
 
 
-def upload(page, url: str, path, comment: str) -> None:
+def preview(page, url: str, path) -> None:
     goto_page(page, url, "cargar_avances")
     page.locator("input[type='file']").set_input_files(str(path))
     page.get_by_text("Vista previa: qué cambiaría").wait_for()
     wait_idle(page)
+
+
+def upload(page, url: str, path, comment: str) -> None:
+    preview(page, url, path)
     page.get_by_label("Comentario (qué se carga y por qué)").fill(comment)
     page.get_by_role("button", name="Guardar como nueva revisión").click()
     wait_idle(page)
@@ -69,9 +73,12 @@ def test_upload_approve_refuse_reopen_accept(tmp_path, monkeypatch):
         goto_page(director, url, "")
         director.get_by_text(f"Cifras aprobadas por Ana López el {today}").first.wait_for()
 
-        upload(coord, url, second, "Corrección de diciembre")
-        coord.get_by_text("No se guardó nada: el cambio toca").first.wait_for()
+        preview(coord, url, second)   # approved figures: the preview says so and «Guardar» cannot be pressed
+        notice = coord.get_by_text("No se puede guardar este archivo").first
+        notice.wait_for()
         assert coord.get_by_text("aprobado por Ana López").count() >= 1
+        assert coord.get_by_role("button", name="Guardar como nueva revisión").is_disabled()
+        notice.scroll_into_view_if_needed()
         screenshot(coord, "aprobacion_03_carga_rechazada", full_page=False)
         assert Store(db).latest_revision() == 2
 

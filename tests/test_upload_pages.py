@@ -73,6 +73,25 @@ def shown(table) -> pd.DataFrame:
     return table.value.map(lambda v: as_read(v) if isinstance(v, str) else v)
 
 
+def test_preview_says_before_saving_that_approved_figures_cannot_change(db):
+    """An upload that changes figures of an approved program-quarter: the preview says so (who approved, the
+    cells, how to reopen) and «Guardar» is disabled — nobody writes a comment to be refused afterwards."""
+    store = Store(db)
+    store.approve(2023, 2, ["1"], actor=CliActor("Ana López"))
+    revision = store.latest_revision()
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 12345.0)]))
+    (message,) = [as_read(e.value) for e in at.error]
+    assert message.startswith("No se puede guardar este archivo: cambia ")
+    assert "celda(s) de cifras aprobadas — programa 1 (aprobado por Ana López el " in message
+    locked = shown(at.table[-1])                                     # the last table: the approved cells it changes
+    assert locked.values.tolist() == [["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "12,345"],
+                                      ["Avances", "1.1.1", "2023", "Junio", "Evidencia", "Acta 2/2023", "—"]]
+    assert any("no se puede guardar mientras ese trimestre esté aprobado" in as_read(w.value) for w in at.warning)
+    (button,) = [b for b in at.button if b.label.startswith("💾 Guardar")]
+    assert button.disabled
+    assert store.latest_revision() == revision
+
+
 def test_navigation_lists_both_pages(db):
     at = signed_in("app.py", db, "ana")
     at.switch_page(UPLOAD_PAGE)
