@@ -116,7 +116,8 @@ def unknown_page(path: str, base: str, known: frozenset[str]) -> str | None:
 
 class UnknownPageRedirect:
     """ASGI middleware: a GET of a page address that names no page (:func:`unknown_page`) → 302 to the home page
-    with ``?pagina_no_encontrada=NAME`` (``ui_shell.not_found_notice`` says so in Spanish).  Everything else —
+    with the same query (``embed=true``, the cut-off) plus ``pagina_no_encontrada=NAME``
+    (``ui_shell.not_found_notice`` says so in Spanish).  Everything else —
     the websocket, files, the known pages — passes through untouched."""
 
     def __init__(self, app, known: frozenset[str]) -> None:  # noqa: ANN001 - an ASGI app
@@ -132,7 +133,9 @@ class UnknownPageRedirect:
                 from ui_shell import NOT_FOUND_PARAM
 
                 home = _cookie_path().rstrip("/") + "/"
-                await RedirectResponse(f"{home}?{NOT_FOUND_PARAM}={quote(name)}", status_code=302)(
+                kept = scope.get("query_string", b"").decode("latin-1")  # ?embed=true&trimestre=… still apply
+                query = f"{kept}&" if kept else ""
+                await RedirectResponse(f"{home}?{query}{NOT_FOUND_PARAM}={quote(name)}", status_code=302)(
                     scope, receive, send)
                 return
         await self.app(scope, receive, send)

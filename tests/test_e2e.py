@@ -139,6 +139,7 @@ def test_a_mistyped_address_says_so_in_spanish(app):
     page.goto(f"{url}/progrma?trimestre=2")
     wait_idle(page)
     page.get_by_text("No existe la página «/progrma» en el tablero").wait_for()
+    page.get_by_text("corte a Junio 2023").first.wait_for()                  # the rest of the address kept
     assert page.get_by_text("Page not found").count() == 0 and page.locator("[role='dialog']").count() == 0
     assert page.locator(GAUGE).count() == 6                                  # Resumen, whole
     page.wait_for_function("() => !location.search.includes('pagina_no_encontrada')")

@@ -110,7 +110,8 @@ def test_a_mistyped_address_goes_home_with_the_name_and_the_rest_passes(serve):
 
     app = serve.UnknownPageRedirect(streamlit, known=KNOWN)
     status, headers = _request(app, "GET", "/progrma", "trimestre=2")
-    assert (status, headers["location"]) == (302, "/?pagina_no_encontrada=progrma")
+    assert (status, headers["location"]) == (302, "/?trimestre=2&pagina_no_encontrada=progrma")  # query kept
+    assert _request(app, "GET", "/progrma")[1]["location"] == "/?pagina_no_encontrada=progrma"
     assert _request(app, "HEAD", "/otra-cosa")[0] == 302
     for method, path in [("GET", "/programa"), ("GET", "/"), ("GET", "/static/js/index.js"),
                          ("GET", "/_stcore/health"), ("GET", "/no existe"),   # a space: not a page name
