@@ -14,9 +14,10 @@ import json
 import pandas as pd
 import streamlit as st
 
+from mpi_dash import approvals
 from mpi_dash.diff import cell_label, merge_cells_table
-from mpi_dash.formatting import problems_table
-from mpi_dash.store import KEEP_SAVED, USE_FILE, Preview, conflict_keys
+from mpi_dash.formatting import cells_table, problems_table, semaforo_table
+from mpi_dash.store import KEEP_SAVED, USE_FILE, Preview, Store, StoreError, UploadOutcome, conflict_keys
 from mpi_dash.workbook import Problem, problem_groups_table
 from ui_common import md
 
@@ -142,3 +143,70 @@ def show_avisos(preview: Preview, expanded: bool) -> None:
         with st.expander(f"{len(preview.avisos):,} aviso(s) del archivo (filas sin «Realizado», que no se leen "
                          "como 0; fórmulas; hojas que no se leen)", expanded=expanded):
             plain_table(problems_table(preview.avisos))
+
+
+def show_preview(store: Store, preview: Preview, decisions_key: str) -> tuple[Preview, pd.DataFrame]:
+    """Section 3 of «Cargar avances»: what the upload would change — the merge with other people's work (the
+    per-cell decisions on conflicts, keyed ``decisions_key``), the counts and tables of new and changed values
+    and semáforos, the notices, and the cells an approval locks, said before anyone presses «Guardar».  Returns
+    (the preview with the decisions taken, the locked cells); stops the page when there is nothing to save."""
+    st.subheader("3. Vista previa: qué cambiaría")
+    if preview.sin_base:
+        st.info("Este archivo no trae la base de una plantilla (por ejemplo, un libro completo): **cada valor que "
+                "difiera de lo guardado lo reemplazará**. Para combinar su trabajo con el de otras personas celda "
+                "por celda, use la plantilla de esta página.", icon=":material/info:")
+    if preview.conflictos is not None and len(preview.conflictos):
+        preview = store.resolve(preview, conflict_decisions(preview, decisions_key))
+    if preview.n_conservadas:
+        st.warning(f"{preview.n_conservadas:,} celda(s) de su archivo no se aplicarán: usted no las cambió y otra "
+                   f"persona las cambió después de la revisión {preview.template_revision} de su plantilla (se "
+                   "conserva lo guardado).", icon=":material/call_merge:")
+        with st.expander("Ver esas celdas"):
+            plain_table(merge_cells_table(preview.conservadas))
+    changes = preview.changes
+    if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
+        blank = (" Las filas sin «Realizado» se omitieron: una celda vacía no borra un valor guardado ni se lee "
+                 "como 0 (para quitar un valor, revierta a una revisión anterior en «Historial»)."
+                 if preview.avisos else "")
+        st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}",
+                icon=":material/info:")
+    elif preview.outcome is UploadOutcome.IDENTICAL:
+        st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.",
+                   icon=":material/check_circle:")
+    if preview.outcome is not UploadOutcome.CHANGES:
+        show_avisos(preview, expanded=True)
+        st.stop()
+
+    table = cells_table(changes.cells)
+    nuevos, cambiados = table[table["Cambio"] == "Nuevo"], table[table["Cambio"] != "Nuevo"]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Valores nuevos", f"{len(nuevos):,}")
+    c2.metric("Valores cambiados", f"{len(cambiados):,}")
+    c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio + preview.plan_sin_cambio:,}",
+              help="Filas del archivo (Avances y, si la trae, Plan) iguales a lo guardado.")
+    c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
+    if len(cambiados):
+        st.markdown("**Valores cambiados (antes → después)**")
+        plain_table(cambiados.drop(columns="Cambio"), key="tabla_cambiados")
+    if len(nuevos):
+        st.markdown("**Valores nuevos**")
+        plain_table(nuevos.drop(columns=["Cambio", "Antes"]), key="tabla_nuevos")
+    if len(changes.semaforo):
+        st.markdown("**Semáforos que cambian**")
+        plain_table(semaforo_table(changes.semaforo), key="tabla_semaforos")
+    if preview.clears_illustrative_flag:
+        st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
+                "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
+                icon=":material/info:")
+    show_avisos(preview, expanded=False)
+    # Figures an approval locks: said here, before anyone writes a comment and presses «Guardar» (the save checks
+    # again inside its transaction).
+    try:
+        locked = store.locked_by_approval(preview)
+    except StoreError as exc:
+        st.error(md(str(exc)), icon=":material/block:")
+        st.stop()
+    if len(locked):
+        st.error(md(approvals.locked_message(locked, preview=True)), icon=":material/lock:")
+        plain_table(approvals.locked_cells_table(locked), key="tabla_aprobadas")
+    return preview, locked

@@ -14,7 +14,7 @@ colleague's later change and a cell both people changed is a conflict a person d
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -91,6 +91,13 @@ def _text(value: object) -> object:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     return value.item() if isinstance(value, np.generic) else value
+
+
+def template_file_name(anio: int, revision: int, programas: Sequence[str] | None = None) -> str:
+    """``plantilla_avances_2023_rev4.xlsx`` (``…_programas_1-3_rev4.xlsx`` for a coordination's programs):
+    the year, the programs and the revision the template was made from, so a stale copy is recognisable."""
+    suffix = "" if programas is None else "_programas_" + "-".join(programas)
+    return f"plantilla_avances_{anio}{suffix}_rev{revision}.xlsx"
 
 
 def build_template(snapshot: Snapshot, *, anio: int | None = None, revision: int | None = None,

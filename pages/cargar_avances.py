@@ -2,15 +2,13 @@
 
 import streamlit as st
 
-from mpi_dash import approvals, config
+from mpi_dash import config
 from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
-from mpi_dash.diff import merge_cells_table
-from mpi_dash.formatting import cells_table, semaforo_table
-from mpi_dash.store import ConflictError, Preview, StoreError, UploadOutcome
-from mpi_dash.template import build_template
+from mpi_dash.store import ConflictError, StoreError
+from mpi_dash.template import build_template, template_file_name
 from mpi_dash.workbook import WorkbookError
 from ui_auth import require
-from ui_carga import conflict_decisions, plain_table, show_avisos, show_problems, uploader_messages
+from ui_carga import show_preview, show_problems, uploader_messages
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -41,11 +39,10 @@ st.subheader("1. Descargar la plantilla")
 years = sorted({int(y) for y in snapshot.plan["anio"]}, reverse=True)
 left, right = st.columns([1, 3], vertical_alignment="bottom")
 year = left.selectbox("Año de la plantilla", years, key="anio_plantilla")
-suffix = "" if own is None else "_programas_" + "-".join(own)
 right.download_button(
     "⬇️ Descargar plantilla de avances (.xlsx)",
     data=lambda: build_template(snapshot, anio=year, revision=revision, programas=own),
-    file_name=f"plantilla_avances_{year}{suffix}_rev{revision}.xlsx", mime=XLSX, on_click="ignore")
+    file_name=template_file_name(year, revision, own), mime=XLSX, on_click="ignore")
 mine = "" if own is None else f" Solo trae los programas que coordina su cuenta ({programas_text(own)})."
 st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores "
            f"ya guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).{mine}")
@@ -116,70 +113,7 @@ if "problems" in result:
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
-preview: Preview = result["preview"]
-st.subheader("3. Vista previa: qué cambiaría")
-if preview.sin_base:
-    st.info("Este archivo no trae la base de una plantilla (por ejemplo, un libro completo): **cada valor que "
-            "difiera de lo guardado lo reemplazará**. Para combinar su trabajo con el de otras personas celda "
-            "por celda, use la plantilla de esta página.", icon=":material/info:")
-decisions = {}
-if preview.conflictos is not None and len(preview.conflictos):
-    decisions = conflict_decisions(preview, f"{DECISIONS}_{result['file']}")
-    preview = store.resolve(preview, decisions)
-if preview.n_conservadas:
-    st.warning(f"{preview.n_conservadas:,} celda(s) de su archivo no se aplicarán: usted no las cambió y otra "
-               f"persona las cambió después de la revisión {preview.template_revision} de su plantilla (se "
-               "conserva lo guardado).", icon=":material/call_merge:")
-    with st.expander("Ver esas celdas"):
-        plain_table(merge_cells_table(preview.conservadas))
-changes = preview.changes
-
-
-if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
-    blank = (" Las filas sin «Realizado» se omitieron: una celda vacía no borra un valor guardado ni se lee "
-             "como 0 (para quitar un valor, revierta a una revisión anterior en «Historial»)."
-             if preview.avisos else "")
-    st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}",
-            icon=":material/info:")
-elif preview.outcome is UploadOutcome.IDENTICAL:
-    st.success("El archivo es **idéntico** a los datos guardados: no hay nada que guardar.",
-               icon=":material/check_circle:")
-if preview.outcome is not UploadOutcome.CHANGES:
-    show_avisos(preview, expanded=True)
-    st.stop()
-
-table = cells_table(changes.cells)
-nuevos, cambiados = table[table["Cambio"] == "Nuevo"], table[table["Cambio"] != "Nuevo"]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Valores nuevos", f"{len(nuevos):,}")
-c2.metric("Valores cambiados", f"{len(cambiados):,}")
-c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio + preview.plan_sin_cambio:,}",
-          help="Filas del archivo (Avances y, si la trae, Plan) iguales a lo guardado.")
-c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
-if len(cambiados):
-    st.markdown("**Valores cambiados (antes → después)**")
-    plain_table(cambiados.drop(columns="Cambio"), key="tabla_cambiados")
-if len(nuevos):
-    st.markdown("**Valores nuevos**")
-    plain_table(nuevos.drop(columns=["Cambio", "Antes"]), key="tabla_nuevos")
-if len(changes.semaforo):
-    st.markdown("**Semáforos que cambian**")
-    plain_table(semaforo_table(changes.semaforo), key="tabla_semaforos")
-if preview.clears_illustrative_flag:
-    st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
-            "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",
-            icon=":material/info:")
-show_avisos(preview, expanded=False)
-# Figures an approval locks: said here, before anyone writes a comment and presses «Guardar» (the save checks
-# again inside its transaction).
-try:
-    locked = store.locked_by_approval(preview)
-except StoreError as exc:
-    st.error(md(str(exc)), icon=":material/block:")
-    st.stop()
-if len(locked):
-    st.error(md(approvals.locked_message(locked, preview=True)), icon=":material/lock:")
-    plain_table(approvals.locked_cells_table(locked), key="tabla_aprobadas")
+preview, locked = show_preview(store, result["preview"], f"{DECISIONS}_{result['file']}")
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")

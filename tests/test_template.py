@@ -17,6 +17,7 @@ from mpi_dash.template import (
     build_template,
     read_base_revision,
     read_template_base,
+    template_file_name,
     template_rows,
 )
 from mpi_dash.workbook import read_workbook
@@ -158,3 +159,8 @@ def test_base_records_revision_and_every_editable_cell(snap):
 
 def test_not_a_template_has_no_base(snap):
     assert read_template_base(seed_bytes()) is None
+
+
+def test_template_file_name_says_year_programs_and_revision():
+    assert template_file_name(2023, 4) == "plantilla_avances_2023_rev4.xlsx"
+    assert template_file_name(2023, 4, ["1", "3"]) == "plantilla_avances_2023_programas_1-3_rev4.xlsx"
