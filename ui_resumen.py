@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from mpi_dash import figures
+from mpi_dash.formatting import NO_EXCEPTIONS_TEXT
 from mpi_dash.semaforo import Thresholds
 from ui_cache import shared
 from ui_common import (CutOverview, Loaded, cached_figure, cut_overview, default_cut, default_views, get_data,
@@ -28,7 +29,7 @@ AGGREGATION_HELP = (
 )
 
 
-NO_EXCEPTIONS = "✅ Ningún indicador está en rojo, en amarillo ni sin dato en este corte."
+NO_EXCEPTIONS = f"✅ {NO_EXCEPTIONS_TEXT}"
 
 
 def lists_text(overview: CutOverview) -> str:

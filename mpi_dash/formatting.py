@@ -377,6 +377,10 @@ def indicator_metric(row: Mapping[str, object]) -> tuple[str, str, str]:
     return label, value, missing.capitalize() if missing else note
 
 
+#: What every screen and document says when no indicator is in rojo, amarillo or sin dato at the cut-off.
+NO_EXCEPTIONS_TEXT = "Ningún indicador está en rojo, en amarillo ni sin dato en este corte."
+
+
 def exception_lines(row: Mapping[str, object]) -> tuple[str, str, str, str]:
     """The four lines of an entry of the exceptions list (``summary.exceptions``), as plain text:
     status and indicator, program and responsible area, value against what was programmed, justificación."""

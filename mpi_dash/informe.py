@@ -34,6 +34,7 @@ from mpi_dash.data_access import Dataset
 from mpi_dash.errors import SinDatosDelCorte
 from mpi_dash.formatting import (
     EMPTY,
+    NO_EXCEPTIONS_TEXT,
     QUARTER_MONTHS,
     SEMAFORO_COLORS,
     SEMAFORO_WORDS,
@@ -157,7 +158,7 @@ def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = ST
         "excepciones_intro": ("Indicadores en rojo, en amarillo (por rezago o por sobrecumplimiento) o sin dato al "
                               "corte, del más grave al menos grave: rojo por rezago, amarillo por rezago, sin "
                               "dato, rojo y amarillo por sobrecumplimiento."),
-        "sin_excepciones": "Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",
+        "sin_excepciones": NO_EXCEPTIONS_TEXT,
         "excepciones": [_exception(row) for row in summary.exceptions(cut).to_dict("records")],
         "metodologia": _methodology(dataset.parametros),
         "firmas_titulo": "Firmas",

@@ -31,6 +31,7 @@ from mpi_dash import summary
 from mpi_dash.errors import SinDatosDelCorte
 from mpi_dash.formatting import (
     CUMULATIVE_SPANS,
+    NO_EXCEPTIONS_TEXT,
     QUARTER_MONTHS,
     SEMAFORO_COLORS,
     SEMAFORO_WORDS,
@@ -396,7 +397,7 @@ def _program_slides(prog: ProgramRow, cut: pd.DataFrame, trend: pd.DataFrame,
 def _exception_slides(problems: Sequence[ExceptionRow], corte: str) -> list[Slide]:
     if not problems:
         return [Slide(EXCEPCIONES, "Excepciones", subtitle=f"Indicadores al {corte}",
-                      lines=("Ningún indicador está en rojo, en amarillo ni sin dato en este corte.",),
+                      lines=(NO_EXCEPTIONS_TEXT,),
                       notes="Sin excepciones en este corte.")]
     pages = paginate(problems, lambda r: lines_of(f"{r.clave} {r.nombre} {r.programa}", WIDE_CHARS) + 1.4
                      + (1.0 if r is problems[0] else 0), LIST_LINES)

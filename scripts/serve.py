@@ -125,14 +125,15 @@ class UnknownPageRedirect:
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            name = unknown_page(scope["path"], _cookie_path(), self.known)
+            base = _cookie_path()  # "/" or "/<server.baseUrlPath>"
+            name = unknown_page(scope["path"], base, self.known)
             if name is not None:
                 from urllib.parse import quote
 
                 from starlette.responses import RedirectResponse
                 from ui_shell import NOT_FOUND_PARAM
 
-                home = _cookie_path().rstrip("/") + "/"
+                home = base.rstrip("/") + "/"
                 kept = scope.get("query_string", b"").decode("latin-1")  # ?embed=true&trimestre=… still apply
                 query = f"{kept}&" if kept else ""
                 await RedirectResponse(f"{home}?{query}{NOT_FOUND_PARAM}={quote(name)}", status_code=302)(
