@@ -79,6 +79,10 @@ LISTS > [data-testid="stHeadingWithActionElements"] + p {
 """
 APP_CSS = APP_CSS.replace("LISTS", '[data-testid="stElementContainer"].st-key-program_bars + '
                           '[data-testid="stElementContainer"] [data-testid="stMarkdownContainer"]')
+#: True when the server links APP_CSS from every HTML page as a stylesheet (``scripts/serve.py``, see
+#: ``ui_server.StylesheetLink``): then it is not sent again in every session.  ``streamlit run app.py`` and
+#: AppTest leave it False and the shell writes the CSS into the page.
+CSS_LINKED_BY_SERVER = False
 #: The hidden alias of the home page (a deep link to /resumen lands on Resumen, served at "/").
 RESUMEN_ALIAS = "resumen"
 #: Query parameter with which ``scripts/serve.py`` sends a mistyped address to the home page (never Streamlit's
@@ -143,7 +147,9 @@ def main() -> None:
     embedded = is_embedded()  # ?embed=true: screen-share view without sidebar/navigation
     st.set_page_config(page_title="Tablero PAT 2023 · MPI CDMX", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if embedded else "auto")  # auto: collapsed on a phone
-    st.html("<style>" + APP_CSS + (EMBED_CSS if embedded else "") + "</style>")
+    css = ("" if CSS_LINKED_BY_SERVER else APP_CSS) + (EMBED_CSS if embedded else "")
+    if css:
+        st.html(f"<style>{css}</style>")
 
     person = ui_auth.visitor()
     navigation = ui_auth.allowed_pages(person, pages())

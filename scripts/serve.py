@@ -143,18 +143,23 @@ class UnknownPageRedirect:
 
 
 def build_app():  # noqa: ANN201 - streamlit.starlette.App
-    """``app.py`` with the two cookie routes (also under a ``server.baseUrlPath`` prefix) and the redirect of
-    mistyped page addresses (:class:`UnknownPageRedirect`)."""
+    """``app.py`` with the two cookie routes and the app's stylesheet (also under a ``server.baseUrlPath``
+    prefix), the redirect of mistyped page addresses (:class:`UnknownPageRedirect`), the stylesheet's link in
+    every HTML page (``ui_server``)."""
     import streamlit as st
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
-    from ui_shell import url_paths
+    import ui_server
+    import ui_shell
 
+    ui_shell.CSS_LINKED_BY_SERVER = True  # the middleware below links it from every page
     return st.App(str(APP), routes=[
         Route("/{prefix:path}_mpi_dash/sesion", set_session_cookie, methods=["POST"]),
         Route("/{prefix:path}_mpi_dash/salir", clear_session_cookie, methods=["POST"]),
-    ], middleware=[Middleware(UnknownPageRedirect, known=url_paths())])
+        Route("/{prefix:path}" + ui_server.STYLESHEET_ROUTE, ui_server.serve_stylesheet, methods=["GET"]),
+    ], middleware=[Middleware(UnknownPageRedirect, known=ui_shell.url_paths()),
+                   Middleware(ui_server.StylesheetLink, link=ui_server.link_tag(ui_server.stylesheet()[1]))])
 
 
 def first_start(stream=None, *, interactive: bool | None = None) -> str | None:  # noqa: ANN001
@@ -243,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         first_start()
         warm_up()
         freeze_startup_objects()
+        import ui_server
+
+        ui_server.batch_session_wakeups()  # one event-loop wake-up per burst of a session's messages
         # App.run() takes the launcher's folder for the script-level .streamlit/ (config.toml, secrets.toml):
         # name app.py itself as the launcher, so it is the repository's .streamlit/ from any directory.
         sys.argv = [str(APP)]

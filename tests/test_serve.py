@@ -55,11 +55,17 @@ def test_read_only_workbook_mode_has_no_accounts(serve, tmp_path, monkeypatch):
     assert serve.first_start(io.StringIO(), interactive=True) is None
 
 
-def test_app_has_the_cookie_routes(serve):
+def test_app_has_the_cookie_routes_and_links_the_stylesheet(serve, monkeypatch):
+    import ui_server
+    import ui_shell
+
+    monkeypatch.setattr(ui_shell, "CSS_LINKED_BY_SERVER", False)
     app = serve.build_app()
     paths = [r.path for r in app._user_routes]
-    assert paths == ["/{prefix:path}_mpi_dash/sesion", "/{prefix:path}_mpi_dash/salir"]
-    assert [m.cls for m in app._user_middleware] == [serve.UnknownPageRedirect]
+    assert paths == ["/{prefix:path}_mpi_dash/sesion", "/{prefix:path}_mpi_dash/salir",
+                     "/{prefix:path}_mpi_dash/tablero.css"]
+    assert [m.cls for m in app._user_middleware] == [serve.UnknownPageRedirect, ui_server.StylesheetLink]
+    assert ui_shell.CSS_LINKED_BY_SERVER  # so the shell no longer sends it in every session
 
 
 KNOWN = frozenset({"inicio", "resumen", "programa", "entrar"})
