@@ -2,9 +2,9 @@
 the problems are, and each program's trend.
 
 The landing page of the Junta: thirty officials may open it at once.  Its code lives in a module because
-Streamlit compiles the page *script* again for every new session (its script cache is cleared per session),
-while a module is compiled once per process; the texts of a cut are built once and shared (``cut_overview``,
-``cached_figure``).
+Streamlit compiles the page *script* again whenever its script cache is cleared (when the last open session
+closes), while a module is compiled once per process; the texts of a cut are built once and shared
+(``cut_overview``; ``cached_figure``, whose JSON is also encoded once).
 """
 
 from typing import Any

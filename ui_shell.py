@@ -1,9 +1,11 @@
 """The dashboard's shell, run by ``app.py`` on every script run: page config, the CSS of every page, the
 navigation of the visitor's role, and the chosen page (any exception turned into a Spanish message).
 
-It lives in a module, not in ``app.py`` itself: Streamlit clears its script cache for every new session and
-compiles the entry script again (~2 ms of CPU per visit for the old ~110-line ``app.py``); an imported module
-is compiled once per process.  Junta scale: 30 officials opening the link at once (issue 12).
+It lives in a module, not in ``app.py`` itself: Streamlit clears its script cache whenever the last open
+session closes (for a dashboard visited one person at a time: every visit) and compiles the entry script
+again (~2 ms of CPU per visit for the old ~110-line ``app.py``); an imported module is compiled once per
+process.  Junta scale: 30 officials opening the link at once (issue 12).  The CSS below goes out as an
+element only without ``scripts/serve.py``, which links it as a stylesheet (``CSS_LINKED_BY_SERVER``).
 """
 
 from __future__ import annotations

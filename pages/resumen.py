@@ -1,5 +1,5 @@
 """Resumen: every program's result at the chosen cut-off, where the problems are, and each program's trend
-(the body is ``ui_resumen.show``: compiled once per process, not for every new session)."""
+(the body is ``ui_resumen.show``: compiled once per process, not at every clearing of Streamlit's script cache)."""
 
 from ui_common import ensure_app_shell
 
