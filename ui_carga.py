@@ -81,7 +81,7 @@ def uploader_messages(limit_mb: int) -> None:
 [data-testid="stFileUploader"]:has([data-testid="stFileChip"][aria-invalid="true"])::after {{
   content: "{message}"; display: block; margin-top: 0.5rem; padding: 0.75rem 1rem; border-radius: 0.5rem;
   background: #FBE9E7; color: #8E1B1B; font-size: 1rem; line-height: 1.4; }}
-/* the chip cuts a long file name with «…»: show it whole, wrapping */
+/* the chip's name, written whole by spanish_uploader_texts' script, wraps */
 [data-testid="stFileChipName"] {{ white-space: normal; overflow: visible; text-overflow: clip; max-width: none;
   overflow-wrap: anywhere; }}
 </style>""")
@@ -91,8 +91,9 @@ def uploader_messages(limit_mb: int) -> None:
 def spanish_uploader_texts(limit_mb: int) -> None:
     """The uploader's own texts in Spanish IN the page (real text, read by screen readers), not English
     hidden with CSS: st.file_uploader has no option for its button («Upload»), its instructions («200MB per
-    file») or its input's label («file upload»).  A small script rewrites them whenever the widget is drawn
-    again (a MutationObserver on the page; idempotent)."""
+    file») or its input's label («file upload»); and the chosen file's name whole (the chip cuts a name
+    longer than 20 characters with «...»).  A small script rewrites them whenever the widget is drawn again
+    (a MutationObserver on the page; idempotent)."""
     texts = {"button": "Elegir archivo", "instructions": f"o arrástrelo aquí · archivo .xlsx de hasta {limit_mb} MB",
              "input": "Elegir el archivo de Excel con los avances"}
     st.html(f"""<script>
@@ -106,6 +107,11 @@ def spanish_uploader_texts(limit_mb: int) -> None:
       if (span && span.textContent !== t.instructions) span.textContent = t.instructions;
       const input = zone.querySelector('input[type="file"]');
       if (input && input.getAttribute('aria-label') !== t.input) input.setAttribute('aria-label', t.input);
+    }}
+    // The chip writes a name longer than 20 characters cut in the middle («avance...iembre.xlsx»); its
+    // title has the whole name: write that (the CSS above lets it wrap).
+    for (const name of document.querySelectorAll('[data-testid="stFileChipName"][title]')) {{
+      if (name.textContent !== name.title) name.textContent = name.title;
     }}
   }};
   fix();

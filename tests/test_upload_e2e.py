@@ -112,11 +112,13 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         upload = tmp_path / "avances_diciembre.xlsx"
         upload.write_bytes(fill_template(open(template.path(), "rb").read()))
 
-        bad = tmp_path / "avances_con_errores.xlsx"
+        bad = tmp_path / "avances_con_errores_de_la_coordinacion_diciembre.xlsx"
         bad.write_bytes(break_file(upload.read_bytes()))
         page.locator("input[type='file']").set_input_files(str(bad))
         page.get_by_text("No se guardó nada").first.wait_for()
         wait_idle(page)
+        # The chip shows the long name whole (Streamlit's own cuts it: «avances_...ciembre.xlsx»).
+        assert page.get_by_test_id("stFileChipName").inner_text() == bad.name
         assert page.get_by_text("tiene 2 problema(s)").count() == 1
         page.get_by_test_id("stTable").first.wait_for()  # the problems table (plain text, wraps)
         shot(page, "carga_03a_errores", full_page=False)
