@@ -34,6 +34,7 @@ and call it from :func:`build_parser`.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -229,6 +230,52 @@ def _has_plan_sheet(path: Path) -> bool:
     return normalize_header(SHEET_PLAN) in {normalize_header(n) for n in names}
 
 
+# --------------------------------------------------------------------------- store commands
+# import / historial / revertir / respaldo work on the SQLite store (``--db`` or $MPI_DASH_DB, else
+# instance/mpi_dash.sqlite). Only the default or $MPI_DASH_DB database is created and seeded on first use:
+# an explicit ``--db`` must already exist (a typo must not create a new database).
+
+
+def _store_error(exc: Exception) -> int:
+    _print(f"Error: {exc}", sys.stderr)
+    return EXIT_INVALID
+
+
+def _open_store(args: argparse.Namespace) -> Store | None:
+    """The store of ``--db``, which must be an existing database (else a Spanish message and None: exit 2),
+    or the default one."""
+    from mpi_dash.store import Store, StoreError
+
+    if args.db is None:
+        return Store()
+    try:
+        return Store.existing(args.db)
+    except StoreError as exc:
+        _print(f"Error: {exc} Revise la ruta de --db: solo se crea una base nueva en la ruta por omisión "
+               "(instance/mpi_dash.sqlite) o en la de la variable MPI_DASH_DB.", sys.stderr)
+        return None
+
+
+def on_store(run: Callable[[argparse.Namespace, Store], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that works on the store: ``run(args, store)`` gets the store of ``--db``
+    (:func:`_open_store`; exit 2 when ``--db`` names no database), and a ``StoreError`` raised anywhere in it
+    is printed in Spanish (exit 1, :func:`_store_error`) instead of a traceback."""
+
+    @functools.wraps(run)
+    def command(args: argparse.Namespace) -> int:
+        store = _open_store(args)
+        if store is None:
+            return EXIT_USAGE
+        from mpi_dash.store import StoreError
+
+        try:
+            return run(args, store)
+        except StoreError as exc:
+            return _store_error(exc)
+
+    return command
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """``validate ARCHIVO``: the upload's verdict — every problem (exit 1), conflicts (exit 3) or a summary
     of a valid file (exit 0)."""
@@ -339,26 +386,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 NIVEL_INDICADOR, NIVEL_PROGRAMA = "indicador", "programa"
 
 
-def _report_from_store(args: argparse.Namespace) -> int:
+@on_store
+def _report_from_store(args: argparse.Namespace, store: Store) -> int:
     """``report`` without a workbook: the database (``--db`` or the default), as the dashboard shows it."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
     from mpi_dash import exports
     from mpi_dash.approved_figures import store_cut, store_report, years
-    from mpi_dash.store import StoreError
 
-    try:
-        available = years(store)
-        if args.anio not in available:
-            shown = ", ".join(map(str, available)) or "ninguno"
-            _print(f"No se generó el informe: la base de datos no tiene indicadores del año {args.anio} "
-                   f"(años disponibles: {shown}).", sys.stderr)
-            return EXIT_INVALID
-        table = store_report(store, args.anio, args.trimestre, nivel=args.nivel, ultimas=args.ultimas)
-        sello = store_cut(store, args.anio, args.trimestre, ultimas=args.ultimas).stamp
-    except StoreError as exc:
-        return _store_error(exc)
+    available = years(store)
+    if args.anio not in available:
+        shown = ", ".join(map(str, available)) or "ninguno"
+        _print(f"No se generó el informe: la base de datos no tiene indicadores del año {args.anio} "
+               f"(años disponibles: {shown}).", sys.stderr)
+        return EXIT_INVALID
+    table = store_report(store, args.anio, args.trimestre, nivel=args.nivel, ultimas=args.ultimas)
+    sello = store_cut(store, args.anio, args.trimestre, ultimas=args.ultimas).stamp
     try:
         write_output(exports.report_bytes(table, args.formato), args.salida)
     except OSError as exc:
@@ -378,32 +419,6 @@ def _program_report(plan, avances, anio: int, trimestre: int, parametros):  # no
     years = avances["anio"].to_numpy()
     results = engine.compute_all(plan_year, avances.loc[(years == anio) | (years == anio - 1)], parametros)
     return programs.program_report(summary.at_cutoff(results, plan_year, anio, trimestre), parametros)
-
-
-# --------------------------------------------------------------------------- store commands
-# import / historial / revertir / respaldo work on the SQLite store (``--db`` or $MPI_DASH_DB, else
-# instance/mpi_dash.sqlite). Only the default or $MPI_DASH_DB database is created and seeded on first use:
-# an explicit ``--db`` must already exist (a typo must not create a new database).
-
-
-def _store_error(exc: Exception) -> int:
-    _print(f"Error: {exc}", sys.stderr)
-    return EXIT_INVALID
-
-
-def _open_store(args: argparse.Namespace) -> Store | None:
-    """The store of ``--db``, which must be an existing database (else a Spanish message and None: exit 2),
-    or the default one."""
-    from mpi_dash.store import Store, StoreError
-
-    if args.db is None:
-        return Store()
-    try:
-        return Store.existing(args.db)
-    except StoreError as exc:
-        _print(f"Error: {exc} Revise la ruta de --db: solo se crea una base nueva en la ruta por omisión "
-               "(instance/mpi_dash.sqlite) o en la de la variable MPI_DASH_DB.", sys.stderr)
-        return None
 
 
 def _print_avisos(avisos: Sequence[object]) -> None:
@@ -562,19 +577,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_plantilla(args: argparse.Namespace) -> int:
+@on_store
+def cmd_plantilla(args: argparse.Namespace, store: Store) -> int:
     """``plantilla --anio AÑO -o ARCHIVO``: the upload template of the page (with its base)."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    from mpi_dash.store import StoreError
     from mpi_dash.template import build_template
 
+    revision, snapshot = store.load_snapshot()
     try:
-        revision, snapshot = store.load_snapshot()
         content = build_template(snapshot, anio=args.anio, revision=revision)
-    except StoreError as exc:
-        return _store_error(exc)
     except ValueError as exc:  # the plan has no indicators of that year
         _print(f"Error: {exc}", sys.stderr)
         return EXIT_INVALID
@@ -586,19 +596,14 @@ def cmd_plantilla(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_historial(args: argparse.Namespace) -> int:
+@on_store
+def cmd_historial(args: argparse.Namespace, store: Store) -> int:
     """``historial``: every revision, newest first."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
     from mpi_dash.accounts import revision_author
     from mpi_dash.formatting import local_datetime
-    from mpi_dash.store import KIND_REVERT, StoreError
+    from mpi_dash.store import KIND_REVERT
 
-    try:
-        revisions = store.list_revisions()
-    except StoreError as exc:
-        return _store_error(exc)
+    revisions = store.list_revisions()
     header = ("Rev.", "Fecha (hora de CDMX)", "Autor", "Archivo", "sha256", "Celdas", "Comentario")
     rows = []
     for r in revisions.itertuples():
@@ -617,35 +622,23 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         _print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
 
 
-def cmd_revertir(args: argparse.Namespace) -> int:
+@on_store
+def cmd_revertir(args: argparse.Namespace, store: Store) -> int:
     """``revertir N --autor --motivo``: a new revision whose data equal revision N."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
     from mpi_dash.accounts import CliActor
-    from mpi_dash.store import StoreError
 
-    try:
-        revision = store.revert(args.revision, actor=CliActor(args.autor), reason=args.motivo)
-        cells = store.revision_info(revision)["celdas_cambiadas"]
-    except StoreError as exc:
-        return _store_error(exc)
+    revision = store.revert(args.revision, actor=CliActor(args.autor), reason=args.motivo)
+    cells = store.revision_info(revision)["celdas_cambiadas"]
     _print(f"Guardada la revisión {revision}: los datos vuelven a ser los de la revisión {args.revision} "
            f"({_plural(cells, 'celda cambiada', 'celdas cambiadas')}). No se borró ninguna revisión.")
     return EXIT_OK
 
 
-def cmd_respaldo(args: argparse.Namespace) -> int:
+@on_store
+def cmd_respaldo(args: argparse.Namespace, store: Store) -> int:
     """``respaldo DESTINO``: online copy of the database (SQLite backup API); never creates the database."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    from mpi_dash.store import StoreError
-
     try:
         target = store.backup(args.destino)
-    except StoreError as exc:
-        return _store_error(exc)
     except OSError as exc:
         return _store_error(Exception(f"no se pudo escribir el respaldo: {spanish_reason(exc)}"))
     _print(f"Respaldo escrito en «{target}» (verificación de integridad: correcta).")

@@ -15,18 +15,12 @@ from __future__ import annotations
 
 import argparse
 
-from mpi_dash.cli import (
-    EXIT_OK,
-    EXIT_USAGE,
-    _db_option,
-    _open_store,
-    _print,
-    _quarter,
-    _store_error,
-    _text,
-    _year,
-    print_table,
-)
+from typing import TYPE_CHECKING
+
+from mpi_dash.cli import EXIT_OK, _db_option, _print, _quarter, _text, _year, on_store, print_table
+
+if TYPE_CHECKING:
+    from mpi_dash.store import Store
 
 
 def _programas(args: argparse.Namespace) -> list[str] | None:
@@ -46,21 +40,15 @@ def _done_line(verb: str, transition) -> str:  # noqa: ANN001 - approval_store.T
     return line
 
 
-def cmd_aprobar(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
+@on_store
+def cmd_aprobar(args: argparse.Namespace, store: Store) -> int:
     from mpi_dash import approvals
     from mpi_dash.accounts import CliActor
     from mpi_dash.approved_figures import store_cut
-    from mpi_dash.store import StoreError
 
-    try:
-        done = store.approve(args.anio, args.trimestre, _programas(args), actor=CliActor(args.autor),
-                             motivo=args.motivo)
-        cut = store_cut(store, args.anio, args.trimestre).cut
-    except StoreError as exc:
-        return _store_error(exc)
+    done = store.approve(args.anio, args.trimestre, _programas(args), actor=CliActor(args.autor),
+                         motivo=args.motivo)
+    cut = store_cut(store, args.anio, args.trimestre).cut
     _print(_done_line("Aprobado" if len(done.programas) == 1 else "Aprobados", done))
     sin_dato = approvals.without_data(cut, done.programas)
     if len(sin_dato):
@@ -69,35 +57,23 @@ def cmd_aprobar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_reabrir(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
+@on_store
+def cmd_reabrir(args: argparse.Namespace, store: Store) -> int:
     from mpi_dash.accounts import CliActor
-    from mpi_dash.store import StoreError
 
-    try:
-        done = store.reopen(args.anio, args.trimestre, _programas(args), actor=CliActor(args.autor),
-                            motivo=args.motivo)
-    except StoreError as exc:
-        return _store_error(exc)
+    done = store.reopen(args.anio, args.trimestre, _programas(args), actor=CliActor(args.autor),
+                        motivo=args.motivo)
     _print(_done_line("Reabierto" if len(done.programas) == 1 else "Reabiertos", done)
            + " Ya se pueden cargar cambios a esas cifras.")
     return EXIT_OK
 
 
-def cmd_aprobaciones(args: argparse.Namespace) -> int:
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
+@on_store
+def cmd_aprobaciones(args: argparse.Namespace, store: Store) -> int:
     from mpi_dash.approvals import ESTADO_LABELS, Estado
     from mpi_dash.formatting import local_datetime, quarter_label
-    from mpi_dash.store import StoreError
 
-    try:
-        events = store.approval_events(args.anio)
-    except StoreError as exc:
-        return _store_error(exc)
+    events = store.approval_events(args.anio)
     if events.empty:
         _print("No hay aprobaciones registradas" + (f" de {args.anio}." if args.anio else "."))
         return EXIT_OK

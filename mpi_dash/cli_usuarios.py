@@ -19,19 +19,22 @@ import argparse
 import getpass
 import sys
 
+from typing import TYPE_CHECKING
+
 from mpi_dash.cli import (
     EXIT_INVALID,
     EXIT_OK,
-    EXIT_USAGE,
     SpanishArgumentParser,
     _db_option,
-    _open_store,
     _print,
-    _store_error,
     _text,
+    on_store,
     print_table,
     whole_number_type,
 )
+
+if TYPE_CHECKING:
+    from mpi_dash.store import Store
 
 ROLES = ("consulta", "coordinacion", "direccion", "administracion")
 
@@ -64,31 +67,16 @@ def _one_time(password: str) -> None:
     _print("Se muestra solo esta vez: entréguela a la persona por un medio seguro; deberá cambiarla al entrar.")
 
 
-def _store_and_password(args: argparse.Namespace):  # noqa: ANN202 - (Store, str | None) or an exit code
-    """The store of ``--db`` and, with ``--contrasena-stdin``, the password read; an exit code on failure."""
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    if not args.contrasena_stdin:
-        return store, None
-    password = _read_password()
-    return EXIT_INVALID if password is None else (store, password)
-
-
-def cmd_crear(args: argparse.Namespace) -> int:
+@on_store
+def cmd_crear(args: argparse.Namespace, store: Store) -> int:
     from mpi_dash.accounts import parse_programas, programas_text
-    from mpi_dash.store import StoreError
 
-    opened = _store_and_password(args)
-    if isinstance(opened, int):
-        return opened
-    store, password = opened
-    try:
-        account, generated = store.create_account(
-            _cli_actor(), args.usuario, nombre=args.nombre, rol=args.rol, correo=args.correo,
-            programas=parse_programas(args.programas or ""), contrasena=password)
-    except StoreError as exc:
-        return _store_error(exc)
+    password = _read_password() if args.contrasena_stdin else None
+    if args.contrasena_stdin and password is None:
+        return EXIT_INVALID
+    account, generated = store.create_account(
+        _cli_actor(), args.usuario, nombre=args.nombre, rol=args.rol, correo=args.correo,
+        programas=parse_programas(args.programas or ""), contrasena=password)
     programs = f", programas {programas_text(account.programas)}" if account.programas else ""
     _print(f"Se creó la cuenta «{account.usuario}» ({account.rol_label}{programs}).")
     if generated:
@@ -98,20 +86,17 @@ def cmd_crear(args: argparse.Namespace) -> int:
 
 def _show_table(args: argparse.Namespace, load, empty: str) -> int:  # noqa: ANN001 - Store → DataFrame
     """Print the table ``load(store)`` makes (or ``empty`` when it has no rows)."""
-    from mpi_dash.store import StoreError
 
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    try:
+    @on_store
+    def show(args: argparse.Namespace, store: Store) -> int:
         table = load(store)
-    except StoreError as exc:
-        return _store_error(exc)
-    if table.empty:
-        _print(empty)
-    else:
-        print_table(list(table.columns), table.astype(str).values.tolist())
-    return EXIT_OK
+        if table.empty:
+            _print(empty)
+        else:
+            print_table(list(table.columns), table.astype(str).values.tolist())
+        return EXIT_OK
+
+    return show(args)
 
 
 def cmd_listar(args: argparse.Namespace) -> int:
@@ -122,21 +107,17 @@ def cmd_listar(args: argparse.Namespace) -> int:
 
 
 def _set_active(args: argparse.Namespace, activa: bool) -> int:
-    from mpi_dash.store import StoreError
-
-    store = _open_store(args)
-    if store is None:
-        return EXIT_USAGE
-    try:
+    @on_store
+    def change(args: argparse.Namespace, store: Store) -> int:
         account = store.set_active(_cli_actor(), args.usuario, activa)
-    except StoreError as exc:
-        return _store_error(exc)
-    if activa:
-        _print(f"Se reactivó la cuenta «{account.usuario}»: ya puede entrar con su contraseña.")
-    else:
-        _print(f"Se desactivó la cuenta «{account.usuario}»: sus sesiones abiertas terminaron y no puede "
-               "entrar. Sus revisiones se conservan.")
-    return EXIT_OK
+        if activa:
+            _print(f"Se reactivó la cuenta «{account.usuario}»: ya puede entrar con su contraseña.")
+        else:
+            _print(f"Se desactivó la cuenta «{account.usuario}»: sus sesiones abiertas terminaron y no puede "
+                   "entrar. Sus revisiones se conservan.")
+        return EXIT_OK
+
+    return change(args)
 
 
 def cmd_desactivar(args: argparse.Namespace) -> int:
@@ -147,17 +128,12 @@ def cmd_reactivar(args: argparse.Namespace) -> int:
     return _set_active(args, True)
 
 
-def cmd_contrasena(args: argparse.Namespace) -> int:
-    from mpi_dash.store import StoreError
-
-    opened = _store_and_password(args)
-    if isinstance(opened, int):
-        return opened
-    store, password = opened
-    try:
-        generated = store.reset_password(_cli_actor(), args.usuario, contrasena=password)
-    except StoreError as exc:
-        return _store_error(exc)
+@on_store
+def cmd_contrasena(args: argparse.Namespace, store: Store) -> int:
+    password = _read_password() if args.contrasena_stdin else None
+    if args.contrasena_stdin and password is None:
+        return EXIT_INVALID
+    generated = store.reset_password(_cli_actor(), args.usuario, contrasena=password)
     _print(f"Se cambió la contraseña de «{args.usuario.strip().lower()}»: sus sesiones abiertas terminaron "
            "y, si estaba bloqueada por intentos fallidos, ya puede entrar.")
     if generated:

@@ -227,3 +227,29 @@ def test_invalid_max_upload_mb_is_a_spanish_message(db, tmp_path, monkeypatch, c
     assert f"La variable de entorno MPI_DASH_MAX_UPLOAD_MB vale «{value}»" in err
     assert "ValueError" not in err and "Error inesperado" not in err
     assert Store(db).dump_sql() == before
+
+
+def test_a_store_command_gets_the_store_or_says_why_not(db, tmp_path, capsys):
+    """``on_store``: the store of --db reaches the command; a --db naming no database is exit 2 before the
+    command runs; a StoreError anywhere in it is a Spanish message and exit 1, never a traceback."""
+    import argparse
+
+    from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, on_store
+    from mpi_dash.errors import StoreError
+
+    seen = []
+
+    @on_store
+    def command(args, store):
+        seen.append(store.latest_revision())
+        if args.falla:
+            raise StoreError("la base de datos está bloqueada por otra carga")
+        return EXIT_OK
+
+    assert command(argparse.Namespace(db=str(db), falla=False)) == EXIT_OK
+    assert seen == [1]
+    assert command(argparse.Namespace(db=str(tmp_path / "no_existe.sqlite"), falla=False)) == EXIT_USAGE
+    assert seen == [1] and "Revise la ruta de --db" in capsys.readouterr().err
+    assert command(argparse.Namespace(db=str(db), falla=True)) == EXIT_INVALID
+    assert capsys.readouterr().err == "Error: la base de datos está bloqueada por otra carga\n"
+    assert not (tmp_path / "no_existe.sqlite").exists()
