@@ -9,6 +9,7 @@ import streamlit as st
 
 from mpi_dash import approvals
 from mpi_dash.errors import StoreError
+from ui_common import md
 
 FLASH = "aprobacion_aviso"
 
@@ -51,3 +52,21 @@ def sin_dato_list(cut: pd.DataFrame, programas: list[str]) -> list[str]:
     """«1.2.1 Indicador …» lines: the indicators of ``programas`` without data at the cut-off."""
     part = approvals.without_data(cut, programas)
     return [f"{c} · {n}" for c, n in zip(part["clave"], part["nombre"], strict=True)]
+
+
+def grid_cards(grid: pd.DataFrame) -> str:
+    """:func:`mpi_dash.approvals.grid_table` as Markdown, one paragraph per program: its name in bold, then one
+    line per quarter («Marzo: En captura»); every name and person as typed (plain text)."""
+    quarters = [column for column in grid.columns if column != "Programa"]
+    return "\n\n".join(f"**{md(row['Programa'])}**  \n" + "  \n".join(f"{q}: {md(row[q])}" for q in quarters)
+                       for row in grid.to_dict("records"))
+
+
+def show_grid(grid: pd.DataFrame) -> None:
+    """Programs × quarters (:func:`mpi_dash.approvals.grid_table`): a table that wraps the full names on a
+    laptop or projector; on a phone (≤ 640 px, the app's CSS) the same words as one card per program — five
+    columns do not fit 390 px.  Every cell is plain text."""
+    with st.container(key="approval_table"):
+        st.table(grid.astype(object).map(md).set_index("Programa"))
+    with st.container(key="approval_cards"):
+        st.markdown(grid_cards(grid))

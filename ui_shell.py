@@ -66,12 +66,15 @@ LISTS > [data-testid="stHeadingWithActionElements"] + p {
 @media (max-width: 640px) {
   LISTS > [data-testid="stHeadingWithActionElements"] ~ [data-testid="stHeadingWithActionElements"] { display: none; }
 }
+/* Aprobación (ui_approval.show_grid): programs × quarters as a table; on a phone one card per program */
+.st-key-approval_cards [data-testid="stMarkdownContainer"] > p {
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px); margin: 0 0 1rem 0; }
 /* phone: the one-column list replaces the program bars and the trend small multiples */
-.st-key-program_list { display: none; }
+.st-key-program_list, .st-key-approval_cards { display: none; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.4rem 0.75rem 2rem 0.75rem; }
-  .st-key-program_list { display: flex; }
-  .st-key-program_bars, .st-key-program_trends { display: none; }
+  .st-key-program_list, .st-key-approval_cards { display: flex; }
+  .st-key-program_bars, .st-key-program_trends, .st-key-approval_table { display: none; }
   .st-key-page_header h1 { font-size: 1.6rem; }
   [data-testid="stMetricValue"] { font-size: 1.9rem; }
   [data-testid="stRadioGroup"][aria-orientation="horizontal"] { gap: 0.2rem 0.5rem; }

@@ -8,7 +8,7 @@ from mpi_dash.accounts import Permiso, puede
 from mpi_dash.approvals import Estado
 from mpi_dash.errors import StoreError
 from mpi_dash.formatting import join_words, quarter_label
-from ui_approval import act, flash, sin_dato_list
+from ui_approval import act, flash, show_grid, sin_dato_list
 from ui_auth import require
 from ui_common import (cutoff_selector, ensure_app_shell, get_data, latest_cutoff_frame, md, program_options,
                        require_store, stamp)
@@ -33,8 +33,7 @@ except StoreError as exc:
 st.caption("Estado de las cifras de cada programa en cada trimestre: «En captura» → «Enviada a revisión» "
            "(coordinación, opcional) → «Aprobada» (dirección) → «Reabierta» (dirección, con motivo). Mientras un "
            "trimestre está aprobado, ninguna carga ni reversión puede cambiar sus cifras.")
-# st.table wraps the full program names (a data grid would cut them) and fits a phone in width.
-st.table(approvals.grid_table(loaded.states, anio, names, changes).set_index("Programa"))
+show_grid(approvals.grid_table(loaded.states, anio, names, changes))  # a table; cards on a phone
 
 st.subheader(f"{quarter_label(trimestre)} {anio}")
 st.markdown(f"**{md(stamp(loaded, anio, trimestre))}**")

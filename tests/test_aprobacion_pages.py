@@ -120,6 +120,31 @@ def test_downloads_carry_the_stamp_and_sipot_dates(db, downloads):
 
 
 # --------------------------------------------------------------------------- the page «Aprobación»
+def shown_grid(at: AppTest) -> pd.DataFrame:
+    """The approval grid (a table on a laptop) as a person reads it: every cell plain text (md escapes)."""
+    grid = at.table[0].value
+    return grid.map(as_read).set_axis([as_read(i) for i in grid.index], axis=0)
+
+
+def shown_cards(at: AppTest) -> list[str]:
+    """The same grid as the phone's cards (one paragraph per program), as a person reads them."""
+    (cards,) = [m.value for m in at.markdown if "Marzo:" in as_read(m.value)]
+    return [as_read(card) for card in cards.split("\n\n")]
+
+
+def test_the_grid_as_cards_is_plain_text_one_per_program():
+    from ui_approval import grid_cards
+
+    grid = pd.DataFrame({"Programa": ["1. *Atención* <b>integral</b>"], "Marzo": ["En captura"],
+                         "Junio": ["Aprobada · Ana López · 30/11/2026"], "Septiembre": ["En captura"],
+                         "Diciembre": ["En captura"]})
+    (card,) = grid_cards(grid).split("\n\n")
+    assert without_joiners(card).startswith("**1\\. \\*Atención\\* \\<b\\>integral\\</b\\>**  \n")   # the name as typed, bold
+    assert as_read(card).split("  \n") == ["**1. *Atención* <b>integral</b>**", "Marzo: En captura",
+                                            "Junio: Aprobada · Ana López · 30/11/2026", "Septiembre: En captura",
+                                            "Diciembre: En captura"]
+
+
 def test_consulta_cannot_open_the_page(db):
     at = signed_in(APROBACION, db, "cony")
     assert "no tiene acceso a esta página" in " ".join(w.value for w in at.warning)
@@ -128,10 +153,13 @@ def test_consulta_cannot_open_the_page(db):
 
 def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     at = page(db, "ana", APROBACION)
-    grid = at.table[0].value
+    grid = shown_grid(at)
     assert list(grid.columns) == ["Marzo", "Junio", "Septiembre", "Diciembre"]
     assert grid.index.tolist() == ["1. Programa", "6. Programa"]  # full names (the test plan's), never cut
     assert grid["Junio"].tolist() == ["En captura", "En captura"]
+    assert shown_cards(at) == ["**1. Programa**  \nMarzo: En captura  \nJunio: En captura  \nSeptiembre: En captura  \n"
+                               "Diciembre: En captura"] + ["**6. Programa**  \nMarzo: En captura  \nJunio: En captura  \n"
+                                                           "Septiembre: En captura  \nDiciembre: En captura"]
     assert "1\\.2\\.1 · Indicador" in " ".join(w.value for w in at.warning)  # sin dato at Junio, listed before approving
     (approve,) = [b for b in at.button if b.label == "Aprobar Junio 2023"]
     approve.click().run()
@@ -142,15 +170,16 @@ def test_director_approves_with_confirmation_of_sin_dato_then_reopens(db):
     [b for b in at.button if b.label == "Aprobar Junio 2023"][0].click().run()
     assert not at.exception
     assert "Se aprobaron las cifras de Junio 2023: programas 1 y 6" in " ".join(s.value for s in at.success)
-    grid = at.table[0].value
+    grid = shown_grid(at)
     assert grid["Junio"].tolist() == [f"Aprobada · Ana López · {today()}"] * 2
+    assert f"Junio: Aprobada · Ana López · {today()}" in shown_cards(at)[1]
     # reopen program 1 (motivo required)
     at.button_group[0].set_value(["1"])
     [b for b in at.button if b.label == "Reabrir"][0].click().run()
     assert "Falta el motivo" in " ".join(e.value for e in at.error)
     at.text_area[0].input("Falta el reporte de junio")
     [b for b in at.button if b.label == "Reabrir"][0].click().run()
-    assert at.table[0].value["Junio"].tolist()[0] == f"Reabierta · Ana López · {today()}"
+    assert shown_grid(at)["Junio"].tolist()[0] == f"Reabierta · Ana López · {today()}"
     events = Store(db).approval_events()
     assert events["estado"].tolist() == ["aprobada", "aprobada", "reabierta"]
     assert events["motivo"].tolist()[-1] == "Falta el reporte de junio"
@@ -163,7 +192,7 @@ def test_what_changed_since_the_last_approval(db):
     store.import_file(upload_bytes([("1.1.1", 2023, "Junio", 3.0, None, "Acta 2/2023")]), "j.xlsx",
                       actor=DIRECTOR, comment="junio")
     at = page(db, "ana", APROBACION)
-    assert at.table[0].value["Junio"].tolist()[0].endswith("1 celda cambió desde la aprobación")
+    assert shown_grid(at)["Junio"].tolist()[0].endswith("1 celda cambió desde la aprobación")
     (expander,) = [e for e in at.expander if "Programa 1" in e.label]
     table = expander.dataframe[0].value
     assert table.iloc[0].tolist() == ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "3"]
@@ -175,7 +204,7 @@ def test_coordinacion_sends_its_programs_and_cannot_approve(db):
     assert at.button_group[0].options == ["Programa 1"]
     [b for b in at.button if b.label == "Enviar a revisión"][0].click().run()
     assert "Se enviaron a revisión: programas 1" in " ".join(s.value for s in at.success)
-    assert at.table[0].value["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
+    assert shown_grid(at)["Junio"].tolist()[0].startswith("Enviada a revisión · Coordinación Uno")
 
 
 def test_historial_lists_the_transitions(db):
