@@ -75,6 +75,8 @@ LISTS > [data-testid="stHeadingWithActionElements"] + p {
   [data-testid="stMainBlockContainer"] { padding: 3.4rem 0.75rem 2rem 0.75rem; }
   .st-key-program_list, .st-key-approval_cards { display: flex; }
   .st-key-program_bars, .st-key-program_trends, .st-key-approval_table { display: none; }
+  /* pills (e.g. «Programas por aprobar») wrap onto more lines instead of hiding the last ones sideways */
+  [data-testid="stButtonGroup"] > div:has(> button) { flex-wrap: wrap; overflow-x: visible; row-gap: 0.5rem; }
   .st-key-page_header h1 { font-size: 1.6rem; }
   [data-testid="stMetricValue"] { font-size: 1.9rem; }
   [data-testid="stRadioGroup"][aria-orientation="horizontal"] { gap: 0.2rem 0.5rem; }

@@ -132,6 +132,9 @@ def test_stamp_and_page_at_three_sizes(tmp_path, monkeypatch, size):
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             box = cards.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+            # the program pills wrap onto more lines when they do not fit (never hidden sideways)
+            assert page.evaluate("[...document.querySelectorAll('[data-testid=stButtonGroup] button')].map("
+                                 "b => getComputedStyle(b.parentElement).flexWrap)") == ["wrap"] * 6
         else:
             assert table.is_visible() and not cards.is_visible()
         screenshot(page, f"aprobacion_pagina_{size}")
