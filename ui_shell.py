@@ -95,7 +95,10 @@ RESUMEN_ALIAS = "resumen"
 #: Query parameter with which ``scripts/serve.py`` sends a mistyped address to the home page (never Streamlit's
 #: English «Page not found»): the shell says so in Spanish and drops it from the address.
 NOT_FOUND_PARAM = "pagina_no_encontrada"
-EMBED_CSS = '[data-testid="stMainBlockContainer"] { padding-top: 1rem; }'
+#: ?embed=true (screen sharing): less space above the page, and no sidebar nor the control that opens it.
+EMBED_CSS = ('[data-testid="stMainBlockContainer"] { padding-top: 1rem; } '
+             "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+             "[data-testid='stExpandSidebarButton'] { display: none; }")
 
 
 def pages() -> dict[str, list[tuple[PageSpec, Permiso]]]:
@@ -170,10 +173,6 @@ def main() -> None:
         # ~21 px): the sidebar, with the cut-off and the downloads, starts closed on this page (one click on «>»
         # opens it; once opened it stays open while the presenter works on the page).
         st.set_page_config(initial_sidebar_state="collapsed")
-    if embedded:
-        st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
-                "[data-testid='stExpandSidebarButton'] "
-                "{ display: none; }</style>")
     not_found_notice()
     if ui_auth.at_the_door(person):  # sign-in form, first-login password change, or no access
         st.stop()

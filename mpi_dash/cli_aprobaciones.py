@@ -14,7 +14,6 @@ The command line is administrative (``accounts.CliActor`` named by ``--autor``).
 from __future__ import annotations
 
 import argparse
-
 from typing import TYPE_CHECKING
 
 from mpi_dash.cli import EXIT_OK, _db_option, _print, _quarter, _text, _year, on_store, print_table

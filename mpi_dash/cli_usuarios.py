@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-
 from typing import TYPE_CHECKING
 
 from mpi_dash.cli import (
