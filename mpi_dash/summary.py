@@ -270,6 +270,28 @@ def exceptions(cut: pd.DataFrame) -> pd.DataFrame:
     return out[list(EXCEPTION_COLUMNS)].reset_index(drop=True)
 
 
+#: Columns of :func:`missing_justifications`.
+MISSING_JUSTIFICATION_COLUMNS: tuple[str, ...] = (
+    "programa_num", "clave", "nombre", "trimestre", "semaforo", "direccion_desvio",
+)
+
+
+def missing_justifications(cut: pd.DataFrame) -> pd.DataFrame:
+    """Indicators of the cut-off (``at_cutoff``) whose semáforo is amarillo or rojo and that carry no
+    justificación (empty or blank text): the figures a Junta would read without an explanation.  Plan
+    order; columns :data:`MISSING_JUSTIFICATION_COLUMNS` (``direccion_desvio`` sobre/bajo or None)."""
+    colour = _semaforo_or_sin_dato(cut)
+    texts = cut["justificacion"].astype(object) if "justificacion" in cut else \
+        pd.Series(None, index=cut.index, dtype=object)
+    blank = texts.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip())
+    wanted = colour.isin([Semaforo.ROJO.value, Semaforo.AMARILLO.value]) & blank.astype(bool)
+    out = cut.assign(semaforo=colour)
+    for col in MISSING_JUSTIFICATION_COLUMNS:
+        if col not in out:
+            out[col] = None
+    return out.loc[wanted.to_numpy(), list(MISSING_JUSTIFICATION_COLUMNS)].reset_index(drop=True)
+
+
 def iptt_table(cut: pd.DataFrame) -> pd.DataFrame:
     """Indicator table of the cut-off (``at_cutoff``; columns ``IPTT_COLUMNS``), one row per indicator.
 

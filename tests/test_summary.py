@@ -241,3 +241,20 @@ def test_measurable_rows_have_a_goal_or_are_milestones():
                        plan_row("1.4", tipo_calculo="conteo")])
     cut = summary.at_cutoff(compute_all(plan, avances_frame([("1.2", 2023, 1, 3.0)])), plan, 2023, 1)
     assert cut["medible"].tolist() == [True, False, True, False]
+
+
+def test_missing_justifications_lists_amarillo_and_rojo_without_text():
+    cut = pd.DataFrame({
+        "programa_num": ["1", "1", "2", "2", "3"],
+        "clave": ["1.1", "1.2", "2.1", "2.2", "3.1"],
+        "nombre": ["a", "b", "c", "d", "e"],
+        "trimestre": [4, 4, 4, 4, 4],
+        "semaforo": ["amarillo", "rojo", "verde", "rojo", None],
+        "direccion_desvio": ["bajo", "sobre", None, "bajo", None],
+        "justificacion": [None, "   ", None, "Se reprogramó", None],
+    })
+    out = summary.missing_justifications(cut)
+    assert out["clave"].tolist() == ["1.1", "1.2"]
+    assert out["semaforo"].tolist() == ["amarillo", "rojo"]
+    assert list(out.columns) == list(summary.MISSING_JUSTIFICATION_COLUMNS)
+    assert cut["clave"].tolist() == ["1.1", "1.2", "2.1", "2.2", "3.1"]  # input untouched
