@@ -63,6 +63,8 @@ MAX_LOGGED_USUARIO = 200  # an attempted usuario longer than this is logged by i
 
 WRONG_CREDENTIALS = "Usuario o contraseña incorrectos."
 NO_OIDC_ACCESS = "Su cuenta no tiene acceso al tablero; pida el alta a la persona administradora"
+OWN_PASSWORD = ("Su propia contraseña no se restablece desde «Cuentas»: cámbiela en «Mi contraseña» (sección "
+                "Cuenta del menú), que pide la actual. No se cambió nada.")
 INACTIVE = ("Esta cuenta está desactivada: no puede entrar. Si la necesita, pida a la persona administradora "
             "que la reactive.")
 
@@ -109,7 +111,7 @@ def _account(row: dict[str, Any]) -> Account:
     return Account(usuario=row["usuario"], nombre=row["nombre"], rol=Rol(row["rol"]), programas=programas,
                    correo=row["correo"], activa=bool(row["activa"]), creada=row["creada"],
                    ultimo_acceso=row["ultimo_acceso"], debe_cambiar_contrasena=bool(row["debe_cambiar"]),
-                   version=int(row["version"]))
+                   version=int(row["version"]), bloqueada_hasta=row.get("bloqueada_hasta"))
 
 
 def _row(db: Database, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
@@ -120,6 +122,11 @@ def _row(db: Database, sql: str, params: Iterable[Any]) -> dict[str, Any] | None
 
 def _account_row(db: Database, usuario: str) -> dict[str, Any] | None:
     return _row(db, "SELECT * FROM cuentas WHERE usuario = ?", [usuario])
+
+
+# An account with the end of its sign-in lockout when one is in force (ISO UTC text compares in time order).
+_WITH_LOCK = ("SELECT c.*, CASE WHEN i.bloqueada_hasta > ? THEN i.bloqueada_hasta END AS bloqueada_hasta "
+              "FROM cuentas c LEFT JOIN intentos i ON i.usuario = c.usuario")
 
 
 def _log(db: Database, evento: str, *, usuario: str | None, actor: str | None, detalle: str = "") -> None:
@@ -206,14 +213,15 @@ class AccountStoreMixin:
             return db.execute("SELECT 1 FROM cuentas LIMIT 1").fetchone() is not None
 
     def get_account(self, usuario: str) -> Account | None:
+        """The account as stored, with the end of a sign-in lockout in force (``bloqueada_hasta``)."""
         with self.connection() as db:
-            row = _account_row(db, normalize_usuario(usuario))
+            row = _row(db, _WITH_LOCK + " WHERE c.usuario = ?", [_iso(_now()), normalize_usuario(usuario)])
         return None if row is None else _account(row)
 
     def list_accounts(self) -> list[Account]:
-        """Every account (active first, then by usuario)."""
+        """Every account (active first, then by usuario), with the end of a sign-in lockout in force."""
         with self.connection() as db:
-            cur = db.execute("SELECT * FROM cuentas ORDER BY activa DESC, usuario")
+            cur = db.execute(_WITH_LOCK + " ORDER BY c.activa DESC, c.usuario", [_iso(_now())])
             names = [d[0] for d in cur.description]
             return [_account(dict(zip(names, r))) for r in cur.fetchall()]
 
@@ -251,7 +259,7 @@ class AccountStoreMixin:
             chosen = check_programas(rol, programas, self._known_programs(db))
             if _account_row(db, usuario) is not None:
                 raise AccountError(f"Ya existe la cuenta «{usuario}» (las cuentas no se borran; si está "
-                                   "desactivada, reactívela).")
+                                   "desactivada, reactívela).", "usuario")
             self._check_correo_free(db, correo, usuario)
             self._insert_account(db, usuario, nombre=nombre, rol=rol, programas=chosen, correo=correo,
                                  password=password, must_change=generated is not None)
@@ -268,8 +276,8 @@ class AccountStoreMixin:
             current = self._editable(db, usuario, version)
             chosen = check_programas(rol, programas, self._known_programs(db))
             self._check_correo_free(db, correo, current.usuario)
-            if current.rol is Rol.ADMINISTRACION and rol is not Rol.ADMINISTRACION:
-                self._keep_an_admin(db, current.usuario)
+            if current.activa and current.rol is Rol.ADMINISTRACION and rol is not Rol.ADMINISTRACION:
+                self._keep_an_admin(db, current.usuario, "cambiar su rol", campo="rol")
             changes = [f"{label}: {before} → {after}" for label, before, after in (
                 ("nombre", current.nombre, nombre), ("correo", current.correo or "—", correo or "—"),
                 ("rol", current.rol.value, rol.value),
@@ -290,7 +298,7 @@ class AccountStoreMixin:
                 state = "activa" if activa else "desactivada"
                 raise AccountError(f"La cuenta «{current.usuario}» ya está {state}.")
             if not activa and current.rol is Rol.ADMINISTRACION:
-                self._keep_an_admin(db, current.usuario)
+                self._keep_an_admin(db, current.usuario, "desactivarla")
             db.execute("UPDATE cuentas SET activa = ?, version = version + 1 WHERE usuario = ?",
                        [int(activa), current.usuario])
             if not activa:
@@ -302,16 +310,40 @@ class AccountStoreMixin:
     def reset_password(self, actor: Actor, usuario: str, *, contrasena: str | None = None,
                        version: int | None = None) -> str | None:
         """Set a new password (ends every session of the account and lifts a lockout).  Without
-        ``contrasena``: a random one-time password, returned to hand over, to change at first sign-in."""
+        ``contrasena``: a random one-time password, returned to hand over, to change at first sign-in.
+
+        A web account never resets its OWN password (it would sign itself out and, with a generated one, lose
+        it): that is «Mi contraseña» (:meth:`change_own_password`), which asks for the current one.  The
+        command line may (it is how a forgotten ``admin`` password is recovered)."""
         generated = None if contrasena is not None else generate_password()
         password = check_password(contrasena) if contrasena is not None else generated
         with self._acting(actor, Permiso.ADMINISTRAR_CUENTAS) as (db, who):
             current = self._editable(db, usuario, version)
+            if isinstance(who, Account) and who.usuario == current.usuario:
+                raise AccountError(OWN_PASSWORD)
             self._set_password(db, current.usuario, password, must_change=generated is not None)
             db.execute("DELETE FROM intentos WHERE usuario = ?", [current.usuario])
             _log(db, "contrasena_restablecida", usuario=current.usuario, actor=actor_name(who),
                  detalle="contraseña temporal (debe cambiarla al entrar)" if generated else "")
         return generated
+
+    def unlock(self, actor: Actor, usuario: str) -> Account:
+        """Lift the sign-in lockout of an account (too many failed sign-ins) before it ends by itself; its
+        password and sessions stay as they are.  Logged as ``cuenta_desbloqueada``."""
+        key = normalize_usuario(usuario)
+        with self._acting(actor, Permiso.ADMINISTRAR_CUENTAS) as (db, who):
+            if _account_row(db, key) is None:
+                raise AccountError(f"No existe la cuenta «{key}».")
+            attempt = _row(db, "SELECT bloqueada_hasta FROM intentos WHERE usuario = ?", [key])
+            until = _parse(attempt["bloqueada_hasta"]) if attempt else None
+            if until is None or until <= _now():
+                raise AccountError(f"La cuenta «{key}» no está bloqueada: no hay nada que desbloquear.")
+            db.execute("DELETE FROM intentos WHERE usuario = ?", [key])
+            from mpi_dash.formatting import local_datetime
+
+            _log(db, "cuenta_desbloqueada", usuario=key, actor=actor_name(who),
+                 detalle=f"estaba bloqueada hasta {local_datetime(_iso(until))[-5:]} (hora de la Ciudad de México)")
+        return self.get_account(key)
 
     # ----------------------------------------------------------------------- signing in
     def login(self, usuario: str, contrasena: str) -> sessions.Session:
@@ -495,18 +527,19 @@ class AccountStoreMixin:
                                   "editaba: no se guardó nada. Revise los datos actuales y vuelva a intentarlo.")
         return current
 
-    def _keep_an_admin(self, db: Database, usuario: str) -> None:
+    def _keep_an_admin(self, db: Database, usuario: str, what: str, campo: str | None = None) -> None:
         others = db.execute("SELECT COUNT(*) FROM cuentas WHERE rol = ? AND activa = 1 AND usuario != ?",
                             [Rol.ADMINISTRACION.value, usuario]).fetchone()[0]
         if not others:
-            raise AccountError(f"«{usuario}» es la única cuenta activa de administración: debe quedar al menos "
-                               "una. Cree o reactive otra antes.")
+            raise AccountError(f"«{usuario}» es la única cuenta activa de administración: no se puede {what}, "
+                               "porque debe quedar al menos una. Cree o reactive otra antes. No se cambió nada.",
+                               campo)
 
     def _check_correo_free(self, db: Database, correo: str | None, usuario: str) -> None:
         if correo and db.execute("SELECT 1 FROM cuentas WHERE correo = ? AND usuario != ?",
                                  [correo, usuario]).fetchone():
             raise AccountError(f"El correo {correo} ya pertenece a otra cuenta (cada correo identifica a una "
-                               "sola persona al entrar con el proveedor de identidad).")
+                               "sola persona al entrar con el proveedor de identidad).", "correo")
 
 
 def _revoke_all(db: Database, usuario: str, motivo: str) -> None:

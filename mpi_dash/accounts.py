@@ -48,7 +48,13 @@ _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(StoreError):
-    """An account operation that cannot be done (Spanish message for the person)."""
+    """An account operation that cannot be done (Spanish message for the person).  ``campo`` names the
+    field at fault when there is one (usuario, nombre, correo, rol, programas, contrasena), so a form can
+    show the message next to that field."""
+
+    def __init__(self, message: str, campo: str | None = None) -> None:
+        super().__init__(message)
+        self.campo = campo
 
 
 class PermissionDenied(StoreError):
@@ -122,10 +128,29 @@ class Account:
     ultimo_acceso: str | None = None
     debe_cambiar_contrasena: bool = False
     version: int = 1
+    #: End (UTC ISO) of a sign-in lockout in force when the account was read (``Store.list_accounts`` /
+    #: ``get_account``); None when it is not locked, or when read with a session.
+    bloqueada_hasta: str | None = None
 
     @property
     def rol_label(self) -> str:
         return ROL_LABELS[self.rol]
+
+    @property
+    def quien(self) -> str:
+        """«Ana López (ana.lopez)»: how a confirmation names the account (plain text)."""
+        return f"{self.nombre} ({self.usuario})"
+
+    @property
+    def estado(self) -> str:
+        """«activa», «desactivada» or «bloqueada hasta HH:MM» (Mexico City time) for people."""
+        if not self.activa:
+            return "desactivada"
+        if self.bloqueada_hasta:
+            from mpi_dash.formatting import local_datetime
+
+            return f"bloqueada hasta {local_datetime(self.bloqueada_hasta)[-5:]}"
+        return "activa"
 
     @property
     def todos_los_programas(self) -> bool:
@@ -180,20 +205,21 @@ def check_usuario(usuario: str) -> str:
     """The usuario normalised (lower case), or :class:`AccountError` saying what is expected."""
     text = normalize_usuario(usuario)
     if not text:
-        raise AccountError("Falta el usuario: escríbalo (por ejemplo ana.lopez).")
+        raise AccountError("Falta el usuario: escríbalo (por ejemplo ana.lopez).", "usuario")
     if len(text) > MAX_USUARIO_LENGTH or not _USUARIO_RE.fullmatch(text):
         raise AccountError(f"El usuario «{_shown(text)}» no es válido: use de 1 a {MAX_USUARIO_LENGTH} "
                            "letras minúsculas sin acentos, números, punto, guion o guion bajo, empezando por "
-                           "letra o número (por ejemplo ana.lopez).")
+                           "letra o número (por ejemplo ana.lopez).", "usuario")
     return text
 
 
 def check_nombre(nombre: str) -> str:
     text = " ".join(str(nombre or "").split())
     if not text:
-        raise AccountError("Falta el nombre de la persona.")
+        raise AccountError("Falta el nombre de la persona.", "nombre")
     if len(text) > MAX_NOMBRE_LENGTH:
-        raise AccountError(f"El nombre tiene {len(text)} caracteres; se admiten a lo más {MAX_NOMBRE_LENGTH}.")
+        raise AccountError(f"El nombre tiene {len(text)} caracteres; se admiten a lo más {MAX_NOMBRE_LENGTH}.",
+                           "nombre")
     return text
 
 
@@ -203,7 +229,7 @@ def check_correo(correo: str | None) -> str | None:
         return None
     if len(text) > MAX_CORREO_LENGTH or not _CORREO_RE.fullmatch(text):
         raise AccountError(f"El correo «{_shown(text)}» no es válido; se esperaba algo como "
-                           "nombre@dominio.gob.mx (o déjelo vacío).")
+                           "nombre@dominio.gob.mx (o déjelo vacío).", "correo")
     return text
 
 
@@ -212,7 +238,8 @@ def check_rol(rol: str | Rol) -> Rol:
         return Rol(str(rol).strip().lower())
     except ValueError:
         choices = ", ".join(r.value for r in Rol)
-        raise AccountError(f"El rol «{_shown(str(rol))}» no existe; se esperaba uno de: {choices}.") from None
+        raise AccountError(f"El rol «{_shown(str(rol))}» no existe; se esperaba uno de: {choices}.",
+                           "rol") from None
 
 
 def check_programas(rol: Rol, programas: Iterable[str], known: Iterable[str]) -> frozenset[str]:
@@ -222,15 +249,15 @@ def check_programas(rol: Rol, programas: Iterable[str], known: Iterable[str]) ->
     if rol is not Rol.COORDINACION:
         if chosen:
             raise AccountError("Solo las cuentas de coordinación tienen programas asignados; las demás "
-                               "ven y, según su rol, cargan todos los programas.")
+                               "ven y, según su rol, cargan todos los programas.", "programas")
         return frozenset()
     if not chosen:
-        raise AccountError("Una cuenta de coordinación necesita al menos un programa asignado.")
+        raise AccountError("Una cuenta de coordinación necesita al menos un programa asignado.", "programas")
     unknown = sorted(chosen - known_set, key=_program_sort)
     if unknown:
         shown = ", ".join(sorted(known_set, key=_program_sort)) or "ninguno"
         raise AccountError(f"No existe el programa {', '.join(map(_shown, unknown))} en el plan vigente "
-                           f"(programas: {shown}).")
+                           f"(programas: {shown}).", "programas")
     return chosen
 
 
@@ -239,11 +266,11 @@ def check_password(password: str) -> str:
     text = str(password or "")
     if len(text) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres "
-                           f"(tiene {len(text)}).")
+                           f"(tiene {len(text)}).", "contrasena")
     if len(text) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"La contraseña puede tener a lo más {MAX_PASSWORD_LENGTH} caracteres.")
+        raise AccountError(f"La contraseña puede tener a lo más {MAX_PASSWORD_LENGTH} caracteres.", "contrasena")
     if not text.strip():
-        raise AccountError("La contraseña no puede ser solo espacios.")
+        raise AccountError("La contraseña no puede ser solo espacios.", "contrasena")
     return text
 
 
@@ -254,6 +281,13 @@ def _shown(text: str, limit: int = 60) -> str:
 
 def _program_sort(value: str) -> tuple[int, int, str]:
     return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def sole_active_admin(accounts: Iterable[Account]) -> str | None:
+    """The usuario of the only active administración account, if there is exactly one (it can be neither
+    deactivated nor given another role: the store refuses; a page uses this only to say so beforehand)."""
+    admins = [a.usuario for a in accounts if a.activa and a.rol is Rol.ADMINISTRACION]
+    return admins[0] if len(admins) == 1 else None
 
 
 def programas_text(programas: Iterable[str]) -> str:
@@ -299,6 +333,7 @@ EVENTOS: dict[str, str] = {
     "cuenta_creada": "Cuenta creada", "cuenta_cambiada": "Cuenta modificada",
     "cuenta_desactivada": "Cuenta desactivada", "cuenta_reactivada": "Cuenta reactivada",
     "contrasena_cambiada": "Contraseña cambiada", "contrasena_restablecida": "Contraseña restablecida",
+    "cuenta_desbloqueada": "Cuenta desbloqueada",
 }
 
 
@@ -310,7 +345,7 @@ def accounts_table(accounts: Iterable[Account]) -> pd.DataFrame:
 
     rows = [{"Usuario": a.usuario, "Nombre": a.nombre, "Correo": a.correo or "—", "Rol": a.rol_label,
              "Programas": programas_text(a.programas) if a.rol is Rol.COORDINACION else "todos",
-             "Estado": "activa" if a.activa else "desactivada", "Creada": local_datetime(a.creada),
+             "Estado": a.estado, "Creada": local_datetime(a.creada),
              "Último acceso": local_datetime(a.ultimo_acceso) if a.ultimo_acceso else "nunca"}
             for a in accounts]
     columns = ["Usuario", "Nombre", "Correo", "Rol", "Programas", "Estado", "Creada", "Último acceso"]

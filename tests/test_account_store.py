@@ -364,10 +364,92 @@ def test_two_administrators_editing_the_same_account(store):
 def test_an_active_administrator_always_remains(store):
     store.create_account(ADMIN_CLI, "sola", nombre="Sola", rol="administracion", contrasena=PASSWORD)
     store.set_active(ADMIN_CLI, "adri", False)
-    with pytest.raises(AccountError, match="única cuenta activa de administración"):
-        store.set_active(ADMIN_CLI, "sola", False)
-    with pytest.raises(AccountError, match="única cuenta activa de administración"):
-        store.update_account(ADMIN_CLI, "sola", version=None, nombre="Sola", rol="direccion")
+    sola = store.get_account("sola")
+    for actor in (ADMIN_CLI, sola):  # the command line and the last administrator herself
+        before = [(a.usuario, a.rol, a.activa, a.version) for a in store.list_accounts()]
+        with pytest.raises(AccountError, match="«sola» es la única cuenta activa de administración: no se puede "
+                           "desactivarla") as off:
+            store.set_active(actor, "sola", False)
+        with pytest.raises(AccountError, match="no se puede cambiar su rol, porque debe quedar al menos una"
+                           ) as demoted:
+            store.update_account(actor, "sola", version=None, nombre="Sola", rol="direccion")
+        assert off.value.campo is None and demoted.value.campo == "rol"  # a form shows it under «Rol»
+        assert [(a.usuario, a.rol, a.activa, a.version) for a in store.list_accounts()] == before
+    # A deactivated administrator is not one of the active ones: its role may change.
+    assert store.update_account(sola, "adri", version=None, nombre="Adri", rol="consulta").rol is Rol.CONSULTA
+    # With a second active administrator, either one may go.
+    store.create_account(sola, "otra", nombre="Otra", rol="administracion", contrasena=PASSWORD)
+    assert not store.set_active(ADMIN_CLI, "sola", False).activa
+    with pytest.raises(AccountError, match="«otra» es la única"):
+        store.update_account(ADMIN_CLI, "otra", version=None, nombre="Otra", rol="consulta")
+
+
+def test_an_administrator_never_resets_its_own_password(store):
+    session = store.login("adri", PASSWORD)
+    with store.connection() as db:
+        stored = db.execute("SELECT hash_contrasena, version FROM cuentas WHERE usuario = 'adri'").fetchone()
+    with pytest.raises(AccountError, match="Su propia contraseña no se restablece desde «Cuentas»: cámbiela en "
+                       "«Mi contraseña»"):
+        store.reset_password(store.get_account("adri"), "ADRI")
+    with store.connection() as db:
+        assert db.execute("SELECT hash_contrasena, version FROM cuentas WHERE usuario = 'adri'").fetchone() == stored
+    assert store.check_session(session.token)[0].usuario == "adri"  # still signed in
+    assert not events(store, "contrasena_restablecida")
+    # Another administrator's, and the command line (the way back into a forgotten «admin»), may.
+    assert len(store.reset_password(store.get_account("adri"), "ana")) == 16
+    assert store.reset_password(ADMIN_CLI, "adri", contrasena="recuperada-123") is None
+    assert store.login("adri", "recuperada-123")
+
+
+def _lock(store: Store, usuario: str) -> None:
+    for _ in range(5):
+        with pytest.raises(LoginError):
+            store.login(usuario, "mala-clave-x")
+
+
+def test_a_locked_account_reads_locked_until_and_an_administrator_unlocks_it(store):
+    _lock(store, "beto")
+    locked = store.get_account("beto")
+    now = dt.datetime.now(dt.timezone.utc)
+    until = dt.datetime.fromisoformat(locked.bloqueada_hasta)
+    assert dt.timedelta(minutes=14) < until - now <= dt.timedelta(minutes=15)
+    assert locked.activa and locked.estado.startswith("bloqueada hasta ")
+    # Hand-computed: 18:30 UTC on 5 January is 12:30 in Mexico City (UTC-6, no daylight saving since 2022).
+    sql(store, "UPDATE intentos SET bloqueada_hasta = ? WHERE usuario = 'beto'", ["2099-01-05T18:30:00+00:00"])
+    assert {a.usuario: a.estado for a in store.list_accounts()}["beto"] == "bloqueada hasta 12:30"
+    assert store.get_account("ana").bloqueada_hasta is None and store.get_account("ana").estado == "activa"
+
+    with pytest.raises(PermissionDenied, match=r"Su rol \(Dirección\) no permite administrar cuentas"):
+        store.unlock(store.get_account("ana"), "beto")
+    assert store.get_account("beto").bloqueada_hasta  # still locked
+    with pytest.raises(LoginError, match="Demasiados intentos"):
+        store.login("beto", PASSWORD)
+
+    version = store.get_account("beto").version
+    unlocked = store.unlock(store.get_account("adri"), "Beto")
+    assert unlocked.bloqueada_hasta is None and unlocked.estado == "activa" and unlocked.version == version
+    assert events(store, "cuenta_desbloqueada")[0][1:] == (
+        "beto", "adri", "estaba bloqueada hasta 12:30 (hora de la Ciudad de México)")
+    assert store.login("beto", PASSWORD).account.usuario == "beto"  # the same password works at once
+    with pytest.raises(AccountError, match="La cuenta «beto» no está bloqueada: no hay nada que desbloquear"):
+        store.unlock(ADMIN_CLI, "beto")
+    with pytest.raises(AccountError, match="No existe la cuenta «nadie»"):
+        store.unlock(ADMIN_CLI, "nadie")
+
+
+def test_a_lockout_that_ended_reads_active(store):
+    _lock(store, "beto")
+    past = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)).isoformat(timespec="seconds")
+    sql(store, "UPDATE intentos SET bloqueada_hasta = ? WHERE usuario = 'beto'", [past])
+    assert store.get_account("beto").estado == "activa"
+    with pytest.raises(AccountError, match="no está bloqueada"):
+        store.unlock(ADMIN_CLI, "beto")
+
+
+def test_a_deactivated_account_reads_deactivated_even_when_locked(store):
+    _lock(store, "beto")
+    store.set_active(ADMIN_CLI, "beto", False)
+    assert store.get_account("beto").estado == "desactivada"
 
 
 def test_accounts_are_never_deleted_and_reactivate(store):

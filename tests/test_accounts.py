@@ -25,6 +25,7 @@ from mpi_dash.accounts import (
     puede,
     refused_rows_table,
     revision_author,
+    sole_active_admin,
     verify_password,
 )
 
@@ -153,3 +154,36 @@ def test_tables_are_plain_spanish_text():
     rows = refused_rows_table([("Avances", 7, "2.1", "2"), ("Avances", None, "3", "3")])
     assert rows.values.tolist() == [["Avances", "7", "2.1", "2"], ["Avances", "—", "3", "3"]]
     assert isinstance(rows, pd.DataFrame)
+
+
+@pytest.mark.parametrize(("check", "value", "campo"), [
+    (check_usuario, "", "usuario"), (check_usuario, "Ana López", "usuario"), (check_nombre, " ", "nombre"),
+    (check_correo, "ana@", "correo"), (check_rol, "jefe", "rol"), (check_password, "corta", "contrasena"),
+    (lambda v: check_programas(Rol.COORDINACION, v, ["1"]), [], "programas"),
+    (lambda v: check_programas(Rol.CONSULTA, v, ["1"]), ["1"], "programas"),
+])
+def test_each_refusal_names_its_field_for_the_form(check, value, campo):
+    with pytest.raises(AccountError) as info:
+        check(value)
+    assert info.value.campo == campo
+
+
+def test_state_for_people_and_how_a_confirmation_names_the_account():
+    ana = Account(usuario="ana.lopez", nombre="Ana López", rol=Rol.DIRECCION)
+    assert ana.quien == "Ana López (ana.lopez)" and ana.estado == "activa"
+    # 01:05 UTC on 8 December is 19:05 of the 7th in Mexico City (UTC-6): the hour only, as the lock is 15 min.
+    locked = Account(usuario="beto", nombre="Beto", rol=Rol.CONSULTA, bloqueada_hasta="2026-12-08T01:05:00+00:00")
+    assert locked.estado == "bloqueada hasta 19:05"
+    assert Account(usuario="x", nombre="X", rol=Rol.CONSULTA, activa=False,
+                   bloqueada_hasta="2026-12-08T01:05:00+00:00").estado == "desactivada"
+    assert accounts_table([locked])["Estado"].tolist() == ["bloqueada hasta 19:05"]
+
+
+def test_sole_active_admin():
+    def admin(usuario: str, activa: bool = True) -> Account:
+        return Account(usuario=usuario, nombre=usuario, rol=Rol.ADMINISTRACION, activa=activa)
+
+    consulta = Account(usuario="c", nombre="C", rol=Rol.CONSULTA)
+    assert sole_active_admin([admin("a"), consulta, admin("b", activa=False)]) == "a"
+    assert sole_active_admin([admin("a"), admin("b")]) is None
+    assert sole_active_admin([consulta]) is None
