@@ -3,11 +3,15 @@
 * ``usuarios crear USUARIO --nombre NOMBRE --rol {consulta,coordinacion,direccion,administracion}
   [--programas 1,3] [--correo CORREO] [--contrasena-stdin]`` — without ``--contrasena-stdin`` a one-time
   password is generated and printed once (it must be changed at first sign-in);
-* ``usuarios listar``; ``usuarios desactivar USUARIO``; ``usuarios reactivar USUARIO``;
+* ``usuarios listar`` (the state reads «bloqueada hasta HH:MM» during a sign-in lockout);
+  ``usuarios desactivar USUARIO``; ``usuarios reactivar USUARIO``;
+* ``usuarios rol USUARIO ROL [--programas 1,3]`` — another role (and programs, for coordinación);
 * ``usuarios contrasena USUARIO [--contrasena-stdin]`` — also the way to recover the ``admin`` account;
+* ``usuarios desbloquear USUARIO`` — lift a lockout after too many failed sign-ins (password unchanged);
 * ``usuarios bitacora [--usuario U] [--limite N]`` — the access log, newest first.
 
-The command line acts as :class:`~mpi_dash.accounts.CliActor` named after the operating-system user, as
+The last active administración account can be neither deactivated nor given another role (the store
+refuses, exit 1).  The command line acts as :class:`~mpi_dash.accounts.CliActor` named after the operating-system user, as
 the access log records it.  A password is read from standard input (without echo on a terminal), never
 from an argument (arguments show in the process list and the shell history).  Exit codes: 0 ok,
 1 refused (the message says why), 2 usage.
@@ -140,6 +144,31 @@ def cmd_contrasena(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+@on_store
+def cmd_rol(args: argparse.Namespace, store: Store) -> int:
+    from mpi_dash.accounts import AccountError, normalize_usuario, parse_programas, programas_text
+
+    current = store.get_account(args.usuario)
+    if current is None:
+        raise AccountError(f"No existe la cuenta «{normalize_usuario(args.usuario)}».")
+    account = store.update_account(_cli_actor(), current.usuario, version=current.version, nombre=current.nombre,
+                                   rol=args.rol, programas=parse_programas(args.programas or ""),
+                                   correo=current.correo)
+    programs = f", programas {programas_text(account.programas)}" if account.programas else ""
+    if (account.rol, account.programas) == (current.rol, current.programas):
+        _print(f"La cuenta «{account.usuario}» ya tenía el rol {account.rol_label}{programs}: no se cambió nada.")
+    else:
+        _print(f"La cuenta «{account.usuario}» ahora tiene el rol {account.rol_label}{programs}.")
+    return EXIT_OK
+
+
+@on_store
+def cmd_desbloquear(args: argparse.Namespace, store: Store) -> int:
+    account = store.unlock(_cli_actor(), args.usuario)
+    _print(f"Se desbloqueó la cuenta «{account.usuario}»: ya puede volver a entrar con su contraseña de siempre.")
+    return EXIT_OK
+
+
 def cmd_bitacora(args: argparse.Namespace) -> int:
     from mpi_dash.accounts import access_log_table
 
@@ -160,7 +189,8 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
 def add_usuarios(subparsers: argparse._SubParsersAction) -> None:
     """The ``usuarios`` command and its subcommands."""
     parser = subparsers.add_parser(
-        "usuarios", help="cuentas del tablero: crear, listar, desactivar, contraseñas, bitácora",
+        "usuarios", help="cuentas del tablero: crear, listar, desactivar, rol, contraseñas, desbloquear, "
+        "bitácora",
         description="Administra las cuentas del tablero (requiere acceso al servidor). Código de salida: "
         "0 hecho, 1 rechazado (el mensaje dice por qué), 2 error de uso.")
     sub = parser.add_subparsers(title="subcomandos", dest="subcomando", metavar="SUBCOMANDO",
@@ -189,6 +219,23 @@ def add_usuarios(subparsers: argparse._SubParsersAction) -> None:
         cmd.add_argument("usuario", metavar="USUARIO")
         cmd.set_defaults(func=func)
 
+    rol = sub.add_parser(
+        "rol", help="cambia el rol de una cuenta (y sus programas, si es de coordinación)",
+        description="Cambia el rol de una cuenta. La única cuenta activa de administración no puede cambiar "
+        "de rol: cree o reactive otra antes.")
+    rol.add_argument("usuario", metavar="USUARIO")
+    rol.add_argument("rol", choices=ROLES, metavar="ROL", help="uno de: " + ", ".join(ROLES))
+    rol.add_argument("--programas", metavar="1,3", default=None,
+                     help="programas asignados (solo para coordinación), separados por comas")
+    rol.set_defaults(func=cmd_rol)
+
+    desbloquear = sub.add_parser(
+        "desbloquear", help="levanta el bloqueo por intentos fallidos de una cuenta",
+        description="Levanta el bloqueo de una cuenta tras demasiados intentos fallidos de entrar, sin "
+        "cambiar su contraseña.")
+    desbloquear.add_argument("usuario", metavar="USUARIO")
+    desbloquear.set_defaults(func=cmd_desbloquear)
+
     contrasena = sub.add_parser(
         "contrasena", help="restablece la contraseña de una cuenta (también para recuperar «admin»)",
         description="Restablece la contraseña: termina las sesiones abiertas de la cuenta y levanta un bloqueo "
@@ -204,5 +251,6 @@ def add_usuarios(subparsers: argparse._SubParsersAction) -> None:
     bitacora.add_argument("--limite", type=_limit, metavar="N", default=200, help="cuántos (200 por omisión)")
     bitacora.set_defaults(func=cmd_bitacora)
 
-    for cmd in (crear, listar, contrasena, bitacora, *[sub.choices[n] for n in ("desactivar", "reactivar")]):
+    for cmd in (crear, listar, rol, contrasena, desbloquear, bitacora,
+                *[sub.choices[n] for n in ("desactivar", "reactivar")]):
         _db_option(cmd)

@@ -58,6 +58,10 @@ def test_create_with_password_from_stdin(db, capsys, monkeypatch):
      "al menos 10 caracteres"),
     (["desactivar", "nadie"], None, 1, "No existe la cuenta «nadie»"),
     (["contrasena", "nadie"], None, 1, "No existe la cuenta «nadie»"),
+    (["rol", "nadie", "consulta"], None, 1, "No existe la cuenta «nadie»"),
+    (["rol", "x", "jefe"], None, 2, "opción no válida: 'jefe'"),
+    (["desbloquear", "nadie"], None, 1, "No existe la cuenta «nadie»"),
+    (["desbloquear"], None, 2, "faltan argumentos obligatorios: USUARIO"),
     (["bitacora", "--limite", "0"], None, 2, "debe ser mayor que 0"),
     ([], None, 2, "faltan argumentos obligatorios"),
 ])
@@ -110,3 +114,44 @@ def test_usuarios_as_a_process_reads_the_password_from_stdin(db):
     assert result.returncode == 0, result.stderr
     assert "clave-por-tuberia" not in result.stdout + result.stderr
     assert Store(db).login("luz", "clave-por-tuberia")
+
+
+def test_the_last_administrator_can_be_neither_deactivated_nor_demoted(db, capsys):
+    run(db, "crear", "adri", "--nombre", "Adri", "--rol", "administracion")
+    run(db, "crear", "beto", "--nombre", "Beto", "--rol", "consulta")
+    capsys.readouterr()
+    assert run(db, "rol", "adri", "direccion") == 1
+    err = capsys.readouterr().err
+    assert "«adri» es la única cuenta activa de administración: no se puede cambiar su rol" in err
+    assert "Traceback" not in err
+    assert run(db, "desactivar", "adri") == 1
+    assert "no se puede desactivarla" in capsys.readouterr().err
+    account = Store(db).get_account("adri")
+    assert (account.rol.value, account.activa) == ("administracion", True)
+
+    assert run(db, "rol", "beto", "administracion") == 0  # a second administrator: now adri may change
+    assert "La cuenta «beto» ahora tiene el rol Administración." in capsys.readouterr().out
+    assert run(db, "rol", "adri", "coordinacion", "--programas", "6") == 0
+    assert "La cuenta «adri» ahora tiene el rol Coordinación, programas 6." in capsys.readouterr().out
+    assert run(db, "rol", "adri", "coordinacion", "--programas", "6") == 0
+    assert "ya tenía el rol Coordinación, programas 6: no se cambió nada" in capsys.readouterr().out
+    assert run(db, "rol", "beto", "consulta") == 1  # beto is now the only one
+    assert Store(db).get_account("beto").rol.value == "administracion"
+
+
+def test_a_locked_account_lists_as_locked_and_is_unlocked(db, capsys, monkeypatch):
+    run(db, "crear", "beto", "--nombre", "Beto", "--rol", "consulta", "--contrasena-stdin",
+        stdin="clave-de-beto-1\n", monkeypatch=monkeypatch)
+    for _ in range(5):
+        with pytest.raises(Exception):
+            Store(db).login("beto", "mala-clave-x")
+    capsys.readouterr()
+    assert run(db, "listar") == 0
+    assert "bloqueada hasta " in capsys.readouterr().out
+    assert run(db, "desbloquear", "beto") == 0
+    assert "Se desbloqueó la cuenta «beto»" in capsys.readouterr().out
+    assert Store(db).login("beto", "clave-de-beto-1").account.usuario == "beto"  # same password
+    assert run(db, "desbloquear", "beto") == 1
+    assert "no está bloqueada" in capsys.readouterr().err
+    assert run(db, "bitacora", "--usuario", "beto") == 0
+    assert "Cuenta desbloqueada" in capsys.readouterr().out
