@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from auth_helpers import (ACCOUNTS, ADMIN_CLI, BY_ROLE, PASSWORD, REPO_ROOT, db,  # noqa: F401 - db: a fixture
                           sign_in_with_form, signed_in)
-from shown_text import without_joiners
+from shown_text import as_read, without_joiners
 from streamlit.testing.v1 import AppTest
 from upload_helpers import data_sql, upload_bytes
 
@@ -20,6 +20,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
+
+
+def read(elements) -> str:
+    """What a person reads in ``elements`` (md()'s escapes and joiners resolved)."""
+    return as_read(texts(elements))
 
 
 def fresh(script: str = "app.py") -> AppTest:
@@ -215,33 +220,160 @@ def test_coordinator_template_caption_and_other_rows_are_refused(db):
     assert data_sql(db) == before
 
 
-def test_cuentas_create_shows_the_one_time_password_once_and_conflicts(db):
+def create_form(at: AppTest):
+    (create,) = [e for e in at.expander if e.label == "Crear una cuenta"]
+    return create
+
+
+def button(where, label: str):  # noqa: ANN001 - AppTest node
+    (found,) = [b for b in where.button if b.label == label]
+    return found
+
+
+def after(column, label: str) -> list[str]:  # noqa: ANN001 - AppTest column
+    """Types (and texts) of what follows the widget ``label`` in ``column``, in screen order."""
+    nodes = list(column.children.values())
+    index = [i for i, n in enumerate(nodes) if getattr(n, "label", None) == label][0]
+    return [f"{type(n).__name__}:{as_read(str(getattr(n, 'value', '')))}" for n in nodes[index + 1:]]
+
+
+def test_cuentas_create_shows_the_temporary_password_until_dismissed_and_conflicts(db):
     at = signed_in("pages/cuentas.py", db, "adri")
     table = at.dataframe[0].value
     assert set(table["Usuario"]) == set(ACCOUNTS)
-    (create,) = [e for e in at.expander if e.label == "Crear una cuenta"]
+    create = create_form(at)
     boxes = {t.label: t for t in create.text_input}
     boxes["Usuario"].input("luz")
     boxes["Nombre"].input("Luz <b>M</b>")
     create.selectbox[0].select("coordinacion")
-    create.multiselect[0].select("6")
-    [b for b in create.button if b.label == "Crear la cuenta"][0].click().run()
-    assert not at.exception and "Se creó la cuenta luz" in texts(at.success)
-    (password,) = [c.value for c in at.code]
+    create.button_group[0].set_value(["6"])  # pills: every program visible, no dropdown
+    button(create, "Crear la cuenta").click().run()
+    assert not at.exception and "Se creó la cuenta Luz <b>M</b> (luz)" in read(create_form(at).success)
+    (password,) = [c.value for c in create_form(at).code]  # in the create form, where the button was
+    assert "Contraseña temporal de Luz <b>M</b> (luz)" in read(create_form(at).markdown)
     assert Store(db).login("luz", password).account.programas == frozenset({"6"})
     assert "<b>M</b>" in at.dataframe[0].value.set_index("Usuario").loc["luz", "Nombre"]  # as typed
+    assert [t.value for t in create_form(at).text_input] == ["", "", ""]  # an empty form for the next one
     at.run()
-    assert not at.code  # shown once
+    assert [c.value for c in at.code] == [password]  # still there after a rerun…
+    button(create_form(at), "Ya la entregué: ocultar").click().run()
+    assert not at.code  # …until dismissed, then gone for good
+    at.run()
+    assert not at.code
 
     first, second = signed_in("pages/cuentas.py", db, "adri"), signed_in("pages/cuentas.py", db, "adri")
     for at in (first, second):
         at.selectbox(key="cuenta_elegida").select("cony").run()
     [t for t in first.text_input if t.label == "Nombre"][-1].input("Consuelo R.")
-    [b for b in first.button if b.label == "Guardar cambios"][0].click().run()
+    button(first, "Guardar cambios").click().run()
     assert "Se guardaron los cambios" in texts(first.success)
     [t for t in second.text_input if t.label == "Nombre"][-1].input("Otro nombre")
-    [b for b in second.button if b.label == "Guardar cambios"][0].click().run()
+    button(second, "Guardar cambios").click().run()
     assert "Otra persona modificó la cuenta «cony»" in texts(second.error)
     assert Store(db).get_account("cony").nombre == "Consuelo R."
     log = [b for b in second.dataframe][-1].value
     assert {"Cuenta creada", "Cuenta modificada"} <= set(log["Evento"])
+
+
+def test_cuentas_create_refusal_appears_under_the_field_that_caused_it(db):
+    at = signed_in("pages/cuentas.py", db, "adri")
+    boxes = {t.label: t for t in create_form(at).text_input}
+    boxes["Usuario"].input("Mal Usuario")
+    boxes["Nombre"].input("X")
+    button(create_form(at), "Crear la cuenta").click().run()
+    left, right = create_form(at).columns[:2]
+    assert after(left, "Usuario")[0].startswith("Error:El usuario «mal usuario» no es válido")
+    assert len(at.error) == 1  # only there, not repeated elsewhere
+
+    boxes = {t.label: t for t in create_form(at).text_input}
+    boxes["Usuario"].input("nueva")
+    boxes["Correo (opcional)"].input("x@cdmx.gob.mx")
+    Store(db).update_account(ADMIN_CLI, "beto", version=None, nombre="Beto", rol="direccion",
+                             correo="x@cdmx.gob.mx")
+    button(create_form(at), "Crear la cuenta").click().run()
+    left, right = create_form(at).columns[:2]
+    assert after(left, "Correo (opcional)")[0].startswith("Error:El correo x@cdmx.gob.mx ya pertenece")
+    assert not after(left, "Usuario")[0].startswith("Error") and len(at.error) == 1
+    assert Store(db).get_account("nueva") is None
+
+
+def test_cuentas_has_no_english_select_all(db):
+    at = signed_in("pages/cuentas.py", db, "adri")
+    assert not at.multiselect  # Streamlit's multiselect adds «Select all» and «No results» in English
+    assert [g.label for g in at.button_group] == ["Programas que coordina (solo para el rol Coordinación)"] * 2
+    assert at.button_group[0].options == ["1. Programa", "6. Programa"]  # the plan's names, in Spanish
+
+
+def test_cuentas_reset_asks_naming_the_account_and_keeps_the_password_until_dismissed(db):
+    at = signed_in("pages/cuentas.py", db, "adri")
+    at.selectbox(key="cuenta_elegida").select("ana").run()
+    button(at, "Restablecer la contraseña").click().run()
+    assert "¿Restablecer la contraseña de Ana López (ana)?" in read(at.markdown)
+    assert Store(db).login("ana", PASSWORD)  # nothing happened yet
+    button(at, "Cancelar").click().run()
+    assert "¿Restablecer" not in read(at.markdown) and Store(db).login("ana", PASSWORD)
+    button(at, "Restablecer la contraseña").click().run()
+    button(at, "Confirmar: restablecer").click().run()
+    assert "Se restableció la contraseña de Ana López (ana)" in read(at.success)
+    (password,) = [c.value for c in at.code]
+    assert "Contraseña temporal de Ana López (ana)" in read(at.markdown)
+    at.selectbox(key="cuenta_elegida").select("beto").run()  # looking at another account: still shown
+    assert [c.value for c in at.code] == [password]
+    assert Store(db).login("ana", password).account.debe_cambiar_contrasena
+    button(at, "Ya la entregué: ocultar").click().run()
+    assert not at.code
+    assert ("contrasena_restablecida", "ana", "adri") in set(zip(*[Store(db).access_log()[c] for c in (
+        "evento", "usuario", "actor")]))
+
+
+def test_cuentas_own_account_has_no_reset_and_the_sole_administrator_cannot_go(db):
+    at = signed_in("pages/cuentas.py", db, "adri")
+    at.selectbox(key="cuenta_elegida").select("adri").run()
+    labels = [b.label for b in at.button]
+    assert "Restablecer la contraseña" not in labels
+    assert "Su propia contraseña se cambia en «Mi contraseña»" in read(at.caption)
+    (off,) = [b for b in at.button if b.label == "Desactivar la cuenta"]
+    assert off.disabled and "Es la única cuenta activa de Administración" in read(at.caption)
+    at.selectbox(key="editar_adri_1_rol").select("direccion")
+    button(at, "Guardar cambios").click().run()
+    assert "¿Cambiar el rol" not in read(at.markdown)  # no question: the store says why not, under «Rol»
+    (form,) = [f for f in at.get("form") if "Guardar cambios" in [b.label for b in f.button]]
+    assert after(form.columns[1], "Rol")[0].startswith("Error:«adri» es la única cuenta activa de "
+                                                       "administración: no se puede cambiar su rol")
+    assert Store(db).get_account("adri").rol.value == "administracion"
+
+
+def test_cuentas_deactivating_and_changing_a_role_ask_naming_the_account(db):
+    at = signed_in("pages/cuentas.py", db, "adri")
+    at.selectbox(key="cuenta_elegida").select("beto").run()
+    button(at, "Desactivar la cuenta").click().run()
+    assert "¿Desactivar la cuenta de Beto (beto)?" in read(at.markdown)
+    assert Store(db).get_account("beto").activa
+    button(at, "Confirmar: desactivar").click().run()
+    assert not Store(db).get_account("beto").activa and "Se desactivó la cuenta de Beto (beto)" in read(at.success)
+
+    at.selectbox(key="cuenta_elegida").select("cony").run()
+    at.selectbox(key="editar_cony_1_rol").select("direccion")
+    button(at, "Guardar cambios").click().run()
+    assert "¿Cambiar el rol de Consuelo Ruiz (cony) de Consulta a Dirección?" in read(at.markdown)
+    assert Store(db).get_account("cony").rol.value == "consulta"
+    button(at, "Confirmar: cambiar el rol").click().run()
+    assert Store(db).get_account("cony").rol.value == "direccion"
+    assert "Se guardaron los cambios de la cuenta Consuelo Ruiz (cony)" in read(at.success)
+
+
+def test_cuentas_locked_account_reads_locked_until_and_unlocks(db):
+    for _ in range(5):
+        with pytest.raises(Exception):
+            Store(db).login("beto", "mala-clave-x")
+    at = signed_in("pages/cuentas.py", db, "adri")
+    state = at.dataframe[0].value.set_index("Usuario")["Estado"]
+    assert state["beto"].startswith("bloqueada hasta ") and state["ana"] == "activa"
+    at.selectbox(key="cuenta_elegida").select("ana").run()
+    assert "Desbloquear" not in [b.label for b in at.button]  # only for a locked account
+    at.selectbox(key="cuenta_elegida").select("beto").run()
+    button(at, "Desbloquear").click().run()
+    assert "Se desbloqueó la cuenta de Beto (beto)" in read(at.success)
+    assert at.dataframe[0].value.set_index("Usuario")["Estado"]["beto"] == "activa"
+    assert Store(db).login("beto", PASSWORD).account.usuario == "beto"
+    assert "Cuenta desbloqueada" in set(at.dataframe[-1].value["Evento"])
