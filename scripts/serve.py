@@ -6,8 +6,9 @@
   full collections (:func:`freeze_startup_objects`).
 * First start: when the store has no account, ``admin`` (administración) is created with a random password
   printed ONCE here — only to a terminal: under a service manager the output goes to a log file, so there
-  the password is not shown and ``python -m mpi_dash usuarios contrasena admin`` sets it (see
-  docs/despliegue.md).  It must be changed at first sign-in.
+  the password is not shown and the command printed instead sets it (:func:`admin_password_command`: this
+  very Python, from the repository, on this database — a bare ``python`` may lack the project's packages;
+  see docs/despliegue.md).  It must be changed at first sign-in.
 * The server is an ``st.App`` (Streamlit on Starlette + uvicorn) with two small routes of our own: POST
   ``/_mpi_dash/sesion`` trades a one-time cookie code for the HttpOnly, SameSite=Strict session cookie,
   and POST ``/_mpi_dash/salir`` drops it (see ``mpi_dash.sessions``, docs/dev/sesiones.md); and a middleware
@@ -24,7 +25,9 @@ Takes the same ``--server.port 8502``-style options as ``streamlit run``.  The s
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -162,6 +165,16 @@ def build_app():  # noqa: ANN201 - streamlit.starlette.App
                    Middleware(ui_server.StylesheetLink, link=ui_server.link_tag(ui_server.stylesheet()[1]))])
 
 
+def admin_password_command() -> str:
+    """The command that gives ``admin`` a new temporary password, as it works when pasted into a shell: the
+    Python running this server (the project's environment: a bare ``python`` lacks pandas), run from the
+    repository (``-m mpi_dash`` is not installed elsewhere), on this server's database."""
+    command = [sys.executable, "-m", "mpi_dash", "usuarios", "contrasena", "admin"]
+    if os.environ.get(config.DB_ENV):
+        command += ["--db", str(config.db_path().resolve())]
+    return f"cd {shlex.quote(str(REPO))} && {shlex.join(command)}"
+
+
 def first_start(stream=None, *, interactive: bool | None = None) -> str | None:  # noqa: ANN001
     """Create ``admin`` when the store has no account; print its password once (only to a terminal).
     Returns the message printed (None when there was nothing to do, or in read-only workbook mode)."""
@@ -177,15 +190,17 @@ def first_start(stream=None, *, interactive: bool | None = None) -> str | None: 
     if password is None:
         return None
     interactive = stream.isatty() if interactive is None else interactive
+    command = admin_password_command()
     if interactive:
         message = ("\n  Primera vez: se creó la cuenta «admin» (Administración).\n"
                    f"  Contraseña temporal: {password}\n"
                    "  Se muestra solo esta vez y no se guarda en ningún archivo: anótela. Al entrar, el tablero\n"
-                   "  pedirá cambiarla. Si la pierde: python -m mpi_dash usuarios contrasena admin\n")
+                   "  pedirá cambiarla. Si la pierde, en otra terminal:\n"
+                   f"    {command}\n")
     else:
         message = ("Primera vez: se creó la cuenta «admin» (Administración). Su contraseña temporal no se "
                    "muestra porque esta salida no es una terminal (quedaría en un registro). Asígnela con: "
-                   "python -m mpi_dash usuarios contrasena admin")
+                   f"{command}")
     print(message, file=stream, flush=True)
     return message
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,21 @@ def test_first_start_without_a_terminal_never_writes_the_password(serve, db):
     message = serve.first_start(out, interactive=False)
     assert "usuarios contrasena admin" in message and "Contraseña temporal" not in message
     assert Store(db).get_account("admin").debe_cambiar_contrasena
+
+
+@pytest.mark.parametrize("interactive", [True, False])
+def test_the_printed_recovery_command_works_as_printed(serve, db, tmp_path, interactive):
+    """Pasted into a plain shell elsewhere (no venv activated, no MPI_DASH_DB, another folder), the command the
+    first start prints sets a new temporary password for «admin» (a bare «python -m mpi_dash …» failed there
+    with «No module named 'pandas'»)."""
+    message = serve.first_start(io.StringIO(), interactive=interactive)
+    command = message.rstrip().splitlines()[-1].strip() if interactive else message.split("Asígnela con: ")[1]
+    assert command == serve.admin_password_command()
+    result = subprocess.run(["/bin/sh", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    password = result.stdout.split("Contraseña temporal: ")[1].split()[0]
+    assert Store(db).login("admin", password).account.debe_cambiar_contrasena
 
 
 def test_read_only_workbook_mode_has_no_accounts(serve, tmp_path, monkeypatch):
