@@ -6,7 +6,9 @@ password, lift a sign-in lockout, and the access log.  Every change is checked a
 * One's own password is changed in «Mi contraseña», never reset here (the store refuses it too).
 * A temporary password stays on screen (session state, across reruns) until «Ya la entregué: ocultar».
 * Messages appear next to what caused them: a form's refusal under the field it names
-  (``AccountError.campo``), an action's result under the action buttons.
+  (``AccountError.campo``), an action's question and result under the action buttons (scrolled into view
+  when the button sat at the bottom of the screen).
+* Programs are checkboxes with the whole name: no English («Select all»), no name cut with «…».
 """
 
 import streamlit as st
@@ -26,7 +28,10 @@ from ui_common import ensure_app_shell, md, program_options, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.ADMINISTRAR_CUENTAS)
-st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")  # English form hints
+# English form hints hidden; a checkbox's label (a program's whole name) wraps instead of ending in «…».
+st.html("<style>[data-testid='InputInstructions'] { display: none; } [data-testid='stCheckbox'] "
+        "[data-testid='stMarkdownContainer'], [data-testid='stCheckbox'] [data-testid='stMarkdownContainer'] p "
+        "{ white-space: normal; text-overflow: clip; overflow: visible; }</style>")
 
 PASSWORDS = "cuentas_contrasenas"  # usuario → (quien, password, origen): on screen until dismissed
 FLASH = "cuentas_aviso"            # (origen, message) for the run after a change
@@ -61,13 +66,15 @@ def done(origen: str, message: str, password: tuple[Account, str] | None = None)
 def notices(origen: str) -> None:
     """The message of the last change made here, and every temporary password not yet dismissed."""
     flash = st.session_state.get(FLASH)
+    box = st.container(key=f"avisos_{origen}")
     if flash and flash[0] == origen:
         st.session_state.pop(FLASH)
-        st.success(flash[1], icon=":material/check_circle:")
+        box.success(flash[1], icon=":material/check_circle:")
+        reveal(f"avisos_{origen}")
     for usuario, (quien, password, where) in list(st.session_state.get(PASSWORDS, {}).items()):
         if where != origen:
             continue
-        with st.container(border=True):
+        with box.container(border=True):
             st.markdown(f"**Contraseña temporal de {md(quien)}**: cópiela y entréguela a la persona por un medio "
                         "seguro; deberá cambiarla al entrar. Queda aquí hasta que la oculte; después no se puede "
                         "volver a ver (habría que restablecerla otra vez).")
@@ -79,6 +86,25 @@ def notices(origen: str) -> None:
 
 def field_slots(*names: str) -> dict[str, object]:
     return {name: st.empty() for name in names}
+
+
+def program_checkboxes(prefix: str, chosen: frozenset[str]) -> list[str]:
+    """The programs of a coordinación account: a checkbox per program with its whole name (a multiselect adds
+    an English «Select all» and «No results»; pills cut a long name with «…»)."""
+    st.markdown("**Programas que coordina** (solo para el rol Coordinación)")
+    columns, half = st.columns(2), (len(programs) + 1) // 2  # 1-3 | 4-6: in order when stacked on a phone
+    return [p for i, (p, name) in enumerate(programs.items())
+            if columns[i // half].checkbox(md(name), value=p in chosen, key=f"{prefix}_programa_{p}")]
+
+
+def reveal(key: str) -> None:
+    """Scroll the browser just enough to show the container ``key`` (``st.container(key=…)``): the answer
+    to a button near the bottom of the screen would otherwise appear below it, out of sight.  A counter
+    makes each script new (an identical element would not run again)."""
+    count = st.session_state["_cuentas_revelar"] = st.session_state.get("_cuentas_revelar", 0) + 1
+    st.html(f"<script>/* {count} */ setTimeout(() => document.querySelector('.st-key-{key}')"
+            "?.scrollIntoView({block: 'nearest', behavior: 'smooth'}), 200);</script>",
+            unsafe_allow_javascript=True)
 
 
 def show_refusal(exc: StoreError, slots: dict[str, object]) -> None:
@@ -113,18 +139,18 @@ with st.expander("Crear una cuenta", icon=":material/person_add:"):
             rol = st.selectbox("Rol", ROLES, index=ROLES.index(Rol.CONSULTA), format_func=ROL_LABELS.get,
                                key="nueva_rol")
             slots["rol"] = st.empty()
-        picked = st.pills("Programas que coordina (solo para el rol Coordinación)", list(programs),
-                          selection_mode="multi", format_func=programs.get, key="nueva_programas")
+        picked = program_checkboxes("nueva", frozenset())
         slots["programas"] = st.empty()
         crear = st.form_submit_button("Crear la cuenta", type="primary")
     if crear:
         try:
             account, generated = store.create_account(actor, usuario, nombre=nombre, rol=rol, correo=correo,
-                                                      programas=list(picked) if rol is Rol.COORDINACION else [])
+                                                      programas=picked if rol is Rol.COORDINACION else [])
         except StoreError as exc:
             show_refusal(exc, slots)
         else:
-            for key in ("nueva_usuario", "nueva_correo", "nueva_nombre", "nueva_rol", "nueva_programas"):
+            for key in ("nueva_usuario", "nueva_correo", "nueva_nombre", "nueva_rol",
+                        *[f"nueva_programa_{p}" for p in programs]):
                 st.session_state.pop(key, None)  # an empty form for the next account
             done(CREATE, f"Se creó la cuenta {md(account.quien)} ({account.rol_label}).", (account, generated))
 
@@ -156,7 +182,9 @@ def refused(exc: StoreError, where=st) -> None:  # noqa: ANN001 - a container
 
 def confirm(question: str, detail: str, action: str, run) -> None:  # noqa: ANN001 - () -> None
     """The second step of an action: ``question`` names the account; «Confirmar» runs ``run``."""
-    box = st.container(border=True)
+    box = st.container(border=True, key="confirmacion")
+    if st.session_state.pop("_cuentas_preguntar", False):  # asked in this run: bring it into view
+        reveal("confirmacion")
     box.markdown(f"**{question}**  \n{detail}")
     yes, no = box.columns(2)
     if yes.button(f"Confirmar: {action}", type="primary", key="confirmar", width="stretch"):
@@ -175,6 +203,7 @@ if account.activa:
     if left.button("Desactivar la cuenta", icon=":material/person_off:", width="stretch",
                    disabled=usuario == sole_admin):
         st.session_state[PENDING] = pending = {"accion": "desactivar", "usuario": usuario, "version": seen}
+        st.session_state["_cuentas_preguntar"] = True
 elif left.button("Reactivar la cuenta", icon=":material/person_check:", width="stretch"):
     try:
         store.set_active(actor, usuario, True, version=seen)
@@ -187,6 +216,7 @@ if not own and middle.button("Restablecer la contraseña", icon=":material/key:"
                              help="Genera una contraseña temporal, cierra las sesiones abiertas de la cuenta y "
                                   "levanta un bloqueo por intentos fallidos."):
     st.session_state[PENDING] = pending = {"accion": "restablecer", "usuario": usuario, "version": seen}
+    st.session_state["_cuentas_preguntar"] = True
 if account.bloqueada_hasta and right.button("Desbloquear", icon=":material/lock_open:", width="stretch",
                                             help="Levanta el bloqueo por intentos fallidos sin cambiar la "
                                                  "contraseña."):
@@ -243,12 +273,10 @@ with st.form(f"editar_{usuario}_{seen}"):
         rol = st.selectbox("Rol", ROLES, index=ROLES.index(account.rol), format_func=ROL_LABELS.get,
                            key=f"editar_{usuario}_{seen}_rol")
         slots["rol"] = st.empty()
-    picked = st.pills("Programas que coordina (solo para el rol Coordinación)", list(programs),
-                      selection_mode="multi", default=sorted(p for p in account.programas if p in programs),
-                      format_func=programs.get, key=f"editar_{usuario}_{seen}_programas")
+    picked = program_checkboxes(f"editar_{usuario}_{seen}", account.programas)
     slots["programas"] = st.empty()
     guardar = st.form_submit_button("Guardar cambios", type="primary")
-picked = list(picked) if rol is Rol.COORDINACION else []
+picked = picked if rol is Rol.COORDINACION else []
 
 
 def save(data: dict) -> None:
@@ -263,6 +291,7 @@ if guardar:
             "rol": rol, "programas": picked}
     if rol is not account.rol and usuario != sole_admin:  # the sole administrator: the store says why not
         st.session_state[PENDING] = pending = data
+        st.session_state["_cuentas_preguntar"] = True
     else:
         try:
             save(data)

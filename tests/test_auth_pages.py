@@ -246,7 +246,7 @@ def test_cuentas_create_shows_the_temporary_password_until_dismissed_and_conflic
     boxes["Usuario"].input("luz")
     boxes["Nombre"].input("Luz <b>M</b>")
     create.selectbox[0].select("coordinacion")
-    create.button_group[0].set_value(["6"])  # pills: every program visible, no dropdown
+    create.checkbox(key="nueva_programa_6").check()  # a checkbox per program, whole name
     button(create, "Crear la cuenta").click().run()
     assert not at.exception and "Se creó la cuenta Luz <b>M</b> (luz)" in read(create_form(at).success)
     (password,) = [c.value for c in create_form(at).code]  # in the create form, where the button was
@@ -254,6 +254,7 @@ def test_cuentas_create_shows_the_temporary_password_until_dismissed_and_conflic
     assert Store(db).login("luz", password).account.programas == frozenset({"6"})
     assert "<b>M</b>" in at.dataframe[0].value.set_index("Usuario").loc["luz", "Nombre"]  # as typed
     assert [t.value for t in create_form(at).text_input] == ["", "", ""]  # an empty form for the next one
+    assert not create_form(at).checkbox(key="nueva_programa_6").value
     at.run()
     assert [c.value for c in at.code] == [password]  # still there after a rerun…
     button(create_form(at), "Ya la entregué: ocultar").click().run()
@@ -299,9 +300,9 @@ def test_cuentas_create_refusal_appears_under_the_field_that_caused_it(db):
 
 def test_cuentas_has_no_english_select_all(db):
     at = signed_in("pages/cuentas.py", db, "adri")
-    assert not at.multiselect  # Streamlit's multiselect adds «Select all» and «No results» in English
-    assert [g.label for g in at.button_group] == ["Programas que coordina (solo para el rol Coordinación)"] * 2
-    assert at.button_group[0].options == ["1. Programa", "6. Programa"]  # the plan's names, in Spanish
+    # Streamlit's multiselect adds «Select all» and «No results» in English; pills cut long names with «…».
+    assert not at.multiselect and not at.button_group
+    assert [as_read(c.label) for c in create_form(at).checkbox] == ["1. Programa", "6. Programa"]  # whole names
 
 
 def test_cuentas_reset_asks_naming_the_account_and_keeps_the_password_until_dismissed(db):
