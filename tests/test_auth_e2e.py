@@ -166,3 +166,70 @@ def test_screens_at_three_sizes(server, size, tmp_path):
             assert not error_texts(page)
             screenshot(page, f"auth_{size}_{path}")
         page.get_by_role("button", name="Cerrar sesión").click() if size != "movil" else None
+
+
+def _inside(box, viewport) -> bool:  # noqa: ANN001 - Playwright bounding box / viewport size
+    """Whole on screen (to the pixel: layouts put edges at fractions of one)."""
+    return box is not None and box["y"] >= -1 and box["y"] + box["height"] <= viewport["height"] + 1 \
+        and box["x"] >= -1 and box["x"] + box["width"] <= viewport["width"] + 1
+
+
+@pytest.mark.parametrize("size", ["laptop", "movil"])
+def test_cuentas_answers_appear_where_the_administrator_is_looking(server, size):
+    """At 1366×768 and 390×844: the «Crear una cuenta» refusal shows without scrolling after pressing the button
+    where a person sees it (at the bottom of the screen); «Restablecer la contraseña» asks naming the account,
+    on screen; the temporary password stays on screen; no English «Select all» anywhere."""
+    url, store = server
+    usuario = f"luz.{size}"
+    store.create_account(store.get_account("adri"), usuario, nombre="Luz Martínez", rol="consulta",
+                         contrasena=PASSWORD)
+    width, height = SIZES[size]
+    with open_browser(chromium_path(), width=width, height=height) as page:
+        signed_in_as(page, url, "adri")
+        goto_page(page, url, "cuentas")
+        page.get_by_text("Crear una cuenta").first.click()
+        wait_idle(page)
+        page.get_by_label("Usuario", exact=True).first.fill("Mal Usuario")
+        page.get_by_label("Nombre", exact=True).first.fill("Alguien")
+        create = page.get_by_role("button", name="Crear la cuenta")
+        create.evaluate("b => b.scrollIntoView({block: 'end'})")  # as a person scrolls: just into sight
+        page.wait_for_timeout(300)
+        box = create.bounding_box()
+        assert _inside(box, page.viewport_size)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # no scrolling by Playwright
+        page.get_by_text("no es válido").first.wait_for()
+        wait_idle(page)
+        refusal = page.locator("[data-testid='stAlertContentError']")
+        assert refusal.count() == 1 and "El usuario «mal usuario» no es válido" in refusal.inner_text()
+        assert _inside(refusal.bounding_box(), page.viewport_size), refusal.bounding_box()
+        screenshot(page, f"cuentas_{size}_crear_error", full_page=False)
+        assert "Select all" not in page.locator("body").inner_text()
+
+        goto_page(page, url, "cuentas")
+        choice = page.get_by_label("Cuenta", exact=True)
+        choice.click()
+        choice.fill(f"({usuario})")
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        reset = page.get_by_role("button", name="Restablecer la contraseña")
+        reset.evaluate("b => b.scrollIntoView({block: 'end'})")
+        page.wait_for_timeout(300)
+        box = reset.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        question = page.get_by_text(f"¿Restablecer la contraseña de Luz Martínez ({usuario})?")
+        question.wait_for()
+        wait_idle(page)
+        confirm = page.get_by_role("button", name="Confirmar: restablecer")
+        page.wait_for_function(  # brought into view (smoothly) when it appeared below the fold
+            "([el, h]) => el.getBoundingClientRect().bottom <= h + 1", arg=[confirm.element_handle(), height])
+        assert _inside(question.bounding_box(), page.viewport_size)
+        screenshot(page, f"cuentas_{size}_confirmar", full_page=False)
+        confirm.click()
+        page.get_by_text(f"Contraseña temporal de Luz Martínez ({usuario})").wait_for()
+        wait_idle(page)
+        password = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+        assert store.login(usuario, password).account.debe_cambiar_contrasena
+        page.reload()  # a reload starts a new browser session: the password is not kept anywhere else
+        wait_idle(page)
+        assert page.get_by_text("Contraseña temporal de").count() == 0
+        screenshot(page, f"cuentas_{size}_temporal", full_page=False)
