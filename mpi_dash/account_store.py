@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from mpi_dash import config, sessions
 from mpi_dash.accounts import (
     PERMISO_LABELS,
+    ROL_LABELS,
     Account,
     AccountError,
     Actor,
@@ -264,7 +265,7 @@ class AccountStoreMixin:
             self._insert_account(db, usuario, nombre=nombre, rol=rol, programas=chosen, correo=correo,
                                  password=password, must_change=generated is not None)
             _log(db, "cuenta_creada", usuario=usuario, actor=actor_name(who),
-                 detalle=f"Rol {rol.value}; programas {programas_text(chosen)}")
+                 detalle=f"Rol {ROL_LABELS[rol]}; programas {programas_text(chosen)}")
             account = _account(_account_row(db, usuario))
         return account, generated
 
@@ -280,7 +281,7 @@ class AccountStoreMixin:
                 self._keep_an_admin(db, current.usuario, "cambiar su rol", campo="rol")
             changes = [f"{label}: {before} → {after}" for label, before, after in (
                 ("nombre", current.nombre, nombre), ("correo", current.correo or "—", correo or "—"),
-                ("rol", current.rol.value, rol.value),
+                ("rol", current.rol_label, ROL_LABELS[rol]),
                 ("programas", programas_text(current.programas), programas_text(chosen))) if before != after]
             if not changes:
                 return current

@@ -311,6 +311,7 @@ st.subheader("Bitácora de accesos")
 who = st.selectbox("Mostrar", ["(todas las cuentas)", *by_usuario], key="bitacora_de")
 log = store.access_log(limit=500, usuario=None if who.startswith("(") else who)
 st.caption("Entradas, intentos fallidos y bloqueos, permisos denegados y cambios de cuentas; las 500 más "
-           "recientes, en hora de la Ciudad de México. También con «python -m mpi_dash usuarios bitacora».")
+           "recientes, en hora de la Ciudad de México. En el servidor, desde la carpeta del tablero: "
+           "«.venv/bin/python -m mpi_dash usuarios bitacora».")
 st.dataframe(access_log_table(log), hide_index=True, width="stretch",
              column_config={"Detalle": st.column_config.TextColumn("Detalle", width="large")})

@@ -496,6 +496,11 @@ def test_the_access_log_records_what_the_issue_lists(store):
     kinds = {e[0] for e in events(store)}
     assert {"login_ok", "login_fallido", "permiso_denegado", "cuenta_creada", "cuenta_desactivada"} <= kinds
     assert events(store, "cuenta_desactivada")[0][1:3] == ("beto", "adri")
+    # People's words in the log, not the stored codes (hand-written: «direccion» is a code).
+    created = {e[1]: e[3] for e in events(store, "cuenta_creada")}
+    assert (created["ana"], created["coco"]) == ("Rol Dirección; programas —", "Rol Coordinación; programas 1")
+    store.update_account(ADMIN_CLI, "cony", version=None, nombre="Consuelo Ruiz", rol="coordinacion", programas=["1"])
+    assert events(store, "cuenta_cambiada")[0][3] == "rol: Consulta → Coordinación; programas: — → 1"
     assert list(store.access_log(usuario="beto")["usuario"].unique()) == ["beto"]
     assert PASSWORD not in store.dump_sql()
     assert sessions.MAX_FAILED_LOGINS == 5 and sessions.LOCK_MINUTES == 15
