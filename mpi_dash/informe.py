@@ -45,7 +45,7 @@ from mpi_dash.formatting import (
     indicator_status,
     is_empty,
     local_datetime,
-    missing_text,
+    program_missing_lines,
     program_status_label,
     single_spaces,
 )
@@ -211,12 +211,13 @@ def _counts(cut: pd.DataFrame) -> str:
 
 
 def _completeness(row: Mapping[str, Any]) -> str:
+    """«4 de 5 con meta o hito tienen dato (13 indicadores en total). ⚠ 1 de 5 con meta o hito sin dato: 3.4.
+    Sin reporte (informativo): 2.2» — the counts of ``programs.program_figures``, which add up."""
     medibles, con_dato = int(row["n_medibles"]), int(row["n_con_dato"])
     total = int(row["n_indicadores"])
-    base = (f"{con_dato} de {medibles} medibles con dato" if medibles else "ningún indicador medible") + \
-        f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
-    missing = missing_text(row["claves_faltantes"], row["n_indicadores"])
-    return f"{base}. {missing}" if missing else base
+    base = (f"{con_dato} de {medibles} con meta o hito {'tiene' if con_dato == 1 else 'tienen'} dato" if medibles
+            else "ningún indicador con meta o hito") + f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
+    return ". ".join([base, *program_missing_lines(row)])
 
 
 def _program(row: Mapping[str, Any], part: pd.DataFrame, part_trend: pd.DataFrame, trimestre: int) -> dict[str, Any]:

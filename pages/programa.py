@@ -36,12 +36,14 @@ with st.container(key="program_bars"):  # laptop / projector: the bar; phone: th
 with st.container(key="program_list"):
     program_card(next(prog.itertuples(index=False)), name=False)
 objectives = list(dict.fromkeys(o for o in rows["objetivo"].dropna().map(lambda t: " ".join(str(t).split())) if o))
-n_informative = int(len(rows) - prog["n_medibles"].iloc[0])
+n_measurable = int(prog["n_medibles"].iloc[0])
+n_informative = len(rows) - n_measurable
 st.markdown(f"**{'Objetivos' if len(objectives) > 1 else 'Objetivo'} del programa**\n\n"
             + "\n".join(f"- {md(o)}" for o in objectives))
-st.caption(f"{format_count(len(rows))} indicadores: {format_count(prog['n_medibles'].iloc[0])} con meta anual o "
-           f"hito (entran al avance), {format_count(n_informative)} informativos (conteos, comparaciones o sin "
-           "meta anual).")
+st.caption(f"{format_count(len(rows))} {'indicador' if len(rows) == 1 else 'indicadores'}: "
+           f"{format_count(n_measurable)} con meta anual o hito (entran al avance), {format_count(n_informative)} "
+           f"{'informativo' if n_informative == 1 else 'informativos'} (conteos, comparaciones o sin meta anual: "
+           "se informan, no entran al avance).")
 st.plotly_chart(figures.program_trend_line(trend.loc[trend["programa"] == programa]), theme=None,
                 config=PLOT_CONFIG, key="trend")
 

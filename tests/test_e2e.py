@@ -69,7 +69,7 @@ def test_resumen_program_bars_and_quarter_switch(app):
     assert page.get_by_text("Verde", exact=False).count() > 0
     page.get_by_text("¿Dónde están los problemas?").wait_for()
     december = _bar_texts(page)
-    assert "Rojo ↓ rezago" in december and "⚠ 1 de 5 sin dato: 3.4" in december
+    assert "Rojo ↓ rezago" in december and "⚠ 1 de 5 con meta o hito sin dato: 3.4" in december
     screenshot(page, "e2e_resumen_diciembre")
     _click_quarter(page, "Marzo")
     assert error_texts(page) == []

@@ -90,7 +90,7 @@ def test_summary_each_program_with_its_avance(pages):
         in summary_page
     assert "2. Colaboración interinstitucional Rojo ↓ rezago 20.0 % 50.0 %" in summary_page
     assert "3. Programa 3 Pendiente (vence en Diciembre) — —" in summary_page
-    assert "4. Programa 4 Sin dato — —" in summary_page and "1 de 1 sin dato: 4.1" in summary_page
+    assert "4. Programa 4 Sin dato — —" in summary_page and "1 de 1 con meta o hito sin dato: 4.1" in summary_page
 
 
 def test_one_section_per_program_with_indicators_and_trend(pages):
