@@ -623,6 +623,20 @@ def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool
     return value
 
 
+#: Up to this many rows a table (st.dataframe) is as tall as its rows: all of them visible, no scroll inside it.
+TABLE_ROWS_WHOLE = 30
+#: A longer table shows this much of itself and scrolls inside (about 16 rows at the app's 18-px font).
+TABLE_SCROLL_PX = 680
+
+
+def table_height(rows: int) -> str | int:
+    """The ``height`` of an st.dataframe of ``rows`` rows: ``"content"`` (sized by the browser to its header and
+    rows, whatever the font and row height: a fixed «40 + 35 px per row» showed four of program 3's five rows
+    and half of the fifth at the app's 18-px font) up to :data:`TABLE_ROWS_WHOLE` rows, else
+    :data:`TABLE_SCROLL_PX` with a scroll inside."""
+    return "content" if rows <= TABLE_ROWS_WHOLE else TABLE_SCROLL_PX
+
+
 def number_column(header: str, values: pd.Series, *, percent: bool = False):  # noqa: ANN201 - column config
     """A numeric st.dataframe column (header sorting stays numeric) shown es-MX whatever the browser locale:
     percentages with one decimal and a non-breaking space before «%», whole-number columns without decimals

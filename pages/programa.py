@@ -14,7 +14,7 @@ from mpi_dash.formatting import (
 )
 from mpi_dash.schema import TipoCalculo
 from ui_common import (cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card, program_choice,
-                       program_frames, remembered_selectbox)
+                       program_frames, remembered_selectbox, table_height)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -87,7 +87,7 @@ st.dataframe(pd.DataFrame({
     "Semáforo": [indicator_status(s, d) for s, d in zip(done["semaforo"], done["direccion_desvio"], strict=True)],
     "Justificación": done["justificacion"].fillna("—"),
     "Evidencia": done["evidencia"].fillna("—"),
-}), hide_index=True, width="stretch", placeholder="—")
+}), hide_index=True, width="stretch", placeholder="—", height=table_height(len(done)))
 
 with st.expander("Ficha técnica completa", expanded=False):
     plan_row = plan.loc[(plan["anio"] == anio) & (plan["clave"] == clave)].iloc[0]
