@@ -265,7 +265,8 @@ def missing_text(faltantes: object, medibles: object) -> str:
     claves = _claves(faltantes)
     if not claves:
         return ""
-    return f"⚠ {len(claves)} de {int(medibles)} con meta o hito sin dato: {', '.join(claves)}"  # type: ignore[call-overload]
+    total = int(medibles)  # type: ignore[call-overload]
+    return f"⚠ {len(claves)} de {total} con meta o hito sin dato: {', '.join(claves)}"
 
 
 def informative_missing_text(claves: object) -> str:

@@ -67,7 +67,8 @@ SUMMARY_HEADERS: tuple[str, ...] = ("Programa", "Estado", "Avance", "Esperado", 
 # (header or cell) and shares the rest by weight — so headers never run into each other.
 TABLE_COLUMNS: tuple[tuple[str, str, str, float, bool], ...] = (
     ("Indicador", "indicador", "texto", 2.8, False), ("Meta anual", "meta", "numero", 0, False),
-    ("Programado al corte", "programado", "numero", 0, False), ("Realizado al corte", "realizado", "numero", 0, False),
+    ("Programado al corte", "programado", "numero", 0, False),
+    ("Realizado al corte", "realizado", "numero", 0, False),
     ("Cumplimiento", "cumplimiento", "numero", 0, False), ("Semáforo", "semaforo", "texto", 1.6, True),
     ("Justificación", "justificacion", "texto", 2.5, False), ("Evidencia", "evidencia", "texto", 2.0, False),
 )
@@ -233,8 +234,9 @@ def _completeness(row: Mapping[str, Any]) -> str:
     Sin reporte (informativo): 2.2» — the counts of ``programs.program_figures``, which add up."""
     medibles, con_dato = int(row["n_medibles"]), int(row["n_con_dato"])
     total = int(row["n_indicadores"])
-    base = (f"{con_dato} de {medibles} con meta o hito {'tiene' if con_dato == 1 else 'tienen'} dato" if medibles
-            else "ningún indicador con meta o hito") + f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
+    base = (f"{con_dato} de {medibles} con meta o hito {'tiene' if con_dato == 1 else 'tienen'} dato"
+            if medibles else "ningún indicador con meta o hito")
+    base += f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
     return ". ".join([base, *program_missing_lines(row)])
 
 
@@ -262,7 +264,8 @@ def _program(row: Mapping[str, Any], part: pd.DataFrame, part_trend: pd.DataFram
         "grafica": _chart(part_trend, trimestre),
         "titulo_tabla": "Indicadores al corte",
         "indicadores": (indicators := [_indicator(r) for r in part.to_dict("records")]),
-        "columnas": _columns(TABLE_COLUMNS, [{**r, "indicador": f"{r['clave']} {r['indicador']}"} for r in indicators]),
+        "columnas": _columns(TABLE_COLUMNS,
+                             [{**r, "indicador": f"{r['clave']} {r['indicador']}"} for r in indicators]),
         "nota_tabla": _not_averaged(not_graded),
     }
 
@@ -369,10 +372,13 @@ def _inside(box: Mapping[str, float], area: Mapping[str, float]) -> bool:
         and box["y"] + box["h"] <= area["y"] + area["h"]
 
 
-def _series_points(quarters: np.ndarray, values: np.ndarray) -> tuple[list[tuple[int, float]], list[list[list[float]]]]:
+Segments = list[list[list[float]]]
+
+
+def _series_points(quarters: np.ndarray, values: np.ndarray) -> tuple[list[tuple[int, float]], Segments]:
     """(points, segments) of one line: a cut without a number breaks the line (never drawn as 0)."""
     points: list[tuple[int, float]] = []
-    segments: list[list[list[float]]] = []
+    segments: Segments = []
     current: list[list[float]] = []
     for q, v in zip(quarters.tolist(), values.tolist(), strict=True):
         if v is None or not np.isfinite(v):
@@ -416,7 +422,8 @@ def chart_layout(avance: Mapping[int, float], esperado: Mapping[int, float],
             size = LABEL_PT[serie]
             w, h = len(text) * CHAR_EM * size * PT, LINE_EM * size * PT
             obstacles = [*markers, *placed, *([note] if note else [])]
-            options = _label_candidates(_sx(q), _sy(v), w, h, MARKER_HALF[serie], "above" if rank == 0 else "below")
+            options = _label_candidates(_sx(q), _sy(v), w, h, MARKER_HALF[serie],
+                                        "above" if rank == 0 else "below")
             box = next((b for b in options if _inside(b, area) and not any(overlap(b, o) for o in obstacles)),
                        options[0])
             placed.append({"serie": serie, "q": q, "texto": text, "pt": size, **box})

@@ -97,8 +97,8 @@ def program_figures(cut: pd.DataFrame, parametros: Mapping[str, float] | None = 
 
     ``programa`` is the program number ("1"), ``nombre`` its full name; ``faltantes`` the claves of the
     measurable indicators without data at the cut-off joined by ", " (None when complete) and
-    ``claves_faltantes`` the same as a tuple; ``informativos_sin_reporte`` / ``claves_informativos_sin_reporte``
-    the same for the informative indicators; ``completo`` is a bool; ``vence_trimestre`` (1–4, NaN) the first quarter after the cut-off in which a
+    ``claves_faltantes`` the same as a tuple; ``informativos_sin_reporte`` /
+    ``claves_informativos_sin_reporte`` the same for the informative indicators; ``completo`` is a bool; ``vence_trimestre`` (1–4, NaN) the first quarter after the cut-off in which a
     target of the program falls due.
     """
     due_now, later = _first_due(cut)
@@ -147,7 +147,8 @@ def program_figures(cut: pd.DataFrame, parametros: Mapping[str, float] | None = 
     out = _grade(out, parametros)
     out["completo"] = np.array([not c for c in missing], dtype=bool)
     out["faltantes"] = pd.Series([", ".join(c) if c else None for c in missing], dtype=object)
-    out["informativos_sin_reporte"] = pd.Series([", ".join(c) if c else None for c in informative], dtype=object)
+    out["informativos_sin_reporte"] = pd.Series([", ".join(c) if c else None for c in informative],
+                                                dtype=object)
     return sort_programs(out, "programa")[list(PROGRAM_FIELDS)]
 
 

@@ -243,14 +243,16 @@ def completeness_text(row: object, *, short: bool = False) -> str:
     informative = informative_missing_text(getattr(row, "claves_informativos_sin_reporte", ()))
     noun = "indicador" if n == 1 else "indicadores"
     if short:
-        text = f"Incompleto: {format_count(len(missing))} de {format_count(n)} sin dato" if missing else "Completo"
+        text = f"Incompleto: {format_count(len(missing))} de {format_count(n)} sin dato" if missing else \
+            "Completo"
         return f"{text} · {informative}" if informative else text
     if not missing:
         text = f"Completo: {format_count(n)} de {format_count(n)} {noun} con meta o hito con dato"
     else:
         which = f"({join_words(missing)})" if len(missing) <= NAMED_MISSING else \
             "(cada uno dice «Sin dato» en su lista)"
-        text = f"Incompleto: {format_count(len(missing))} de {format_count(n)} {noun} con meta o hito sin dato {which}"
+        text = (f"Incompleto: {format_count(len(missing))} de {format_count(n)} {noun} con meta o hito sin dato "
+                f"{which}")
     return f"{text}. {informative}" if informative else text
 
 

@@ -52,7 +52,7 @@ st.dataframe(
     shown.assign(situacion=situacion, tipo=shown["tipo_calculo"].map(tipo_calculo_label),
                  variacion=shown["variacion_linea_base_pct"].map(format_signed_percent))[
         ["clave", "indicador", "linea_base_acumulada", "realizado_acumulado", "variacion", "situacion", "tipo"]],
-    hide_index=True, width="stretch", placeholder="—", height=table_height(len(shown)),  # every row, no inner scroll
+    hide_index=True, width="stretch", placeholder="—", height=table_height(len(shown)),  # every row shown
     column_config={
         "clave": st.column_config.TextColumn("Clave", width="small", pinned=True),
         "indicador": st.column_config.TextColumn("Indicador", width="large"),

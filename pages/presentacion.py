@@ -35,8 +35,9 @@ def requested_slide() -> int:
     return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
 
 
-KEYS_HELP = ("Teclas: ← → o RePág/AvPág para avanzar, Inicio/Fin para ir a la primera o la última. Para proyectar, "
-             "use «Pantalla completa» (abajo a la derecha de la diapositiva) o agregue ?embed=true al enlace.")
+KEYS_HELP = ("Teclas: ← → o RePág/AvPág para avanzar, Inicio/Fin para ir a la primera o la última. Para "
+             "proyectar, use «Pantalla completa» (abajo a la derecha de la diapositiva) o agregue ?embed=true al "
+             "enlace.")
 
 loaded = get_data()
 embedded = is_embedded()

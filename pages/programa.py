@@ -41,9 +41,9 @@ n_informative = len(rows) - n_measurable
 st.markdown(f"**{'Objetivos' if len(objectives) > 1 else 'Objetivo'} del programa**\n\n"
             + "\n".join(f"- {md(o)}" for o in objectives))
 st.caption(f"{format_count(len(rows))} {'indicador' if len(rows) == 1 else 'indicadores'}: "
-           f"{format_count(n_measurable)} con meta anual o hito (entran al avance), {format_count(n_informative)} "
-           f"{'informativo' if n_informative == 1 else 'informativos'} (conteos, comparaciones o sin meta anual: "
-           "se informan, no entran al avance).")
+           f"{format_count(n_measurable)} con meta anual o hito (entran al avance), "
+           f"{format_count(n_informative)} {'informativo' if n_informative == 1 else 'informativos'} (conteos, "
+           "comparaciones o sin meta anual: se informan, no entran al avance).")
 st.plotly_chart(figures.program_trend_line(trend.loc[trend["programa"] == programa]), theme=None,
                 config=PLOT_CONFIG, key="trend")
 

@@ -124,7 +124,8 @@ def test_tablas_page_and_excel_download(app):
 TABLE_FIT = """() => {
   const frame = document.querySelector('[data-testid="stDataFrame"]');
   const scroller = frame.querySelector('.dvn-scroller');
-  return {frame: frame.getBoundingClientRect().height, content: scroller.scrollHeight, shown: scroller.clientHeight};
+  return {frame: frame.getBoundingClientRect().height, content: scroller.scrollHeight,
+          shown: scroller.clientHeight};
 }"""
 
 
