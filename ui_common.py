@@ -35,7 +35,7 @@ from mpi_dash.formatting import (
     exception_lines,
     format_percent,
     join_words,
-    missing_text,
+    program_missing_lines,
     program_name,
     program_status_label,
     quarter_label,
@@ -584,14 +584,14 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
 
 def program_card_text(row, *, name: bool = True) -> str:  # noqa: ANN001 - a row of programs.program_figures
     """One program's result as words (Markdown, one paragraph): full name, status with icon («🟢 Verde ·
-    incompleto»), value against expected, indicators without data."""
+    incompleto»), value against expected, measurable indicators without data («⚠ 1 de 5 con meta o hito sin
+    dato: 3.4») and informative ones without their report («Sin reporte (informativo): 2.2»)."""
     status = program_status_label(row.semaforo, row.direccion_desvio, completo=bool(row.completo),
                                   vence=row.vence_trimestre)
     graded = row.semaforo in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO)
     value = f" — **{format_percent(row.avance_pct)}** (esperado {format_percent(row.esperado_pct)})" if graded else ""
-    missing = missing_text(row.claves_faltantes, row.n_indicadores)
     lines = [f"**{md(f'{row.programa}. {row.nombre}')}**"] if name else []
-    lines += [f"{status}{value}", md(missing)] if missing else [f"{status}{value}"]
+    lines += [f"{status}{value}", *(md(line) for line in program_missing_lines(row))]
     return "  \n".join(lines)
 
 
@@ -621,6 +621,20 @@ def program_choice(plan: pd.DataFrame, anio: int, *, key: str, include_all: bool
     if value != ALL_PROGRAMS:  # the whole name: as the page's heading, or under the choice
         (st.subheader if heading else st.markdown)(md(names[value]) if heading else f"**{md(names[value])}**")
     return value
+
+
+#: Up to this many rows a table (st.dataframe) is as tall as its rows: all of them visible, no scroll inside it.
+TABLE_ROWS_WHOLE = 30
+#: A longer table shows this much of itself and scrolls inside (about 16 rows at the app's 18-px font).
+TABLE_SCROLL_PX = 680
+
+
+def table_height(rows: int) -> str | int:
+    """The ``height`` of an st.dataframe of ``rows`` rows: ``"content"`` (sized by the browser to its header and
+    rows, whatever the font and row height: a fixed «40 + 35 px per row» showed four of program 3's five rows
+    and half of the fifth at the app's 18-px font) up to :data:`TABLE_ROWS_WHOLE` rows, else
+    :data:`TABLE_SCROLL_PX` with a scroll inside."""
+    return "content" if rows <= TABLE_ROWS_WHOLE else TABLE_SCROLL_PX
 
 
 def number_column(header: str, values: pd.Series, *, percent: bool = False):  # noqa: ANN201 - column config

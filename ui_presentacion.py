@@ -54,23 +54,26 @@ def _pdf(version: str, views: tuple[str, ...], anio: int, trimestre: int, stamp_
     return build_informe(_loaded.dataset, anio, trimestre, stamp=stamp_text, firmas=dict(firmas), cuts=_cuts)
 
 
-def junta_downloads(loaded: Loaded, anio: int, trimestre: int, *, columns: bool = False) -> None:
-    """«Presentación editable (PowerPoint)» and «Informe trimestral (PDF)» of the cut-off (side by side with
-    ``columns``)."""
+def junta_downloads(loaded: Loaded, anio: int, trimestre: int, *, columns: bool = False,
+                    inline: bool = False) -> None:
+    """«Presentación editable (PowerPoint)» and «Informe trimestral (PDF)» of the cut-off: side by side with
+    ``columns`` (each half the width), or ``inline``: as wide as their words, in the caller's horizontal
+    container (Presentación's row over the slide)."""
     version, stem = loaded.dataset.version, f"{anio}_{quarter_label(trimestre).lower()}"
     views, sello = cut_views(loaded, anio, trimestre), stamp(loaded, anio, trimestre)
     firmas = tuple(cut_firmas(loaded, anio, trimestre).items())
-    left, right = st.columns(2) if columns else (st.container(), st.container())
+    width = "content" if inline else "stretch"
+    left, right = st.columns(2) if columns else (st, st) if inline else (st.container(), st.container())
     left.download_button("Presentación editable (PowerPoint)",
                          lambda: _pptx(version, views, anio, trimestre, sello, cut_slides(loaded, anio, trimestre)),
                          f"presentacion_{stem}.pptx", PPTX, icon=":material/slideshow:", on_click="ignore",
-                         width="stretch", key="dl_pptx",
+                         width=width, key="dl_pptx",
                          help="Las diapositivas de la página Presentación en PowerPoint 16:9, con gráficas "
                               "editables y las justificaciones en las notas del orador.")
     right.download_button("Informe trimestral (PDF)",
                           lambda: _pdf(version, views, anio, trimestre, sello, firmas, loaded,
                                        _cuts(loaded, anio, trimestre)),
                           f"informe_{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:",
-                          on_click="ignore", width="stretch", key="dl_pdf",
+                          on_click="ignore", width=width, key="dl_pdf",
                           help="Informe de avance trimestral en tamaño carta, para circular antes de la "
                                "sesión y anexar al acta.")

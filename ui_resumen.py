@@ -25,7 +25,8 @@ AGGREGATION_HELP = (
     "tienen dato se nombran y el programa queda «incompleto». Avance esperado = promedio de lo programado al "
     "corte para esos mismos indicadores. Si al corte no se esperaba nada todavía, el programa queda "
     "«Pendiente» (sin cifra). Los indicadores de conteo, de comparación con el periodo o año anterior y los "
-    "que no tienen meta anual no entran al promedio (se ven en la página Programa)."
+    "que no tienen meta anual son informativos: no entran al promedio (se ven en la página Programa) y, si les "
+    "falta el reporte, se nombran aparte («Sin reporte (informativo)») sin dejar incompleto al programa."
 )
 
 

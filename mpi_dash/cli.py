@@ -870,8 +870,12 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         "semaforo, linea_base_acumulada, variacion_linea_base_pct y justificacion. Con --nivel programa: "
         "una fila por programa con los campos programa, nombre, anio, trimestre, avance_pct (vacío si al "
         "corte no se esperaba nada), esperado_pct, semaforo (también pendiente y sin_dato), "
-        "direccion_desvio (sobre, bajo o vacío), completo (true/false), n_indicadores, n_medibles, "
-        "n_con_dato, faltantes (claves sin dato al corte), estado (en_captura, enviada, aprobada o reabierta), "
+        "direccion_desvio (sobre, bajo o vacío), completo (true/false: ningún indicador con meta o hito sin "
+        "dato), n_indicadores, n_medibles (indicadores con meta anual o hito, los que entran al avance), "
+        "n_con_dato (de ellos, los que tienen dato al corte), faltantes (claves de los que no lo tienen: "
+        "n_con_dato más las claves de faltantes suman n_medibles), informativos_sin_reporte (claves de los "
+        "indicadores informativos sin reporte al corte; no hacen incompleto al programa), estado (en_captura, "
+        "enviada, aprobada o reabierta), "
         "aprobado_por y aprobado_en (dd/mm/aaaa) — las mismas cifras que el tablero. Sin ARCHIVO se lee la "
         "base de datos (--db o la de siempre): cifras aprobadas donde las hay, o las últimas con --ultimas.",
     )

@@ -95,6 +95,7 @@ SUMMARY_HEADERS: dict[str, str] = {
     "n_medibles": "Indicadores con meta o hito",
     "n_con_dato": "Con meta o hito y con dato al corte",
     "faltantes": "Indicadores sin dato al corte",
+    "informativos_sin_reporte": "Informativos sin reporte al corte",
 }
 
 
@@ -383,7 +384,7 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
     status = [program_status_label(s, d, completo=c, vence=v) for s, d, c, v in zip(
         programs["semaforo"], programs["direccion_desvio"], programs["completo"], programs["vence_trimestre"],
         strict=True)]
-    missing = [missing_text(f, n) or None for f, n in zip(programs["claves_faltantes"], programs["n_indicadores"],
+    missing = [missing_text(f, n) or None for f, n in zip(programs["claves_faltantes"], programs["n_medibles"],
                                                           strict=True)]
     resumen = programs.assign(semaforo=status, faltantes=missing)
     resumen = resumen[[c for c in SUMMARY_HEADERS if c in resumen.columns]].rename(columns=SUMMARY_HEADERS)

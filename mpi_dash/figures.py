@@ -28,7 +28,7 @@ from mpi_dash.formatting import (
     format_signed_percent,
     is_empty,
     join_words,
-    missing_text,
+    program_missing_lines,
     program_status_label,
     single_spaces,
 )
@@ -152,7 +152,7 @@ LEGEND_PX = 2 * 21 + 10     # two 16-px lines and a gap over the first bar
 
 def _status_text(row: object) -> str:
     """The status line(s) under a program bar: the words in bold, then the details; lines break only between
-    those parts («⚠ 1 de 5 sin dato: 3.4» stays whole) and never reach the value column."""
+    those parts («⚠ 1 de 5 con meta o hito sin dato: 3.4» stays whole) and never reach the value column."""
     status, details = _program_status(row)
     parts = [f"<b>{_clean(status)}</b>", *(_clean(d) for d in details)]
     lines, line, length = [], "", 0
@@ -174,9 +174,7 @@ def _program_status(row: object) -> tuple[str, list[str]]:
     details = []
     if row.semaforo in (Semaforo.VERDE, Semaforo.AMARILLO, Semaforo.ROJO):  # type: ignore[attr-defined]
         details.append(f"esperado {format_percent(row.esperado_pct)}")  # type: ignore[attr-defined]
-    missing = missing_text(row.claves_faltantes, row.n_indicadores)  # type: ignore[attr-defined]
-    if missing:
-        details.append(missing)
+    details += program_missing_lines(row)
     return status, details
 
 
@@ -186,7 +184,8 @@ def program_bars(programs: pd.DataFrame, parametros: Mapping[str, float] | None 
     full name (wrapped, never cut), a bullet bar of its progress (0–100 %; bar in the semáforo colour),
     the expected progress (black mark) with the semáforo window around it, the value (38 px) and, under
     the bar, the status in words («Verde · incompleto», «Rojo ↓ rezago», «Pendiente (vence en
-    Diciembre)») with the expected value and the indicators without data («⚠ 1 de 7 sin dato: 3.4»).
+    Diciembre)») with the expected value and the indicators without data («⚠ 1 de 5 con meta o hito sin dato:
+    3.4», «Sin reporte (informativo): 2.2»).
 
     A program with nothing due (pendiente), without data or without a goal shows no number and no bar.
     One Plotly chart for all programs: the browser lays out a single plot (fast first render).

@@ -8,8 +8,10 @@ colour alone: every label carries an icon *and* a Spanish word.
 The words of the honest screens live here, once, for the pages AND the downloads: the semáforo with its
 direction («🔴 Rojo ↑ sobrecumplimiento» / «🔴 Rojo ↓ rezago», :func:`status_label`), a milestone not yet
 due («Pendiente (vence en Diciembre)»), the missing reports («falta el reporte de Septiembre»,
-:func:`missing_reports_text`), a program with indicators without data («⚠ 1 de 7 sin dato: 3.4»,
-:func:`missing_text`; «incompleto» in :func:`program_status_label`).
+:func:`missing_reports_text`), a program with measurable indicators without data («⚠ 1 de 5 con meta o hito
+sin dato: 3.4», :func:`missing_text`; «incompleto» in :func:`program_status_label`) and an informative
+indicator without its report, which never makes a program incomplete («Sin reporte (informativo): 2.2»,
+:func:`informative_missing_text`).
 
 Stdlib only (and ``schema``'s codes), so the UI, the figures and the exports share exactly one spelling.
 """
@@ -239,9 +241,10 @@ def indicator_status(semaforo: object, direccion: object = None, *, faltan: obje
 
 def program_status_label(semaforo: object, direccion: object = None, *, completo: object = True,
                          vence: object = None, icons: bool = True) -> str:
-    """A program's status: colour (with direction), '· incompleto' when reports are missing — a program with
-    indicators without data never reads as a plain verde —, and 'Pendiente (vence en …)' when nothing is due
-    yet: '🟢 Verde · incompleto', '🔴 Rojo ↓ rezago', '⏳ Pendiente (vence en Diciembre)', '⚪ Sin dato'."""
+    """A program's status: colour (with direction), '· incompleto' when a measurable indicator lacks data
+    (``completo`` of ``programs.program_figures``: an informative indicator without its report does not count)
+    — such a program never reads as a plain verde —, and 'Pendiente (vence en …)' when nothing is due yet:
+    '🟢 Verde · incompleto', '🔴 Rojo ↓ rezago', '⏳ Pendiente (vence en Diciembre)', '⚪ Sin dato'."""
     code = Semaforo.SIN_DATO.value if is_empty(semaforo) else str(semaforo)
     if code == Semaforo.PENDIENTE:
         text = indicator_status(code, vence=vence, icons=icons)
@@ -252,12 +255,41 @@ def program_status_label(semaforo: object, direccion: object = None, *, completo
     return text
 
 
-def missing_text(faltantes: object, total: object) -> str:
-    """Indicators of a program without data at the cut-off: '⚠ 1 de 7 sin dato: 3.4' ('' when none)."""
-    claves = [str(c) for c in (faltantes or ()) if not is_empty(c)]  # type: ignore[union-attr]
+def _claves(values: object) -> list[str]:
+    return [str(c) for c in (values or ()) if not is_empty(c)]  # type: ignore[union-attr]
+
+
+def missing_text(faltantes: object, medibles: object) -> str:
+    """The measurable indicators of a program without data at the cut-off (``claves_faltantes`` of
+    ``n_medibles``): '⚠ 1 de 5 con meta o hito sin dato: 3.4' ('' when none)."""
+    claves = _claves(faltantes)
     if not claves:
         return ""
-    return f"⚠ {len(claves)} de {int(total)} sin dato: {', '.join(claves)}"  # type: ignore[call-overload]
+    total = int(medibles)  # type: ignore[call-overload]
+    return f"⚠ {len(claves)} de {total} con meta o hito sin dato: {', '.join(claves)}"
+
+
+def informative_missing_text(claves: object) -> str:
+    """The informative indicators of a program (not in its average) without their report at the cut-off
+    (``claves_informativos_sin_reporte``): 'Sin reporte (informativo): 2.2', 'Sin reporte (informativos):
+    1.7, 1.9' ('' when none).  Never «incompleto»: they do not enter the program's figure."""
+    names = _claves(claves)
+    if not names:
+        return ""
+    return f"Sin reporte ({'informativo' if len(names) == 1 else 'informativos'}): {', '.join(names)}"
+
+
+def program_missing_lines(row: object) -> list[str]:
+    """What a program lacks at the cut-off, in words, one line each (none when nothing is missing): the
+    measurable indicators without data (:func:`missing_text`) and the informative ones without their report
+    (:func:`informative_missing_text`).  ``row``: a row of ``programs.program_figures`` (a mapping or a named
+    tuple)."""
+    def field(name: str) -> object:
+        return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+    lines = [missing_text(field("claves_faltantes"), field("n_medibles")),
+             informative_missing_text(field("claves_informativos_sin_reporte"))]
+    return [line for line in lines if line]
 
 
 def quarter_dates(anio: int, trimestre: int) -> tuple[dt.date, dt.date]:

@@ -45,7 +45,7 @@ from mpi_dash.formatting import (
     indicator_status,
     is_empty,
     local_datetime,
-    missing_text,
+    program_missing_lines,
     program_status_label,
     single_spaces,
 )
@@ -61,6 +61,23 @@ ILLUSTRATIVE_NOTICE = "Datos ilustrativos: no son cifras oficiales del MPI CDMX.
 TABLE_HEADERS: tuple[str, ...] = ("Indicador", "Meta anual", "Programado al corte", "Realizado al corte",
                                   "Cumplimiento", "Semáforo", "Justificación", "Evidencia")
 SUMMARY_HEADERS: tuple[str, ...] = ("Programa", "Estado", "Avance", "Esperado", "Indicadores con dato")
+# The columns of the two tables: (header, key of the row's text, "numero" | "texto", share of the free width,
+# drawn after a semáforo icon).  Widths come from the content (``informe.typ``, ``fitted-table``): a number
+# column is as wide as its widest value or header word, a text column at least as wide as its widest word
+# (header or cell) and shares the rest by weight — so headers never run into each other.
+TABLE_COLUMNS: tuple[tuple[str, str, str, float, bool], ...] = (
+    ("Indicador", "indicador", "texto", 2.8, False), ("Meta anual", "meta", "numero", 0, False),
+    ("Programado al corte", "programado", "numero", 0, False),
+    ("Realizado al corte", "realizado", "numero", 0, False),
+    ("Cumplimiento", "cumplimiento", "numero", 0, False), ("Semáforo", "semaforo", "texto", 1.6, True),
+    ("Justificación", "justificacion", "texto", 2.5, False), ("Evidencia", "evidencia", "texto", 2.0, False),
+)
+SUMMARY_COLUMNS: tuple[tuple[str, str, str, float, bool], ...] = (
+    ("Programa", "nombre", "texto", 2.6, False), ("Estado", "estado", "texto", 1.5, True),
+    ("Avance", "avance", "numero", 0, False), ("Esperado", "esperado", "numero", 0, False),
+    ("Indicadores con dato", "completitud", "texto", 2.2, False),
+)
+LONGEST_WORDS = 12   # per text column, the longest words (by characters) that Typst measures
 GRADED = (Semaforo.VERDE.value, Semaforo.AMARILLO.value, Semaforo.ROJO.value)
 
 
@@ -151,6 +168,8 @@ def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = ST
         "portada_notas": [n for n in notes if n],
         "resumen_intro": _summary_intro(figures),
         "resumen_encabezados": list(SUMMARY_HEADERS),
+        "resumen_columnas": _columns(SUMMARY_COLUMNS, [{**p, "nombre": f"{p['numero']}. {p['nombre']}"}
+                                                       for p in program_rows]),
         "conteo": _counts(cut),
         "programas": program_rows,
         "tabla_encabezados": list(TABLE_HEADERS),
@@ -211,12 +230,14 @@ def _counts(cut: pd.DataFrame) -> str:
 
 
 def _completeness(row: Mapping[str, Any]) -> str:
+    """«4 de 5 con meta o hito tienen dato (13 indicadores en total). ⚠ 1 de 5 con meta o hito sin dato: 3.4.
+    Sin reporte (informativo): 2.2» — the counts of ``programs.program_figures``, which add up."""
     medibles, con_dato = int(row["n_medibles"]), int(row["n_con_dato"])
     total = int(row["n_indicadores"])
-    base = (f"{con_dato} de {medibles} medibles con dato" if medibles else "ningún indicador medible") + \
-        f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
-    missing = missing_text(row["claves_faltantes"], row["n_indicadores"])
-    return f"{base}. {missing}" if missing else base
+    base = (f"{con_dato} de {medibles} con meta o hito {'tiene' if con_dato == 1 else 'tienen'} dato"
+            if medibles else "ningún indicador con meta o hito")
+    base += f" ({total} {'indicador' if total == 1 else 'indicadores'} en total)"
+    return ". ".join([base, *program_missing_lines(row)])
 
 
 def _program(row: Mapping[str, Any], part: pd.DataFrame, part_trend: pd.DataFrame, trimestre: int) -> dict[str, Any]:
@@ -242,9 +263,27 @@ def _program(row: Mapping[str, Any], part: pd.DataFrame, part_trend: pd.DataFram
         "titulo_grafica": "Avance frente a lo esperado, por corte",
         "grafica": _chart(part_trend, trimestre),
         "titulo_tabla": "Indicadores al corte",
-        "indicadores": [_indicator(r) for r in part.to_dict("records")],
+        "indicadores": (indicators := [_indicator(r) for r in part.to_dict("records")]),
+        "columnas": _columns(TABLE_COLUMNS,
+                             [{**r, "indicador": f"{r['clave']} {r['indicador']}"} for r in indicators]),
         "nota_tabla": _not_averaged(not_graded),
     }
+
+
+def _columns(spec: Sequence[tuple[str, str, str, float, bool]],
+             rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What ``fitted-table`` needs to size each column from its content: header, kind, weight, icon, and the
+    words to measure — every value of a number column, the :data:`LONGEST_WORDS` longest words of a text
+    column (Typst breaks text columns only between words)."""
+    out = []
+    for header, key, kind, weight, icon in spec:
+        values = [str(r.get(key) or "") for r in rows]
+        if kind == "numero":
+            words = sorted(set(values))
+        else:
+            words = sorted({w for v in values for w in v.split()}, key=lambda w: (-len(w), w))[:LONGEST_WORDS]
+        out.append({"encabezado": header, "tipo": kind, "peso": weight, "icono": icon, "palabras": words})
+    return out
 
 
 def _not_averaged(n: int) -> str | None:
@@ -271,21 +310,124 @@ def _indicator(row: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _series(quarters: np.ndarray, values: np.ndarray) -> dict[str, Any]:
-    """Points (with their labels) and the unbroken segments of one line of the trend chart: a cut without a
-    number breaks the line (never drawn as 0)."""
-    points, segments, current = [], [], []
+# --------------------------------------------------------------------------- the trend chart's geometry
+# Every position of the trend chart is computed here, in centimetres from the chart's top-left corner, and
+# the template only draws it: so the label boxes can be checked (never two labels, or a label and a marker,
+# on top of each other — the old «43.3 %» printed over «50.0 %»), and Typst itself reports the measured size
+# of each label text (``<etiqueta>`` metadata) to check it fits its box.
+
+PT = 2.54 / 72                      # one typographic point in cm
+CHART_WIDTH, CHART_HEIGHT = 15.5, 4.8
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 1.3, 0.6, 0.7, 0.7   # margins around the plot area
+LEGEND_HEIGHT = 0.6
+MONTH_GAP = 0.22                    # month names start this far under the 0 % line (clear of a marker at 0 %)
+LABEL_PT = {"avance": 8.5, "esperado": 7.5}
+MARKER_HALF = {"avance": 3.5 * PT, "esperado": 4.3 * PT}   # circle radius; half the diagonal of the diamond
+LABEL_GAP = 2.0 * PT                # between a marker and its label
+CHAR_EM = 0.5                       # label box width per character, in em (bold digits measure ~0.45 em)
+NOTE_CHAR_EM = 0.55                 # the same for the note's letters
+LINE_EM = 1.0                       # box height, in em (the label text is one line of digits: ~0.7 em)
+NOTE_PT, NOTE_WIDTH = 8.5, 4.4      # the status note where the cut has no number
+
+
+def _sx(q: float) -> float:
+    return PLOT_LEFT + (q - 0.5) / 4 * (CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT)
+
+
+def _sy(v: float) -> float:
+    plot = CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM
+    return PLOT_TOP + plot - max(0.0, min(100.0, v)) / 100 * plot
+
+
+def _box(x: float, y: float, w: float, h: float) -> dict[str, float]:
+    return {"x": round(x, 4), "y": round(y, 4), "w": round(w, 4), "h": round(h, 4)}
+
+
+def overlap(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """Do two boxes (x, y, w, h; cm) share any area?"""
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and \
+        b["y"] < a["y"] + a["h"]
+
+
+def _label_candidates(x: float, y: float, w: float, h: float, r: float, first: str) -> list[dict[str, float]]:
+    """Where a label may go around its marker at (x, y), best first: on ``first`` side ("above"/"below"),
+    the other side, right, left, then further above and below."""
+    above = _box(x - w / 2, y - r - LABEL_GAP - h, w, h)
+    below = _box(x - w / 2, y + r + LABEL_GAP, w, h)
+    right = _box(x + r + LABEL_GAP, y - h / 2, w, h)
+    left = _box(x - r - LABEL_GAP - w, y - h / 2, w, h)
+    ordered = [above, below] if first == "above" else [below, above]
+    further = [_box(x - w / 2, y - r - LABEL_GAP - h * (1 + k), w, h) for k in (1, 2)] + \
+        [_box(x - w / 2, y + r + LABEL_GAP + h * k, w, h) for k in (1, 2)]
+    return [*ordered, right, left, *further]
+
+
+def _chart_area() -> dict[str, float]:
+    """Where labels may go: the chart's box down to just above the month names."""
+    return _box(0.0, 0.0, CHART_WIDTH, CHART_HEIGHT - PLOT_BOTTOM + MONTH_GAP)
+
+
+def _inside(box: Mapping[str, float], area: Mapping[str, float]) -> bool:
+    return box["x"] >= area["x"] and box["y"] >= area["y"] and box["x"] + box["w"] <= area["x"] + area["w"] \
+        and box["y"] + box["h"] <= area["y"] + area["h"]
+
+
+Segments = list[list[list[float]]]
+
+
+def _series_points(quarters: np.ndarray, values: np.ndarray) -> tuple[list[tuple[int, float]], Segments]:
+    """(points, segments) of one line: a cut without a number breaks the line (never drawn as 0)."""
+    points: list[tuple[int, float]] = []
+    segments: Segments = []
+    current: list[list[float]] = []
     for q, v in zip(quarters.tolist(), values.tolist(), strict=True):
         if v is None or not np.isfinite(v):
             if current:
                 segments.append(current)
             current = []
             continue
-        points.append({"q": int(q), "v": float(v), "texto": format_percent(v)})
-        current.append([int(q), float(v)])
+        points.append((int(q), float(v)))
+        current.append([round(_sx(q), 4), round(_sy(v), 4)])
     if current:
         segments.append(current)
-    return {"puntos": points, "segmentos": segments}
+    return points, segments
+
+
+def chart_layout(avance: Mapping[int, float], esperado: Mapping[int, float],
+                 nota: str | None = None, nota_q: int = 4) -> dict[str, Any]:
+    """Markers, labels (with their boxes) and the note of the trend chart, in cm.  ``avance`` / ``esperado``:
+    {quarter: value %} of the cuts that have a number.  At each cut the higher value is labelled above its
+    marker and the lower one below its own (so the two labels are never between the two markers); a label
+    that would collide with a marker, another label or the note, or leave the chart, takes the next place
+    around its marker (:func:`_label_candidates`)."""
+    markers = [{"serie": s, "q": q, "v": v, **_box(_sx(q) - MARKER_HALF[s], _sy(v) - MARKER_HALF[s],
+                                                   2 * MARKER_HALF[s], 2 * MARKER_HALF[s])}
+               for s, values in (("esperado", esperado), ("avance", avance)) for q, v in sorted(values.items())]
+    placed: list[dict[str, Any]] = []
+    note = None
+    if nota:  # the status in words where the cut has no number, clear of the markers
+        w = min(NOTE_WIDTH, max(2.0, len(nota) * NOTE_PT * PT * NOTE_CHAR_EM))
+        lines = max(1, int(np.ceil(len(nota) * NOTE_PT * PT * NOTE_CHAR_EM / w)))
+        x = min(max(_sx(nota_q) - w / 2, PLOT_LEFT), CHART_WIDTH - PLOT_RIGHT - w)
+        h = lines * NOTE_PT * PT * 1.35
+        options = [_box(x, _sy(v) - h / 2, w, h) for v in (62.5, 37.5, 87.5)]  # between grid lines
+        note = {"texto": nota, "pt": NOTE_PT,
+                **next((b for b in options if not any(overlap(b, m) for m in markers)), options[0])}
+    area = _chart_area()
+    for q in sorted(set(avance) | set(esperado)):
+        here = [(s, values[q]) for s, values in (("avance", avance), ("esperado", esperado)) if q in values]
+        here.sort(key=lambda sv: -sv[1])        # higher value first (ties: avance), labelled above
+        for rank, (serie, v) in enumerate(here):
+            text = format_percent(v)
+            size = LABEL_PT[serie]
+            w, h = len(text) * CHAR_EM * size * PT, LINE_EM * size * PT
+            obstacles = [*markers, *placed, *([note] if note else [])]
+            options = _label_candidates(_sx(q), _sy(v), w, h, MARKER_HALF[serie],
+                                        "above" if rank == 0 else "below")
+            box = next((b for b in options if _inside(b, area) and not any(overlap(b, o) for o in obstacles)),
+                       options[0])
+            placed.append({"serie": serie, "q": q, "texto": text, "pt": size, **box})
+    return {"marcadores": markers, "etiquetas": placed, "nota": note}
 
 
 def _chart(part: pd.DataFrame, trimestre: int) -> dict[str, Any]:
@@ -295,12 +437,18 @@ def _chart(part: pd.DataFrame, trimestre: int) -> dict[str, Any]:
     note = None
     if last is not None and is_empty(last["avance_pct"]):  # no number at this cut: say why, in words
         note = program_status_label(last["semaforo"], vence=last.get("vence_trimestre"), icons=False)
+    avance, avance_segments = _series_points(quarters, part["avance_pct"].to_numpy(dtype=float))
+    esperado, esperado_segments = _series_points(quarters, part["esperado_pct"].to_numpy(dtype=float))
+    layout = chart_layout(dict(avance), dict(esperado), note, int(trimestre))
     return {
-        "meses": [QUARTER_MONTHS[k] for k in range(1, 5)],
-        "avance": _series(quarters, part["avance_pct"].to_numpy(dtype=float)),
-        "esperado": _series(quarters, part["esperado_pct"].to_numpy(dtype=float)),
-        "nota": note,
-        "nota_q": int(trimestre),
+        "ancho": CHART_WIDTH, "alto": CHART_HEIGHT, "alto_total": CHART_HEIGHT + LEGEND_HEIGHT,
+        "izq": PLOT_LEFT, "der": CHART_WIDTH - PLOT_RIGHT,
+        "rejilla": [{"v": v, "y": round(_sy(v), 4), "texto": f"{v} %"} for v in (0, 25, 50, 75, 100)],
+        "meses": [{"texto": QUARTER_MONTHS[k], "x": round(_sx(k), 4)} for k in range(1, 5)],
+        "meses_y": round(CHART_HEIGHT - PLOT_BOTTOM + MONTH_GAP, 4),
+        "segmentos_avance": avance_segments,
+        "segmentos_esperado": esperado_segments,
+        **layout,
         "nota_color": _colour(last["semaforo"]) if last is not None else SEMAFORO_COLORS[Semaforo.SIN_DATO],
         "leyenda_avance": "Avance del programa",
         "leyenda_esperado": "Esperado al corte",
@@ -318,22 +466,28 @@ def _exception(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _methodology(parametros: Mapping[str, float]) -> list[str]:
+    """The note for the informe's readers (the Junta de Gobierno): how avance and semáforo are computed, in
+    words, and where the dashboard explains it — never a file of the project."""
     rule = Thresholds.from_parametros(parametros).text()
     return [
-        "Avance de cada indicador. Los indicadores de avance de una meta se miden como porcentaje de su meta "
-        "anual (acumulado de enero al corte, o del trimestre cuando se programan por trimestre), topado en "
+        "Avance de cada indicador. Los indicadores con meta anual se miden como porcentaje de esa meta "
+        "(lo realizado de enero al corte, o en el trimestre cuando la meta es por trimestre), topado en "
         "100 %; los hitos valen 100 % cuando se alcanzaron y 0 % cuando vencieron sin alcanzarse. Lo esperado "
-        "al corte es lo programado hasta ese trimestre como porcentaje de la meta. Los conteos y las "
-        "comparaciones con el trimestre o el año anterior se informan en la tabla pero no entran al promedio.",
-        "Avance de cada programa. Es el promedio del avance de sus indicadores medibles que tienen dato al "
-        "corte; lo esperado, el promedio de lo programado para esos mismos indicadores; el cumplimiento, el "
-        "avance entre lo esperado. Un indicador sin reporte nunca cuenta como 0: se nombra, y el programa se "
-        "marca «incompleto». Si al corte todavía no se esperaba nada, el programa queda «Pendiente» con el "
-        "trimestre en que vence su primera meta, sin cifra.",
-        f"Semáforo. Compara el cumplimiento con lo esperado: {rule}. Los umbrales vienen de la hoja Parámetros "
-        "del libro de datos. Amarillo y rojo dicen si es por rezago (↓) o por sobrecumplimiento (↑); «Sin "
+        "al corte es lo programado hasta ese trimestre como porcentaje de la meta. Los conteos, las "
+        "comparaciones con el trimestre o el año anterior y los indicadores sin meta anual son informativos: "
+        "se informan en la tabla pero no entran al promedio.",
+        "Avance de cada programa. Es el promedio del avance de sus indicadores con meta anual o hito que tienen "
+        "dato al corte; lo esperado, el promedio de lo programado para esos mismos indicadores; el cumplimiento, "
+        "el avance entre lo esperado, por cien. Un indicador sin reporte nunca cuenta como 0: se nombra, y si "
+        "entra al promedio el programa se marca «incompleto» («4 de 5 con meta o hito tienen dato»); a un "
+        "indicador informativo sin reporte se le nombra aparte («Sin reporte (informativo)»). Si al corte todavía "
+        "no se esperaba nada, el programa queda «Pendiente» con el trimestre en que vence su primera meta, sin "
+        "cifra.",
+        f"Semáforo. Compara el cumplimiento con lo esperado: {rule}. Los umbrales los fija el Mecanismo en el "
+        "libro de datos del plan. Amarillo y rojo dicen si es por rezago (↓) o por sobrecumplimiento (↑); «Sin "
         "dato» dice qué reporte falta y «Pendiente» cuándo vence la meta.",
-        "Las cifras son las mismas del tablero en el mismo corte y se calculan con las mismas reglas "
-        "(documentación: docs/metodologia.md). Las justificaciones y evidencias se transcriben tal como las "
-        "capturaron las áreas responsables.",
+        "Las cifras son las mismas que muestra el tablero de seguimiento en el mismo corte, calculadas con las "
+        "mismas reglas; el tablero las explica, con ejemplos, al pie de su página «Resumen» («¿Cómo se calcula "
+        "el avance de cada programa?»). Las justificaciones y evidencias se transcriben tal como las capturaron "
+        "las áreas responsables.",
     ]

@@ -11,13 +11,27 @@ Aggregation (user documentation: ``docs/tablero.md`` and ``docs/metodologia.md``
 * The *measurable* indicators of a program (``medible`` in the cut-off frame) are its hitos and its
   ``avance_meta`` rows with an annual goal: they have a percentage of a goal to average.  Each gets a
   progress score and an expected score (:func:`mpi_dash.summary.at_cutoff`).
-* ``avance_pct`` = mean of the scores of the measurable indicators **with data** (``n_con_dato`` of
-  ``n_medibles``), ``esperado_pct`` = mean of their expected scores.  An indicator without data is never
-  a 0: it is named in ``faltantes`` (every type: a missing report is missing whatever the indicator
-  measures) and the program is not ``completo`` — the screens then say «incompleto» and which ones.
+* The counts (``report --nivel programa``; the screens say the same):
+
+  - ``n_indicadores``: every indicator of the program in the plan year;
+  - ``n_medibles``: its measurable indicators (the rest are *informative*: conteos, comparisons with the
+    previous period or year, avance_meta without an annual goal — reported, never averaged);
+  - ``faltantes``: the measurable indicators whose report is missing at the cut-off (semáforo ``sin_dato``),
+    by clave; ``n_con_dato``: the measurable ones with their report.  Always
+    ``n_con_dato + len(faltantes) = n_medibles``;
+  - ``informativos_sin_reporte``: the informative indicators whose report is missing at the cut-off.  They
+    never make a program incomplete (they do not enter its figure); the screens name them in words of their
+    own («sin reporte (informativo): 2.2»);
+  - ``completo``: no measurable indicator lacks data (``faltantes`` empty) — the screens then say «incompleto»
+    and which ones.
+
+* ``avance_pct`` = mean of the scores of the measurable indicators with data, ``esperado_pct`` = mean of
+  their expected scores.  An indicator without data is never a 0.  (A measurable indicator reported but with
+  nothing to grade at the cut — a per-quarter goal with nothing programmed in that quarter — counts as
+  con dato and enters neither mean.)
 * ``semaforo`` (first rule that applies):
     1. no measurable indicator → ``sin_meta``;
-    2. no measurable indicator with data → ``sin_dato``;
+    2. every measurable indicator lacks data → ``sin_dato``;
     3. something expected (``esperado_pct`` > 0) → the colour of ``cumplimiento_pct = avance / esperado
        · 100`` by :func:`mpi_dash.semaforo.classify` with the Parámetros thresholds (never a row's own,
        never mirrored), with ``direccion_desvio`` "sobre"/"bajo" for amarillo/rojo;
@@ -44,14 +58,15 @@ from mpi_dash.summary import sort_programs
 #: Exactly the fields of ``python -m mpi_dash report --nivel programa``, in order.
 PROGRAM_FIGURE_FIELDS: tuple[str, ...] = (
     "programa", "nombre", "anio", "trimestre", "avance_pct", "esperado_pct", "semaforo", "direccion_desvio",
-    "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes",
+    "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes", "informativos_sin_reporte",
 )
 #: The approval of each program-quarter (issue 10): ``approvals.Estado`` value, approver's name, approval
 #: date dd/mm/aaaa (Mexico City); en_captura / empty without an approval record (e.g. from a workbook).
 APPROVAL_FIELDS: tuple[str, ...] = ("estado", "aprobado_por", "aprobado_en")
 PROGRAM_REPORT_FIELDS: tuple[str, ...] = (*PROGRAM_FIGURE_FIELDS, *APPROVAL_FIELDS)
 #: :func:`program_figures` columns besides the figure fields (for the screens).
-PROGRAM_EXTRA_FIELDS: tuple[str, ...] = ("cumplimiento_pct", "vence_trimestre", "claves_faltantes")
+PROGRAM_EXTRA_FIELDS: tuple[str, ...] = ("cumplimiento_pct", "vence_trimestre", "claves_faltantes",
+                                         "claves_informativos_sin_reporte")
 PROGRAM_FIELDS: tuple[str, ...] = (*PROGRAM_FIGURE_FIELDS, *PROGRAM_EXTRA_FIELDS)
 
 
@@ -80,9 +95,10 @@ def _first_due(cut: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def program_figures(cut: pd.DataFrame, parametros: Mapping[str, float] | None = None) -> pd.DataFrame:
     """One row per program of the cut-off frame (programs in numeric order): :data:`PROGRAM_FIELDS`.
 
-    ``programa`` is the program number ("1"), ``nombre`` its full name; ``faltantes`` the claves without
-    data at the cut-off joined by ", " (None when complete) and ``claves_faltantes`` the same as a tuple;
-    ``completo`` is a bool; ``vence_trimestre`` (1–4, NaN) the first quarter after the cut-off in which a
+    ``programa`` is the program number ("1"), ``nombre`` its full name; ``faltantes`` the claves of the
+    measurable indicators without data at the cut-off joined by ", " (None when complete) and
+    ``claves_faltantes`` the same as a tuple; ``informativos_sin_reporte`` /
+    ``claves_informativos_sin_reporte`` the same for the informative indicators; ``completo`` is a bool; ``vence_trimestre`` (1–4, NaN) the first quarter after the cut-off in which a
     target of the program falls due.
     """
     due_now, later = _first_due(cut)
@@ -106,27 +122,33 @@ def program_figures(cut: pd.DataFrame, parametros: Mapping[str, float] | None = 
     later_min = np.full(m, np.inf)
     np.minimum.at(later_min, code, np.where(np.isnan(later), np.inf, later))
     claves = cut["clave"].astype(str).tolist()
-    missing: list[list[str]] = [[] for _ in range(m)]
+    missing: list[list[str]] = [[] for _ in range(m)]        # measurable, without data
+    informative: list[list[str]] = [[] for _ in range(m)]    # informative, without a report
     for i, lacking in enumerate(falta):
         if lacking:
-            missing[code[i]].append(claves[i])
+            (missing if medible[i] else informative)[code[i]].append(claves[i])
+    n_medibles = total(medible).astype(np.int64)
+    n_faltantes = np.array([len(c) for c in missing], dtype=np.int64)
     out = pd.DataFrame({
         "programa": list(numbers),
         "nombre": cut["programa_nombre"].to_numpy(dtype=object)[first],
         "anio": cut["anio"].to_numpy(dtype=np.int64)[first],
         "trimestre": cut["trimestre"].to_numpy(dtype=np.int64)[first],
         "n_indicadores": np.bincount(code, minlength=m).astype(np.int64),
-        "n_medibles": total(medible).astype(np.int64),
-        "n_con_dato": total(medible & has).astype(np.int64),
+        "n_medibles": n_medibles,
+        "n_con_dato": n_medibles - n_faltantes,
         "avance_pct": avance,
         "esperado_pct": expected,
         "_due_missing": total(due_now & ~has) > 0,
         "vence_trimestre": np.where(np.isinf(later_min), np.nan, later_min),
         "claves_faltantes": pd.Series([tuple(c) for c in missing], dtype=object),
+        "claves_informativos_sin_reporte": pd.Series([tuple(c) for c in informative], dtype=object),
     })
     out = _grade(out, parametros)
     out["completo"] = np.array([not c for c in missing], dtype=bool)
     out["faltantes"] = pd.Series([", ".join(c) if c else None for c in missing], dtype=object)
+    out["informativos_sin_reporte"] = pd.Series([", ".join(c) if c else None for c in informative],
+                                                dtype=object)
     return sort_programs(out, "programa")[list(PROGRAM_FIELDS)]
 
 

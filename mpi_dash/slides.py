@@ -39,6 +39,7 @@ from mpi_dash.formatting import (
     format_percent,
     indicator_metric,
     indicator_status,
+    informative_missing_text,
     is_empty,
     join_words,
     program_status_label,
@@ -94,8 +95,8 @@ class ProgramRow:
     nombre: str
     bar: Bar
     completo: bool
-    completitud: str       # «Completo: 5 de 5 indicadores con dato» / «Incompleto: 1 de 3 sin dato (2.2)»
-    completitud_corta: str = ""   # the overview's column: «Completo» / «Incompleto: 1 de 3 sin dato»
+    completitud: str       # «Completo: 5 de 5 indicadores con meta o hito con dato» / «Incompleto: 1 de 5 … (3.4)»
+    completitud_corta: str = ""   # the overview's column: «Completo» / «Incompleto: 1 de 5 sin dato»
 
 
 @dataclass(frozen=True)
@@ -233,17 +234,26 @@ NAMED_MISSING = 4  # up to this many indicators without data are named in the co
 
 
 def completeness_text(row: object, *, short: bool = False) -> str:
-    """«Completo: 5 de 5 indicadores con dato» / «Incompleto: 1 de 3 indicadores sin dato (2.2)»; with more
-    than :data:`NAMED_MISSING` missing, the program's slides name each one in its list (never cut)."""
-    n = int(getattr(row, "n_indicadores", 0))
+    """«Completo: 5 de 5 indicadores con meta o hito con dato» / «Incompleto: 1 de 5 indicadores con meta o hito
+    sin dato (3.4)» — out of the measurable indicators (``n_medibles``); an informative indicator without its
+    report is named after it, never as «incompleto» («… Sin reporte (informativo): 2.2»).  With more than
+    :data:`NAMED_MISSING` missing, the program's slides name each one in its list (never cut)."""
+    n = int(getattr(row, "n_medibles", 0))
     missing = [str(c) for c in (getattr(row, "claves_faltantes", ()) or ())]
-    if not missing:
-        return "Completo" if short else f"Completo: {format_count(n)} de {format_count(n)} indicadores con dato"
+    informative = informative_missing_text(getattr(row, "claves_informativos_sin_reporte", ()))
+    noun = "indicador" if n == 1 else "indicadores"
     if short:
-        return f"Incompleto: {format_count(len(missing))} de {format_count(n)} sin dato"
-    which = f"({join_words(missing)})" if len(missing) <= NAMED_MISSING else "(cada uno dice «Sin dato» en su lista)"
-    return (f"Incompleto: {format_count(len(missing))} de {format_count(n)} "
-            f"{'indicador' if n == 1 else 'indicadores'} sin dato {which}")
+        text = f"Incompleto: {format_count(len(missing))} de {format_count(n)} sin dato" if missing else \
+            "Completo"
+        return f"{text} · {informative}" if informative else text
+    if not missing:
+        text = f"Completo: {format_count(n)} de {format_count(n)} {noun} con meta o hito con dato"
+    else:
+        which = f"({join_words(missing)})" if len(missing) <= NAMED_MISSING else \
+            "(cada uno dice «Sin dato» en su lista)"
+        text = (f"Incompleto: {format_count(len(missing))} de {format_count(n)} {noun} con meta o hito sin dato "
+                f"{which}")
+    return f"{text}. {informative}" if informative else text
 
 
 def program_row(row: object) -> ProgramRow:

@@ -27,6 +27,21 @@ BODY, SMALL, HEAD, TITLE, FIGURE = 27, 26, 34, 50, 112
 
 CSS = """
 .stMainBlockContainer:has(.mpi-deck) { padding-top: 2.9rem; padding-bottom: 0.4rem; }
+/* The presenter's row (pages/presentacion.py: quarter and downloads) lies in the band over the slide that the
+   page keeps for the control opening the sidebar («»», top left): out of the flow, so the slide keeps its size.
+   Narrower than 1280 px it would not fit one line: there it stands in the flow over the slide (the slide is
+   limited by the width there, not the height).  Hidden in full screen (the keys and the buttons of the slide
+   remain). */
+.stMainBlockContainer:has(.st-key-presenter_bar) { position: relative; }
+.st-key-presenter_bar { flex-wrap: wrap; row-gap: 0.3rem; }
+.st-key-presenter_bar [data-testid="stDownloadButton"] button { min-height: 2.1rem; padding: 0.1rem 0.8rem; }
+.st-key-presenter_bar [data-testid="stRadio"] { width: auto; }
+@media (min-width: 1280px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-presenter_bar) { position: absolute; top: 0.3rem; left: 4rem;
+    right: 1.5rem; width: auto; z-index: 999991; }
+  .st-key-presenter_bar { flex-wrap: nowrap; height: 2.3rem; }
+}
+:root:fullscreen [data-testid="stLayoutWrapper"]:has(> .st-key-presenter_bar) { display: none; }
 .stMainBlockContainer:has(.mpi-deck.mpi-embedded) { padding-top: 0.4rem; }
 /* ?embed=true: nothing over the slide (app.py hides a sidebar control name that Streamlit 1.67 no longer uses) */
 .stApp:has(.mpi-deck.mpi-embedded) [data-testid="stExpandSidebarButton"] { display: none; }

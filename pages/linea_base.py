@@ -6,7 +6,7 @@ import streamlit as st
 from mpi_dash import figures, summary
 from mpi_dash.formatting import format_count, format_signed_percent, tipo_calculo_label
 from ui_common import (ALL_PROGRAMS, cutoff_frame, ensure_app_shell, get_data, md, number_column, page_header,
-                       program_choice)
+                       program_choice, table_height)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -52,7 +52,7 @@ st.dataframe(
     shown.assign(situacion=situacion, tipo=shown["tipo_calculo"].map(tipo_calculo_label),
                  variacion=shown["variacion_linea_base_pct"].map(format_signed_percent))[
         ["clave", "indicador", "linea_base_acumulada", "realizado_acumulado", "variacion", "situacion", "tipo"]],
-    hide_index=True, width="stretch", placeholder="—",
+    hide_index=True, width="stretch", placeholder="—", height=table_height(len(shown)),  # every row shown
     column_config={
         "clave": st.column_config.TextColumn("Clave", width="small", pinned=True),
         "indicador": st.column_config.TextColumn("Indicador", width="large"),

@@ -14,7 +14,7 @@ from mpi_dash.formatting import (
 )
 from mpi_dash.schema import TipoCalculo
 from ui_common import (cutoff_frame, ensure_app_shell, get_data, md, page_header, program_card, program_choice,
-                       program_frames, remembered_selectbox)
+                       program_frames, remembered_selectbox, table_height)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 
@@ -36,12 +36,14 @@ with st.container(key="program_bars"):  # laptop / projector: the bar; phone: th
 with st.container(key="program_list"):
     program_card(next(prog.itertuples(index=False)), name=False)
 objectives = list(dict.fromkeys(o for o in rows["objetivo"].dropna().map(lambda t: " ".join(str(t).split())) if o))
-n_informative = int(len(rows) - prog["n_medibles"].iloc[0])
+n_measurable = int(prog["n_medibles"].iloc[0])
+n_informative = len(rows) - n_measurable
 st.markdown(f"**{'Objetivos' if len(objectives) > 1 else 'Objetivo'} del programa**\n\n"
             + "\n".join(f"- {md(o)}" for o in objectives))
-st.caption(f"{format_count(len(rows))} indicadores: {format_count(prog['n_medibles'].iloc[0])} con meta anual o "
-           f"hito (entran al avance), {format_count(n_informative)} informativos (conteos, comparaciones o sin "
-           "meta anual).")
+st.caption(f"{format_count(len(rows))} {'indicador' if len(rows) == 1 else 'indicadores'}: "
+           f"{format_count(n_measurable)} con meta anual o hito (entran al avance), "
+           f"{format_count(n_informative)} {'informativo' if n_informative == 1 else 'informativos'} (conteos, "
+           "comparaciones o sin meta anual: se informan, no entran al avance).")
 st.plotly_chart(figures.program_trend_line(trend.loc[trend["programa"] == programa]), theme=None,
                 config=PLOT_CONFIG, key="trend")
 
@@ -85,7 +87,7 @@ st.dataframe(pd.DataFrame({
     "Semáforo": [indicator_status(s, d) for s, d in zip(done["semaforo"], done["direccion_desvio"], strict=True)],
     "Justificación": done["justificacion"].fillna("—"),
     "Evidencia": done["evidencia"].fillna("—"),
-}), hide_index=True, width="stretch", placeholder="—")
+}), hide_index=True, width="stretch", placeholder="—", height=table_height(len(done)))
 
 with st.expander("Ficha técnica completa", expanded=False):
     plan_row = plan.loc[(plan["anio"] == anio) & (plan["clave"] == clave)].iloc[0]

@@ -7,7 +7,8 @@ from mpi_dash import exports, programs, summary
 from mpi_dash.formatting import quarter_label, tipo_calculo_label
 from mpi_dash.summary import IPTT_HEADERS
 from ui_common import (ALL_PROGRAMS, Loaded, cutoff_frame, download_stamps, ensure_app_shell, figures_origin,
-                       figures_view, get_data, md, number_column, page_header, program_choice, stamp)
+                       figures_view, get_data, md, number_column, page_header, program_choice, stamp,
+                       table_height)
 from ui_presentacion import junta_downloads
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -60,13 +61,17 @@ st.caption("Programado por trimestre según el plan; realizado hasta el corte. %
 FIRST = ["clave", "semaforo", "indicador", "avance_pct", "cumplimiento_pct", "realizado_acumulado",
          "programado_acumulado", "meta", "valor_indicador", "esperado_pct", "linea_base_acumulada",
          "variacion_linea_base_pct"]
-# Clave stays pinned while the table scrolls sideways (inside itself: the page never scrolls sideways).
-WIDTHS = {"clave": "small", "semaforo": 260, "indicador": "large", "justificacion": "large"}
+# Clave stays pinned while the table scrolls sideways (inside itself: the page never scrolls sideways).  The
+# semáforo column is as wide as its longest status («⚪ Sin dato: falta el reporte de Septiembre» was cut at
+# 260 px): ~7 px per character at the app's 18-px font, plus the cell's padding.
+longest_status = max((len(s) for s in shown["semaforo"].astype(str)), default=0)
+WIDTHS = {"clave": "small", "semaforo": min(max(7 * longest_status + 40, 200), 480), "indicador": "large",
+          "justificacion": "large"}
 config = {col: (st.column_config.TextColumn(header, pinned=col == "clave", width=WIDTHS.get(col))
                if col in TEXT else number_column(header, shown[col], percent=col in PERCENT))
           for col, header in IPTT_HEADERS.items()}
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—",
-             height=min(40 + 35 * len(shown), 900),
+             height=table_height(len(shown)),  # every row of a program (or the 27 of «Todos»): no scroll inside
              column_order=[*FIRST, *[c for c in IPTT_HEADERS if c not in FIRST]])
 
 st.subheader("Descargas")

@@ -174,6 +174,30 @@ def test_report_program_level_csv_and_xlsx(valid_book: Path, tmp_path: Path, cap
     assert frame.loc[0, "completo"].lower() == "false" and frame.loc[0, "faltantes"] == "1.2"
 
 
+def test_report_program_counts_add_up_on_the_bundled_plan(tmp_path: Path, capsys) -> None:
+    """Issue 21: program 2 at Septiembre 2023 read n_medibles 2, n_con_dato 2 and faltantes «2.2» (2.2 has no
+    meta: it is informative).  Now n_con_dato + the claves of faltantes = n_medibles for every program, and
+    2.2 is named in informativos_sin_reporte — in json, csv and xlsx alike."""
+    book = REPO_ROOT / "data" / "plan_2023.xlsx"
+    rows = {r["programa"]: r for r in report_json(book, capsys, "--trimestre", "Septiembre",  # the last one counts
+                                                  "--nivel", "programa")}
+    two = rows["2"]
+    assert (two["n_indicadores"], two["n_medibles"], two["n_con_dato"]) == (3, 2, 2)
+    assert two["faltantes"] is None and two["informativos_sin_reporte"] == "2.2" and two["completo"] is True
+    assert (rows["3"]["n_con_dato"], rows["3"]["faltantes"], rows["3"]["completo"]) == (4, "3.4", False)
+    for row in rows.values():
+        claves = row["faltantes"].split(", ") if row["faltantes"] else []
+        assert row["n_con_dato"] + len(claves) == row["n_medibles"]
+    for formato in ("csv", "xlsx"):
+        out = tmp_path / f"programas.{formato}"
+        assert main(["report", str(book), "--anio", "2023", "--trimestre", "3", "--nivel", "programa",
+                     "--formato", formato, "-o", str(out)]) == 0
+        frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str) if formato == "csv" else \
+            pd.read_excel(out, engine="openpyxl", dtype=str)
+        two = frame.set_index("programa").loc["2"]
+        assert two["informativos_sin_reporte"] == "2.2" and pd.isna(two["faltantes"]) and two["n_con_dato"] == "2"
+
+
 def test_report_rejects_an_unknown_level(valid_book: Path, capsys) -> None:
     assert main(["report", str(valid_book), "--anio", "2023", "--trimestre", "2", "--nivel", "accion"]) == 2
     assert "opción no válida" in capsys.readouterr().err

@@ -88,7 +88,8 @@ def test_overview_chart_and_table(junio):
     (chart,) = charts(overview)
     assert list(chart.plots[0].categories) == ["Programa 1", "Programa 2"]
     text = texts(overview)
-    assert "Rojo ↓ rezago · incompleto" in text and "Incompleto: 1 de 2 sin dato" in text
+    assert "Rojo ↓ rezago" in text and "incompleto" not in text  # 2.2 (a count) is informative
+    assert "Completo · Sin reporte (informativo): 2.2" in text
 
 
 def test_missing_figures_are_empty_points_never_zero():

@@ -69,7 +69,7 @@ def test_resumen_program_bars_and_quarter_switch(app):
     assert page.get_by_text("Verde", exact=False).count() > 0
     page.get_by_text("¿Dónde están los problemas?").wait_for()
     december = _bar_texts(page)
-    assert "Rojo ↓ rezago" in december and "⚠ 1 de 5 sin dato: 3.4" in december
+    assert "Rojo ↓ rezago" in december and "⚠ 1 de 5 con meta o hito sin dato: 3.4" in december
     screenshot(page, "e2e_resumen_diciembre")
     _click_quarter(page, "Marzo")
     assert error_texts(page) == []
@@ -119,6 +119,38 @@ def test_tablas_page_and_excel_download(app):
     wb = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert wb.sheetnames[0] == "Resumen" and wb.sheetnames[-1] == "Notas"
     assert wb["Programa 1"].freeze_panes == "A2"
+
+
+TABLE_FIT = """() => {
+  const frame = document.querySelector('[data-testid="stDataFrame"]');
+  const scroller = frame.querySelector('.dvn-scroller');
+  return {frame: frame.getBoundingClientRect().height, content: scroller.scrollHeight,
+          shown: scroller.clientHeight};
+}"""
+
+
+def test_tablas_tables_show_every_row_without_a_scroll_inside(app):
+    """Issue 21: at 1366×768 «Tablas y descargas» showed four of program 3's five rows and half of the fifth,
+    with a scroll inside the table (its height was «40 + 35 px per row», the rows are taller at the app's 18-px
+    font).  A table of up to 30 rows is now as tall as its rows: nothing to scroll inside it."""
+    url, page = app
+    before = page.viewport_size
+    page.set_viewport_size({"width": 1366, "height": 768})
+    try:
+        goto_page(page, url, "tablas")
+        choices = page.locator("[data-testid='stRadio']").filter(has_text="Todos")
+        heights = {}
+        for choice in ("3", "2", "6", "Todos"):
+            choices.get_by_text(choice, exact=True).click()
+            wait_idle(page)
+            page.wait_for_timeout(300)
+            found = page.evaluate(TABLE_FIT)
+            assert found["content"] <= found["shown"] + 1, (choice, found)   # no scroll inside the table
+            heights[choice] = found["frame"]
+        assert heights["Todos"] > heights["3"] > heights["2"] > heights["6"]   # 27, 5, 3 and 1 rows
+        screenshot(page, "e2e_tablas_todos_1366")
+    finally:
+        page.set_viewport_size(before)
 
 
 def test_embed_view_is_clean(app):

@@ -70,7 +70,7 @@ def test_program_bars_words_full_names_and_sizes():
     assert titles[0].startswith("<b>1.</b> Atención integral a personas defensoras")
     assert "periodistas" in titles[0] and not any("…" in t for t in texts)          # never cut
     assert "Amarillo ↓ rezago" in statuses[0] and f"esperado 50.0{PERCENT_SIGN}" in statuses[0]
-    assert "Sin dato" in statuses[1] and "⚠ 1 de 1 sin dato: 2.1" in statuses[1]
+    assert "Sin dato" in statuses[1] and "⚠ 1 de 1 con meta o hito sin dato: 2.1" in statuses[1]
     assert all(a.font.size >= 16 for a in fig.layout.annotations)
     assert fig.data[-1].gauge.axis.tickfont.size >= 16
 

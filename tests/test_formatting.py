@@ -169,9 +169,33 @@ def test_program_status_never_a_plain_verde_when_incomplete(args, kwargs, expect
 
 
 def test_missing_text():
-    assert fmt.missing_text(("3.4",), 7) == "⚠ 1 de 7 sin dato: 3.4"
-    assert fmt.missing_text(["2.2", "3.4"], 13) == "⚠ 2 de 13 sin dato: 2.2, 3.4"
+    """The measurable indicators without data, out of the measurable ones (n_medibles, not n_indicadores)."""
+    assert fmt.missing_text(("3.4",), 5) == "⚠ 1 de 5 con meta o hito sin dato: 3.4"
+    assert fmt.missing_text(["1.3", "1.4"], 5) == "⚠ 2 de 5 con meta o hito sin dato: 1.3, 1.4"
     assert fmt.missing_text((), 5) == "" and fmt.missing_text(None, 5) == ""
+
+
+def test_informative_missing_text():
+    """An informative indicator without its report: named in words of its own, never «sin dato»/«incompleto»."""
+    assert fmt.informative_missing_text(("2.2",)) == "Sin reporte (informativo): 2.2"
+    assert fmt.informative_missing_text(["1.7", "1.9"]) == "Sin reporte (informativos): 1.7, 1.9"
+    assert fmt.informative_missing_text(()) == "" and fmt.informative_missing_text(None) == ""
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ({"claves_faltantes": (), "n_medibles": 2, "claves_informativos_sin_reporte": ("2.2",)},
+     ["Sin reporte (informativo): 2.2"]),
+    ({"claves_faltantes": ("3.4",), "n_medibles": 5, "claves_informativos_sin_reporte": ()},
+     ["⚠ 1 de 5 con meta o hito sin dato: 3.4"]),
+    ({"claves_faltantes": ("1.1",), "n_medibles": 5, "claves_informativos_sin_reporte": ("1.7", "1.9")},
+     ["⚠ 1 de 5 con meta o hito sin dato: 1.1", "Sin reporte (informativos): 1.7, 1.9"]),
+    ({"claves_faltantes": (), "n_medibles": 1, "claves_informativos_sin_reporte": ()}, []),
+])
+def test_program_missing_lines(row, expected):
+    from collections import namedtuple
+
+    assert fmt.program_missing_lines(row) == expected
+    assert fmt.program_missing_lines(namedtuple("Row", row)(**row)) == expected  # an itertuples row
 
 
 @pytest.mark.parametrize(

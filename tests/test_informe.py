@@ -11,11 +11,15 @@ The dataset is built in memory with hand-computed figures at the Junio 2023 cut:
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import re
 from pathlib import Path
 
+import hypothesis
 import pytest
 from dash_fixtures import avances_frame, plan_frame, plan_row
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from mpi_dash import data_access, informe, programs
@@ -90,7 +94,7 @@ def test_summary_each_program_with_its_avance(pages):
         in summary_page
     assert "2. Colaboración interinstitucional Rojo ↓ rezago 20.0 % 50.0 %" in summary_page
     assert "3. Programa 3 Pendiente (vence en Diciembre) — —" in summary_page
-    assert "4. Programa 4 Sin dato — —" in summary_page and "1 de 1 sin dato: 4.1" in summary_page
+    assert "4. Programa 4 Sin dato — —" in summary_page and "1 de 1 con meta o hito sin dato: 4.1" in summary_page
 
 
 def test_one_section_per_program_with_indicators_and_trend(pages):
@@ -132,6 +136,16 @@ def test_exceptions_methodology_and_signatures(pages):
     assert re.search(r"Elaboró\s+Revisó\s+Aprobó", last)
 
 
+def test_the_methodology_note_speaks_to_its_readers(pages):
+    """Issue 21: the note sent Junta readers to «docs/metodologia.md».  It says in words how avance and
+    semáforo are computed and points to the dashboard's page, never to a file of the project."""
+    note = pages[-1][pages[-1].index("Nota metodológica"):]
+    assert not re.search(r"docs/|\.md\b|\.py\b|\.typ\b|metodologia|repositorio", note, re.IGNORECASE)
+    assert "promedio del avance de sus indicadores con meta anual o hito que tienen dato al corte" in note
+    assert "el cumplimiento, el avance entre lo esperado" in note and "Semáforo. Compara el cumplimiento" in note
+    assert "página «Resumen»" in note and "tablero" in note
+
+
 def test_signature_names_when_given():
     text = pages_text(informe.build_informe(dataset(), 2023, 2, firmas={"Elaboró": "Ana López",
                                                                         "Aprobó": "Beto Ruiz"}))[-1]
@@ -142,6 +156,110 @@ def test_illustrative_notice_only_when_illustrative(pages):
     assert not any("Datos ilustrativos" in t for t in pages)
     marked = pages_text(informe.build_informe(dataset(ilustrativo=True), 2023, 2))
     assert all("Datos ilustrativos: no son cifras oficiales del MPI CDMX." in t for t in marked)
+
+
+def test_table_headers_are_separate_words(pages):
+    """Issue 21: the headers of the indicator tables ran together («ProgramadoRealizado»,
+    «CumplimientoSemáforo»): the columns were narrower than their header words.  Every header word is now its
+    own word in the PDF's text."""
+    for text in pages:
+        assert not re.search(r"ProgramadoRealizado|CumplimientoSemáforo|anualProgramado|corteCumplimiento", text)
+    tables = [t for t in pages if "Indicadores al corte Indicador" in t]
+    assert len(tables) == 4
+    for text in tables:
+        words = set(text.split())
+        assert {w for h in informe.TABLE_HEADERS for w in h.split()} <= words
+        assert "Programado al corte Realizado al corte Cumplimiento Semáforo" in text
+    summary_words = set(pages[1].split())
+    assert {w for h in informe.SUMMARY_HEADERS for w in h.split()} <= summary_words
+
+
+def typst_values(data: dict, label: str) -> list[dict]:
+    """The metadata the template reports under ``<label>`` (``typst.query``): what Typst measured."""
+    import typst
+
+    found = typst.query(informe.TEMPLATE.read_bytes(), f"<{label}>", field="value", ignore_system_fonts=True,
+                        sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
+    return json.loads(found)
+
+
+def bundled_data(monkeypatch, trimestre: int) -> dict:
+    monkeypatch.setenv("MPI_DASH_WORKBOOK", str(REPO / "data" / "plan_2023.xlsx"))
+    monkeypatch.delenv("MPI_DASH_DB", raising=False)
+    return informe.informe_data(data_access.load_dataset(), 2023, trimestre)
+
+
+@pytest.mark.parametrize("trimestre", [2, 4])
+def test_every_column_is_as_wide_as_its_widest_word(monkeypatch, trimestre):
+    """Widths from the content, measured by Typst itself: no column (resumen and every program's table) is
+    narrower than its widest header word or number plus its padding, and the columns fill the page width."""
+    tables = typst_values(bundled_data(monkeypatch, trimestre), "anchos")
+    assert len(tables) == 1 + 6                        # the resumen and one table per program
+    for table in tables:
+        assert all(width >= need - 0.01 for width, need in zip(table["anchos"], table["necesarios"], strict=True)), \
+            table
+        assert sum(table["anchos"]) == pytest.approx(table["total"], abs=0.5)
+    widths = dict(zip(tables[1]["encabezados"], tables[1]["anchos"], strict=True))
+    assert widths["Cumplimiento"] >= tables[1]["necesarios"][4] > 40  # «Cumplimiento» in bold 8 pt is ~45 pt
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return informe.overlap(a, b)
+
+
+def assert_clear(chart: dict) -> None:
+    """No two labels overlap, no label covers a marker, the note covers neither, all inside the chart."""
+    labels = chart["etiquetas"] + ([chart["nota"]] if chart["nota"] else [])
+    for a, b in itertools.combinations(labels, 2):
+        assert not boxes_overlap(a, b), (a, b)
+    for label in labels:
+        for marker in chart["marcadores"]:
+            assert not boxes_overlap(label, marker), (label, marker)
+        assert label["x"] >= 0 and label["y"] >= 0 and label["x"] + label["w"] <= chart["ancho"]
+        assert label["y"] + label["h"] <= chart["meses_y"]      # above the month names
+
+
+def test_the_trend_labels_of_program_3_no_longer_overlap(monkeypatch):
+    """Issue 21: program 3 at Diciembre, Junio: «43.3 %» (avance) printed over «50.0 %» (esperado).  The
+    higher value is labelled above its marker, the lower one below its own."""
+    chart = next(p for p in bundled_data(monkeypatch, 4)["programas"] if p["numero"] == "3")["grafica"]
+    junio = {label["serie"]: label for label in chart["etiquetas"] if label["q"] == 2}
+    assert (junio["avance"]["texto"], junio["esperado"]["texto"]) == ("43.3\u00a0%", "50.0\u00a0%")
+    assert not boxes_overlap(junio["avance"], junio["esperado"])
+    marker = {m["serie"]: m for m in chart["marcadores"] if m["q"] == 2}
+    assert junio["esperado"]["y"] + junio["esperado"]["h"] <= marker["esperado"]["y"]   # above its marker
+    assert junio["avance"]["y"] >= marker["avance"]["y"] + marker["avance"]["h"]        # below its marker
+    assert_clear(chart)
+
+
+@pytest.mark.parametrize("trimestre", [1, 2, 3, 4])
+def test_no_chart_label_overlaps_on_the_bundled_plan(monkeypatch, trimestre):
+    data = bundled_data(monkeypatch, trimestre)
+    for program in data["programas"]:
+        assert_clear(program["grafica"])
+    # and Typst's own measure of every label text fits the box it was given (so the boxes are the labels)
+    for label in typst_values(data, "etiqueta"):
+        assert label["ancho"] <= label["w"] + 1e-6 and label["alto"] <= label["h"] + 1e-6, label
+
+
+_values = st.one_of(st.none(), st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 1)))
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.lists(st.tuples(_values, _values), min_size=4, max_size=4),
+                  st.sampled_from([None, "Pendiente (vence en Diciembre)", "Sin dato", "Sin meta"]),
+                  st.integers(1, 4))
+def test_chart_labels_never_overlap_whatever_the_values(pairs, nota, nota_q):
+    """Any avance and esperado values at the four cuts (close, equal, crossing, at 0 or 100 %, missing), with
+    or without the note: the label boxes clear each other, the markers and the month names."""
+    avance = {q: a for q, (a, _) in enumerate(pairs, start=1) if a is not None}
+    esperado = {q: e for q, (_, e) in enumerate(pairs, start=1) if e is not None}
+    if nota:
+        avance.pop(nota_q, None)      # the note stands where the cut has no number
+    layout = informe.chart_layout(avance, esperado, nota, nota_q)
+    assert len(layout["etiquetas"]) == len(avance) + len(esperado)
+    assert_clear({**layout, "ancho": informe.CHART_WIDTH,
+                  "meses_y": informe.CHART_HEIGHT - informe.PLOT_BOTTOM + informe.MONTH_GAP})
 
 
 def test_charts_are_vectors_not_pictures(pdf):

@@ -189,13 +189,16 @@ def test_nothing_due_is_pendiente_not_zero(workbook, k):
 
 
 def test_missing_data_is_named_and_never_a_plain_verde(workbook):
-    """Diciembre: program 3 is verde but 3.4 lacks its Septiembre report → «incompleto» and
-    «⚠ 1 de 5 sin dato: 3.4»; the exceptions list says which report is missing for 2.2 and 3.4."""
+    """Diciembre: program 3 is verde but 3.4 (with a meta) lacks its Septiembre report → «incompleto» and
+    «⚠ 1 de 5 con meta o hito sin dato: 3.4»; 2.2 (no meta: informative) also lacks it → program 2 is NOT
+    incompleto, the card names 2.2 in words of its own; the exceptions say which report is missing for both."""
     at = open_page(PAGES[0])
     three = next(c for c in cards(at) if c.startswith("**3. "))
-    assert "🟢 Verde · incompleto" in three and "⚠ 1 de 5 sin dato: 3.4" in three
+    assert "🟢 Verde · incompleto" in three and "⚠ 1 de 5 con meta o hito sin dato: 3.4" in three
+    assert "informativo" not in three
     two = next(c for c in cards(at) if c.startswith("**2. "))
-    assert "🔴 Rojo ↓ rezago · incompleto" in two
+    assert "🔴 Rojo ↓ rezago" in two and "incompleto" not in two and "sin dato" not in two
+    assert "Sin reporte (informativo): 2.2" in two
     texts = cards(at)
     assert any("2.2" in t and "falta el reporte de Septiembre" in t for t in texts)
     assert any("3.4" in t and "falta el reporte de Septiembre" in t for t in texts)
@@ -238,6 +241,19 @@ def test_programa_lists_every_objective_and_full_name(workbook):
     assert objectives.count("\n- ") == 5                         # program 1 has five different objectives
     assert any(h.value.replace("\\", "") == "1. Atención integral a personas defensoras de derechos humanos y "
                "periodistas" for h in at.subheader)
+
+
+def test_programa_counts_of_program_2_at_septiembre(workbook):
+    """Issue 21: program 2 at Septiembre read «incompleto · 1 de 3 sin dato: 2.2» although 2.2 (no meta) does
+    not enter its figure.  Now: verde, complete, 2.2 named as an informative indicator without its report."""
+    at = open_page(PAGES[1])
+    at.radio(key="programa").set_value("2").run()
+    at.radio(key="trimestre").set_value(3).run()
+    assert_clean(at)
+    card = next(t for t in cards(at) if t.startswith("🟢 Verde"))
+    assert "incompleto" not in card and "sin dato" not in card and "Sin reporte (informativo): 2.2" in card
+    caption = next(c.value for c in at.caption if "entran al avance" in c.value)
+    assert caption.startswith("3 indicadores: 2 con meta anual o hito (entran al avance), 1 informativo (")
 
 
 def test_programa_milestones_pending_before_due_and_missed_after(workbook):

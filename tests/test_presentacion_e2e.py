@@ -147,22 +147,81 @@ def test_deep_link_opens_the_slide(server, embed):
         assert found["n"] == "1"
 
 
-def test_illustrative_notice_and_sidebar_downloads(server):
-    with open_browser(chromium_path(), width=1920, height=1080) as page:
+BAR = ".st-key-presenter_bar"
+DOWNLOADS = ("Presentación editable (PowerPoint)", "Informe trimestral (PDF)")
+
+
+def _visible_box(page: Any, locator: Any, size: tuple[int, int], what: str) -> dict[str, float]:
+    assert locator.count() == 1 and locator.is_visible(), what
+    box = locator.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0, what
+    assert box["x"] + box["width"] <= size[0] and box["y"] + box["height"] <= size[1], f"{what}: off-screen {box}"
+    return box
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PROJECTOR], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presenter_controls_on_the_screen_without_the_sidebar(server, size):
+    """Issue 21: the quarter and both downloads lived at the bottom of the sidebar (closed on this page), 1,260–
+    1,390 px down.  Now they are in one row over the slide: visible at 1366×768 without scrolling or opening the
+    sidebar, clear of the slide (which keeps its size: see the font test at 1920), and they work from there."""
+    with open_browser(chromium_path(), width=size[0], height=size[1]) as page:
         found = _open(page, server, "trimestre=3")
+        _fits(found, size, "con la barra")
         assert "Datos ilustrativos: no son cifras oficiales del MPI CDMX." in found["text"]
         assert "Cifras preliminares" in found["text"]
         sidebar = page.locator("[data-testid='stSidebar']")
         assert sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10  # closed: slides at full width
-        page.locator("[data-testid='stExpandSidebarButton']").click()             # the presenter opens it
-        sidebar.get_by_role("button", name="Presentación editable (PowerPoint)").wait_for()
-        assert sidebar.get_by_role("button", name="Presentación editable (PowerPoint)").count() == 1
-        assert sidebar.get_by_role("button", name="Informe trimestral (PDF)").count() == 1
+        bar = page.locator(BAR)
+        slide_top = page.locator(".mpi-slide.is-current").bounding_box()["y"]
+        for name in DOWNLOADS:
+            box = _visible_box(page, bar.get_by_role("button", name=name), size, name)
+            assert box["y"] + box["height"] <= slide_top + 1, f"{name} covers the slide"
+        for month in ("Marzo", "Junio", "Septiembre", "Diciembre"):
+            _visible_box(page, bar.get_by_text(month, exact=True), size, month)
+        expand = page.locator("[data-testid='stExpandSidebarButton']").bounding_box()
+        first = bar.get_by_text("Marzo", exact=True).bounding_box()
+        assert expand is None or expand["x"] + expand["width"] <= first["x"]   # the «»» control stays usable
+        screenshot(page, f"presentacion_barra_{size[0]}", full_page=False)
+        if size != LAPTOP:
+            return
         with page.expect_download() as info:       # built on click (deferred), then handed to the browser
-            sidebar.get_by_role("button", name="Presentación editable (PowerPoint)").click()
+            bar.get_by_role("button", name=DOWNLOADS[0]).click()
         assert info.value.suggested_filename == "presentacion_2023_septiembre.pptx"
         prs = Presentation(io.BytesIO(Path(info.value.path()).read_bytes()))
         assert len(prs.slides) == int(found["total"])
+        bar.get_by_text("Junio", exact=True).click()                    # the quarter, from the same row
+        page.wait_for_function("() => document.querySelector('.mpi-slide.is-current')"
+                               ".innerText.includes('corte a Junio')")
+        wait_idle(page)
+        _fits(page.evaluate(MEASURE), size, "Junio")
+        with page.expect_download() as info:
+            bar.get_by_role("button", name=DOWNLOADS[1]).click()
+        assert info.value.suggested_filename == "informe_2023_junio.pdf"
+
+
+def test_no_presenter_controls_when_embedded_or_in_full_screen(server):
+    """``embed=true`` (screen sharing) and full screen show the slide alone; the keys and the deep link remain."""
+    with open_browser(chromium_path(), width=1366, height=768) as page:
+        found = _open(page, server, "trimestre=2&diapositiva=3&embed=true")
+        assert found["n"] == "3" and "corte a Junio" in page.locator(".mpi-slide").first.inner_text()
+        assert page.locator(BAR).count() == 0
+        for name in DOWNLOADS:
+            assert not any(b.is_visible() for b in page.get_by_role("button", name=name).all()), name
+        assert not page.get_by_text("Septiembre", exact=True).is_visible()
+        page.keyboard.press("ArrowRight")
+        assert "diapositiva=4" in page.url
+    with open_browser(chromium_path(), width=1366, height=768) as page:
+        _open(page, server, "trimestre=3")
+        assert page.locator(BAR).is_visible()
+        page.locator(".mpi-slide.is-current").get_by_role("button", name="Pantalla completa").click()
+        page.wait_for_function("() => document.fullscreenElement !== null")
+        page.wait_for_function("() => { const b = document.querySelector('.st-key-presenter_bar');"
+                               " return !b || b.getBoundingClientRect().height === 0; }")
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("() => document.querySelector('.mpi-slide.is-current').dataset.n") == "2"
+        page.evaluate("() => document.exitFullscreen()")
+        page.wait_for_function("() => document.fullscreenElement === null")
+        assert page.locator(BAR).is_visible()
 
 
 def test_phone_reads_and_moves_through_the_slides(server):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import hypothesis
 import pandas as pd
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from dash_fixtures import avances_frame, close, plan_frame, plan_row, quarters, results_frame, sample
 from mpi_dash import programs, summary
 from mpi_dash.engine import compute_all
+
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "plan_2023.xlsx"
 
 
 @pytest.fixture()
@@ -65,8 +68,8 @@ def test_shape_order_and_report_fields(data):
     report = programs.program_report(cut)
     assert tuple(report.columns) == programs.PROGRAM_REPORT_FIELDS == (
         "programa", "nombre", "anio", "trimestre", "avance_pct", "esperado_pct", "semaforo", "direccion_desvio",
-        "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes", "estado", "aprobado_por",
-        "aprobado_en")
+        "completo", "n_indicadores", "n_medibles", "n_con_dato", "faltantes", "informativos_sin_reporte",
+        "estado", "aprobado_por", "aprobado_en")
     assert report["estado"].tolist() == ["en_captura"] * 3  # no approval record
     assert report["aprobado_por"].isna().all() and report["aprobado_en"].isna().all()
 
@@ -92,15 +95,85 @@ def test_a_verde_program_with_a_missing_report_is_incomplete():
     assert row["avance_pct"] == 100.0
 
 
-def test_a_missing_report_of_an_informative_indicator_also_makes_it_incomplete():
-    """2.2 (no annual goal: not in the average) lacks Septiembre: still named, the program is incomplete."""
+def test_a_missing_report_of_an_informative_indicator_is_named_in_its_own_field():
+    """2.2 (no annual goal: not in the average) lacks Septiembre: named in informativos_sin_reporte, NOT in
+    faltantes, and the program stays complete — its figure does not depend on 2.2.  (It used to read
+    n_medibles 1, n_con_dato 1 and faltantes «2.2»: three counts that cannot all be right.)"""
     plan = plan_frame([plan_row("2.1", tipo_calculo="hito", meta_anual=1.0, programado_t4=1.0),
                        plan_row("2.2")])
     avances = avances_frame([("2.1", 2023, q, 0.0) for q in (1, 2, 3)] + [("2.1", 2023, 4, 1.0)]
                             + [("2.2", 2023, q, 3.0) for q in (1, 2, 4)])
     row = programs.program_figures(summary.at_cutoff(compute_all(plan, avances), plan, 2023, 4)).iloc[0]
-    assert (row["n_medibles"], row["n_con_dato"]) == (1, 1)
-    assert row["semaforo"] == "verde" and row["faltantes"] == "2.2" and not row["completo"]
+    assert (row["n_indicadores"], row["n_medibles"], row["n_con_dato"]) == (2, 1, 1)
+    assert row["faltantes"] is None and row["claves_faltantes"] == () and bool(row["completo"])
+    assert row["informativos_sin_reporte"] == "2.2" and row["claves_informativos_sin_reporte"] == ("2.2",)
+    assert row["semaforo"] == "verde" and row["avance_pct"] == 100.0
+
+
+# (realizados of the meta row 1.1 and the hito 1.2 in Q1, Q2 — None: unreported —, realizados of the conteo
+# 1.3 and the periodo_anterior 1.4) at the Junio cut → (n_con_dato, faltantes, informativos_sin_reporte).
+# 1.1: meta 4 (T/4); 1.2: hito due in Q4; 1.3, 1.4: informative.
+COUNT_CASES = [
+    ((1, 1), (0, 0), (2, 3), (5, 6), 2, None, None),
+    ((1, None), (0, 0), (2, 3), (5, 6), 1, "1.1", None),            # 1.1 cumulative: Junio missing
+    ((None, 1), (0, 0), (2, 3), (5, 6), 1, "1.1", None),            # …or Marzo missing (a gap is never 0)
+    ((1, 1), (None, None), (2, 3), (5, 6), 1, "1.2", None),         # hito never reported
+    ((None, None), (None, None), (2, 3), (5, 6), 0, "1.1, 1.2", None),
+    ((1, 1), (0, 0), (2, None), (5, None), 2, None, "1.3, 1.4"),    # only informative reports missing
+    ((1, None), (0, 0), (None, 3), (5, 6), 1, "1.1", "1.3"),        # conteo is cumulative: Marzo missing
+    ((1, 1), (0, 0), (2, 3), (None, 6), 2, None, None),             # periodo_anterior reads Junio only
+]
+
+
+@pytest.mark.parametrize(("meta", "hito", "conteo", "periodo", "con_dato", "faltantes", "informativos"),
+                         COUNT_CASES)
+def test_the_counts_add_up(meta, hito, conteo, periodo, con_dato, faltantes, informativos):
+    """Hand-computed: n_con_dato + len(faltantes) = n_medibles (2: 1.1 and 1.2); the informative indicators
+    without their report are named apart and never make the program incomplete."""
+    plan = plan_frame([plan_row("1.1", meta_anual=4.0),
+                       plan_row("1.2", tipo_calculo="hito", meta_anual=1.0, programado_t4=1.0),
+                       plan_row("1.3", tipo_calculo="conteo"),
+                       plan_row("1.4", tipo_calculo="periodo_anterior", acumulacion="periodo")])
+    avances = avances_frame([(clave, 2023, q, float(v)) for clave, values in
+                             (("1.1", meta), ("1.2", hito), ("1.3", conteo), ("1.4", periodo))
+                             for q, v in enumerate(values, start=1) if v is not None])
+    row = programs.program_figures(summary.at_cutoff(compute_all(plan, avances), plan, 2023, 2)).iloc[0]
+    assert (row["n_indicadores"], row["n_medibles"], row["n_con_dato"]) == (4, 2, con_dato)
+    assert row["faltantes"] == faltantes and row["informativos_sin_reporte"] == informativos
+    assert row["n_con_dato"] + len(row["claves_faltantes"]) == row["n_medibles"]
+    assert bool(row["completo"]) is (faltantes is None)
+
+
+def test_a_reported_measurable_indicator_with_nothing_to_grade_counts_as_con_dato():
+    """A per-quarter goal (acumulacion periodo) with nothing programmed in Junio, reported 0: it has its report
+    (semáforo sin_meta), so it is con dato and not missing — but there is nothing to average: nothing is due
+    yet, the program waits for Septiembre.  (Counting only graded rows would call it «sin dato» with nothing
+    missing.)"""
+    plan = plan_frame([plan_row("1.1", meta_anual=4.0, acumulacion="periodo", programado_t1=0.0,
+                                programado_t2=0.0, programado_t3=2.0, programado_t4=2.0)])
+    avances = avances_frame([("1.1", 2023, 1, 0.0), ("1.1", 2023, 2, 0.0)])
+    cut = summary.at_cutoff(compute_all(plan, avances), plan, 2023, 2)
+    assert cut.loc[0, "semaforo"] == "sin_meta" and cut.loc[0, "medible"]
+    row = programs.program_figures(cut).iloc[0]
+    assert (row["n_medibles"], row["n_con_dato"], row["faltantes"]) == (1, 1, None) and bool(row["completo"])
+    assert row["semaforo"] == "pendiente" and row["vence_trimestre"] == 3 and math.isnan(row["avance_pct"])
+
+
+def test_program_2_at_septiembre_2023_of_the_bundled_plan():
+    """The case of issue 21: program 2 (2.1 hito, 2.2 avance_meta without meta → informative, 2.3 hito) at
+    Septiembre 2023.  2.2 lacks its Septiembre report: informative, so named apart; the program is complete."""
+    from mpi_dash import engine, workbook
+
+    data = workbook.read_workbook(BUNDLED)
+    cut = summary.at_cutoff(engine.compute_all(data.plan, data.avances, data.parametros), data.plan, 2023, 3)
+    figures = programs.program_figures(cut, data.parametros).set_index("programa")
+    two = figures.loc["2"]
+    assert (two["n_indicadores"], two["n_medibles"], two["n_con_dato"]) == (3, 2, 2)
+    assert two["faltantes"] is None and two["informativos_sin_reporte"] == "2.2" and bool(two["completo"])
+    assert (figures["n_con_dato"] + figures["claves_faltantes"].map(len) == figures["n_medibles"]).all()
+    three = figures.loc["3"]  # 3.4 (meta) lacks Septiembre: measurable, so the program is incomplete
+    assert (three["n_medibles"], three["n_con_dato"], three["faltantes"]) == (5, 4, "3.4")
+    assert not three["completo"] and three["informativos_sin_reporte"] is None
 
 
 def test_every_measurable_indicator_without_data_is_sin_dato():
@@ -203,8 +276,9 @@ def test_on_real_engine_output():
     assert out.loc["1", "esperado_pct"] == pytest.approx(50)
     assert (out.loc["1", "semaforo"], out.loc["1", "direccion_desvio"]) == ("amarillo", "bajo")  # 80 %
     assert out.loc["1", "n_medibles"] == 2 and out.loc["1", "n_indicadores"] == 3
-    # 1.3 (conteo) lacks Marzo: its missing report makes program 1 incomplete
-    assert out.loc["1", "faltantes"] == "1.3"
+    # 1.3 (conteo) lacks Marzo: informative, so named apart; program 1 stays complete (2 of 2 with data)
+    assert out.loc["1", "faltantes"] is None and out.loc["1", "informativos_sin_reporte"] == "1.3"
+    assert out.loc["1", "n_con_dato"] == 2 and bool(out.loc["1", "completo"])
     # 2.1: hito due in Q3, not reached at Q2 → nothing due yet: pendiente, no number
     assert math.isnan(out.loc["2", "avance_pct"]) and out.loc["2", "esperado_pct"] == 0
     assert out.loc["2", "semaforo"] == "pendiente" and out.loc["2", "vence_trimestre"] == 3
@@ -295,3 +369,4 @@ def test_a_one_indicator_program_has_its_indicators_semaforo_and_direction(case)
     indicator_direction = cut.loc[0, "direccion_desvio"]
     assert program["direccion_desvio"] == (None if pd.isna(indicator_direction) else indicator_direction)
     assert bool(program["completo"]) is (cut.loc[0, "semaforo"] != "sin_dato")
+    assert program["n_con_dato"] + len(program["claves_faltantes"]) == program["n_medibles"] == 1

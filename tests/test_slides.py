@@ -90,9 +90,11 @@ def test_program_figures_and_statuses_in_words():
     hito = {i.clave: i for i in deck.slides[2].indicators}["1.2"]
     assert hito.estado == "Pendiente (vence en Diciembre)" and hito.semaforo == "pendiente"
     assert "No alcanzado" not in hito.valor and "Rojo" not in hito.estado          # not due: never a failure
-    # 2.1: 1 of 2 programmed (25 % of the goal against 50 % expected: 50 % → rojo ↓); 2.2 lacks Junio.
-    assert two.bar.estado == "Rojo ↓ rezago · incompleto"
-    assert two.completitud == "Incompleto: 1 de 2 indicadores sin dato (2.2)" and not two.completo
+    # 2.1: 1 of 2 programmed (25 % of the goal against 50 % expected: 50 % → rojo ↓); 2.2 (a count:
+    # informative) lacks Junio — named apart, the program's figure is complete.
+    assert two.bar.estado == "Rojo ↓ rezago"
+    assert two.completitud == ("Completo: 1 de 1 indicador con meta o hito con dato. "
+                               "Sin reporte (informativo): 2.2") and two.completo
     by_clave = {i.clave: i for i in deck.slides[3].indicators}
     # a count whose Junio report is missing: no value at all (never its Marzo 7, never 0)
     assert by_clave["2.2"].estado == "Sin dato: falta el reporte de Junio" and by_clave["2.2"].valor == "—"

@@ -71,3 +71,11 @@ def test_streamlit_sends_plotlys_own_json_encoded_once_per_figure():
     # Streamlit's own call went through the shared encoder (a Streamlit upgrade that stops calling
     # plotly.io.to_json would leave this unset: every visit would encode the figures again).
     assert at.session_state["encoded"] == charts[0].proto.spec
+
+
+def test_a_table_of_up_to_30_rows_is_as_tall_as_its_rows():
+    """Issue 21 item 10: «Tablas y descargas» sized its table «40 + 35 px per row» and showed four of program 3's
+    five rows (the rows are taller at the app's font).  Up to 30 rows the browser sizes it to its rows; longer
+    tables keep a fixed height and scroll inside (tests/test_e2e.py measures both in Chromium)."""
+    assert [ui_common.table_height(n) for n in (0, 1, 5, 27, 30)] == ["content"] * 5
+    assert ui_common.table_height(31) == ui_common.table_height(500) == ui_common.TABLE_SCROLL_PX
