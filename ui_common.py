@@ -42,6 +42,7 @@ from mpi_dash.formatting import (
     single_spaces,
 )
 from mpi_dash.schema import Semaforo
+from mpi_dash.snapshot import Snapshot
 from ui_cache import shared
 
 if TYPE_CHECKING:
@@ -133,19 +134,31 @@ def pinned_revisions(loaded: Loaded, anio: int, trimestre: int) -> dict[str, int
     return _pins(loaded.dataset.version, anio, trimestre, loaded)
 
 
+def _snapshot_of(dataset: Dataset) -> Snapshot:
+    return Snapshot(dataset.plan, dataset.avances, dict(dataset.parametros))
+
+
 @shared(max_entries=32)
-def _differing(version: str, anio: int, trimestre: int, _loaded: Loaded) -> tuple[str, ...]:
-    pins = _pins(version, anio, trimestre, _loaded)
-    if not pins:
-        return ()
-    return tuple(approvals.differing_programs(_cutoff(version, VIEW_LATEST, anio, trimestre, _loaded),
-                                              _cutoff(version, VIEW_APPROVED, anio, trimestre, _loaded),
-                                              approvals.program_sort(pins), program_of=_by_program))
+def _drift(version: str, anio: int, trimestre: int, _loaded: Loaded) -> dict[str, pd.DataFrame]:
+    """``approvals.drift`` of the cut: approved programs whose inputs (``dependencies.cut_inputs``) changed
+    since their approval → those cells; once per data version (shared: never mutate)."""
+    if not _pins(version, anio, trimestre, _loaded):
+        return {}
+    database = _database(_loaded)
+    return approvals.drift(_loaded.states, anio, trimestre,
+                           lambda r: _snapshot_of(_revision(database, r).dataset), _snapshot_of(_loaded.dataset))
+
+
+def approval_drift(loaded: Loaded, anio: int, trimestre: int) -> dict[str, pd.DataFrame]:
+    """Approved programs of the cut whose data changed since their approval → the changed cells (``approvals.
+    LOCKED_COLUMNS``); empty when every approved figure matches the data (cached; do not mutate)."""
+    return _drift(loaded.dataset.version, anio, trimestre, loaded)
 
 
 def differing_programs(loaded: Loaded, anio: int, trimestre: int) -> tuple[str, ...]:
-    """Approved programs of the cut whose latest figures differ from the approved ones (cached)."""
-    return _differing(loaded.dataset.version, anio, trimestre, loaded)
+    """Approved programs of the cut whose latest figures may differ from the approved ones: their inputs
+    changed since the approval (:func:`approval_drift`; cached).  Where the «Últimas cifras» switch matters."""
+    return tuple(approval_drift(loaded, anio, trimestre))
 
 
 def _may_see_latest() -> bool:
@@ -292,10 +305,12 @@ class StampFacts:
 
 @shared(max_entries=64)
 def _stamp(version: str, view: str, anio: int, trimestre: int, _loaded: Loaded) -> StampFacts:
-    latest = _differing(version, anio, trimestre, _loaded) if view == VIEW_LATEST else ()
+    drifted = _drift(version, anio, trimestre, _loaded)
+    latest = tuple(drifted) if view == VIEW_LATEST else ()
     every = list(_year_programs(version, anio, _loaded))
-    text = approvals.stamp_text(_loaded.states, anio, trimestre, every, shown_latest=latest)
-    return StampFacts(text, approvals.is_fully_approved(_loaded.states, anio, trimestre, every) and not latest)
+    text = approvals.stamp_text(_loaded.states, anio, trimestre, every, shown_latest=latest, drifted=drifted)
+    full = approvals.is_fully_approved(_loaded.states, anio, trimestre, every) and not latest and not drifted
+    return StampFacts(text, full)
 
 
 def stamp(loaded: Loaded, anio: int, trimestre: int) -> str:
@@ -319,7 +334,8 @@ def download_stamps(loaded: Loaded, anio: int, trimestre: int) -> dict[str, Any]
         loaded.states, anio, trimestre, every, revision_times=loaded.revision_times,
         latest_time=loaded.latest_time, shown_latest=latest)
     return {"sello": stamp(loaded, anio, trimestre), "view": view,
-            "estados": approvals.program_stamps(loaded.states, anio, trimestre, every, shown_latest=latest),
+            "estados": approvals.program_stamps(loaded.states, anio, trimestre, every, shown_latest=latest,
+                                                drifted=approval_drift(loaded, anio, trimestre)),
             "validacion": validacion, "actualizacion": actualizacion}
 
 
@@ -346,12 +362,12 @@ def stamp_line(loaded: Loaded, anio: int, trimestre: int, *, then: str = "") -> 
             st.session_state[VIEW_KEY] = VIEW_APPROVED
         st.radio("Cifras que se muestran", list(VIEW_LABELS), key=VIEW_KEY, horizontal=True,
                  format_func=VIEW_LABELS.get, on_change=_remember, args=(VIEW_KEY,),
-                 help="Las últimas cifras difieren de las aprobadas en "
+                 help="Los datos cambiaron desde la aprobación en "
                       f"{'el programa' if len(differ) == 1 else 'los programas'} {join_words(list(differ))}.")
         _remember(VIEW_KEY)
     facts = _stamp(loaded.dataset.version, figures_view(loaded, anio, trimestre), anio, trimestre, loaded)
     text, full = facts.text, facts.full
-    partial = text.startswith("Aprobadas")
+    partial = text.startswith("Aprobadas") or (text.startswith("Cifras aprobadas") and not full)
     # Coloured bold words (they wrap on a phone; a badge would cut a long stamp with «…»).
     color, icon = ("green", "verified") if full else (("orange", "rule") if partial else ("gray", "pending"))
     st.caption(f":{color}[:material/{icon}: **{md(text)}**]" + (f" · {then}" if then else ""))

@@ -82,8 +82,9 @@ def _year_programs(db: Database, anio: int) -> list[str]:
 
 
 def check_approval_lock(db: Database, rc: RowChanges) -> None:
-    """Refuse (``approvals.ApprovalLocked``, nothing saved) a revision that would change any cell of an
-    approved program-quarter.  Runs inside the write transaction of the revision."""
+    """Refuse (``approvals.ApprovalLocked``, nothing saved) a revision that would change any cell an approved
+    program-quarter's figures are computed from (``approvals.locked_cells``).  Runs inside the write
+    transaction of the revision."""
     from mpi_dash.store import _latest, _snapshot
 
     if not db["aprobaciones"].exists():
@@ -97,20 +98,22 @@ def check_approval_lock(db: Database, rc: RowChanges) -> None:
 
 
 def _touches(rc: RowChanges, states: pd.DataFrame) -> bool:
-    """A cheap first look (no snapshot read): does ``rc`` write a key an approval locks?"""
-    from mpi_dash.schema import ILLUSTRATIVE_FLAG, program_number
+    """A cheap first look (no snapshot read): could ``rc`` write an input of an approval?  A superset of
+    ``dependencies.cut_inputs``: avances of a program and year with an approved quarter (that year) or of
+    the year before one (its línea base), plan rows of an approved program-year, the thresholds."""
+    from mpi_dash.schema import THRESHOLD_COLUMNS, program_number
 
     part = approvals.approved(states)
-    quarters = {(int(a), int(t), str(p)) for a, t, p in zip(part["anio"], part["trimestre"], part["programa"])}
-    years = {(a, p) for a, _, p in quarters}
-    if any(k != ILLUSTRATIVE_FLAG for k in (*rc.parametros_set, *rc.parametros_removed)):
+    years = {(int(a), str(p)) for a, p in zip(part["anio"], part["programa"], strict=True)}
+    if any(k in THRESHOLD_COLUMNS for k in (*rc.parametros_set, *rc.parametros_removed)):
         return True
     for frame in (rc.avances_upserts, rc.avances_removed):
-        for c, a, t in zip(frame["clave"], frame["anio"], frame["trimestre"]):
-            if (int(a), int(t), program_number(c)) in quarters:
+        for c, a in zip(frame["clave"], frame["anio"], strict=True):
+            p = program_number(c)
+            if (int(a), p) in years or (int(a) + 1, p) in years:
                 return True
     for frame in (rc.plan_upserts, rc.plan_removed):
-        for c, a in zip(frame["clave"], frame["anio"]):
+        for c, a in zip(frame["clave"], frame["anio"], strict=True):
             if (int(a), program_number(c)) in years:
                 return True
     return False
@@ -147,9 +150,11 @@ class ApprovalStoreMixin:
             return _year_programs(db, anio)
 
     def changes_since_approval(self, anio: int) -> dict[tuple[int, str], pd.DataFrame]:
-        """For every program-quarter of ``anio`` ever approved: the locked-scope cells (``approvals.
-        LOCKED_COLUMNS``) that differ between the revision of its last approval and the latest data
-        (empty frame: nothing changed since)."""
+        """For every program-quarter of ``anio`` ever approved: its inputs (``approvals.changed_inputs``, the
+        lock's rule; ``approvals.LOCKED_COLUMNS``) that differ between the revision of its last approval and
+        the latest data (empty frame: nothing changed since).  For a program-quarter approved now, a
+        non-empty frame means its approved figures no longer match the data (approved before the lock
+        covered earlier quarters, or a database changed by hand)."""
         from mpi_dash.snapshot import row_changes
         from mpi_dash.store import _latest, _snapshot
 
@@ -161,15 +166,16 @@ class ApprovalStoreMixin:
                 return {}
             latest = _latest(db)
             now = _snapshot(db, latest)
-            snaps: dict[int, Snapshot] = {}
+            snaps: dict[int, tuple[Snapshot, RowChanges]] = {}
             out = {}
             for row in last.itertuples(index=False):
                 rev = int(row.revision)
                 if rev not in snaps:
-                    snaps[rev] = _snapshot(db, rev)
-                only = pd.DataFrame([row._asdict()])
-                cells = approvals.locked_cells(row_changes(snaps[rev], now), snaps[rev], only)
-                out[(int(row.trimestre), str(row.programa))] = cells
+                    snap = _snapshot(db, rev)
+                    snaps[rev] = (snap, row_changes(snap, now))
+                snap, changes = snaps[rev]
+                out[(int(row.trimestre), str(row.programa))] = approvals.changed_inputs(snap, now, row._asdict(),
+                                                                                        changes=changes)
             return out
 
     def locked_by_approval(self, preview) -> pd.DataFrame:  # noqa: ANN001 - store.Preview
@@ -270,8 +276,8 @@ class ApprovalStoreMixin:
 
 def _check_unchanged(db: Database, seen: int, latest: int, anio: int, trimestre: int,
                      programas: list[str]) -> None:
-    """The person reviewed revision ``seen``; refuse when a later revision changed the figures about to be
-    approved (an upload that won the race)."""
+    """The person reviewed revision ``seen``; refuse when a later revision changed the inputs of the figures
+    about to be approved (an upload that won the race)."""
     from mpi_dash.snapshot import row_changes
     from mpi_dash.store import _check_revision, _snapshot
 
@@ -284,9 +290,10 @@ def _check_unchanged(db: Database, seen: int, latest: int, anio: int, trimestre:
     if cells.empty:
         return
     changed = approvals.program_sort(cells["programa"])
+    n = len(approvals._distinct_cells(cells))
     raise ApprovalConflict(
         f"Mientras usted revisaba las cifras (revisión {seen}) se guardó la revisión {latest}, que cambia "
-        f"{len(cells):,} celda(s) de {'el programa' if len(changed) == 1 else 'los programas'} "
+        f"{n:,} celda(s) de {'el programa' if len(changed) == 1 else 'los programas'} "
         f"{approvals.join_words(changed)}. No se aprobó nada: revise las cifras nuevas y apruebe otra vez.")
 
 

@@ -11,10 +11,14 @@ Every event records who, when (UTC), the motivo and the revision it refers to.  
 permission and the transition inside its write transaction (``Store.approve`` / ``reopen`` /
 ``submit_for_review``); this module holds the rules as pure functions (DataFrames in, values out).
 
-* Lock (:func:`locked_cells`): while a program-quarter is approved, a revision may not change the Avances
-  rows of that program, year and quarter, the Plan rows of that program and year, nor the semáforo
-  thresholds of Parámetros (the program's semáforo depends on them).  The store calls it inside the SAME
-  write transaction as every upload commit, revert and state save.
+* Lock (:func:`locked_cells`): while a program-quarter is approved, a revision may not change any stored
+  value its figures are computed from — ``mpi_dash.dependencies.cut_inputs``: the program's Realizados,
+  justificaciones and evidencias of that year up to that quarter, the previous year's Realizados its línea
+  base reads, its Plan rows of that year and the semáforo thresholds of Parámetros.  The store calls it
+  inside the SAME write transaction as every upload commit, revert and state save.
+* Drift (:func:`drift`, :func:`changed_inputs`): with the same rule, the approved program-quarters whose
+  inputs changed after their approval (approved before the rule covered earlier quarters, or a database
+  changed by hand): the stamp and «Aprobación» name the claves until it is reopened and approved again.
 * Approved figures (:func:`assemble_by_program`): the figures of an approved program-quarter are those of
   the pinned revision; a cut may mix programs pinned at different revisions, so frames are computed per
   revision and assembled program by program.
@@ -22,23 +26,24 @@ permission and the transition inside its write transaction (``Store.approve`` / 
   preliminares: 2» / «Cifras preliminares (sin aprobar)») of pages and downloads; :func:`firmas` the
   signature block (Elaboró / Revisó / Aprobó) of a cut.
 
-Stdlib, pandas, numpy, schema, snapshot, formatting; no Streamlit.
+Stdlib, pandas, numpy, schema, snapshot, dependencies, formatting; no Streamlit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
+from mpi_dash.dependencies import REALIZADO, TEXTS, CutInputs, cut_inputs
 from mpi_dash.errors import StoreError
 from mpi_dash.formatting import join_words, local_timezone, quarter_label
-from mpi_dash.schema import (AVANCES_COLUMNS, ILLUSTRATIVE_FLAG, PLAN_COLUMNS, THRESHOLD_COLUMNS, Semaforo,
-                             program_number)
-from mpi_dash.snapshot import AVANCES_VALUES, PLAN_VALUES, RowChanges, Snapshot, values_equal
+from mpi_dash.schema import AVANCES_COLUMNS, PLAN_COLUMNS, Semaforo, program_number
+from mpi_dash.snapshot import PLAN_VALUES, RowChanges, Snapshot, row_changes, values_equal
 
 
 class Estado(StrEnum):
@@ -72,9 +77,11 @@ ACCION_LABELS: dict[Estado, str] = {Estado.ENVIADA: "Envío a revisión", Estado
 #: One approval event (``Store.approval_events``); ``fecha`` UTC ISO, ``revision`` the revision it refers to.
 EVENT_COLUMNS: tuple[str, ...] = ("id", "anio", "trimestre", "programa", "estado", "fecha", "autor",
                                   "usuario", "origen", "motivo", "revision")
-#: Columns of :func:`locked_cells` (a refused change), in Spanish words ready for a message.
+#: Columns of :func:`locked_cells` (a refused change), in Spanish words ready for a message: the cell (``campo``
+#: its Spanish header), its value before and after, and the approved program-cut that depends on it
+#: (``programa``, ``aprobada_anio``, ``aprobada_trimestre``) with who approved it and when (dd/mm/aaaa).
 LOCKED_COLUMNS: tuple[str, ...] = ("tabla", "clave", "anio", "trimestre", "campo", "antes", "despues",
-                                   "programa", "aprobada_por", "aprobada_el")
+                                   "programa", "aprobada_anio", "aprobada_trimestre", "aprobada_por", "aprobada_el")
 _HEADERS = {c.name: c.header for c in (*PLAN_COLUMNS, *AVANCES_COLUMNS)}
 PRELIMINARY_STAMP = "Cifras preliminares (sin aprobar)"
 MAX_LISTED_CELLS = 30
@@ -201,15 +208,25 @@ def _local(value: str | dt.datetime | None) -> dt.datetime | None:
 
 # --------------------------------------------------------------------------- the stamp and the signatures
 def stamp_text(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str], *,
-               shown_latest: Collection[str] = ()) -> str:
+               shown_latest: Collection[str] = (), drifted: Mapping[str, pd.DataFrame] | None = None) -> str:
     """THE stamp of a cut, for every page and download.
 
     ``programas``: the programs of the cut; ``shown_latest``: approved programs shown with their latest
     figures because those differ from the approved ones («últimas cifras»), so they count as preliminary.
     All approved → «Cifras aprobadas por NOMBRE el dd/mm/aaaa» (several people or dates: each named with
     its programs); some → «Aprobadas: programas 1, 3 y 5 · preliminares: 2, 4 y 6»; none → «Cifras
-    preliminares (sin aprobar)».
+    preliminares (sin aprobar)».  ``drifted`` (:func:`drift`): approved programs whose inputs changed since
+    their approval — the stamp then adds « · Las cifras aprobadas de Diciembre difieren de los datos actuales
+    en 3.1» (:func:`drift_text`) until they are reopened and approved again.
     """
+    text = _stamp_words(states, anio, trimestre, programas, shown_latest)
+    every = {str(p) for p in programas}
+    mine = {p: cells for p, cells in (drifted or {}).items() if p in every}
+    return f"{text} · {drift_text(trimestre, mine)}" if mine else text
+
+
+def _stamp_words(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str],
+                 shown_latest: Collection[str]) -> str:
     every = program_sort(programas)
     part = approved(states, anio, trimestre)
     latest = {str(p) for p in shown_latest}
@@ -293,81 +310,103 @@ def _programs_of(claves: pd.Series) -> pd.Series:
     return claves.astype(str).map(program_number)
 
 
-def locked_cells(rc: RowChanges, current: Snapshot, states: pd.DataFrame) -> pd.DataFrame:
-    """The cells the revision ``rc`` (written over ``current``) would change in approved figures
-    (:data:`LOCKED_COLUMNS`; empty when it touches nothing approved).
+@dataclass(frozen=True)
+class _Cut:
+    """One approved program-cut and what it is computed from (``dependencies.cut_inputs``)."""
 
-    Locked while a program-quarter (A, T, P) is approved: Avances rows of program P, year A, quarter T;
-    Plan rows of program P and year A; the semáforo thresholds of Parámetros (every program's semáforo
-    depends on them).  The «datos ilustrativos» flag is never locked (it changes by itself when official
-    avances arrive).
-    """
+    anio: int
+    trimestre: int
+    programa: str
+    autor: str
+    fecha: str  # dd/mm/aaaa (Mexico City)
+    inputs: CutInputs
+
+    def fields(self) -> dict[str, object]:
+        return {"programa": self.programa, "aprobada_anio": self.anio, "aprobada_trimestre": self.trimestre,
+                "aprobada_por": self.autor, "aprobada_el": self.fecha}
+
+
+def _approved_cuts(states: pd.DataFrame, plan: pd.DataFrame) -> list[_Cut]:
     locked = approved(states)
-    if locked.empty:
+    return [_Cut(int(r.anio), int(r.trimestre), str(r.programa), str(r.autor), local_date(r.fecha),
+                 cut_inputs(plan, int(r.anio), int(r.trimestre), str(r.programa)))
+            for r in locked.sort_values(["anio", "trimestre"], kind="stable").itertuples(index=False)]
+
+
+def locked_cells(rc: RowChanges, current: Snapshot, states: pd.DataFrame) -> pd.DataFrame:
+    """The cells the revision ``rc`` (written over ``current``) would change among the inputs of approved
+    figures (:data:`LOCKED_COLUMNS`; empty when it touches nothing approved): one row per cell and approved
+    program-cut whose figures are computed from it.
+
+    While a program-cut (A, T, P) is approved, its inputs are locked — ``dependencies.cut_inputs`` (THE
+    rule, from the engine's): P's Realizados, justificaciones and evidencias of A up to T, the previous
+    year's Realizados its línea base (and a ``periodo_anterior`` Marzo) reads, every field of P's Plan rows
+    of A (rows added or removed too), and the four semáforo thresholds of Parámetros.  Nothing else (the
+    «datos ilustrativos» parámetro, other programs, quarters after T) is locked.
+    """
+    cuts = _approved_cuts(states, current.plan)
+    if not cuts:
         return pd.DataFrame(columns=list(LOCKED_COLUMNS))
-    by_quarter = {(int(a), int(t), str(p)): (r.autor, local_date(r.fecha)) for a, t, p, r in zip(
-        locked["anio"], locked["trimestre"], locked["programa"], locked.itertuples(index=False), strict=True)}
-    by_year: dict[tuple[int, str], tuple[str, str]] = {}
-    for (a, t, p), who in sorted(by_quarter.items()):
-        by_year.setdefault((a, p), who)
     rows: list[dict] = []
-    rows += _avances_cells(rc, current, by_quarter)
-    rows += _plan_cells(rc, current, by_year)
-    first = next(iter(sorted(by_quarter.items())))
-    params = [k for k in (*rc.parametros_set, *rc.parametros_removed) if k != ILLUSTRATIVE_FLAG
-              and k in THRESHOLD_COLUMNS]
-    for name in params:
-        (a, t, p), (autor, fecha) = first
-        rows.append({"tabla": "Parámetros", "clave": None, "anio": None, "trimestre": None, "campo": name,
-                     "antes": current.parametros.get(name), "despues": rc.parametros_set.get(name),
-                     "programa": p, "aprobada_por": autor, "aprobada_el": fecha,
-                     "cut": (a, t)})
-    frame = pd.DataFrame(rows, columns=[*LOCKED_COLUMNS, "cut"]).drop(columns="cut").astype(object)
+    rows += _avances_cells(rc, current, cuts)
+    rows += _plan_cells(rc, current, cuts)
+    for name in (*rc.parametros_set, *rc.parametros_removed):
+        for cut in cuts:
+            if cut.inputs.parametro(name):
+                rows.append({"tabla": "Parámetros", "clave": None, "anio": None, "trimestre": None, "campo": name,
+                             "antes": current.parametros.get(name), "despues": rc.parametros_set.get(name),
+                             **cut.fields()})
+    frame = pd.DataFrame(rows, columns=list(LOCKED_COLUMNS)).astype(object)
     return frame.where(frame.notna(), None)
 
 
-def _avances_cells(rc: RowChanges, current: Snapshot, by_quarter: dict) -> list[dict]:
+_AVANCES_READ: tuple[str, ...] = (REALIZADO, *TEXTS)
+
+
+def _avances_cells(rc: RowChanges, current: Snapshot, cuts: list[_Cut]) -> list[dict]:
+    by_cell: dict[tuple, list[_Cut]] = {}
+    for cut in cuts:
+        for cell in cut.inputs.avances:
+            by_cell.setdefault(cell, []).append(cut)
+    keys = {cell[:3] for cell in by_cell}
     out: list[dict] = []
     for frame, removed in ((rc.avances_upserts, False), (rc.avances_removed, True)):
         if frame.empty:
             continue
-        programs = _programs_of(frame["clave"])
-        keys = list(zip(frame["anio"].astype(int), frame["trimestre"].astype(int), programs, strict=True))
-        hit = np.array([k in by_quarter for k in keys], dtype=bool)
+        hit = np.array([(str(c), int(a), int(t)) in keys for c, a, t in
+                        zip(frame["clave"], frame["anio"], frame["trimestre"], strict=True)], dtype=bool)
         if not hit.any():
             continue
-        part = frame.loc[hit]
-        before = current.avances.merge(part[["clave", "anio", "trimestre"]], on=["clave", "anio", "trimestre"])
-        merged = part.merge(before, on=["clave", "anio", "trimestre"], how="left", suffixes=("", "__a"),
-                            indicator=True)
-        for col in AVANCES_VALUES:
-            after_values = merged[col] if not removed else pd.Series([None] * len(merged), index=merged.index)
-            before_values = merged[f"{col}__a"] if f"{col}__a" in merged else merged[col]
-            if removed:
-                changed = before_values.notna().to_numpy()
-            else:
-                changed = ~values_equal(before_values, after_values)
-            for i in np.flatnonzero(changed):
-                r = merged.iloc[i]
-                autor, fecha = by_quarter[(int(r["anio"]), int(r["trimestre"]), program_number(r["clave"]))]
-                out.append({"tabla": "Avances", "clave": r["clave"], "anio": int(r["anio"]),
-                            "trimestre": int(r["trimestre"]), "campo": _HEADERS.get(col, col),
-                            "antes": before_values.iloc[i], "despues": after_values.iloc[i],
-                            "programa": program_number(r["clave"]), "aprobada_por": autor, "aprobada_el": fecha,
-                            "cut": None})
+        part = frame.loc[hit, [c for c in frame.columns if c in ("clave", "anio", "trimestre", *_AVANCES_READ)]]
+        stored = current.avances[["clave", "anio", "trimestre", *_AVANCES_READ]].rename(
+            columns={c: f"{c}__a" for c in _AVANCES_READ})
+        merged = part.merge(stored, on=["clave", "anio", "trimestre"], how="left")
+        for r in merged.to_dict("records"):
+            key = (str(r["clave"]), int(r["anio"]), int(r["trimestre"]))
+            for col in _AVANCES_READ:
+                before = r.get(f"{col}__a")
+                after = None if removed else r.get(col)
+                if _same_value(before, after):
+                    continue
+                for cut in by_cell.get((*key, col), ()):
+                    out.append({"tabla": "Avances", "clave": key[0], "anio": key[1], "trimestre": key[2],
+                                "campo": _HEADERS.get(col, col), "antes": None if _missing(before) else before,
+                                "despues": None if _missing(after) else after, **cut.fields()})
     return out
 
 
-def _plan_cells(rc: RowChanges, current: Snapshot, by_year: dict) -> list[dict]:
+def _plan_cells(rc: RowChanges, current: Snapshot, cuts: list[_Cut]) -> list[dict]:
     out: list[dict] = []
     for frame, removed in ((rc.plan_upserts, False), (rc.plan_removed, True)):
         if frame.empty:
             continue
-        programs = _programs_of(frame["clave"])
-        hit = np.array([(int(a), p) in by_year for a, p in zip(frame["anio"], programs, strict=True)], dtype=bool)
+        owners = [[cut for cut in cuts if cut.inputs.plan_row(c, a)]
+                  for c, a in zip(frame["clave"], frame["anio"], strict=True)]
+        hit = np.array([bool(o) for o in owners], dtype=bool)
         if not hit.any():
             continue
-        part = frame.loc[hit]
+        part = frame.loc[hit].reset_index(drop=True)
+        owners = [o for o in owners if o]
         merged = part.merge(current.plan, on=["clave", "anio"], how="left", suffixes=("", "__a"))
         columns = ["clave"] if removed else [c for c in PLAN_VALUES if c in part.columns]
         for col in columns:
@@ -381,29 +420,75 @@ def _plan_cells(rc: RowChanges, current: Snapshot, by_year: dict) -> list[dict]:
                 changed = ~values_equal(before_values.reset_index(drop=True), after_values.reset_index(drop=True))
             for i in np.flatnonzero(changed):
                 r = merged.iloc[i]
-                autor, fecha = by_year[(int(r["anio"]), program_number(r["clave"]))]
-                out.append({"tabla": "Plan", "clave": r["clave"], "anio": int(r["anio"]), "trimestre": None,
-                            "campo": "fila completa" if removed else _HEADERS.get(col, col), "antes": before_values.iloc[i],
-                            "despues": after_values.iloc[i], "programa": program_number(r["clave"]),
-                            "aprobada_por": autor, "aprobada_el": fecha, "cut": None})
+                for cut in owners[i]:
+                    out.append({"tabla": "Plan", "clave": r["clave"], "anio": int(r["anio"]), "trimestre": None,
+                                "campo": "fila completa" if removed else _HEADERS.get(col, col),
+                                "antes": before_values.iloc[i], "despues": after_values.iloc[i], **cut.fields()})
     return out
 
 
+def _distinct_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """One row per cell (a cell several approved cuts depend on is listed once)."""
+    if cells.empty:
+        return cells
+    key = cells[["tabla", "clave", "anio", "trimestre", "campo"]].astype(str)
+    return cells.loc[~key.duplicated()].reset_index(drop=True)
+
+
+def _quarters_words(cuts: list[tuple[int, int]]) -> str:
+    """[(2023, 3), (2023, 4)] → «Septiembre y Diciembre 2023»; several years → «Diciembre 2022 y Marzo 2023»."""
+    years = sorted({a for a, _ in cuts})
+    if len(years) == 1:
+        return f"{join_words([quarter_label(t) for _, t in sorted(cuts)])} {years[0]}"
+    return join_words([f"{quarter_label(t)} {a}" for a, t in sorted(cuts)])
+
+
+def approvals_words(cells: pd.DataFrame) -> str:
+    """The approved cuts behind ``cells`` (:data:`LOCKED_COLUMNS`), in words: «programa 3 (aprobado por Ana
+    López el 07/01/2024, cifras de Diciembre 2023)»; programs approved by the same person on the same day for
+    the same quarters share one entry («programas 1 y 2 (aprobados por …)»)."""
+    per_program: dict[tuple[str, str, str], set[tuple[int, int]]] = {}
+    for r in cells.itertuples(index=False):
+        per_program.setdefault((str(r.programa), str(r.aprobada_por), str(r.aprobada_el)), set()).add(
+            (int(r.aprobada_anio), int(r.aprobada_trimestre)))
+    groups: dict[tuple[str, str, tuple], list[str]] = {}
+    for (programa, autor, fecha), quarters in per_program.items():
+        groups.setdefault((autor, fecha, tuple(sorted(quarters))), []).append(programa)
+    pieces = []
+    for (autor, fecha, quarters), programas in sorted(groups.items(), key=lambda kv: (kv[0][2], program_sort(kv[1]))):
+        programas = program_sort(programas)
+        plural = len(programas) > 1
+        pieces.append(f"{_programs_words(programas)} (aprobado{'s' if plural else ''} por {autor} el {fecha}, "
+                      f"cifras de {_quarters_words(list(quarters))})")
+    return join_words(pieces)
+
+
+def _earlier_inputs(cells: pd.DataFrame) -> bool:
+    """Some cell is of another quarter or year than the approved cut it locks (an earlier quarter or the
+    previous year's línea base): the message says why it is locked."""
+    avances = cells.loc[cells["tabla"] == "Avances"]
+    return bool(((avances["anio"] != avances["aprobada_anio"])
+                 | (avances["trimestre"] != avances["aprobada_trimestre"])).any())
+
+
 def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
-    """The Spanish refusal: what is approved (who, when), then the cells (at most :data:`MAX_LISTED_CELLS`).
-    ``preview``: said before saving, on the upload page, over a table of the cells (so they are not listed)."""
+    """The Spanish refusal: which approved figures (whose, which quarter, who approved and when), then the
+    cells (each once, at most :data:`MAX_LISTED_CELLS`) and how to reopen.  ``preview``: said before saving,
+    on the upload page, over a table of the cells (so they are not listed)."""
     from mpi_dash.formatting import display_value
 
-    cuts = []
-    for (programa, autor, fecha), _ in cells.groupby(["programa", "aprobada_por", "aprobada_el"], sort=False):
-        cuts.append(f"programa {programa} (aprobado por {autor} el {fecha})")
-    reopen = ("Para corregirlas, una cuenta de dirección debe reabrir ese trimestre (página «Aprobación» o "
-              "«python -m mpi_dash reabrir»).")
+    distinct = _distinct_cells(cells)
+    single = len({(r.aprobada_anio, r.aprobada_trimestre, r.programa) for r in cells.itertuples(index=False)}) == 1
+    why = (" Las cifras de un trimestre se calculan también con los trimestres anteriores del año (acumulado) y "
+           "con el año anterior (línea base): esas celdas quedan bloqueadas con ellas."
+           if _earlier_inputs(cells) else "")
+    reopen = (f"Para corregirlas, una cuenta de dirección debe reabrir {'ese trimestre' if single else 'esas cifras'} "
+              "(página «Aprobación» o «python -m mpi_dash reabrir»).")
     if preview:
-        return (f"No se puede guardar este archivo: cambia {len(cells):,} celda(s) de cifras aprobadas — "
-                f"{join_words(cuts)} (en la tabla de abajo). {reopen}")
+        return (f"No se puede guardar este archivo: cambia {len(distinct):,} celda(s) de cifras aprobadas — "
+                f"{approvals_words(cells)} (en la tabla de abajo).{why} {reopen}")
     lines = []
-    for r in cells.head(MAX_LISTED_CELLS).itertuples(index=False):
+    for r in distinct.head(MAX_LISTED_CELLS).itertuples(index=False):
         if r.tabla == "Avances":
             where = f"Avances, clave {r.clave}, {quarter_label(int(r.trimestre))} {int(r.anio)}, {r.campo}"
         elif r.tabla == "Plan":
@@ -411,9 +496,9 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
         else:
             where = f"Parámetros, {r.campo}"
         lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
-    more = (f"; … y {len(cells) - MAX_LISTED_CELLS:,} celdas más" if len(cells) > MAX_LISTED_CELLS else "")
-    return (f"No se guardó nada: el cambio toca {len(cells):,} celda(s) de cifras aprobadas — "
-            f"{join_words(cuts)}. Celdas: {'; '.join(lines)}{more}. {reopen}")
+    more = (f"; … y {len(distinct) - MAX_LISTED_CELLS:,} celdas más" if len(distinct) > MAX_LISTED_CELLS else "")
+    return (f"No se guardó nada: el cambio toca {len(distinct):,} celda(s) de cifras aprobadas — "
+            f"{approvals_words(cells)}. Celdas: {'; '.join(lines)}{more}.{why} {reopen}")
 
 
 # --------------------------------------------------------------------------- approved figures
@@ -449,25 +534,60 @@ def approved_frame(latest: pd.DataFrame, frame_at: Callable[[int], pd.DataFrame]
     return assemble_by_program(latest, {r: frame_at(r) for r in set(pins.values())}, pins, **kwargs)
 
 
-def differing_programs(latest: pd.DataFrame, approved_view: pd.DataFrame, programas: Iterable[str], *,
-                       program_of: Callable[[pd.DataFrame], pd.Series] = lambda f: _programs_of(f["clave"])
-                       ) -> list[str]:
-    """Approved programs whose latest figures differ from the approved ones (where the «últimas cifras»
-    switch matters), cell by cell: numbers exactly, empty equals empty."""
-    if list(latest.columns) != list(approved_view.columns):
-        return [str(p) for p in programas]
-    wanted = [str(p) for p in programas]
-    lp, ap = program_of(latest).astype(str), program_of(approved_view).astype(str)
-    lmask, amask = lp.isin(wanted).to_numpy(), ap.isin(wanted).to_numpy()
-    left = latest.loc[lmask].to_numpy(dtype=object)
-    right = approved_view.loc[amask].to_numpy(dtype=object)
-    lp, ap = lp.to_numpy()[lmask], ap.to_numpy()[amask]
-    out = []
-    for p in wanted:
-        a, b = left[lp == p], right[ap == p]
-        if a.shape != b.shape or not all(map(_same_value, a.ravel(), b.ravel())):
-            out.append(str(p))
-    return out
+def changed_inputs(pinned: Snapshot, latest: Snapshot, approval: Mapping, *,
+                   changes: RowChanges | None = None) -> pd.DataFrame:
+    """The inputs of one approved program-cut (``approval``: a row of :func:`current_states` or of the events,
+    with anio, trimestre, programa, autor, fecha) that differ between ``pinned`` (the data of the revision
+    its approval pinned) and ``latest`` (:data:`LOCKED_COLUMNS`; empty: the approved figures are still the
+    figures of the data).  The same dependency rule as the lock (:func:`locked_cells`): an approval made
+    before that rule covered earlier quarters (or a database changed by hand) can have such cells.
+    ``changes``: ``row_changes(pinned, latest)`` when already computed (several approvals, one revision)."""
+    row = {c: approval.get(c) for c in EVENT_COLUMNS if c in approval}
+    only = pd.DataFrame([{**row, "estado": str(Estado.APROBADA)}])
+    return locked_cells(changes if changes is not None else row_changes(pinned, latest), pinned, only)
+
+
+def drift(states: pd.DataFrame, anio: int, trimestre: int, pinned_at: Callable[[int], Snapshot],
+          latest: Snapshot) -> dict[str, pd.DataFrame]:
+    """Programs approved now at (anio, trimestre) whose inputs changed since their approval → those cells
+    (:func:`changed_inputs`; ``pinned_at(revision)`` is the data of a revision).  Programs whose inputs did
+    not change are left out: an empty dict means every approved figure of the cut matches the data."""
+    out: dict[str, pd.DataFrame] = {}
+    part = approved(states, anio, trimestre)
+    for revision, rows in part.groupby("revision", sort=True):  # one comparison per pinned revision
+        pinned = pinned_at(int(revision))
+        if _same_data(pinned, latest):  # approved at the latest data (the usual case): nothing to compare
+            continue
+        cells = locked_cells(row_changes(pinned, latest), pinned, rows)
+        for programa, mine in cells.groupby("programa", sort=False):
+            out[str(programa)] = mine.reset_index(drop=True)
+    return {p: out[p] for p in program_sort(out)}
+
+
+def _same_data(a: Snapshot, b: Snapshot) -> bool:
+    return a is b or (a.parametros == b.parametros and a.plan.equals(b.plan) and a.avances.equals(b.avances))
+
+
+def changed_claves(cells: pd.DataFrame) -> list[str]:
+    """The claves of changed inputs (:data:`LOCKED_COLUMNS` rows), in order of appearance; a threshold of
+    Parámetros is «los umbrales del semáforo»."""
+    names: list[str] = []
+    for tabla, clave in zip(cells["tabla"], cells["clave"], strict=True):
+        name = "los umbrales del semáforo" if tabla == "Parámetros" else str(clave)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def drift_text(trimestre: int, drifted: Mapping[str, pd.DataFrame]) -> str:
+    """«Las cifras aprobadas de Diciembre difieren de los datos actuales en 3.1» ('' when nothing drifted);
+    the claves of every program that drifted, in program order."""
+    if not drifted:
+        return ""
+    names: list[str] = []
+    for programa in program_sort(drifted):
+        names += [n for n in changed_claves(drifted[programa]) if n not in names]
+    return f"Las cifras aprobadas de {quarter_label(trimestre)} difieren de los datos actuales en {join_words(names)}"
 
 
 def _missing(value: object) -> bool:
@@ -492,10 +612,13 @@ def _cap(text: str) -> str:
 
 # --------------------------------------------------------------------------- per program (downloads)
 def program_stamps(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str], *,
-                   shown_latest: Collection[str] = ()) -> dict[str, str]:
+                   shown_latest: Collection[str] = (), drifted: Mapping[str, pd.DataFrame] | None = None
+                   ) -> dict[str, str]:
     """Program → the stamp of its own figures («Cifras aprobadas por NOMBRE el dd/mm/aaaa» or «Cifras
-    preliminares (sin aprobar)»): a column of the downloads, so a row copied elsewhere keeps its status."""
-    return {str(p): stamp_text(states, anio, trimestre, [p], shown_latest=shown_latest) for p in programas}
+    preliminares (sin aprobar)», with its own drift): a column of the downloads, so a row copied elsewhere
+    keeps its status."""
+    return {str(p): stamp_text(states, anio, trimestre, [p], shown_latest=shown_latest, drifted=drifted)
+            for p in programas}
 
 
 def sipot_dates(states: pd.DataFrame, anio: int, trimestre: int, programas: Iterable[str], *,
@@ -551,17 +674,21 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENTS_HEADERS))
 
 
-def state_words(row: Mapping | None, changed: int = 0) -> str:
-    """One cell of the approval grid: «Aprobada · Ana López · 12/07/2023», «En captura», «Reabierta ·
-    Ana López · 13/07/2023 · 2 celdas cambiaron desde la aprobación»."""
+def state_words(row: Mapping | None, changed: pd.DataFrame | None = None) -> str:
+    """One cell of the approval grid: «Aprobada · Ana López · 12/07/2023», «En captura»; ``changed`` (the
+    cells of :meth:`Store.changes_since_approval`): an approval whose inputs changed since says where
+    («Aprobada · … · difiere de los datos actuales en 3.1: reabra y apruebe otra vez»), a reopened one how
+    much («Reabierta · … · 2 celdas cambiaron desde la aprobación»)."""
     if row is None:
-        text = ESTADO_LABELS[Estado.EN_CAPTURA]
-    else:
-        text = f"{ESTADO_LABELS[Estado(row['estado'])]} · {row['autor']} · {local_date(row['fecha'])}"
-    if changed:
-        text += f" · {changed:,} celda{'s' if changed != 1 else ''} cambi{'aron' if changed != 1 else 'ó'} desde " \
-                "la aprobación"
-    return text
+        return ESTADO_LABELS[Estado.EN_CAPTURA]
+    text = f"{ESTADO_LABELS[Estado(row['estado'])]} · {row['autor']} · {local_date(row['fecha'])}"
+    if changed is None or changed.empty:
+        return text
+    if Estado(row["estado"]) is Estado.APROBADA:
+        return (f"{text} · difiere de los datos actuales en {join_words(changed_claves(changed))}: reabra y "
+                "apruebe otra vez")
+    n = len(_distinct_cells(changed))
+    return f"{text} · {n:,} celda{'s' if n != 1 else ''} cambi{'aron' if n != 1 else 'ó'} desde la aprobación"
 
 
 def grid_table(states: pd.DataFrame, anio: int, programas: Mapping[str, str],
@@ -573,16 +700,17 @@ def grid_table(states: pd.DataFrame, anio: int, programas: Mapping[str, str],
     for number, name in programas.items():
         row = {"Programa": name}
         for t in (1, 2, 3, 4):
-            found = changes.get((t, str(number)))
-            row[quarter_label(t)] = state_words(_row(states, anio, t, number),
-                                                0 if found is None else len(found))
+            row[quarter_label(t)] = state_words(_row(states, anio, t, number), changes.get((t, str(number))))
         rows.append(row)
     return pd.DataFrame(rows, columns=["Programa", *(quarter_label(t) for t in (1, 2, 3, 4))])
 
 
 def locked_cells_table(cells: pd.DataFrame) -> pd.DataFrame:
-    """:func:`locked_cells` for people: Hoja, Clave, Año, Trimestre, Columna, Antes, Después (texts)."""
+    """:func:`locked_cells` for people, each cell once: Hoja, Clave, Año, Trimestre, Columna, Antes, Después
+    (texts; which approved figures depend on them is said by :func:`locked_message`)."""
     from mpi_dash.formatting import display_value
+
+    cells = _distinct_cells(cells)
 
     return pd.DataFrame({
         "Hoja": cells["tabla"].astype(str), "Clave": cells["clave"].map(lambda v: v or "—"),

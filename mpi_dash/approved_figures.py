@@ -1,7 +1,9 @@
 """The figures of a cut read from the store, exactly as the dashboard shows them: approved programs from the
 revision their approval pinned, the others from the latest data (``ultimas=True``: the latest data for all).
 
-For the command line (``report`` without a workbook) and the presentation / PDF report.  The dashboard
+For the command line (``report`` without a workbook) and the presentation / PDF report.  Approved programs
+whose inputs changed after their approval (``approvals.drift``: approved before the lock covered earlier
+quarters) are named in the stamp, and are the ones ``ultimas=True`` counts as preliminary.  The dashboard
 does the same through ``ui_common`` (cached per data version and view); both assemble with
 ``approvals.approved_frame``.
 """
@@ -28,6 +30,7 @@ class StoreCut:
     states: pd.DataFrame         # approvals.current_states(events)
     programas: list[str]         # programs of the year's plan
     shown_latest: tuple[str, ...]  # approved programs shown with their latest (different) figures
+    drifted: dict[str, pd.DataFrame]  # approvals.drift: approved programs whose inputs changed since
     stamp: str                   # approvals.stamp_text of what is shown
     firmas: dict[str, str]       # approvals.firmas of the cut
 
@@ -80,12 +83,12 @@ def store_cut(store, anio: int, trimestre: int, *, ultimas: bool = False,  # noq
     latest = cut_at(None)
     approved = approvals.approved_frame(latest, cut_at, states, anio, trimestre, program_of=by_program)
     programas = approvals.program_sort(latest["programa_num"].astype(str))
-    pins = approvals.program_sort(approvals.pinned_revisions(states, anio, trimestre))
-    shown_latest = tuple(approvals.differing_programs(latest, approved, pins, program_of=by_program)) \
-        if ultimas else ()
+    drifted = approvals.drift(states, anio, trimestre, lambda r: cache.get(r)[0], snap)
+    shown_latest = tuple(drifted) if ultimas else ()
     return StoreCut(int(anio), int(trimestre), latest if ultimas else approved, dict(snap.parametros), events,
-                    states, programas, shown_latest,
-                    approvals.stamp_text(states, anio, trimestre, programas, shown_latest=shown_latest),
+                    states, programas, shown_latest, drifted,
+                    approvals.stamp_text(states, anio, trimestre, programas, shown_latest=shown_latest,
+                                         drifted=drifted),
                     approvals.firmas(events, anio, trimestre))
 
 

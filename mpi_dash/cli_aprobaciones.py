@@ -2,7 +2,8 @@
 
 * ``aprobar --anio A --trimestre T [--programa N] --autor NOMBRE [--motivo TEXTO]`` — approve the
   program-quarter (without ``--programa``: every program of the year not approved yet), pinning the latest
-  revision.  Lists the indicators without data at the cut-off (approving them is allowed).
+  revision.  Lists the indicators without data at the cut-off and those in amarillo or rojo without a
+  justificación (approving them is allowed).
 * ``reabrir --anio A --trimestre T [--programa N] --autor NOMBRE --motivo TEXTO`` — reopen (lifts the lock).
 * ``aprobaciones [--anio A]`` — every approval event, oldest first.
 
@@ -44,6 +45,7 @@ def cmd_aprobar(args: argparse.Namespace, store: Store) -> int:
     from mpi_dash import approvals
     from mpi_dash.accounts import CliActor
     from mpi_dash.approved_figures import store_cut
+    from mpi_dash.summary import missing_justifications
 
     done = store.approve(args.anio, args.trimestre, _programas(args), actor=CliActor(args.autor),
                          motivo=args.motivo)
@@ -53,6 +55,11 @@ def cmd_aprobar(args: argparse.Namespace, store: Store) -> int:
     if len(sin_dato):
         _print(f"Aviso: se aprobaron {len(sin_dato):,} indicador(es) sin dato al corte: "
                f"{', '.join(sin_dato['clave'].astype(str))}.")
+    sin_justificacion = missing_justifications(cut)
+    sin_justificacion = sin_justificacion.loc[sin_justificacion["programa_num"].astype(str).isin(done.programas)]
+    if len(sin_justificacion):
+        _print(f"Aviso: se aprobaron {len(sin_justificacion):,} indicador(es) en amarillo o rojo sin justificación: "
+               f"{', '.join(sin_justificacion['clave'].astype(str))}.")
     return EXIT_OK
 
 
@@ -102,7 +109,9 @@ def add_aprobaciones(subparsers: argparse._SubParsersAction) -> None:
         "aprobar", help="aprueba las cifras de un trimestre (por programa) y las bloquea",
         description="Aprueba las cifras de un año y trimestre (un programa con --programa, o todos los "
         "programas del año que no estén aprobados). Las cifras aprobadas son las de la revisión vigente; "
-        "mientras estén aprobadas, ninguna carga ni reversión puede cambiarlas. Código de salida: 0 "
+        "mientras estén aprobadas, ninguna carga ni reversión puede cambiarlas ni cambiar los datos con que se "
+        "calculan (los trimestres anteriores del año, el año anterior de la línea base, el plan y los "
+        "umbrales). Código de salida: 0 "
         "aprobado, 1 rechazado (nada se guardó), 2 error de uso.")
     _common(parser, motivo_required=False)
     parser.set_defaults(func=cmd_aprobar)

@@ -13,6 +13,7 @@ import pytest
 from auth_helpers import ADMIN_CLI, add_accounts
 from upload_helpers import data_sql, make_db, upload_bytes, workbook_bytes
 
+from mpi_dash import approvals
 from mpi_dash.accounts import CliActor, PermissionDenied
 from mpi_dash.approvals import ApprovalConflict, ApprovalError, ApprovalLocked, Estado
 from mpi_dash.store import Store
@@ -181,9 +182,10 @@ def test_other_quarters_and_programs_go_through(db):
     store = Store(db)
     store.approve(2023, 2, ["1"], actor=DIRECTOR)
     revision, _ = store.import_file(upload_bytes([("1.1.1", 2023, "Septiembre", 1.0), ("6", 2023, "Junio", 1.0),
-                                                  ("1.2.1", 2023, "Marzo", 13.0)]),
+                                                  ("1.2.1", 2022, "Septiembre", 13.0)]),
                                     "otros.xlsx", actor=CliActor("Coco"), comment="otros")
-    assert revision == 2  # the illustrative flag turning 0 is never locked either
+    assert revision == 2  # a later quarter, another program, a 2022 quarter Junio does not read; the
+    # illustrative flag turning 0 is never locked either
 
 
 def test_identical_values_are_not_changes(db):
@@ -309,9 +311,96 @@ def test_changes_since_approval(db):
     store.approve(2023, 1, ["1"], actor=DIRECTOR)
     assert {k: len(v) for k, v in store.changes_since_approval(2023).items()} == {(2, "1"): 0, (1, "1"): 0}
     store.reopen(2023, 1, ["1"], actor=DIRECTOR, motivo="marzo")
+    with pytest.raises(ApprovalLocked, match="cifras de Junio 2023"):   # Junio's acumulado reads Marzo
+        store.import_file(upload_bytes([("1.2.1", 2023, "Marzo", 15.0)]), "m.xlsx", actor=DIRECTOR, comment="marzo")
+    store.reopen(2023, 2, ["1"], actor=DIRECTOR, motivo="junio también")
     store.import_file(upload_bytes([("1.2.1", 2023, "Marzo", 15.0)]), "m.xlsx", actor=DIRECTOR, comment="marzo")
     changed = store.changes_since_approval(2023)
-    assert len(changed[(2, "1")]) == 0
-    assert changed[(1, "1")][["clave", "campo", "antes", "despues"]].values.tolist() == [
-        ["1.2.1", "Realizado", 12.0, 15.0]]
-    assert store.approvals_key() == "a3"
+    for quarter in (1, 2):  # Marzo is an input of both
+        assert changed[(quarter, "1")][["clave", "campo", "antes", "despues"]].values.tolist() == [
+            ["1.2.1", "Realizado", 12.0, 15.0]]
+    assert store.approvals_key() == "a4"
+
+
+# --------------------------------------------------------------------------- issue 21: the approval locks its inputs
+#: The issue's correction: 3.1 Septiembre 2023, 1 → 6 (texts as in the bundled workbook).
+SEPTIEMBRE_3_1 = ("3.1", 2023, "Septiembre", 6.0, "El rezago disminuye con la capacitación de agosto; se recupera "
+                  "en el cuarto trimestre.", "Listas de asistencia y memoria fotográfica (septiembre 2023)")
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    """A database seeded from the bundled workbook (programs 1–6, 2022 avances and 2023)."""
+    from pathlib import Path
+
+    path = tmp_path / "bundled.sqlite"
+    Store(path, seed=Path(__file__).resolve().parent.parent / "data" / "plan_2023.xlsx").latest_revision()
+    return path
+
+
+def test_diciembre_approved_refuses_a_correction_of_septiembre(bundled):
+    """The issue's scenario: Diciembre approved for program 3; a correction of 3.1 Septiembre (1 → 6) would
+    turn Diciembre's 100 % verde into 266.7 % rojo.  Refused at the preview and at the save, naming who
+    approved Diciembre, the cell and how to reopen; nothing saved."""
+    store = Store(bundled)
+    store.approve(2023, 4, ["3"], actor=DIRECTOR)
+    before = data_sql(bundled)
+    content = upload_bytes([SEPTIEMBRE_3_1[:4] + ("Se corrige el registro de agosto", SEPTIEMBRE_3_1[5])])
+    preview = store.prepare_upload(content, "septiembre.xlsx")
+    locked = store.locked_by_approval(preview)
+    assert locked[["tabla", "clave", "anio", "trimestre", "campo", "programa", "aprobada_trimestre"]
+                  ].values.tolist() == [["Avances", "3.1", 2023, 3, "Realizado", "3", 4],
+                                        ["Avances", "3.1", 2023, 3, "Justificación", "3", 4]]
+    warning = approvals.locked_message(locked, preview=True)
+    assert "programa 3 (aprobado por Ana López el " in warning and "cifras de Diciembre 2023" in warning
+    with pytest.raises(ApprovalLocked) as caught:
+        store.commit_preview(preview, actor=CliActor("Coordinación Tres"), comment="corrige septiembre")
+    message = str(caught.value)
+    assert "Avances, clave 3.1, Septiembre 2023, Realizado: 1 → 6" in message
+    assert "se calculan también con los trimestres anteriores" in message
+    assert "reabrir ese trimestre (página «Aprobación» o «python -m mpi_dash reabrir»)" in message
+    assert data_sql(bundled) == before and store.latest_revision() == 1
+    # the 2022 values Diciembre's línea base reads are locked as well; Septiembre alone (not approved) is free
+    with pytest.raises(ApprovalLocked, match="Avances, clave 3.2, Junio 2022, Realizado"):
+        store.import_file(upload_bytes([("3.2", 2022, "Junio", 9.0)]), "2022.xlsx", actor=DIRECTOR, comment="x")
+    store.reopen(2023, 4, ["3"], actor=DIRECTOR, motivo="corregir septiembre")
+    store.approve(2023, 3, ["3"], actor=DIRECTOR)
+    with pytest.raises(ApprovalLocked, match="cifras de Septiembre 2023"):
+        store.commit_preview(preview, actor=CliActor("Coordinación Tres"), comment="corrige septiembre")
+    store.reopen(2023, 3, ["3"], actor=DIRECTOR, motivo="corregir septiembre")
+    assert store.commit_preview(preview, actor=CliActor("Coordinación Tres"), comment="corrige septiembre") == 2
+
+
+def test_an_approval_whose_inputs_changed_before_the_fix_says_where(bundled):
+    """A database approved under the old rule (Diciembre's own rows only) whose Septiembre was corrected
+    afterwards: changes_since_approval names 3.1 for Diciembre until it is reopened and approved again."""
+    from mpi_dash.approved_figures import store_cut
+
+    store = Store(bundled)
+    store.import_file(upload_bytes([SEPTIEMBRE_3_1]), "sept.xlsx", actor=DIRECTOR, comment="x")
+    approve_at(bundled, revision=1, anio=2023, trimestre=4, programa="3")   # as an old database holds it
+    changed = store.changes_since_approval(2023)
+    assert changed[(4, "3")][["clave", "anio", "trimestre", "campo", "antes", "despues"]].values.tolist() == [
+        ["3.1", 2023, 3, "Realizado", 1.0, 6.0]]
+    cut = store_cut(store, 2023, 4)
+    assert cut.stamp.endswith("· Las cifras aprobadas de Diciembre difieren de los datos actuales en 3.1")
+    assert store_cut(store, 2023, 3).stamp == "Cifras preliminares (sin aprobar)"
+    store.reopen(2023, 4, ["3"], actor=DIRECTOR, motivo="aprobar con septiembre corregido")
+    store.approve(2023, 4, ["3"], actor=DIRECTOR)
+    assert store.changes_since_approval(2023)[(4, "3")].empty
+    assert "difieren" not in store_cut(store, 2023, 4).stamp
+
+
+def approve_at(path, *, revision: int, anio: int, trimestre: int, programa: str,
+               autor: str = "Ana López") -> None:
+    """Write an approval event pinned at an older revision, bypassing the store, as a database approved before
+    issue 21 holds it (the lock then covered only the quarter's own rows: an earlier quarter could change
+    after the approval)."""
+    import datetime as dt
+    import sqlite3
+
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    with sqlite3.connect(path) as con:
+        con.execute("INSERT INTO aprobaciones (anio, trimestre, programa, estado, fecha, autor, usuario, origen, "
+                    "motivo, revision_id) VALUES (?, ?, ?, 'aprobada', ?, ?, NULL, 'cli', NULL, ?)",
+                    [anio, trimestre, programa, now, autor, revision])

@@ -134,16 +134,66 @@ def _approved(*cuts: tuple[int, int, str]) -> pd.DataFrame:
     return approvals.current_states(events(*[(a, t, p, "aprobada", "Ana López", JULY_12) for a, t, p in cuts]))
 
 
-def test_locked_cells_avances_of_the_quarter_only():
-    before = sample_snapshot()
+def _with(before, *changes: tuple[str, int, int, str, object], parametros=None):
+    """``before`` with avances cells set: (clave, anio, trimestre, campo, value); a missing row is added."""
     av = before.avances.copy()
-    av.loc[(av["clave"] == "1.1.1") & (av["anio"] == 2023) & (av["trimestre"] == 2), "realizado"] = 5.0
-    av.loc[(av["clave"] == "1.2.1") & (av["anio"] == 2023) & (av["trimestre"] == 1), "realizado"] = 7.0
-    after = make_snapshot(before.plan, av, {**before.parametros, "datos_ilustrativos": 0.0})
+    for clave, anio, t, campo, value in changes:
+        at = (av["clave"] == clave) & (av["anio"] == anio) & (av["trimestre"] == t)
+        if not at.any():
+            av = pd.concat([av, pd.DataFrame([{"clave": clave, "anio": anio, "trimestre": t}])], ignore_index=True)
+            at = (av["clave"] == clave) & (av["anio"] == anio) & (av["trimestre"] == t)
+        av[campo] = av[campo].astype(object)
+        av.loc[at, campo] = value
+    return make_snapshot(before.plan, av, {**before.parametros, **(parametros or {})})
+
+
+LOCKED_CELL = ["tabla", "clave", "anio", "trimestre", "campo", "antes", "despues"]
+
+
+def test_locked_cells_are_every_input_of_the_approved_figures():
+    """Junio 2023 of program 1 approved: its own quarter, the earlier quarter its year-to-date figures add up
+    (Marzo), the previous year's quarters of its línea base and — for 1.2.1, a «periodo anterior» —
+    Diciembre 2022 (the period before Marzo) are locked; later quarters and the rest of 2022 are not."""
+    before = sample_snapshot()
+    after = _with(before, ("1.1.1", 2023, 2, "realizado", 5.0), ("1.2.1", 2023, 1, "realizado", 7.0),
+                  ("1.1.1", 2023, 1, "justificacion", "Se corrigió"), ("1.1.1", 2023, 3, "realizado", 2.0),
+                  ("1.1.1", 2022, 1, "realizado", 3.0), ("1.1.1", 2022, 3, "realizado", 3.0),
+                  ("1.1.1", 2022, 4, "realizado", 3.0), ("1.2.1", 2022, 4, "realizado", 40.0),
+                  parametros={"datos_ilustrativos": 0.0})
     cells = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 2, "1")))
-    assert cells[["tabla", "clave", "anio", "trimestre", "campo", "antes", "despues"]].values.tolist() == [
-        ["Avances", "1.1.1", 2023, 2, "Realizado", 1.0, 5.0]]  # Marzo and the illustrative flag stay free
-    assert approvals.locked_cells(row_changes(before, after), before, _approved((2023, 3, "1"))).empty
+    assert sorted(cells[LOCKED_CELL].values.tolist()) == sorted([
+        ["Avances", "1.1.1", 2022, 1, "Realizado", 1.0, 3.0],       # línea base of Junio: 2022 Marzo–Junio
+        ["Avances", "1.2.1", 2022, 4, "Realizado", 14.0, 40.0],     # periodo anterior: Diciembre before Marzo
+        ["Avances", "1.1.1", 2023, 1, "Justificación", None, "Se corrigió"],
+        ["Avances", "1.2.1", 2023, 1, "Realizado", 12.0, 7.0],      # Marzo: in the acumulado of Junio
+        ["Avances", "1.1.1", 2023, 2, "Realizado", 1.0, 5.0]])      # Septiembre, 2022 Sept. and the flag stay free
+    assert set(cells["aprobada_trimestre"]) == {2} and set(cells["programa"]) == {"1"}
+    march = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 1, "1")))
+    assert sorted(march[["clave", "anio", "trimestre"]].values.tolist()) == [
+        ["1.1.1", 2022, 1], ["1.1.1", 2023, 1], ["1.2.1", 2022, 4], ["1.2.1", 2023, 1]]
+    assert approvals.locked_cells(row_changes(before, after), before, _approved((2023, 2, "6"))).empty
+
+
+def test_a_cell_two_approvals_depend_on_is_listed_once_with_both():
+    before = sample_snapshot()
+    after = _with(before, ("1.1.1", 2023, 1, "realizado", 4.0))
+    cells = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 1, "1"), (2023, 2, "1")))
+    assert cells["aprobada_trimestre"].tolist() == [1, 2]
+    assert len(approvals.locked_cells_table(cells)) == 1
+    message = approvals.locked_message(cells)
+    assert message.startswith("No se guardó nada: el cambio toca 1 celda(s) de cifras aprobadas — programa 1 "
+                              "(aprobado por Ana López el 12/07/2023, cifras de Marzo y Junio 2023). Celdas: "
+                              "Avances, clave 1.1.1, Marzo 2023, Realizado: 1 → 4.")
+    assert "se calculan también con los trimestres anteriores" in message   # why Junio locks Marzo
+    assert message.endswith("debe reabrir esas cifras (página «Aprobación» o «python -m mpi_dash reabrir»).")
+
+
+def test_a_new_report_in_an_earlier_quarter_is_locked_too():
+    """3.4 had no Septiembre report: adding one changes Diciembre's acumulado (sin dato → a value)."""
+    before = sample_snapshot()
+    after = _with(before, ("1.1.1", 2023, 3, "realizado", 1.0))
+    cells = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 4, "1")))
+    assert cells[LOCKED_CELL].values.tolist() == [["Avances", "1.1.1", 2023, 3, "Realizado", None, 1.0]]
 
 
 def test_locked_cells_plan_and_thresholds():
@@ -157,13 +207,25 @@ def test_locked_cells_plan_and_thresholds():
         ["Plan", "6", "Meta anual", 1.0, 2.0], ["Parámetros", None, "verde_min", 90.0, 85.0]]
     message = approvals.locked_message(cells)
     assert message.startswith("No se guardó nada: el cambio toca 2 celda(s) de cifras aprobadas — programa 6 "
-                              "(aprobado por Ana López el 12/07/2023).")
+                              "(aprobado por Ana López el 12/07/2023, cifras de Diciembre 2023).")
     assert "Plan, clave 6, año 2023, Meta anual: 1 → 2; Parámetros, verde_min: 90 → 85" in message
     # before saving (the upload page's preview, over a table of the cells): what cannot be saved and why
     assert approvals.locked_message(cells, preview=True) == (
         "No se puede guardar este archivo: cambia 2 celda(s) de cifras aprobadas — programa 6 (aprobado por Ana "
-        "López el 12/07/2023) (en la tabla de abajo). Para corregirlas, una cuenta de dirección debe reabrir ese "
-        "trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
+        "López el 12/07/2023, cifras de Diciembre 2023) (en la tabla de abajo). Para corregirlas, una cuenta de "
+        "dirección debe reabrir ese trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
+
+
+def test_thresholds_name_every_approval_that_depends_on_them():
+    before = sample_snapshot()
+    after = make_snapshot(before.plan, before.avances, {**before.parametros, "amarillo_min": 60.0})
+    log = events((2023, 4, "6", "aprobada", "Ana López", JULY_12), (2023, 4, "1", "aprobada", "Ana López", JULY_12),
+                 (2023, 2, "1", "aprobada", "Beto", JULY_12))
+    cells = approvals.locked_cells(row_changes(before, after), before, approvals.current_states(log))
+    assert len(approvals.locked_cells_table(cells)) == 1
+    assert approvals.approvals_words(cells) == (
+        "programa 1 (aprobado por Beto el 12/07/2023, cifras de Junio 2023) y programas 1 y 6 (aprobados por Ana "
+        "López el 12/07/2023, cifras de Diciembre 2023)")
 
 
 def test_removed_avances_row_is_a_locked_change():
@@ -172,6 +234,29 @@ def test_removed_avances_row_is_a_locked_change():
     after = make_snapshot(before.plan, av, before.parametros)
     cells = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 1, "6")))
     assert cells[["clave", "campo", "antes"]].values.tolist() == [["6", "Realizado", 1.0]]
+
+
+def test_drift_names_the_claves_whose_inputs_changed_since_the_approval():
+    """An approval pinned at a revision whose inputs changed afterwards (approved before the lock covered
+    earlier quarters): drift says which program and claves, the stamp says so in words."""
+    pinned = sample_snapshot()
+    latest = _with(pinned, ("1.2.1", 2023, 1, "realizado", 7.0), ("1.1.1", 2023, 3, "realizado", 9.0))
+    states = _approved((2023, 2, "1"), (2023, 2, "6"))
+    drifted = approvals.drift(states, 2023, 2, lambda revision: pinned, latest)
+    assert list(drifted) == ["1"]                                  # Septiembre is not an input of Junio
+    assert drifted["1"][["clave", "anio", "trimestre", "campo"]].values.tolist() == [["1.2.1", 2023, 1, "Realizado"]]
+    assert approvals.drift_text(2, drifted) == "Las cifras aprobadas de Junio difieren de los datos actuales en 1.2.1"
+    assert approvals.stamp_text(states, 2023, 2, ["1", "6"], drifted=drifted) == (
+        "Cifras aprobadas por Ana López el 12/07/2023 · Las cifras aprobadas de Junio difieren de los datos "
+        "actuales en 1.2.1")
+    assert approvals.program_stamps(states, 2023, 2, ["1", "6"], drifted=drifted) == {
+        "1": "Cifras aprobadas por Ana López el 12/07/2023 · Las cifras aprobadas de Junio difieren de los datos "
+             "actuales en 1.2.1",
+        "6": "Cifras aprobadas por Ana López el 12/07/2023"}
+    assert approvals.drift(states, 2023, 2, lambda revision: pinned, pinned) == {}
+    params = make_snapshot(pinned.plan, pinned.avances, {**pinned.parametros, "verde_max": 120.0})
+    assert approvals.drift_text(2, approvals.drift(states, 2023, 2, lambda r: pinned, params)) == (
+        "Las cifras aprobadas de Junio difieren de los datos actuales en los umbrales del semáforo")
 
 
 # --------------------------------------------------------------------------- assembling approved figures
@@ -184,24 +269,22 @@ def test_assemble_by_program_takes_each_program_from_its_revision():
     assert approvals.assemble_by_program(latest, {}, {}) is latest
 
 
-def test_differing_programs():
-    latest = pd.DataFrame({"clave": ["1.1", "2.1"], "v": [10.0, float("nan")]})
-    same = pd.DataFrame({"clave": ["1.1", "2.1"], "v": [10.0, float("nan")]})
-    other = pd.DataFrame({"clave": ["1.1", "2.1"], "v": [11.0, float("nan")]})
-    assert approvals.differing_programs(latest, same, ["1", "2"]) == []
-    assert approvals.differing_programs(latest, other, ["1", "2"]) == ["1"]
-
-
 def test_grid_and_events_tables_are_words():
     log = events((2023, 2, "1", "aprobada", "Ana López", JULY_12, 4),
                  (2023, 2, "1", "reabierta", "Ana López", LATE_JULY_12, 4, "Corregir"))
     states = approvals.current_states(log)
-    changed = {(2, "1"): pd.DataFrame({"x": [1, 2]})}
-    grid = approvals.grid_table(states, 2023, {"1": "1. Atención", "2": "2. Colaboración"}, changed)
+    before = sample_snapshot()
+    after = _with(before, ("1.1.1", 2023, 2, "realizado", 5.0), ("1.1.1", 2023, 1, "realizado", 2.0))
+    cells = approvals.changed_inputs(before, after, log.iloc[0].to_dict())
+    grid = approvals.grid_table(states, 2023, {"1": "1. Atención", "2": "2. Colaboración"}, {(2, "1"): cells})
     assert grid.values.tolist() == [
         ["1. Atención", "En captura", "Reabierta · Ana López · 12/07/2023 · 2 celdas cambiaron desde la aprobación",
          "En captura", "En captura"],
         ["2. Colaboración", "En captura", "En captura", "En captura", "En captura"]]
+    approved_now = approvals.current_states(log.iloc[:1])
+    grid = approvals.grid_table(approved_now, 2023, {"1": "1. Atención"}, {(2, "1"): cells})
+    assert grid["Junio"].tolist() == ["Aprobada · Ana López · 12/07/2023 · difiere de los datos actuales en 1.1.1: "
+                                      "reabra y apruebe otra vez"]
     table = approvals.events_table(log)
     assert table.values.tolist() == [
         ["12/07/2023 21:00", "2023", "Junio", "1", "Reabierta", "Ana López", "4", "Corregir"],

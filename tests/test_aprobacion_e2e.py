@@ -1,7 +1,8 @@
 """End to end in Chromium: a coordinator uploads → the director approves → the coordinator's next upload
 of that quarter is refused (nothing saved) → the director reopens → the upload is accepted.  Also the
-stamp on the dashboard and the page «Aprobación» at 390×844, 1366×768 and 1920×1080 (screenshots under
-``artifacts/aprobacion_*.png``)."""
+stamp on the dashboard and the page «Aprobación» at 390×844, 1366×768 and 1920×1080, and (issue 21) the six
+program choices, the confirmation before the click and the reset after it at 390×844 and 1366×768
+(screenshots under ``artifacts/aprobacion_*.png``)."""
 
 from __future__ import annotations
 
@@ -63,8 +64,13 @@ def test_upload_approve_refuse_reopen_accept(tmp_path, monkeypatch):
         director.get_by_role("heading", name="Diciembre 2023").wait_for()
         assert not error_texts(director)
         button = director.get_by_role("button", name="Aprobar Diciembre 2023")
-        if director.get_by_text("Confirmo aprobar aunque haya indicadores sin dato").count():
-            director.get_by_text("Confirmo aprobar aunque haya indicadores sin dato").click()
+        for programa in range(1, 7):    # nothing comes chosen: she picks every program
+            director.locator(".st-key-approval_programs").get_by_role("button", name=f"Programa {programa}",
+                                                                      exact=True).click()
+            wait_idle(director)
+        director.locator(".st-key-approval_contents").get_by_text("Se aprobarán las cifras").wait_for()
+        if director.get_by_text("Confirmo aprobar aunque haya").count():
+            director.get_by_text("Confirmo aprobar aunque haya").click()
         button.click()
         director.get_by_text("Se aprobaron las cifras de Diciembre 2023").wait_for()
         wait_idle(director)
@@ -138,3 +144,61 @@ def test_stamp_and_page_at_three_sizes(tmp_path, monkeypatch, size):
         else:
             assert table.is_visible() and not cards.is_visible()
         screenshot(page, f"aprobacion_pagina_{size}")
+
+
+@pytest.mark.parametrize("size", ["telefono", "laptop"])
+def test_six_programs_visible_confirmation_before_the_click_and_reset_after(tmp_path, monkeypatch, size):
+    """Issue 21, item 8: the six program choices all visible (wrapping, no sideways strip); what the approval
+    includes (here 2.2 and 3.4 without data) is said before the click; after approving, nothing stays
+    chosen and the comment is empty."""
+    exe = chromium_path()
+    db = tmp_path / "e2e.sqlite"
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    Store(db).latest_revision()
+    add_accounts(db)
+    width, height = SIZES[size]
+    env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    with streamlit_server(env=env) as url, open_browser(exe, width=width, height=height) as page:
+        goto_page(page, url, "aprobacion", query="anio=2023&trimestre=Diciembre")
+        sign_in(page, "ana", PASSWORD)
+        page.get_by_role("heading", name="Diciembre 2023").wait_for()
+        wait_idle(page)
+        programs = page.locator(".st-key-approval_programs")
+        pills = programs.get_by_role("button")
+        assert pills.count() == 6
+        programs.scroll_into_view_if_needed()
+        strip = programs.locator("[data-testid=stButtonGroup] > div").first
+        assert strip.evaluate("e => e.scrollWidth <= e.clientWidth + 1")   # nothing hidden sideways
+        for i in range(6):
+            box = pills.nth(i).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (i, box)
+        tops = sorted({round(pills.nth(i).bounding_box()["y"]) for i in range(6)})
+        assert tops[-1] - tops[0] < height / 3            # all six within a third of the screen's height
+        assert not page.locator(".st-key-approval_contents").count()
+        screenshot(page, f"aprobacion_programas_{size}", full_page=False)
+
+        for name in ("Programa 2", "Programa 3"):
+            programs.get_by_role("button", name=name, exact=True).click()
+            wait_idle(page)
+        contents = page.locator(".st-key-approval_contents")
+        contents.get_by_text("Se aprobarán las cifras de Diciembre 2023 de los programas 2 y 3").wait_for()
+        assert programs.locator("button[aria-pressed=true]").count() == 2
+        text = contents.inner_text()
+        assert "2 indicadores sin dato al corte" in text and "2.2 · " in text and "3.4 · " in text
+        confirm = page.get_by_text("Confirmo aprobar aunque haya indicadores sin dato")
+        confirm.scroll_into_view_if_needed()
+        screenshot(page, f"aprobacion_confirmacion_{size}", full_page=False)
+        page.get_by_label("Comentario (opcional)").fill("Sesión de diciembre")
+        confirm.click()
+        page.get_by_role("button", name="Aprobar Diciembre 2023").click()
+        page.get_by_text("Se aprobaron las cifras de Diciembre 2023: programas 2 y 3").wait_for()
+        wait_idle(page)
+        assert not error_texts(page)
+        programs = page.locator(".st-key-approval_programs")
+        assert programs.get_by_role("button").count() == 4                          # 1, 4, 5 and 6 remain
+        assert programs.locator("button[aria-pressed=true]").count() == 0   # none chosen
+        assert page.get_by_label("Comentario (opcional)").input_value() == ""
+        assert not page.locator(".st-key-approval_contents").count()
+        screenshot(page, f"aprobacion_despues_{size}", full_page=False)
+    events = Store(db).approval_events()
+    assert events["programa"].tolist() == ["2", "3"] and set(events["motivo"]) == {"Sesión de diciembre"}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_approval_store import approve_at
 from upload_helpers import data_sql, make_db, upload_bytes
 
 from mpi_dash import config, programs, schema
@@ -56,6 +57,15 @@ def test_aprobar_every_program_lists_the_indicators_without_data(db, capsys):
     out = capsys.readouterr().out
     assert "Aprobados los programas 1 y 6 en Junio 2023" in out
     assert "Aviso: se aprobaron 1 indicador(es) sin dato al corte: 1.2.1." in out
+    assert "sin justificación" not in out
+
+
+def test_aprobar_lists_the_figures_without_justificacion(db, capsys):
+    Store(db).import_file(upload_bytes([("1.1.1", 2023, "Junio", 3.0, None, "Acta 2/2023")]), "j.xlsx",
+                          actor=CliActor("Coco"), comment="junio")   # 4 of 2 programmed: rojo, no justificación
+    assert cli(db, "aprobar", "--anio", "2023", "--trimestre", "2", "--programa", "1", "--autor", "Ana") == 0
+    out = capsys.readouterr().out
+    assert "Aviso: se aprobaron 1 indicador(es) en amarillo o rojo sin justificación: 1.1.1." in out
 
 
 def test_aprobaciones_empty_and_usage_errors(db, capsys):
@@ -83,6 +93,33 @@ def test_import_of_a_locked_quarter_exits_1_and_saves_nothing(db, tmp_path, caps
     assert cli(db, "import", str(other), "--autor", "Coco", "--comentario", "septiembre") == 0
 
 
+def test_import_changing_an_earlier_quarter_of_an_approved_diciembre_exits_1(tmp_path, monkeypatch, capsys):
+    """Issue 21: Diciembre approved for program 3; ``import`` of a correction of 3.1 Septiembre (1 → 6) is
+    refused — exit 1, the database unchanged, who approved, the cell and how to reopen."""
+    monkeypatch.delenv(config.DB_ENV, raising=False)
+    monkeypatch.delenv(config.WORKBOOK_ENV, raising=False)
+    db = tmp_path / "mpi.sqlite"
+    Store(db, seed=Path(__file__).resolve().parent.parent / "data" / "plan_2023.xlsx").latest_revision()
+    assert cli(db, "aprobar", "--anio", "2023", "--trimestre", "Diciembre", "--programa", "3",
+               "--autor", "Ana López") == 0
+    capsys.readouterr()
+    before = data_sql(db)
+    upload = tmp_path / "septiembre.xlsx"
+    upload.write_bytes(upload_bytes([("3.1", 2023, "Septiembre", 6.0, "El rezago disminuye con la capacitación de "
+                                      "agosto; se recupera en el cuarto trimestre.",
+                                      "Listas de asistencia y memoria fotográfica (septiembre 2023)")]))
+    assert cli(db, "import", str(upload), "--autor", "Coordinación Tres", "--comentario", "corrige septiembre") == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "Guardada" not in captured.out
+    assert err.count("No se guardó nada") == 1
+    assert (f"programa 3 (aprobado por Ana López el {local_date(Store(db).approval_events()['fecha'][0])}, "
+            "cifras de Diciembre 2023)") in err
+    assert "Celdas: Avances, clave 3.1, Septiembre 2023, Realizado: 1 → 6." in err
+    assert "«python -m mpi_dash reabrir»" in err
+    assert data_sql(db) == before
+
+
 def report(db: Path, capsys, *args: str) -> list[dict]:
     assert main(["report", "--anio", "2023", "--trimestre", "2", "--db", str(db), *args]) == 0
     captured = capsys.readouterr()
@@ -90,16 +127,20 @@ def report(db: Path, capsys, *args: str) -> list[dict]:
 
 
 def test_report_from_the_database_approved_and_latest(db, capsys):
+    """An approval of Junio pinned at revision 1 whose Marzo changed afterwards (a database approved before
+    the lock covered earlier quarters): the approved figures stay those of revision 1, the stamp says they
+    differ from the data, ``--ultimas`` shows the data."""
     store = Store(db)
-    store.approve(2023, 2, ["1"], actor=CliActor("Ana"))
-    # Marzo is free: 1.1.1 Marzo 1 → 3 changes Junio's latest cumulative figure (1+1=2 → 3+1=4), not the approved
-    store.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, None)]), "m.xlsx",
+    # 1.1.1 Marzo 1 → 3 changes Junio's cumulative figure (1+1=2 → 3+1=4)
+    store.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "m.xlsx",
                       actor=CliActor("Coco"), comment="marzo")
+    approve_at(db, revision=1, anio=2023, trimestre=2, programa="1", autor="Ana")
     approved, err = report(db, capsys)
     assert all(list(r) == list(schema.REPORT_FIELDS) for r in approved)  # the 15 fields, unchanged
     row = next(r for r in approved if r["clave"] == "1.1.1")
     assert row["realizado_acumulado"] == 2.0
-    assert "Aprobadas: programa 1 · preliminares: 6" in err
+    assert ("Aprobadas: programa 1 · preliminares: 6 · Las cifras aprobadas de Junio difieren de los datos "
+            "actuales en 1.1.1") in err
     latest, err = report(db, capsys, "--ultimas")
     assert next(r for r in latest if r["clave"] == "1.1.1")["realizado_acumulado"] == 4.0
     assert "Cifras preliminares (sin aprobar)" in err

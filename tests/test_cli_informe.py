@@ -130,10 +130,12 @@ def test_stamp_and_signatures_come_from_the_approval_record(db, tmp_path, capsys
 
 
 def test_informe_presents_the_approved_figures_like_resumen(db):
-    """A correction of Marzo after Junio was approved changes Junio's latest (cumulative) figures: the informe
-    and the deck of Junio still present the approved ones, under «Cifras aprobadas por …» (as Resumen does);
-    Marzo, not approved, shows the correction."""
+    """Junio approved at revision 1, Marzo corrected afterwards (an approval made before issue 21's lock covered
+    earlier quarters; today the correction is refused): the informe and the deck of Junio still present the
+    approved figures, under «Cifras aprobadas por …» saying where the data differ (as Resumen does); Marzo,
+    not approved, shows the correction."""
     import pandas as pd
+    from test_approval_store import approve_at
     from upload_helpers import upload_bytes
 
     from mpi_dash.accounts import CliActor
@@ -141,12 +143,14 @@ def test_informe_presents_the_approved_figures_like_resumen(db):
     from mpi_dash.store import Store
 
     store = Store(db)
-    store.approve(2023, 2, actor=CliActor("Ana López"))
-    before, stamp_before, _ = presented_figures(store, 2023, 2)
+    before, _, _ = presented_figures(store, 2023, 2)
     store.import_file(upload_bytes([("1.2.1", 2023, "Marzo", 15.0)]), "m.xlsx", actor=CliActor("Ana López"),
                       comment="corrige marzo")
+    for programa in ("1", "6"):
+        approve_at(db, revision=1, anio=2023, trimestre=2, programa=programa)
     after, stamp, firmas = presented_figures(store, 2023, 2)
     pd.testing.assert_frame_equal(after[1], before[1])
     assert not after[0].equals(before[0])
-    assert stamp == stamp_before and stamp.startswith("Cifras aprobadas por Ana López el")
+    assert stamp.startswith("Cifras aprobadas por Ana López el")
+    assert stamp.endswith(" · Las cifras aprobadas de Junio difieren de los datos actuales en 1.2.1")
     assert firmas["Aprobó"] == "Ana López"
