@@ -499,13 +499,16 @@ def is_embedded() -> bool:
 
 
 def banner(dataset: Dataset) -> None:
-    """The illustrative-data banner (always visible when the data are the bundled illustrative ones).
+    """The illustrative-data banner: names the programs whose avances still hold bundled sample values
+    («Datos ilustrativos en los programas 1, 2, 4, 5 y 6»); none while every value is a real one.
 
     Alert icons are Material icons (bundled font, ASCII name): an emoji icon — or, without ``icon=``, a
     non-ASCII body — makes Streamlit compile its emoji catalogue, ~0.25 s of a fresh server's first page.
     """
     if dataset.ilustrativo:
-        st.warning("**Datos ilustrativos.** No son cifras oficiales del MPI CDMX.", icon=":material/warning:")
+        head = data_access.illustrative_notice(dataset.programas_ilustrativos)
+        rest = data_access.NOT_OFFICIAL
+        st.warning(f"**{head}.** {rest[0].upper()}{rest[1:]}.", icon=":material/warning:")
 
 
 def _remember(key: str) -> None:

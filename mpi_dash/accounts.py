@@ -89,6 +89,7 @@ class Permiso(StrEnum):
     VER_ULTIMAS_CIFRAS = "ver_ultimas_cifras"  # switch to the latest (not yet approved) figures
     ADMINISTRAR_CUENTAS = "administrar_cuentas"
     VER_BITACORA = "ver_bitacora"
+    QUITAR_ILUSTRATIVOS = "quitar_ilustrativos"  # remove the remaining bundled sample values (issue 21)
 
 
 # THE permission matrix: the lowest role that has each permission (roles add up, in ROL_ORDER).
@@ -103,6 +104,7 @@ _MINIMUM_ROLE: dict[Permiso, Rol] = {
     Permiso.VER_ULTIMAS_CIFRAS: Rol.COORDINACION,
     Permiso.ADMINISTRAR_CUENTAS: Rol.ADMINISTRACION,
     Permiso.VER_BITACORA: Rol.ADMINISTRACION,
+    Permiso.QUITAR_ILUSTRATIVOS: Rol.ADMINISTRACION,
 }
 PERMISO_LABELS: dict[Permiso, str] = {
     Permiso.VER_TABLERO: "consultar el tablero", Permiso.VER_HISTORIAL: "consultar el historial",
@@ -111,6 +113,7 @@ PERMISO_LABELS: dict[Permiso, str] = {
     Permiso.ENVIAR_A_REVISION: "enviar trimestres a revisión",
     Permiso.VER_ULTIMAS_CIFRAS: "ver las últimas cifras sin aprobar",
     Permiso.ADMINISTRAR_CUENTAS: "administrar cuentas", Permiso.VER_BITACORA: "consultar la bitácora de accesos",
+    Permiso.QUITAR_ILUSTRATIVOS: "quitar los datos ilustrativos",
 }
 
 

@@ -13,6 +13,7 @@ dashboard tests).  With both set, the store at ``$MPI_DASH_DB`` is seeded from t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -20,22 +21,64 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mpi_dash import config
-from mpi_dash.schema import ILLUSTRATIVE_FLAG
+from mpi_dash.formatting import join_words
+from mpi_dash.schema import ILLUSTRATIVE_FLAG, program_number
 
 if TYPE_CHECKING:
     from mpi_dash.store import Store
 
 
+def illustrative_notice(programas: Iterable[str]) -> str:
+    """The notice of where bundled sample values remain, without a final period: «Datos ilustrativos en el
+    programa 3», «Datos ilustrativos en los programas 1, 2, 4, 5 y 6»; '' when none remain."""
+    numbers = _program_order(programas)
+    if not numbers:
+        return ""
+    where = f"el programa {numbers[0]}" if len(numbers) == 1 else f"los programas {join_words(numbers)}"
+    return f"Datos ilustrativos en {where}"
+
+
+#: What the notice adds on every page, slide, PDF and PPTX: the values are examples, not official figures.
+NOT_OFFICIAL = "sus avances incluyen cifras de ejemplo, que no son cifras oficiales del MPI CDMX"
+
+
+def _program_order(programas: Iterable[str]) -> list[str]:
+    """Program numbers, each once, in numeric order ('2' before '10')."""
+    return sorted({str(p) for p in programas}, key=lambda p: (not p.isdigit(), int(p) if p.isdigit() else 0, p))
+
+
 @dataclass(frozen=True)
 class Dataset:
-    """Everything a page needs: plan, actuals, thresholds and where they came from."""
+    """Everything a page needs: plan, actuals, thresholds and where they came from.
+
+    ``programas_ilustrativos``: the programs (numbers, in order) with at least one avances row that still
+    holds a bundled sample value (``Snapshot.muestras``); empty when every value is a real one.
+    """
 
     plan: pd.DataFrame
     avances: pd.DataFrame
     parametros: dict[str, float] = field(default_factory=dict)
     version: str = ""
-    ilustrativo: bool = False
+    programas_ilustrativos: tuple[str, ...] = ()
     origen: str = ""    # in plain words: «Datos cargados el 12/07/2023 10:00 por … (revisión 3)»
+
+    @property
+    def ilustrativo(self) -> bool:
+        """Some sample values remain (the notice is shown)."""
+        return bool(self.programas_ilustrativos)
+
+    @property
+    def aviso_ilustrativo(self) -> str:
+        """«Datos ilustrativos en los programas 1, 2, 4, 5 y 6: sus avances incluyen cifras de ejemplo, que no
+        son cifras oficiales del MPI CDMX.» ('' when none remain): the sentence every page, slide, PDF and
+        PPTX shows."""
+        head = illustrative_notice(self.programas_ilustrativos)
+        return f"{head}: {NOT_OFFICIAL}." if head else ""
+
+
+def programs_with_samples(muestras: Iterable[tuple[str, int, int]]) -> tuple[str, ...]:
+    """The programs of the sample rows' keys ``(clave, anio, trimestre)``, in numeric order."""
+    return tuple(_program_order(program_number(clave) for clave, _, _ in muestras))
 
 
 def current_version() -> str:
@@ -57,9 +100,9 @@ def load_dataset(store: Store | None = None) -> Dataset:
     ``store``: read that store (the command line's ``--db``) instead of the configured one."""
     if store is not None or not config.read_only_workbook():
         return _load_from_store(store=store)
-    from mpi_dash.workbook import read_workbook
-
     from mpi_dash.formatting import local_datetime
+    from mpi_dash.snapshot import sample_keys
+    from mpi_dash.workbook import read_workbook
 
     path = config.workbook_path()
     version = current_version()
@@ -70,7 +113,9 @@ def load_dataset(store: Store | None = None) -> Dataset:
         avances=data.avances,
         parametros=dict(data.parametros),
         version=version,
-        ilustrativo=bool(data.parametros.get(ILLUSTRATIVE_FLAG, 0)),
+        # read directly, the workbook's avances are all samples when its Parámetros say so
+        programas_ilustrativos=(programs_with_samples(sample_keys(data.avances))
+                                if data.parametros.get(ILLUSTRATIVE_FLAG) == 1 else ()),
         origen=f"Datos del libro {path.name}, guardado el {local_datetime(saved)}",
     )
 
@@ -92,7 +137,7 @@ def _load_from_store(revision: int | None = None, store: Store | None = None) ->
         avances=snapshot.avances,
         parametros=dict(snapshot.parametros),
         version=version,
-        ilustrativo=bool(snapshot.parametros.get(ILLUSTRATIVE_FLAG, 0)),
+        programas_ilustrativos=programs_with_samples(snapshot.muestras),
         origen=f"Datos cargados el {local_datetime(info['fecha'])} por {info['autor']} (revisión {rev})",
     )
 

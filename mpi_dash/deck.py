@@ -125,7 +125,7 @@ def _footer(page, deck: Deck, n: int) -> None:  # noqa: ANN001
     frame = _box(page, MARGIN, HEIGHT - Inches(0.45), WIDTH - 2 * MARGIN, Inches(0.35))
     p = _para(frame, f"Cifras al {deck.corte} · {deck.stamp}", size=SMALL_PT - 2, color=GRIS, first=True)
     if deck.ilustrativo:
-        _run(p, " · Datos ilustrativos: no son cifras oficiales", size=SMALL_PT - 2, bold=True, color=GRIS)
+        _run(p, f" · {deck.aviso_ilustrativo}: no son cifras oficiales", size=SMALL_PT - 2, bold=True, color=GRIS)
     _run(p, f"   ·   {n} / {len(deck.slides)}", size=SMALL_PT - 2, bold=True, color=GRIS)
 
 

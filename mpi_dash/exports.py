@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -301,26 +301,36 @@ def rounded_as_shown(frame: pd.DataFrame, percent_columns: Iterable[str]) -> pd.
 
 
 ILUSTRATIVO_NOTE = "Datos ilustrativos, no cifras oficiales."
+#: Where it goes: the rows of the programs whose avances still hold bundled sample values
+#: (``Dataset.programas_ilustrativos``): the CSV's «Nota», the SIPOT «Nota» and the Excel «Notas».
+
+
+def _illustrative_rows(programas: pd.Series, ilustrativos: Collection[str]) -> np.ndarray:
+    """Per row: does the row's program still hold sample values?"""
+    marked = {str(p) for p in ilustrativos}
+    return programas.astype(str).isin(marked).to_numpy(dtype=bool)
 #: Column (CSV, Excel Resumen) and Notas row carrying the approval stamp (``approvals.stamp_text``).
 STAMP_HEADER = "Estado de las cifras"
 SIPOT_NOT_APPROVED = ("Cifras preliminares: sin fecha de validación porque la dirección aún no aprueba el "
                       "trimestre de este programa.")
 
 
-def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativo: bool = False,
+def to_csv_bytes(iptt: pd.DataFrame, *, ilustrativos: Collection[str] = (),
                  estados: Mapping[str, str] | None = None) -> bytes:
     """The IPTT table as CSV (:func:`csv_bytes`) with Spanish headers, the semáforo in words (no icons) and
     the numbers rounded as on screen (:func:`rounded_as_shown`).
 
-    With ``ilustrativo`` every row carries a last column ``Nota`` saying the figures are not official (a
-    CSV has no other place that survives copying rows elsewhere).
+    ``ilustrativos``: programs whose avances still hold sample values; their rows carry a last column
+    ``Nota`` saying the figures are not official (a CSV has no other place that survives copying rows
+    elsewhere), the other rows leave it empty.  No such program: no ``Nota`` column.
     """
     frame = rounded_as_shown(iptt_export_frame(iptt, semaforo_icons=False),
                              [IPTT_HEADERS[c] for c in PERCENT_COLUMNS])
     if estados is not None:  # the stamp of each row's program (approvals.program_stamps)
         frame = frame.assign(**{STAMP_HEADER: iptt["programa_num"].astype(str).map(estados).to_numpy()})
-    if ilustrativo:
-        frame = frame.assign(Nota=ILUSTRATIVO_NOTE)
+    marked = _illustrative_rows(iptt["programa_num"], ilustrativos)
+    if marked.any():
+        frame = frame.assign(Nota=np.where(marked, ILUSTRATIVO_NOTE, ""))
     return csv_bytes(frame)
 
 
@@ -369,7 +379,7 @@ def _write_sheet(ws, frame: pd.DataFrame, *, percent_headers: Iterable[str] = ()
 
 
 def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, trimestre: int,
-                   origen: str = "", ilustrativo: bool = False,
+                   origen: str = "", ilustrativos: Collection[str] = (),
                    parametros: Mapping[str, float] | None = None, sello: str = "",
                    estados: Mapping[str, str] | None = None) -> bytes:
     """Styled workbook: ``Resumen`` (one row per program: :func:`mpi_dash.programs.program_figures`), one
@@ -406,8 +416,7 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
                   f"{format_date(dt.date(int(anio), 1, 1))} al {format_date(hasta)})"),
         ("Trimestre informado", f"{format_date(desde)} – {format_date(hasta)}"),
         ("Origen de los datos", origen or "—"),
-        ("Datos ilustrativos",
-         "Sí: los avances son ilustrativos, no cifras oficiales." if ilustrativo else "No"),
+        ("Datos ilustrativos", _illustrative_words(ilustrativos)),
         ("Avance del programa",
          f"Promedio del avance de sus indicadores con meta anual (cada uno topado en 100{PERCENT_SIGN}) y de "
          f"sus hitos (100{PERCENT_SIGN} alcanzado, 0{PERCENT_SIGN} no alcanzado), solo de los que tienen dato "
@@ -422,6 +431,16 @@ def to_excel_bytes(iptt: pd.DataFrame, programs: pd.DataFrame, *, anio: int, tri
     _write_sheet(notes, pd.DataFrame(rows, columns=["Concepto", "Descripción"]))
     notes.column_dimensions["B"].width = 100
     return _workbook_bytes(wb)
+
+
+def _illustrative_words(ilustrativos: Collection[str]) -> str:
+    """The «Datos ilustrativos» row of «Notas»: where sample values remain, or «No»."""
+    from mpi_dash.data_access import NOT_OFFICIAL, illustrative_notice
+
+    head = illustrative_notice(ilustrativos)
+    if not head:
+        return "No: todos los avances son cifras cargadas."
+    return f"Sí. {head}: {NOT_OFFICIAL}."
 
 
 def _sheet_name(name: str) -> str:
@@ -442,18 +461,20 @@ def _dates_by_row(value: SipotDate, cut: pd.DataFrame) -> list[dt.date | None]:
 
 
 def sipot_frame(cut: pd.DataFrame, anio: int, trimestre: int, *, fecha_validacion: SipotDate,
-                fecha_actualizacion: SipotDate, ilustrativo: bool = False) -> pd.DataFrame:
+                fecha_actualizacion: SipotDate, ilustrativos: Collection[str] = ()) -> pd.DataFrame:
     """SIPOT *Indicadores de resultados* rows (columns ``SIPOT_COLUMNS``) from ``summary.at_cutoff``.
 
     The dates are one date for every row or a mapping program number → date (``approvals.sipot_dates``:
     validation = approval date, update = date of the revision shown).  A row without a validation date
-    (figures not approved) leaves «Fecha de validación» empty and says why in «Nota»."""
+    (figures not approved) leaves «Fecha de validación» empty and says why in «Nota»; a row of a program in
+    ``ilustrativos`` (its avances still hold sample values) says so in «Nota»."""
     desde, hasta = quarter_dates(anio, trimestre)
     valor = pd.to_numeric(cut["valor_indicador"], errors="coerce")
     validacion = _dates_by_row(fecha_validacion, cut)
     actualizacion = _dates_by_row(fecha_actualizacion, cut)
-    notes = [_sipot_note(row, anio, trimestre, ilustrativo) + ("" if v else " " + SIPOT_NOT_APPROVED)
-             for row, v in zip(cut.to_dict("records"), validacion, strict=True)]
+    marked = _illustrative_rows(cut["programa_num"], ilustrativos)
+    notes = [_sipot_note(row, anio, trimestre, bool(m)) + ("" if v else " " + SIPOT_NOT_APPROVED)
+             for row, v, m in zip(cut.to_dict("records"), validacion, marked, strict=True)]
     # The plan's own indicator name (the official one, even when several rows share it); rows without one
     # (actions only in the cronograma, or «N/A») are named by their action — never blanks or «N/A».
     sin_ficha = cut["indicador"].map(lambda v: is_empty(v) or " ".join(str(v).split()).casefold()
@@ -540,7 +561,7 @@ def _sipot_note(row: dict[str, object], anio: int, trimestre: int, ilustrativo: 
     if not is_empty(row.get("justificacion")):
         parts.append(f"Justificación: {' '.join(str(row['justificacion']).split())}")
     if ilustrativo:
-        parts.append("Datos ilustrativos, no cifras oficiales.")
+        parts.append(ILUSTRATIVO_NOTE)
     return " ".join(parts)
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mpi_dash import engine, programs, summary
-from mpi_dash.data_access import Dataset
+from mpi_dash.data_access import Dataset, illustrative_notice
 from mpi_dash.errors import SinDatosDelCorte
 from mpi_dash.formatting import (
     EMPTY,
@@ -57,7 +57,6 @@ INSTITUTION = ("Mecanismo de Protección Integral de Personas Defensoras de Dere
                "Ciudad de México")
 STAMP_PRELIMINARY = "Cifras preliminares"
 SIGNATURE_ROLES: tuple[str, ...] = ("Elaboró", "Revisó", "Aprobó")
-ILLUSTRATIVE_NOTICE = "Datos ilustrativos: no son cifras oficiales del MPI CDMX."
 TABLE_HEADERS: tuple[str, ...] = ("Indicador", "Meta anual", "Programado al corte", "Realizado al corte",
                                   "Cumplimiento", "Semáforo", "Justificación", "Evidencia")
 SUMMARY_HEADERS: tuple[str, ...] = ("Programa", "Estado", "Avance", "Esperado", "Indicadores con dato")
@@ -164,7 +163,8 @@ def informe_data(dataset: Dataset, anio: int, trimestre: int, *, stamp: str = ST
         "pie": stamp,
         "sello": stamp,
         "ilustrativo": bool(dataset.ilustrativo),
-        "aviso_ilustrativo": ILLUSTRATIVE_NOTICE,
+        "aviso_ilustrativo": dataset.aviso_ilustrativo,  # names the programs that hold sample values
+        "aviso_ilustrativo_corto": illustrative_notice(dataset.programas_ilustrativos),  # page headers
         "portada_notas": [n for n in notes if n],
         "resumen_intro": _summary_intro(figures),
         "resumen_encabezados": list(SUMMARY_HEADERS),

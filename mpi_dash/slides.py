@@ -28,6 +28,7 @@ import pandas as pd
 
 from mpi_dash import programs as program_rules
 from mpi_dash import summary
+from mpi_dash.data_access import illustrative_notice
 from mpi_dash.errors import SinDatosDelCorte
 from mpi_dash.formatting import (
     CUMULATIVE_SPANS,
@@ -51,7 +52,6 @@ from mpi_dash.schema import Semaforo
 INSTITUCION = ("Mecanismo de Protección Integral de Personas Defensoras de Derechos Humanos y Periodistas de "
                "la Ciudad de México")
 DEFAULT_STAMP = "Cifras preliminares"
-ILUSTRATIVO_TEXT = "Datos ilustrativos: no son cifras oficiales del MPI CDMX."
 
 # Slide kinds (the renderers' layouts).
 PORTADA, RESUMEN, PROGRAMA, EXCEPCIONES, CIERRE = "portada", "resumen", "programa", "excepciones", "cierre"
@@ -152,12 +152,22 @@ class Deck:
     trimestre: int
     corte: str            # «corte a Junio 2023 (acumulado enero–junio)»
     stamp: str
-    ilustrativo: bool
+    #: Programs whose avances still hold bundled sample values (``Dataset.programas_ilustrativos``).
+    ilustrativos: tuple[str, ...]
     origen: str
     slides: tuple[Slide, ...] = field(default=())
 
     def __len__(self) -> int:
         return len(self.slides)
+
+    @property
+    def ilustrativo(self) -> bool:
+        return bool(self.ilustrativos)
+
+    @property
+    def aviso_ilustrativo(self) -> str:
+        """The footer's notice of every slide: «Datos ilustrativos en el programa 3» ('' when none remain)."""
+        return illustrative_notice(self.ilustrativos)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -352,14 +362,15 @@ def build_slides(dataset, anio: int, trimestre: int, *, stamp: str = DEFAULT_STA
         slides += _program_slides(prog, cut, trend, problems)
     slides += _exception_slides(problems, corte)
     slides.append(_cierre(rows, cut, anio, trimestre, stamp, dataset))
-    return Deck(anio=anio, trimestre=trimestre, corte=corte, stamp=stamp, ilustrativo=bool(dataset.ilustrativo),
+    return Deck(anio=anio, trimestre=trimestre, corte=corte, stamp=stamp,
+                ilustrativos=tuple(dataset.programas_ilustrativos),
                 origen=_text(dataset.origen), slides=tuple(slides))
 
 
 def _portada(anio: int, month: str, stamp: str, dataset, corte: str) -> Slide:  # noqa: ANN001
     lines = [INSTITUCION, f"Cifras al {corte}", stamp]
     if dataset.ilustrativo:
-        lines.append(ILUSTRATIVO_TEXT)
+        lines.append(dataset.aviso_ilustrativo)
     return Slide(PORTADA, f"Informe de avance del Plan Anual de Trabajo {anio} · corte a {month}",
                  subtitle="Junta de Gobierno", lines=tuple(lines),
                  notes=f"{stamp}. Fuente: {_text(dataset.origen) or 'datos del tablero'}.")

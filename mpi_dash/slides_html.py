@@ -333,7 +333,7 @@ def _slide(slide: Slide, n: int, deck: Deck, current: int) -> str:
         f'<h2 class="s-title">{_e(slide.title)}</h2>'
         + (f'<p class="s-sub">{_e(slide.subtitle)}</p>' if slide.subtitle and slide.kind != S.PROGRAMA else "")
         + "</header>")
-    warn = ' · <span class="s-warn">Datos ilustrativos</span>' if deck.ilustrativo else ""
+    warn = f' · <span class="s-warn">{_e(deck.aviso_ilustrativo)}</span>' if deck.ilustrativo else ""
     meta = f'Cifras al {_e(deck.corte)} · {_e(deck.stamp)}{warn}'
     first, last = n == 1, n == total
     buttons = "".join(

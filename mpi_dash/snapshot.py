@@ -8,18 +8,22 @@ template held), :func:`resolve_conflicts` applies a person's decisions on confli
 :func:`row_changes` lists the rows a new revision writes.  :func:`compare_by_key` is the one row
 comparison all of these (and the cell diffs of ``mpi_dash.diff``) are built on.
 
+Bundled sample values (issue 21): a snapshot knows which of its avances rows hold sample values
+(:attr:`Snapshot.muestras`, their keys).  The rule that changes it is ONE function, :func:`written_real`:
+a row a revision writes with new values is real; a row it leaves as it was keeps what it was.
+
 Pure functions: inputs are never modified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from mpi_dash.schema import AVANCES_COLUMNS, ILLUSTRATIVE_FLAG, PLAN_COLUMNS
+from mpi_dash.schema import AVANCES_COLUMNS, PLAN_COLUMNS
 
 PLAN_KEY: tuple[str, ...] = ("clave", "anio")
 AVANCES_KEY: tuple[str, ...] = ("clave", "anio", "trimestre")
@@ -27,23 +31,29 @@ PLAN_FIELDS: tuple[str, ...] = tuple(c.name for c in PLAN_COLUMNS)
 AVANCES_FIELDS: tuple[str, ...] = tuple(c.name for c in AVANCES_COLUMNS)
 PLAN_VALUES: tuple[str, ...] = tuple(n for n in PLAN_FIELDS if n not in PLAN_KEY)
 AVANCES_VALUES: tuple[str, ...] = tuple(n for n in AVANCES_FIELDS if n not in AVANCES_KEY)
-# The parámetro that marks the stored avances as illustrative (see apply_upload for when it is cleared).
+#: A key of :attr:`Snapshot.muestras`: ``(clave, anio, trimestre)`` of an avances row.
+SampleKey = tuple[str, int, int]
 
 _KINDS = {c.name: c.kind for c in (*PLAN_COLUMNS, *AVANCES_COLUMNS)}
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The complete data at one revision: plan, avances and parámetros (canonical dtypes)."""
+    """The complete data at one revision: plan, avances and parámetros (canonical dtypes), and which avances
+    rows hold bundled sample values (``muestras``: their keys, a subset of the avances keys)."""
 
     plan: pd.DataFrame
     avances: pd.DataFrame
     parametros: dict[str, float] = field(default_factory=dict)
+    muestras: frozenset[SampleKey] = frozenset()
 
 
 @dataclass(frozen=True)
 class RowChanges:
-    """Rows to write for a new revision: new/changed rows (full values) and removed keys."""
+    """Rows to write for a new revision: new/changed rows (full values) and removed keys.
+
+    ``avances_muestras``: the keys of ``avances_upserts`` written as bundled sample values (the others are
+    written as real values)."""
 
     plan_upserts: pd.DataFrame
     plan_removed: pd.DataFrame
@@ -51,6 +61,7 @@ class RowChanges:
     avances_removed: pd.DataFrame
     parametros_set: dict[str, float]
     parametros_removed: tuple[str, ...]
+    avances_muestras: frozenset[SampleKey] = frozenset()
 
 
 # --------------------------------------------------------------------------- canonical frames
@@ -92,10 +103,33 @@ def conform_avances(avances: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def make_snapshot(plan: pd.DataFrame | None, avances: pd.DataFrame | None,
-                  parametros: Mapping[str, float] | None = None) -> Snapshot:
-    """A :class:`Snapshot` with canonical frames (inputs are not modified)."""
-    return Snapshot(conform_plan(plan), _sort_avances(conform_avances(avances)),
-                    {str(k): float(v) for k, v in (parametros or {}).items()})
+                  parametros: Mapping[str, float] | None = None,
+                  muestras: Iterable[SampleKey] | None = None) -> Snapshot:
+    """A :class:`Snapshot` with canonical frames (inputs are not modified); ``muestras`` is kept to the keys
+    of rows present in ``avances``."""
+    frame = _sort_avances(conform_avances(avances))
+    samples = frozenset()
+    if muestras:
+        present = set(_keys(frame, list(AVANCES_KEY)))
+        samples = frozenset(k for k in ((str(c), int(a), int(t)) for c, a, t in muestras) if k in present)
+    return Snapshot(conform_plan(plan), frame, {str(k): float(v) for k, v in (parametros or {}).items()},
+                    samples)
+
+
+def sample_keys(avances: pd.DataFrame) -> frozenset[SampleKey]:
+    """Every row key of ``avances`` (a workbook whose avances are all bundled samples)."""
+    return frozenset((str(c), int(a), int(t)) for c, a, t in _keys(avances, list(AVANCES_KEY)))
+
+
+def written_real(before: Snapshot, after: Snapshot) -> Snapshot:
+    """``after`` where the avances rows whose values differ from ``before`` (new or changed) are real and every
+    other row keeps its mark from ``before`` (THE rule: a revision makes real only the rows it writes)."""
+    if not before.muestras:
+        return replace(after, muestras=frozenset())
+    written = compare_by_key(before.avances, after.avances, list(AVANCES_KEY), AVANCES_VALUES).upserts
+    changed = set(_keys(written, list(AVANCES_KEY)))
+    present = set(_keys(after.avances, list(AVANCES_KEY)))
+    return replace(after, muestras=frozenset(k for k in before.muestras if k in present and k not in changed))
 
 
 def _sort_avances(avances: pd.DataFrame) -> pd.DataFrame:
@@ -208,9 +242,9 @@ def apply_upload(base: Snapshot, *, plan: pd.DataFrame | None, avances: pd.DataF
     no Parámetros sheet.  ``plan_columns``/``avances_columns``: internal names of the columns the upload's
     sheets had (None = all); an optional column missing from the file (e.g. no "Evidencia" column) keeps
     the stored values of the rows it updates, while a blank cell in a present column clears that value.
-    Rule for the illustrative flag: if the upload changes any avances value and does not set
-    ``datos_ilustrativos`` itself, the flag is cleared (uploaded avances are official figures); avances the
-    upload does not include keep their values.
+    Bundled sample values (:attr:`Snapshot.muestras`): the avances rows the upload changes become real
+    values; every other row keeps its mark (:func:`written_real`), whatever the file's Parámetros say —
+    an upload brings real figures, and a row it leaves as it was is not certified by it.
     """
     new_plan = (base.plan if plan is None
                 else _upsert(base.plan, conform_plan(plan), list(PLAN_KEY), plan_columns))
@@ -219,12 +253,7 @@ def apply_upload(base: Snapshot, *, plan: pd.DataFrame | None, avances: pd.DataF
     new_params = dict(base.parametros)
     if parametros is not None:
         new_params.update({str(k): float(v) for k, v in parametros.items()})
-    explicit_flag = parametros is not None and ILLUSTRATIVE_FLAG in parametros
-    if not explicit_flag and new_params.get(ILLUSTRATIVE_FLAG, 0) == 1:
-        changed = compare_by_key(base.avances, new_avances, list(AVANCES_KEY), AVANCES_VALUES)
-        if changed.upserts.shape[0]:
-            new_params[ILLUSTRATIVE_FLAG] = 0.0
-    return Snapshot(new_plan.reset_index(drop=True), new_avances, new_params)
+    return written_real(base, Snapshot(new_plan.reset_index(drop=True), new_avances, new_params))
 
 
 # Per-cell merge of an upload made from a template (three-way: base = what the template held).
@@ -343,11 +372,23 @@ def resolve_conflicts(rows: pd.DataFrame, conflicts: pd.DataFrame, decisions: Ma
 
 
 def row_changes(before: Snapshot, after: Snapshot) -> RowChanges:
-    """Rows to write so that ``before`` becomes ``after`` (new/changed rows and removed keys)."""
+    """Rows to write so that ``before`` becomes ``after`` (new/changed rows and removed keys).  A row whose
+    values stay but whose sample mark changes (a revert to a revision where it was a sample) is written
+    again with the same values."""
     p = compare_plan(before, after)
     a = compare_avances(before, after)
     params_set = {k: v for k, v in after.parametros.items()
                   if k not in before.parametros or not same_number(before.parametros[k], v)}
     removed = tuple(k for k in before.parametros if k not in after.parametros)
-    return RowChanges(p.upserts.reset_index(drop=True), p.removed_keys,
-                      a.upserts.reset_index(drop=True), a.removed_keys, params_set, removed)
+    upserts = a.upserts.reset_index(drop=True)
+    written = set(_keys(upserts, list(AVANCES_KEY)))
+    remarked = (before.muestras ^ after.muestras) - written
+    if remarked:
+        keys = list(zip(after.avances["clave"], after.avances["anio"].astype(int),
+                        after.avances["trimestre"].astype(int)))
+        extra = after.avances.loc[[k in remarked for k in keys]]
+        if len(extra):
+            upserts = pd.concat([upserts, extra], ignore_index=True)
+            written |= remarked
+    return RowChanges(p.upserts.reset_index(drop=True), p.removed_keys, upserts, a.removed_keys, params_set,
+                      removed, frozenset(k for k in after.muestras if k in written))

@@ -17,7 +17,7 @@ Creating the object touches nothing.  The database is created, migrated and seed
 Storage model (append-only, nothing is ever deleted or updated in place):
 
 * ``revisions``: one row per saved change (número = ``id``, fecha UTC, autor, comentario, tipo
-  ``carga_inicial`` / ``importacion`` / ``reversion``, the uploaded file, the base revision, the revision a
+  ``carga_inicial`` / ``importacion`` / ``reversion`` / ``quitar_ilustrativos``, the uploaded file, the base revision, the revision a
   revert went back to, and the number of changed cells).
 * ``files``: every uploaded file exactly as received (bytes + sha256, deduplicated by sha256).  The name
   the file had in each upload is kept on the revision (``revisions.filename``, migration ``m002``), so two
@@ -29,6 +29,11 @@ Storage model (append-only, nothing is ever deleted or updated in place):
   ``revision_id ≤ N`` whose ``present = 1`` — one indexed GROUP BY per table, so "latest state",
   "state at N", "diff of N" (state N−1 vs N) and "revert to N" (a new revision writing state N) are exact
   and cheap.
+* Bundled sample values (migration ``m005``): each avances row version says whether it holds sample
+  values (``ilustrativo``).  The first load marks its rows as samples when its workbook says
+  ``datos_ilustrativos = 1``; every row an upload or a plan load writes is real; a row it leaves as it was
+  keeps its mark (``snapshot.written_real``); a revert writes the marks of the revision it goes back to;
+  :meth:`Store.clear_samples` (administración) removes the remaining samples as one revision.
 
 Who may write: every write method takes the acting account (``actor``: an ``accounts.Account``, or the
 administrative command line's ``accounts.CliActor``) and checks the permission itself, inside the write
@@ -109,6 +114,8 @@ from mpi_dash.snapshot import (
     merge_avances,
     resolve_conflicts,
     row_changes,
+    sample_keys,
+    written_real,
 )
 from mpi_dash.template import read_template_base
 
@@ -122,6 +129,7 @@ __all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "K
 BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
 KIND_SEED, KIND_IMPORT, KIND_REVERT = "carga_inicial", "importacion", "reversion"
+KIND_CLEAR_SAMPLES = "quitar_ilustrativos"  # an administrator removed the remaining bundled sample values
 # Where a revision was made (revisions.origen, m003): the web (a signed-in account), the command line
 # (author as given by --autor), or the system (the first load).  NULL on revisions older than m003.
 ORIGIN_WEB, ORIGIN_CLI, ORIGIN_SYSTEM = "web", "cli", "sistema"
@@ -239,10 +247,14 @@ class Preview:
 
     @property
     def clears_illustrative_flag(self) -> bool:
-        """Saving turns the illustrative-data banner off (official avances uploaded; see
-        ``snapshot.apply_upload``)."""
-        return (self.before.parametros.get(ILLUSTRATIVE_FLAG) == 1
-                and self.after.parametros.get(ILLUSTRATIVE_FLAG) == 0)
+        """Saving replaces the last bundled sample values: the «datos ilustrativos» notice disappears (the
+        rows an upload changes become real, ``snapshot.written_real``)."""
+        return bool(self.before.muestras) and not self.after.muestras
+
+    @property
+    def muestras_reemplazadas(self) -> frozenset[tuple[str, int, int]]:
+        """Keys of the avances rows holding sample values that saving makes real (their values change)."""
+        return self.before.muestras - self.after.muestras
 
     @property
     def avances_sin_cambio(self) -> int:
@@ -348,6 +360,38 @@ def m004_approvals(db: Database) -> None:
         pk="id", not_null={"anio", "trimestre", "programa", "estado", "fecha", "autor", "revision_id"},
         foreign_keys=[("revision_id", "revisions", "id")])
     db["aprobaciones"].create_index(["anio", "trimestre", "programa"])
+
+
+@migrations()
+def m005_sample_values(db: Database) -> None:
+    """Which stored avances values are bundled samples (issue 21): ``avances_versions.ilustrativo`` (1 = the
+    row version holds sample values, 0/NULL = real values).
+
+    Before this migration one workbook-wide parámetro said it (``datos_ilustrativos``), and the first upload
+    of any program turned it off for every program.  Existing databases are marked as that parámetro meant
+    when the data were loaded: the rows of the first load (``carga_inicial``) are samples when its
+    ``datos_ilustrativos`` was 1, and a revert writes each row with the mark it has in the revision it goes
+    back to; every row an upload wrote is real.  Later revisions overwrite a row with a new version, so the
+    seed's values stay samples only where no later revision changed them.  This is the one place that
+    writes into existing row versions (a new column being filled in, never a value changed).
+    """
+    db["avances_versions"].add_column("ilustrativo", int)
+    seeds = [r[0] for r in db.execute(
+        "SELECT r.id FROM revisions r WHERE r.kind = ? AND EXISTS (SELECT 1 FROM parametros_versions p "
+        "WHERE p.revision_id = r.id AND p.nombre = ? AND p.present = 1 AND p.valor = 1) ORDER BY r.id",
+        [KIND_SEED, ILLUSTRATIVE_FLAG]).fetchall()]
+    for seed in seeds:
+        db.execute("UPDATE avances_versions SET ilustrativo = 1 WHERE revision_id = ? AND present = 1", [seed])
+    if not seeds:
+        return
+    for rev, target in db.execute("SELECT id, reverted_to FROM revisions WHERE kind = ? AND reverted_to IS NOT "
+                                  "NULL ORDER BY id", [KIND_REVERT]).fetchall():
+        db.execute(
+            "UPDATE avances_versions SET ilustrativo = 1 WHERE revision_id = ? AND present = 1 AND ("
+            "SELECT t.ilustrativo FROM avances_versions t WHERE t.clave = avances_versions.clave AND "
+            "t.anio = avances_versions.anio AND t.trimestre = avances_versions.trimestre AND "
+            "t.revision_id <= ? ORDER BY t.revision_id DESC LIMIT 1) = 1",
+            [rev, target])
 
 
 # --------------------------------------------------------------------------- the store
@@ -662,12 +706,35 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
             target = _check_revision(latest, revision)
             current, wanted = _snapshot(db, latest), _snapshot(db, target)
             changes = diff_snapshots(current, wanted, with_semaforo=False)
-            if changes.is_empty:
+            if changes.is_empty and current.muestras == wanted.muestras:  # (the sample marks come back too)
                 raise StoreError(f"Los datos vigentes (revisión {latest}) ya son iguales a los de la "
                                  f"revisión {target}: no hay nada que revertir.")
             return _write_revision(db, row_changes(current, wanted), by=who, comment=reason,
                                    kind=KIND_REVERT, file_id=None, base=latest, cells=changes.n_cells,
                                    reverted_to=target)
+
+    def clear_samples(self, *, actor: Actor, comment: str) -> tuple[int, int]:
+        """Remove every avances row that still holds a bundled sample value, as ONE new revision by ``actor``
+        (an administración account or the command line: ``Permiso.QUITAR_ILUSTRATIVOS``).  Those indicators
+        are then «sin dato» until their coordinators upload; the revision can be reverted like any other.
+
+        Returns ``(revision, rows removed)``.  Raises :class:`StoreError` when no sample value remains, and
+        ``approvals.ApprovalLocked`` when a sample value belongs to approved figures (reopen them first)."""
+        comment = _require_text(comment, "el comentario")
+        with self._acting(actor, Permiso.QUITAR_ILUSTRATIVOS) as (db, who):
+            latest = _latest(db)
+            current = _snapshot(db, latest)
+            if not current.muestras:
+                raise StoreError("No quedan datos ilustrativos: todos los avances guardados son cifras "
+                                 "cargadas. No se guardó nada.")
+            keys = list(zip(current.avances["clave"], current.avances["anio"].astype(int),
+                            current.avances["trimestre"].astype(int)))
+            kept = current.avances.loc[[k not in current.muestras for k in keys]]
+            wanted = make_snapshot(current.plan, kept, current.parametros)
+            changes = diff_snapshots(current, wanted, with_semaforo=False)
+            revision = _write_revision(db, row_changes(current, wanted), by=who, comment=comment,
+                                       kind=KIND_CLEAR_SAMPLES, file_id=None, base=latest, cells=changes.n_cells)
+            return revision, len(current.muestras)
 
     def save_state(self, snapshot: Snapshot, *, actor: Actor, comment: str, filename: str | None = None,
                    content: bytes | None = None) -> int | None:
@@ -915,7 +982,9 @@ def _seed(db: Database, source: Path) -> None:
     except WorkbookError as exc:
         raise StoreError(f"El libro inicial {source.name} no es válido: "
                          + " ".join(p.mensaje for p in exc.problems[:5])) from exc
-    snapshot = make_snapshot(data.plan, data.avances, data.parametros)
+    # The seed workbook's avances are bundled samples when its Parámetros say datos_ilustrativos = 1.
+    samples = sample_keys(data.avances) if data.parametros.get(ILLUSTRATIVE_FLAG) == 1 else None
+    snapshot = make_snapshot(data.plan, data.avances, data.parametros, samples)
     rel = source.name if source.parent.name != "data" else f"data/{source.name}"
     _save_state(db, snapshot, by=None, comment=f"Carga inicial desde {rel}",
                 kind=KIND_SEED, filename=source.name, content=content)
@@ -951,18 +1020,21 @@ def _state(db: Database, table: str, key: tuple[str, ...], revision: int, order:
 def _snapshot(db: Database, revision: int) -> Snapshot:
     plan = pd.DataFrame(_state(db, "plan_versions", PLAN_KEY, revision, "anio, posicion"),
                         columns=[*PLAN_FIELDS, "posicion"])
-    avances = pd.DataFrame(_state(db, "avances_versions", AVANCES_KEY, revision, "anio, clave, trimestre"),
-                           columns=list(AVANCES_FIELDS))
+    rows = _state(db, "avances_versions", AVANCES_KEY, revision, "anio, clave, trimestre")
+    avances = pd.DataFrame(rows, columns=list(AVANCES_FIELDS))
+    samples = [(r["clave"], r["anio"], r["trimestre"]) for r in rows if r.get("ilustrativo") == 1]
     params = {r["nombre"]: r["valor"]
               for r in _state(db, "parametros_versions", ("nombre",), revision, "nombre")}
-    return make_snapshot(plan, avances, params)
+    return make_snapshot(plan, avances, params, samples)
 
 
 def _save_state(db: Database, snapshot: Snapshot, *, by: Actor | None, comment: str, kind: str,
                 filename: str | None, content: bytes | None) -> int | None:
     latest = _latest(db)
     current = _snapshot(db, latest) if latest else make_snapshot(None, None, {})
-    wanted = make_snapshot(snapshot.plan, snapshot.avances, snapshot.parametros)
+    wanted = make_snapshot(snapshot.plan, snapshot.avances, snapshot.parametros, snapshot.muestras)
+    if kind != KIND_SEED:  # only the first load brings samples: what any other revision writes is real
+        wanted = written_real(current, wanted)
     changes = diff_snapshots(current, wanted, with_semaforo=False)
     if changes.is_empty and latest:
         return None
@@ -1026,9 +1098,11 @@ def _write_revision(db: Database, rc: RowChanges, *, by: Actor | None, comment: 
     for row in _records(rc.plan_removed, PLAN_KEY):
         position = positions.get((row["clave"], int(row["anio"])), 0)
         plan_rows.append({"revision_id": rev, **row, "posicion": position, "present": 0})
-    avances_rows = [{"revision_id": rev, **row, "present": 1}
+    avances_rows = [{"revision_id": rev, **row, "present": 1,
+                     "ilustrativo": int((row["clave"], int(row["anio"]), int(row["trimestre"]))
+                                        in rc.avances_muestras)}
                     for row in _records(rc.avances_upserts, AVANCES_FIELDS)]
-    avances_rows += [{"revision_id": rev, **row, "present": 0}
+    avances_rows += [{"revision_id": rev, **row, "present": 0, "ilustrativo": 0}
                      for row in _records(rc.avances_removed, AVANCES_KEY)]
     param_rows = [{"revision_id": rev, "nombre": k, "valor": float(v), "present": 1}
                   for k, v in rc.parametros_set.items()]

@@ -29,14 +29,16 @@ def build_downloads(version: str, view: str, anio: int, trimestre: int, _loaded:
     iptt = summary.iptt_table(cut)
     figures = programs.program_figures(cut, _loaded.dataset.parametros)
     sipot = exports.sipot_frame(cut, anio, trimestre, fecha_validacion=marks["validacion"],
-                                fecha_actualizacion=marks["actualizacion"], ilustrativo=_loaded.dataset.ilustrativo)
+                                fecha_actualizacion=marks["actualizacion"],
+                                ilustrativos=_loaded.dataset.programas_ilustrativos)
     return {
         "xlsx": exports.to_excel_bytes(iptt, figures, anio=anio, trimestre=trimestre,
                                        origen=figures_origin(_loaded, anio, trimestre),
-                                       ilustrativo=_loaded.dataset.ilustrativo,
+                                       ilustrativos=_loaded.dataset.programas_ilustrativos,
                                        parametros=_loaded.dataset.parametros, sello=marks["sello"],
                                        estados=marks["estados"]),
-        "csv": exports.to_csv_bytes(iptt, ilustrativo=_loaded.dataset.ilustrativo, estados=marks["estados"]),
+        "csv": exports.to_csv_bytes(iptt, ilustrativos=_loaded.dataset.programas_ilustrativos,
+                                    estados=marks["estados"]),
         "sipot": exports.to_sipot_excel_bytes(sipot),
     }
 

@@ -1,4 +1,4 @@
-"""snapshot.py: merge by key, the illustrative-flag rule, rows to write, per-cell three-way merge.
+"""snapshot.py: merge by key, the sample-values rule, rows to write, per-cell three-way merge.
 
 Hand-computed cases on the sample data of ``upload_helpers``."""
 
@@ -20,6 +20,7 @@ from mpi_dash.snapshot import (
     merge_avances,
     resolve_conflicts,
     row_changes,
+    sample_keys,
 )
 
 
@@ -36,26 +37,59 @@ def test_rows_absent_from_upload_are_kept(base):
     assert after.plan.equals(base.plan)
 
 
-def test_identical_upload_is_empty_and_keeps_flag(base):
-    after = apply_upload(base, plan=None, avances=base.avances.iloc[:5], parametros=None)
-    changes = diff_snapshots(base, after)
+def _all_samples(snapshot):
+    """``snapshot`` with every avances row marked as a bundled sample (what the seed makes)."""
+    return make_snapshot(snapshot.plan, snapshot.avances, snapshot.parametros, sample_keys(snapshot.avances))
+
+
+def test_identical_upload_is_empty_and_keeps_samples(base):
+    samples = _all_samples(base)
+    after = apply_upload(samples, plan=None, avances=base.avances.iloc[:5], parametros=None)
+    changes = diff_snapshots(samples, after)
     assert changes.is_empty and changes.n_cells == 0
+    assert after.muestras == samples.muestras and len(after.muestras) == 12  # identical rows certify nothing
     assert after.parametros["datos_ilustrativos"] == 1.0
-    rows = row_changes(base, after)
+    rows = row_changes(samples, after)
     assert rows.plan_upserts.empty and rows.avances_upserts.empty and rows.avances_removed.empty
-    assert not rows.parametros_set and not rows.parametros_removed
+    assert not rows.parametros_set and not rows.parametros_removed and not rows.avances_muestras
 
 
-@pytest.mark.parametrize(("params", "expected_flag"), [
-    (None, 0.0),                                   # real avances uploaded → flag cleared
-    ({"datos_ilustrativos": 1.0}, 1.0),            # the upload says they are illustrative
-    ({"verde_min": 85.0}, 0.0),                    # Parámetros sheet without the flag
+@pytest.mark.parametrize("params", [
+    None,                          # no Parámetros sheet
+    {"datos_ilustrativos": 1.0},   # the file's own flag does not make its rows samples: an upload is real
+    {"verde_min": 85.0},
 ])
-def test_illustrative_flag_rule(base, params, expected_flag):
-    after = apply_upload(base, plan=None, avances=up(("1.1.1", 2023, 3, 1.0)), parametros=params)
-    assert after.parametros["datos_ilustrativos"] == expected_flag
-    flag_cells = diff_snapshots(base, after, with_semaforo=False).cells.query("campo == 'datos_ilustrativos'")
-    assert len(flag_cells) == (1 if expected_flag == 0.0 else 0)
+def test_upload_makes_real_only_the_rows_it_writes(base, params):
+    samples = _all_samples(base)
+    # 1.1.1 Marzo 2023 changes (1 → 2), Septiembre is new, 1.1.1 Junio is sent again unchanged
+    after = apply_upload(samples, plan=None, parametros=params, avances=up(
+        ("1.1.1", 2023, 1, 2.0, None, "Acta 1/2023"), ("1.1.1", 2023, 3, 1.0), ("1.1.1", 2023, 2, 1.0, None,
+                                                                               "Acta 2/2023")))
+    assert samples.muestras - after.muestras == {("1.1.1", 2023, 1)}
+    assert ("1.1.1", 2023, 3) not in after.muestras and ("1.1.1", 2023, 2) in after.muestras
+    assert len(after.muestras) == 11
+    assert after.parametros["datos_ilustrativos"] == 1.0  # never flipped by an upload
+    assert "datos_ilustrativos" not in set(diff_snapshots(samples, after, with_semaforo=False).cells["campo"])
+    rows = row_changes(samples, after)
+    assert sorted(zip(rows.avances_upserts["trimestre"], rows.avances_upserts["realizado"])) == [(1, 2.0), (3, 1.0)]
+    assert rows.avances_muestras == frozenset()  # both rows written as real values
+
+
+def test_row_changes_rewrite_a_row_whose_mark_alone_changes(base):
+    """A revert to the seed where a later upload typed the sample's own value again: same values, the mark
+    comes back, so the row is written again (same values, marked)."""
+    samples = _all_samples(base)
+    real = make_snapshot(base.plan, base.avances, base.parametros, samples.muestras - {("6", 2023, 1)})
+    back = row_changes(real, samples)
+    assert back.avances_upserts[["clave", "anio", "trimestre", "realizado"]].to_numpy().tolist() == [
+        ["6", 2023, 1, 1.0]]
+    assert back.avances_muestras == {("6", 2023, 1)} and back.avances_removed.empty
+    assert diff_snapshots(real, samples, with_semaforo=False).is_empty  # no value changes: 0 cells
+
+
+def test_make_snapshot_keeps_marks_of_present_rows_only(base):
+    snap = make_snapshot(base.plan, base.avances, {}, [("6", 2023, 1), ("9.9", 2023, 1)])
+    assert snap.muestras == {("6", 2023, 1)}
 
 
 def test_new_plan_year_appended_in_order(base):
@@ -74,7 +108,7 @@ def test_row_changes_include_removals_for_revert(base):
     assert sorted(map(tuple, back.avances_removed.to_numpy().tolist())) == [("1.1.1", 2023, 3)]
     assert back.avances_upserts[["clave", "anio", "trimestre", "realizado"]].to_numpy().tolist() == [
         ["1.1.1", 2023, 1, 1.0]]
-    assert back.parametros_set == {"datos_ilustrativos": 1.0}
+    assert back.parametros_set == {}  # the parámetro is never flipped by an upload
     retirado = diff_snapshots(after, base, with_semaforo=False).cells.query("tipo == 'retirado'")
     assert retirado[["clave", "campo", "antes"]].to_numpy().tolist() == [["1.1.1", "Realizado", 1.0]]
 

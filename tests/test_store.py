@@ -82,7 +82,8 @@ def test_connection_pragmas_and_migrations(db):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
         assert [m.name for m in store.migrations.applied(conn)] == ["m001_initial", "m002_revision_filename",
-                                                                  "m003_accounts", "m004_approvals"]
+                                                                  "m003_accounts", "m004_approvals",
+                                                                  "m005_sample_values"]
         assert store.migrations.pending(conn) == []
         errors: list[BaseException] = []
 
@@ -118,16 +119,18 @@ def test_import_preview_and_commit(db):
     _, snap = db.load_snapshot()
     assert realizado(snap, "1.1.1", 2023, 2) == 0.5 and realizado(snap, "1.1.1", 2023, 3) == 1.0
     assert realizado(snap, "1.2.1", 2022, 4) == 14.0  # rows absent from the upload are left as they are
-    assert snap.parametros["datos_ilustrativos"] == 0.0  # official figures uploaded → banner off
+    assert snap.parametros["datos_ilustrativos"] == 1.0  # the parámetro is no longer flipped by an upload
+    assert ("1.1.1", 2023, 2) not in snap.muestras and ("1.1.1", 2023, 3) not in snap.muestras  # written: real
+    assert ("1.1.1", 2023, 1) in snap.muestras and ("1.2.1", 2022, 4) in snap.muestras      # untouched: samples
     top = db.list_revisions().iloc[0]
     assert (top.numero, top.autor, top.comentario, top.archivo, top.tipo) == (
         2, "Ana López", "Avances de junio", "avances_junio.xlsx", "importacion")
     assert top.sha256 == hashlib.sha256(content).hexdigest()
-    # Q2 Realizado + Justificación, Q3 Realizado, flag
-    assert top.celdas_cambiadas == preview.changes.n_cells == 4
+    # Q2 Realizado + Justificación, Q3 Realizado
+    assert top.celdas_cambiadas == preview.changes.n_cells == 3
     assert db.revision_file(2) == ("avances_junio.xlsx", content)
     changes = db.revision_changes(2)
-    assert changes.n_cells == 4 and not changes.semaforo.empty
+    assert changes.n_cells == 3 and not changes.semaforo.empty
 
 
 def test_identical_upload_saves_nothing(db):
@@ -170,10 +173,10 @@ def test_revert_is_a_new_revision(db):
     assert (top.tipo, top.revierte_a, top.comentario, top.archivo) == (
         "reversion", 1, "Cifras sin validar", None)
     cells = db.revision_changes(4, with_semaforo=False).cells
-    # Q2 Realizado and Evidencia back, flag back, Q3 withdrawn
+    # Q2 Realizado and Evidencia back, Q3 withdrawn
     assert sorted(zip(cells["campo"], cells["tipo"])) == [
-        ("Evidencia", "cambiado"), ("Realizado", "cambiado"), ("Realizado", "retirado"),
-        ("datos_ilustrativos", "cambiado")]
+        ("Evidencia", "cambiado"), ("Realizado", "cambiado"), ("Realizado", "retirado")]
+    assert now.muestras == rev1.muestras  # the sample marks of revision 1 come back too
     assert db.revision_file(4) is None
     _, at2 = db.load_snapshot(2)
     assert realizado(at2, "1.1.1", 2023, 2) == 0.5  # history still readable
@@ -315,7 +318,7 @@ def test_file_without_base_keeps_two_way_rule(db):
     preview = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, None)]), "libro.xlsx")
     assert preview.sin_base and preview.template_revision is None and preview.conflictos is None
     assert preview.changes.cells[["campo", "antes", "despues"]].values.tolist() == [
-        ["Realizado", 1.0, 3.0], ["Evidencia", "Acta 1/2023", None], ["datos_ilustrativos", 1.0, 0.0]]
+        ["Realizado", 1.0, 3.0], ["Evidencia", "Acta 1/2023", None]]
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
@@ -445,7 +448,7 @@ def test_plan_sheet_changes_are_part_of_the_same_revision(db):
     assert (preview.filas_plan, preview.plan_sin_cambio) == (1, 0)
     cells = db.revision_changes(2, with_semaforo=False).cells
     assert sorted(zip(cells["tabla"], cells["campo"])) == [
-        ("Avances", "Realizado"), ("Parámetros", "datos_ilustrativos"), ("Plan", "Meta ajustada")]
+        ("Avances", "Realizado"), ("Plan", "Meta ajustada")]
     _, snap = db.load_snapshot()
     assert snap.plan.query("clave == '1.1.1' and anio == 2023")["meta_ajustada"].tolist() == [5.0]
     assert snap.plan.query("clave == '1.1.1' and anio == 2022")["meta_ajustada"].isna().all()
@@ -663,11 +666,11 @@ def test_rebased_import_returns_the_committed_preview(db, another_import_lands_f
     content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"),
                             ("1.2.1", 2023, "Junio", 20.0)])
     first = db.prepare_upload(content, "mio.xlsx")
-    assert first.changes.n_cells == 3  # 1.1.1 Q2 Realizado, 1.2.1 Q2 new Realizado, flag
+    assert first.changes.n_cells == 2  # 1.1.1 Q2 Realizado, 1.2.1 Q2 new Realizado
     another_import_lands_first()
     rev, committed = db.import_file(content, "mio.xlsx", actor=CliActor("Ana"), comment="mía")
     assert rev == 3 and committed.base_revision == 2
-    assert committed.changes.n_cells == 1  # only 1.1.1 Q2: Beto already set 1.2.1 and the flag
+    assert committed.changes.n_cells == 1  # only 1.1.1 Q2: Beto already set 1.2.1
     assert db.revision_info(3)["celdas_cambiadas"] == 1
     assert db.revision_changes(3).n_cells == 1
 
