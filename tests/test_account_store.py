@@ -161,7 +161,8 @@ def test_coordinator_plan_or_parametros_sheet_is_refused(store):
 def test_coordinator_own_rows_are_saved_under_its_name(store):
     coco = store.get_account("coco")
     rev, preview = store.import_file(upload_bytes(OWN_ROW), "propio.xlsx", actor=coco, comment="junio")
-    assert rev == 2 and preview.clears_illustrative_flag  # the automatic flag is allowed
+    assert rev == 2 and preview.muestras_reemplazadas == {("1.1.1", 2023, 2)}  # its own sample row, now real
+    assert not preview.clears_illustrative_flag  # the other sample rows stay samples
     info = store.revision_info(2)
     assert (info["autor"], info["usuario"], info["origen"]) == ("Coordinación Uno", "coco", "web")
 

@@ -40,7 +40,7 @@ def charts(slide) -> list:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def junio():
-    data = dataset(JUNIO, ilustrativo=True)
+    data = dataset(JUNIO, ilustrativos=("1", "2"))
     return slides.build_slides(data, 2023, 2), reopen(build_deck(data, 2023, 2))
 
 
@@ -55,14 +55,23 @@ def test_portada_texts_and_stamp(junio):
     text = texts(prs.slides[0])
     assert "Informe de avance del Plan Anual de Trabajo 2023 · corte a Junio" in text
     assert "Cifras preliminares" in text and slides.INSTITUCION in text
-    assert "Datos ilustrativos: no son cifras oficiales del MPI CDMX." in text
+    assert ("Datos ilustrativos en los programas 1 y 2: sus avances incluyen cifras de ejemplo, que no son "
+            "cifras oficiales del MPI CDMX.") in text
 
 
 def test_every_slide_has_its_counter_and_the_illustrative_notice(junio):
     _, prs = junio
     for n, slide in enumerate(prs.slides, 1):
         if n > 1:
-            assert f"{n} / 6" in texts(slide) and "Datos ilustrativos" in texts(slide)
+            assert f"{n} / 6" in texts(slide)
+            assert "Datos ilustrativos en los programas 1 y 2: no son cifras oficiales" in texts(slide)
+
+
+def test_no_notice_once_no_sample_value_remains():
+    prs = reopen(build_deck(dataset(JUNIO), 2023, 2))
+    assert not any("ilustrativos" in texts(slide) for slide in prs.slides)
+    one = reopen(build_deck(dataset(JUNIO, ilustrativos=("2",)), 2023, 2))
+    assert all("Datos ilustrativos en el programa 2" in texts(slide) for slide in one.slides)
 
 
 def test_program_slides_have_native_editable_charts(junio):
@@ -116,7 +125,8 @@ def test_justificaciones_in_the_speaker_notes_as_plain_text(junio):
 
 def test_bundled_plan_every_program_slide_and_no_internal_codes():
     book = read_workbook(Path(__file__).resolve().parent.parent / "data" / "plan_2023.xlsx")
-    data = Dataset(book.plan, book.avances, dict(book.parametros), "v", True, "Libro de prueba")
+    data = Dataset(book.plan, book.avances, dict(book.parametros), "v", ("1", "2", "3", "4", "5", "6"),
+                   "Libro de prueba")
     deck = slides.build_slides(data, 2023, 4)
     prs = reopen(build_deck(data, 2023, 4))
     assert len(prs.slides) == len(deck.slides)

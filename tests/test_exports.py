@@ -65,7 +65,7 @@ def test_csv_neutralises_formulas(q1):
 def test_excel_structure_and_styles(q1):
     iptt, programs, _ = q1
     data = exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1, origen="Libro x.xlsx",
-                                  ilustrativo=True)
+                                  ilustrativos=("6", "1"))
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Resumen", "Programa 1", "Programa 2", "Programa 6", "Notas"]
     for ws in wb.worksheets:
@@ -89,7 +89,13 @@ def test_excel_structure_and_styles(q1):
     pct_col = [c.value for c in ws[1]].index("% cumplimiento") + 1
     assert ws.cell(row=4, column=pct_col).number_format == exports.PERCENT_FORMAT
     notas = pd.read_excel(io.BytesIO(data), engine="openpyxl", sheet_name="Notas")
-    assert "ilustrativos" in notas.set_index("Concepto").loc["Datos ilustrativos", "Descripción"]
+    assert notas.set_index("Concepto").loc["Datos ilustrativos", "Descripción"] == (
+        "Sí. Datos ilustrativos en los programas 1 y 6: sus avances incluyen cifras de ejemplo, que no son "
+        "cifras oficiales del MPI CDMX.")
+    official = pd.read_excel(io.BytesIO(exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)),
+                             engine="openpyxl", sheet_name="Notas")
+    assert official.set_index("Concepto").loc["Datos ilustrativos", "Descripción"] == (
+        "No: todos los avances son cifras cargadas.")
 
 
 def test_excel_never_contains_formulas(q1):
@@ -109,7 +115,7 @@ def test_sipot_layout(q1):
     plan, results = sample()
     cut = summary.at_cutoff(results, plan, 2023, 2)
     frame = exports.sipot_frame(cut, 2023, 2, fecha_validacion=dt.date(2023, 7, 10),
-                                fecha_actualizacion=dt.date(2023, 7, 12), ilustrativo=True)
+                                fecha_actualizacion=dt.date(2023, 7, 12), ilustrativos=("1",))
     assert tuple(frame.columns) == exports.SIPOT_COLUMNS and len(frame) == 5
     row = frame.iloc[2]                                               # 1.3
     assert row["Ejercicio"] == 2023
@@ -121,6 +127,8 @@ def test_sipot_layout(q1):
     assert "Semáforo: Rojo" in row["Nota"] and "ilustrativos" in row["Nota"]
     assert "Justificación: =cmd" in row["Nota"]
     assert "Sin dato reportado al corte" in frame.iloc[3]["Nota"]     # 2.1 unreported in Junio
+    # only the rows of program 1 (its avances hold sample values) say so
+    assert ["ilustrativos" in n for n in frame["Nota"]] == [True, True, True, False, False]
 
 
 def test_sipot_excel_round_trip_and_injection(q1):
@@ -141,7 +149,7 @@ def test_sipot_excel_round_trip_and_injection(q1):
 def test_exports_do_not_mutate(q1):
     iptt, programs, cut = q1
     before = (iptt.copy(deep=True), programs.copy(deep=True), cut.copy(deep=True))
-    exports.to_csv_bytes(iptt, ilustrativo=True)
+    exports.to_csv_bytes(iptt, ilustrativos=("1",))
     exports.to_excel_bytes(iptt, programs, anio=2023, trimestre=1)
     exports.to_sipot_excel_bytes(exports.sipot_frame(cut, 2023, 1, fecha_validacion=dt.date.today(),
                                                      fecha_actualizacion=dt.date.today()))
@@ -176,9 +184,12 @@ def test_excel_number_formats_read_back_per_cell(q1):
 
 def test_csv_marks_illustrative_data(q1):
     iptt, _, _ = q1
-    back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt, ilustrativo=True)), encoding="utf-8-sig")
+    back = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt, ilustrativos=("2",))), encoding="utf-8-sig",
+                       keep_default_na=False)
     assert list(back.columns)[-1] == "Nota"
-    assert set(back["Nota"]) == {"Datos ilustrativos, no cifras oficiales."}
+    # only the row of program 2 (2.1) carries the note
+    assert dict(zip(back["Clave"], back["Nota"])) == {
+        "1.1.1": "", "1.2.1": "", "1.3": "", "2.1": "Datos ilustrativos, no cifras oficiales.", "6": ""}
     official = pd.read_csv(io.BytesIO(exports.to_csv_bytes(iptt)), encoding="utf-8-sig")
     assert "Nota" not in official.columns
 

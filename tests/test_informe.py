@@ -32,7 +32,7 @@ MARKUP = "*urgente* #set $x$ <b>hola</b> _a_ @ref \\ `code` [link](http://x) =SU
 QUARTERLY = {f"programado_t{k}": 1.0 for k in range(1, 5)}
 
 
-def dataset(*, ilustrativo: bool = False) -> Dataset:
+def dataset(*, ilustrativos: tuple[str, ...] = ()) -> Dataset:
     plan = plan_frame([
         plan_row("1.1", meta_anual=4.0, **QUARTERLY, indicador="Sesiones de la Junta de Gobierno"),
         plan_row("2.1", meta_anual=10.0, **{f"programado_t{k}": 2.5 for k in range(1, 5)},
@@ -45,7 +45,7 @@ def dataset(*, ilustrativo: bool = False) -> Dataset:
                              ("4.1", 2023, 1, 1.0)])
     avances.loc[3, "justificacion"] = MARKUP
     avances.loc[3, "evidencia"] = "Listas de asistencia <firmadas> & escaneadas"
-    return Dataset(plan, avances, {}, "v1", ilustrativo, "Datos de prueba cargados por Ana")
+    return Dataset(plan, avances, {}, "v1", ilustrativos, "Datos de prueba cargados por Ana")
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -154,8 +154,13 @@ def test_signature_names_when_given():
 
 def test_illustrative_notice_only_when_illustrative(pages):
     assert not any("Datos ilustrativos" in t for t in pages)
-    marked = pages_text(informe.build_informe(dataset(ilustrativo=True), 2023, 2))
-    assert all("Datos ilustrativos: no son cifras oficiales del MPI CDMX." in t for t in marked)
+    marked = pages_text(informe.build_informe(dataset(ilustrativos=("2", "3")), 2023, 2))
+    assert all("Datos ilustrativos en los programas 2 y 3" in t for t in marked)  # every page's header
+    portada = " ".join(marked[0].split())
+    assert ("Datos ilustrativos en los programas 2 y 3: sus avances incluyen cifras de ejemplo, que no son "
+            "cifras oficiales del MPI CDMX.") in portada
+    one = pages_text(informe.build_informe(dataset(ilustrativos=("3",)), 2023, 2))
+    assert all("Datos ilustrativos en el programa 3" in t for t in one)
 
 
 def test_table_headers_are_separate_words(pages):

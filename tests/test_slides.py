@@ -26,7 +26,7 @@ def quarterly(clave, **values):
                     programado_t4=1.0, **values)
 
 
-def dataset(avances, plan=None, *, ilustrativo=False):
+def dataset(avances, plan=None, *, ilustrativos=()):
     plan = plan if plan is not None else plan_frame([
         quarterly("1.1", indicador="Sesiones de la Junta de Gobierno"),
         plan_row("1.2", tipo_calculo="hito", meta_anual=1.0, programado_t4=1.0, indicador="Informe anual"),
@@ -35,7 +35,7 @@ def dataset(avances, plan=None, *, ilustrativo=False):
     ])
     frame = avances_frame([row[:4] for row in avances])
     frame["justificacion"] = [row[4] if len(row) > 4 else None for row in avances]
-    return Dataset(plan=plan, avances=frame, parametros={}, version="v1", ilustrativo=ilustrativo,
+    return Dataset(plan=plan, avances=frame, parametros={}, version="v1", programas_ilustrativos=ilustrativos,
                    origen="Datos de prueba")
 
 
@@ -73,12 +73,22 @@ def test_sequence_portada_overview_programs_exceptions_closing():
 
 
 def test_stamp_and_illustrative_notice():
-    deck = slides.build_slides(dataset(JUNIO, ilustrativo=True), 2023, 2, stamp="Cifras aprobadas por Ana López "
-                                                                                  "el 15/07/2023")
+    deck = slides.build_slides(dataset(JUNIO, ilustrativos=("2",)), 2023, 2,
+                               stamp="Cifras aprobadas por Ana López el 15/07/2023")
     assert deck.stamp == "Cifras aprobadas por Ana López el 15/07/2023" and deck.ilustrativo
     assert "Cifras aprobadas por Ana López el 15/07/2023" in deck.slides[0].lines
-    assert slides.ILUSTRATIVO_TEXT in deck.slides[0].lines
-    assert slides.ILUSTRATIVO_TEXT not in slides.build_slides(dataset(JUNIO), 2023, 2).slides[0].lines
+    assert ("Datos ilustrativos en el programa 2: sus avances incluyen cifras de ejemplo, que no son cifras "
+            "oficiales del MPI CDMX.") in deck.slides[0].lines
+    assert deck.aviso_ilustrativo == "Datos ilustrativos en el programa 2"
+    html = slides_html.render_deck(deck)
+    assert html.count('<span class="s-warn">Datos ilustrativos en el programa 2</span>') == len(deck.slides)
+    both = slides.build_slides(dataset(JUNIO, ilustrativos=("2", "1")), 2023, 2)
+    assert both.aviso_ilustrativo == "Datos ilustrativos en los programas 1 y 2"
+    assert both.slides[0].lines[-1].startswith("Datos ilustrativos en los programas 1 y 2: ")
+    official = slides.build_slides(dataset(JUNIO), 2023, 2)
+    assert not official.ilustrativo and official.aviso_ilustrativo == ""
+    assert not any("ilustrativos" in line for line in official.slides[0].lines)
+    assert "s-warn" not in slides_html.render_deck(official).split("</style>", 1)[1]
 
 
 def test_program_figures_and_statuses_in_words():
