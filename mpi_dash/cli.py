@@ -932,10 +932,11 @@ def build_parser() -> SpanishArgumentParser:
     )
     subparsers.required = True
     from mpi_dash.cli_aprobaciones import add_aprobaciones
+    from mpi_dash.cli_ilustrativos import add_ilustrativos
     from mpi_dash.cli_usuarios import add_usuarios
 
     for add in (_add_validate, _add_report, _add_plantilla, _add_import, _add_historial, _add_revertir,
-                _add_respaldo, add_usuarios, add_aprobaciones, _add_informe):
+                _add_respaldo, add_usuarios, add_aprobaciones, _add_informe, add_ilustrativos):
         add(subparsers)
     return parser
 

@@ -76,6 +76,20 @@ class Dataset:
         return f"{head}: {NOT_OFFICIAL}." if head else ""
 
 
+def sample_lines(rows: pd.DataFrame) -> list[str]:
+    """Where sample values remain, one line per program, from ``Store.sample_rows``: «Programa 1: 104 valores
+    (2022: 52, 2023: 52)», «Programa 6: 1 valor (2023)»."""
+    lines = []
+    for programa in _program_order(rows["programa"]):
+        mine = rows.loc[rows["programa"] == programa]
+        years = mine.groupby("anio").size()
+        n = len(mine)
+        detail = (f"{int(years.index[0])}" if len(years) == 1
+                  else ", ".join(f"{int(a)}: {int(k):,}" for a, k in years.items()))
+        lines.append(f"Programa {programa}: {n:,} {'valor' if n == 1 else 'valores'} ({detail})")
+    return lines
+
+
 def programs_with_samples(muestras: Iterable[tuple[str, int, int]]) -> tuple[str, ...]:
     """The programs of the sample rows' keys ``(clave, anio, trimestre)``, in numeric order."""
     return tuple(_program_order(program_number(clave) for clave, _, _ in muestras))

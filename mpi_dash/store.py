@@ -539,6 +539,16 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
             frame[col] = frame[col].astype("Int64")
         return frame
 
+    def sample_rows(self) -> tuple[int, pd.DataFrame]:
+        """``(latest revision, its avances rows that still hold bundled sample values)``: columns ``programa``,
+        ``clave``, ``anio``, ``trimestre``, ordered by program (numeric), year, clave and quarter."""
+        revision, snapshot = self.load_snapshot()
+        frame = pd.DataFrame(sorted(snapshot.muestras), columns=["clave", "anio", "trimestre"])
+        frame.insert(0, "programa", frame["clave"].map(program_number))
+        order = frame["programa"].map(lambda p: (not p.isdigit(), int(p) if p.isdigit() else 0, p))
+        frame = frame.assign(_o=order).sort_values(["_o", "anio", "clave", "trimestre"], kind="stable")
+        return revision, frame.drop(columns="_o").reset_index(drop=True)
+
     def revision_info(self, revision: int) -> dict[str, Any]:
         """One revision's row (same keys as :data:`REVISION_COLUMNS`)."""
         with self.connection() as db:

@@ -118,7 +118,7 @@ def test_dashboard_downloads_sent_to_the_plantilla(db, tmp_path, capsys):
     figures = programs.program_figures(cut, snap.parametros)
     downloads = {
         "formato.xlsx": to_excel_bytes(summary.iptt_table(cut), figures, anio=2023, trimestre=2,
-                                       origen="prueba", ilustrativo=False, parametros=snap.parametros),
+                                       origen="prueba", ilustrativos=(), parametros=snap.parametros),
         "sipot.xlsx": to_sipot_excel_bytes(sipot_frame(cut, 2023, 2, fecha_validacion=dt.date(2023, 7, 1),
                                                        fecha_actualizacion=dt.date(2023, 7, 1))),
         "informe.xlsx": to_xlsx_bytes(programs.program_report(cut, snap.parametros)),
