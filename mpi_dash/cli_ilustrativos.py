@@ -22,7 +22,6 @@ from mpi_dash.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _db_option, _print, 
 if TYPE_CHECKING:
     from mpi_dash.store import Store
 
-DEFAULT_COMMENT = "Se quitan los datos ilustrativos (valores de ejemplo del libro incluido)"
 CONFIRM_WORDS = ("si", "sí")
 
 
@@ -64,6 +63,7 @@ def cmd_ilustrativos(args: argparse.Namespace, store: Store) -> int:
 def cmd_quitar(args: argparse.Namespace, store: Store) -> int:
     """``ilustrativos quitar``: remove every remaining sample value, after a confirmation."""
     from mpi_dash.accounts import CliActor
+    from mpi_dash.store import CLEAR_SAMPLES_COMMENT
 
     revision, lines, programas, n = _where(store)
     if not n:
@@ -85,7 +85,7 @@ def cmd_quitar(args: argparse.Namespace, store: Store) -> int:
         if answer.strip().casefold() not in CONFIRM_WORDS:
             _print("No se quitó nada.")
             return EXIT_USAGE
-    new, removed = store.clear_samples(actor=CliActor(args.autor), comment=args.comentario)
+    new, removed = store.clear_samples(actor=CliActor(args.autor), comment=args.comentario or CLEAR_SAMPLES_COMMENT)
     _print(f"Guardada la revisión {new}: se quitaron {removed:,} "
            f"{'valor de ejemplo' if removed == 1 else 'valores de ejemplo'} {_of_programs(programas)}; esos "
            f"indicadores quedan sin dato hasta que se carguen sus avances. Para deshacerlo: python -m mpi_dash "
@@ -111,8 +111,8 @@ def add_ilustrativos(subparsers: argparse._SubParsersAction) -> None:
         "uso o sin confirmar.")
     quitar.add_argument("--autor", type=_text, required=True, metavar="NOMBRE",
                         help="quién los quita (queda en el historial)")
-    quitar.add_argument("--comentario", type=_text, default=DEFAULT_COMMENT, metavar="TEXTO",
-                        help="comentario de la revisión")
+    quitar.add_argument("--comentario", type=_text, default=None, metavar="TEXTO",
+                        help="comentario de la revisión (por omisión: «Se quitan los datos ilustrativos…»)")
     quitar.add_argument("--si", action="store_true", help="confirma sin preguntar")
     # (--db is accepted before or after «quitar»; SUPPRESS keeps a --db given before it)
     quitar.add_argument("--db", metavar="RUTA", default=argparse.SUPPRESS,

@@ -130,6 +130,7 @@ BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
 KIND_SEED, KIND_IMPORT, KIND_REVERT = "carga_inicial", "importacion", "reversion"
 KIND_CLEAR_SAMPLES = "quitar_ilustrativos"  # an administrator removed the remaining bundled sample values
+CLEAR_SAMPLES_COMMENT = "Se quitan los datos ilustrativos (valores de ejemplo del libro incluido)"
 # Where a revision was made (revisions.origen, m003): the web (a signed-in account), the command line
 # (author as given by --autor), or the system (the first load).  NULL on revisions older than m003.
 ORIGIN_WEB, ORIGIN_CLI, ORIGIN_SYSTEM = "web", "cli", "sistema"

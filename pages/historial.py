@@ -6,7 +6,9 @@ import streamlit as st
 from mpi_dash.accounts import Permiso, puede, revision_author
 from mpi_dash.diff import Changes
 from mpi_dash.formatting import cells_table, local_datetime, local_timezone, semaforo_table
-from mpi_dash.store import KIND_IMPORT, KIND_REVERT, KIND_SEED, Store, StoreError
+from mpi_dash.data_access import illustrative_notice, programs_with_samples, sample_lines
+from mpi_dash.store import (CLEAR_SAMPLES_COMMENT, KIND_CLEAR_SAMPLES, KIND_IMPORT, KIND_REVERT, KIND_SEED, Store,
+                            StoreError)
 from ui_approval import transitions_section
 from ui_auth import require
 from ui_carga import plain_table
@@ -18,7 +20,8 @@ actor = require(Permiso.VER_HISTORIAL)  # the signed-in account (None only witho
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TIPOS = {KIND_SEED: "Carga inicial", KIND_IMPORT: "Carga de archivo", KIND_REVERT: "Reversión"}
+TIPOS = {KIND_SEED: "Carga inicial", KIND_IMPORT: "Carga de archivo", KIND_REVERT: "Reversión",
+         KIND_CLEAR_SAMPLES: "Datos ilustrativos quitados"}
 # No internal codes in the list (the file's full sha256 is shown when a revision is opened).
 HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "archivo": "Archivo",
            "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
@@ -126,3 +129,50 @@ else:
                                    f"revisión {chosen}.")
         st.session_state[OPEN_NEXT] = nueva
         st.rerun()
+
+
+def _samples_section() -> None:
+    """Administración: where bundled sample values remain, and removing them all (one revision, with a
+    confirmation that says what goes; revertible like any revision)."""
+    st.subheader("Datos ilustrativos")
+    try:
+        _, rows = store.sample_rows()
+    except StoreError as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    if rows.empty:
+        st.caption("No quedan datos ilustrativos: todos los avances guardados son cifras cargadas.")
+        return
+    programas = programs_with_samples(zip(rows["clave"], rows["anio"], rows["trimestre"]))
+    n = len(rows)
+    values = f"{n:,} {'valor de ejemplo' if n == 1 else 'valores de ejemplo'}"
+    st.markdown(f"{illustrative_notice(programas)}: quedan {values} del libro incluido. Cada carga de avances "
+                "reemplaza los valores que cambia.")
+    st.markdown("\n".join(f"- {line}" for line in sample_lines(rows)))
+    with st.form("quitar_ilustrativos"):
+        st.markdown(f"Quitar todos los que quedan crea la revisión {latest + 1} a nombre de "
+                    f"**{md(actor.nombre)}** ({md(actor.usuario)}): esos indicadores quedan **sin dato** hasta que "
+                    "se carguen sus avances. Se puede revertir como cualquier revisión.")
+        comentario = st.text_input("Comentario", value=CLEAR_SAMPLES_COMMENT)
+        seguro = st.checkbox(f"Sí, quitar los {values}" if n != 1 else "Sí, quitar el valor de ejemplo")
+        quitar = st.form_submit_button("Quitar los datos ilustrativos", type="primary",
+                                       icon=":material/delete_sweep:")
+    if quitar:
+        if not seguro:
+            st.error("No se quitó nada: marque la casilla de confirmación y vuelva a pulsar «Quitar los datos "
+                     "ilustrativos».", icon=":material/block:")
+            return
+        try:
+            nueva, removed = store.clear_samples(actor=actor, comment=comentario)
+        except StoreError as exc:
+            st.error(str(exc), icon=":material/block:")
+            return
+        st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: se quitaron {removed:,} "
+                                   f"{'valor de ejemplo' if removed == 1 else 'valores de ejemplo'}. El tablero ya "
+                                   "no muestra el aviso de datos ilustrativos.")
+        st.session_state[OPEN_NEXT] = nueva
+        st.rerun()
+
+
+if actor is not None and puede(actor, Permiso.QUITAR_ILUSTRATIVOS):
+    _samples_section()

@@ -1,0 +1,81 @@
+"""AppTest of «Historial»'s «Datos ilustrativos» section (issue 21 item 2): administración sees where sample
+values remain and removes them all with a confirmation; other roles never see the control.
+
+The test database of ``upload_helpers`` holds 12 sample rows (program 1: 11, program 6: 1).
+"""
+
+from __future__ import annotations
+
+import pytest
+from auth_helpers import db, signed_in  # noqa: F401 - db is a fixture
+
+from mpi_dash import data_access
+from mpi_dash.accounts import CliActor
+from mpi_dash.store import Store
+
+PAGE = "pages/historial.py"
+BUTTON = "Quitar los datos ilustrativos"
+
+
+def texts(elements) -> str:  # noqa: ANN001
+    return "\n".join(str(e.value) for e in elements)
+
+
+def the_button(at):  # noqa: ANN001, ANN201
+    return [b for b in at.button if b.label == BUTTON]
+
+
+def test_administracion_sees_where_samples_remain(db):
+    at = signed_in(PAGE, db, "adri")
+    assert "Datos ilustrativos" in [s.value for s in at.subheader]
+    shown = texts(at.markdown)
+    assert ("Datos ilustrativos en los programas 1 y 6: quedan 12 valores de ejemplo del libro incluido."
+            in shown)
+    assert "- Programa 1: 11 valores (2022: 8, 2023: 3)\n- Programa 6: 1 valor (2023)" in shown
+    assert "crea la revisión 2 a nombre de **Adriana Admin** (adri)" in shown
+    assert [c.label for c in at.checkbox] == ["Sí, quitar los 12 valores de ejemplo"]
+    assert len(the_button(at)) == 1
+
+
+def test_without_the_confirmation_nothing_is_removed(db):
+    at = signed_in(PAGE, db, "adri")
+    the_button(at)[0].click().run()
+    assert not at.exception
+    assert "No se quitó nada: marque la casilla de confirmación" in texts(at.error)
+    assert Store(db).latest_revision() == 1
+    assert data_access.load_dataset(Store(db)).programas_ilustrativos == ("1", "6")
+
+
+def test_confirmed_removal_is_one_revision_and_opens_it(db):
+    at = signed_in(PAGE, db, "adri")
+    at.text_input[0].input("Arranque con cifras oficiales")
+    at.checkbox[0].check()
+    the_button(at)[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ("Se guardó la revisión 2: se quitaron 12 valores de ejemplo. El tablero ya no muestra el aviso de "
+            "datos ilustrativos.") in texts(at.success)
+    info = Store(db).revision_info(2)
+    assert (info["tipo"], info["usuario"], info["comentario"]) == (
+        "quitar_ilustrativos", "adri", "Arranque con cifras oficiales")
+    assert at.selectbox(key="revision_abierta").value == 2      # the new revision is opened
+    assert at.dataframe[0].value.iloc[0]["Tipo"] == "Datos ilustrativos quitados"
+    assert "No quedan datos ilustrativos: todos los avances guardados son cifras cargadas." in texts(at.caption)
+    assert not the_button(at)
+    assert not data_access.load_dataset(Store(db)).ilustrativo
+
+
+def test_approved_sample_values_are_refused_with_the_lock_message(db):
+    Store(db).approve(2023, 1, ["6"], actor=CliActor("Beto"))
+    at = signed_in(PAGE, db, "adri")
+    at.checkbox[0].check()
+    the_button(at)[0].click().run()
+    assert not at.exception
+    assert "aprob" in texts(at.error)
+    assert Store(db).latest_revision() == 1
+
+
+@pytest.mark.parametrize("usuario", ["coco", "ana"])
+def test_other_roles_never_see_the_control(db, usuario):
+    at = signed_in(PAGE, db, usuario)
+    assert "Datos ilustrativos" not in [s.value for s in at.subheader]
+    assert not the_button(at) and not at.checkbox
