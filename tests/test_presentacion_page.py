@@ -54,7 +54,8 @@ def test_every_cut_renders(workbook, k):
     body = deck_html(at)
     month = {1: "Marzo", 2: "Junio", 3: "Septiembre", 4: "Diciembre"}[k]
     assert f"Informe de avance del Plan Anual de Trabajo 2023 · corte a {month}" in body
-    assert "Datos ilustrativos: no son cifras oficiales del MPI CDMX." in body   # the bundled data are
+    assert ("Datos ilustrativos en los programas 1, 2, 3, 4, 5 y 6: sus avances incluyen cifras de ejemplo, que "
+            "no son cifras oficiales del MPI CDMX.") in body   # the bundled data are
     assert current(body) == "1"
 
 

@@ -109,19 +109,18 @@ def test_upload_preview_and_confirm(db):
     content = upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso una sesión", "Acta 2/2023"),
                             ("1.1.1", 2023, "Septiembre", 1.0, None, None)])
     upload(at, content, "junio.xlsx")
-    # Q2 Realizado + Justificación changed, Q3 new, flag datos_ilustrativos changed; Q2 75 % → amarillo,
-    # Q3 (R3 = 2.5 of P3 = 3 → 83.3 %) amarillo.
-    assert metrics(at) == {"Valores nuevos": "1", "Valores cambiados": "3", "Filas sin cambio": "0",
+    # Q2 Realizado + Justificación changed, Q3 new; Q2 75 % → amarillo, Q3 (R3 = 2.5 of P3 = 3 → 83.3 %)
+    # amarillo.  The «datos_ilustrativos» parámetro is no longer flipped by an upload (issue 21).
+    assert metrics(at) == {"Valores nuevos": "1", "Valores cambiados": "2", "Filas sin cambio": "0",
                            "Cambios de semáforo": "2"}
     changed = shown(at.table[0])
     assert changed[["Clave", "Trimestre", "Columna", "Antes", "Después"]].values.tolist() == [
         ["1.1.1", "Junio", "Realizado", "1", "0.5"],
-        ["1.1.1", "Junio", "Justificación", "—", "Se pospuso una sesión"],
-        ["—", "—", "datos_ilustrativos", "1", "0"]]
+        ["1.1.1", "Junio", "Justificación", "—", "Se pospuso una sesión"]]
     semaforos = shown(at.table[2])
     assert semaforos[["Trimestre", "Antes", "Después"]].values.tolist() == [
         ["Junio", "🟢 Verde", "🟡 Amarillo"], ["Septiembre", "⚪ Sin dato", "🟡 Amarillo"]]
-    assert "datos ilustrativos" in texts(at.info)
+    assert "datos ilustrativos" not in texts(at.info)  # the other sample values stay: the notice too
     assert Store(db).latest_revision() == 1  # nothing saved before confirming
     assert not [t for t in at.text_input if "Nombre" in t.label]  # no free-text author any more
     assert "Se guardará a nombre de **Ana López** (ana)" in texts(at.markdown)
@@ -132,7 +131,8 @@ def test_upload_preview_and_confirm(db):
     assert revs.iloc[0][["numero", "autor", "usuario", "origen", "comentario", "archivo"]].tolist() == [
         2, "Ana López", "ana", "web", "Avances de junio", "junio.xlsx"]
     dataset = data_access.load_dataset()  # the dashboard now reads the new revision
-    assert "revisión 2" in dataset.origen and not dataset.ilustrativo
+    assert "revisión 2" in dataset.origen
+    assert dataset.programas_ilustrativos == ("1", "6")  # only the rows the upload wrote became real
     row = dataset.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 2")
     assert row["realizado"].tolist() == [0.5]
 
@@ -231,14 +231,14 @@ def test_history_open_download_and_revert(db):
                                    "Celdas cambiadas", "Tipo"]  # no hash cut with «…» in the list
     assert table["Número"].tolist() == [2, 1]
     assert table.iloc[0][["Autor", "Archivo", "Comentario", "Celdas cambiadas"]].tolist() == [
-        "Ana (línea de comandos)", "junio.xlsx", "Avances de junio", "3"]
+        "Ana (línea de comandos)", "junio.xlsx", "Avances de junio", "2"]  # Realizado and Evidencia of Junio
     fecha = Store(db).list_revisions()["fecha"].iloc[0]
     # a real date-time (the column sorts chronologically), shown dd/mm/aaaa HH:MM in Mexico City time
     assert table.iloc[0]["Fecha (CDMX)"].strftime("%d/%m/%Y %H:%M") == local_datetime(fecha)
     assert at.dataframe[0].proto.columns  # column config sent
     assert '"format": "DD/MM/YYYY HH:mm"' in at.dataframe[0].proto.columns.replace(": ", ": ")
     assert "UTC" not in texts(at.markdown)
-    assert metrics(at)["Celdas cambiadas"] == "3"
+    assert metrics(at)["Celdas cambiadas"] == "2"
     assert [b.label for b in at.get("download_button")] == ["⬇️ Descargar «junio\\.xlsx» tal como se subió"]
     at.selectbox(key="revision_abierta").select(1)
     at.run()
