@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from auth_helpers import db, signed_in  # noqa: F401 - db is a fixture
+from upload_helpers import upload_bytes
 
 from mpi_dash import data_access
 from mpi_dash.accounts import CliActor
@@ -79,3 +80,22 @@ def test_other_roles_never_see_the_control(db, usuario):
     at = signed_in(PAGE, db, usuario)
     assert "Datos ilustrativos" not in [s.value for s in at.subheader]
     assert not the_button(at) and not at.checkbox
+
+
+def warnings(at) -> list[str]:  # noqa: ANN001
+    return [str(w.value) for w in at.warning if "ilustrativos" in str(w.value)]
+
+
+def test_resumen_banner_names_the_programs_with_sample_values(db):
+    """The banner of every page (ui_common.banner) on «Resumen»: both programs, then the one left, then none."""
+    at = signed_in("pages/resumen.py", db, "ana")
+    assert warnings(at) == ["**Datos ilustrativos en los programas 1 y 6.** Sus avances incluyen cifras de "
+                            "ejemplo, que no son cifras oficiales del MPI CDMX."]
+    store = Store(db)
+    store.import_file(upload_bytes([("6", 2023, "Marzo", 0.0)]), "hito.xlsx", actor=CliActor("Ana"), comment="6")
+    at = signed_in("pages/resumen.py", db, "ana")
+    assert warnings(at) == ["**Datos ilustrativos en el programa 1.** Sus avances incluyen cifras de ejemplo, que "
+                            "no son cifras oficiales del MPI CDMX."]
+    store.clear_samples(actor=CliActor("Adriana"), comment="quitar")
+    at = signed_in("pages/resumen.py", db, "ana")
+    assert warnings(at) == []
