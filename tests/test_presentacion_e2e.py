@@ -167,7 +167,8 @@ def test_presenter_controls_on_the_screen_without_the_sidebar(server, size):
     with open_browser(chromium_path(), width=size[0], height=size[1]) as page:
         found = _open(page, server, "trimestre=3")
         _fits(found, size, "con la barra")
-        assert "Datos ilustrativos: no son cifras oficiales del MPI CDMX." in found["text"]
+        assert ("Datos ilustrativos en los programas 1, 2, 3, 4, 5 y 6: sus avances incluyen cifras de ejemplo, "
+                "que no son cifras oficiales del MPI CDMX.") in found["text"]
         assert "Cifras preliminares" in found["text"]
         sidebar = page.locator("[data-testid='stSidebar']")
         assert sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10  # closed: slides at full width
