@@ -27,6 +27,7 @@ HEADERS = {"numero": "Número", "fecha": "Fecha (CDMX)", "autor": "Autor", "arch
            "comentario": "Comentario", "celdas_cambiadas": "Celdas cambiadas", "tipo": "Tipo"}
 FLASH = "historial_aviso"
 OPEN_NEXT = "historial_abrir"
+FLASH_SAMPLES = "historial_aviso_ilustrativos"
 
 
 @st.cache_data(max_entries=32, show_spinner="Calculando los cambios de la revisión…")
@@ -135,6 +136,8 @@ def _samples_section() -> None:
     """Administración: where bundled sample values remain, and removing them all (one revision, with a
     confirmation that says what goes; revertible like any revision)."""
     st.subheader("Datos ilustrativos")
+    if FLASH_SAMPLES in st.session_state:  # said here, where the button was pressed
+        st.success(st.session_state.pop(FLASH_SAMPLES), icon=":material/check_circle:")
     try:
         _, rows = store.sample_rows()
     except StoreError as exc:
@@ -167,9 +170,10 @@ def _samples_section() -> None:
         except StoreError as exc:
             st.error(str(exc), icon=":material/block:")
             return
-        st.session_state[FLASH] = (f"Se guardó la revisión {nueva}: se quitaron {removed:,} "
-                                   f"{'valor de ejemplo' if removed == 1 else 'valores de ejemplo'}. El tablero ya "
-                                   "no muestra el aviso de datos ilustrativos.")
+        st.session_state[FLASH_SAMPLES] = (
+            f"Se guardó la revisión {nueva}: se quitaron {removed:,} "
+            f"{'valor de ejemplo' if removed == 1 else 'valores de ejemplo'} y el tablero ya no muestra el aviso "
+            f"de datos ilustrativos. Para deshacerlo, abra arriba la revisión {nueva - 1} y reviértala.")
         st.session_state[OPEN_NEXT] = nueva
         st.rerun()
 

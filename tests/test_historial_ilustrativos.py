@@ -53,8 +53,10 @@ def test_confirmed_removal_is_one_revision_and_opens_it(db):
     at.checkbox[0].check()
     the_button(at)[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert ("Se guardó la revisión 2: se quitaron 12 valores de ejemplo. El tablero ya no muestra el aviso de "
-            "datos ilustrativos.") in texts(at.success)
+    assert texts(at.success) == ("Se guardó la revisión 2: se quitaron 12 valores de ejemplo y el tablero ya no "
+                                 "muestra el aviso de datos ilustrativos. Para deshacerlo, abra arriba la revisión "
+                                 "1 y reviértala.")  # shown in the section, under its title (not at the top)
+    assert at.subheader[-1].value == "Datos ilustrativos"
     info = Store(db).revision_info(2)
     assert (info["tipo"], info["usuario"], info["comentario"]) == (
         "quitar_ilustrativos", "adri", "Arranque con cifras oficiales")
