@@ -211,3 +211,16 @@ def test_migration_of_a_database_seeded_with_official_figures(tmp_path):
     real.latest_revision()
     _as_before_m005(real.path)
     assert real.load_snapshot()[1].muestras == frozenset()
+
+
+def test_save_state_makes_real_only_the_rows_it_changes(db):
+    """A whole-snapshot save (plan loads): same rule as an upload, and marks asked for by the caller are
+    ignored — only the first load brings sample values."""
+    from mpi_dash.snapshot import make_snapshot
+
+    _, snap = db.load_snapshot()
+    avances = snap.avances.copy()
+    avances.loc[(avances["clave"] == "6") & (avances["anio"] == 2023), "realizado"] = 0.0
+    wanted = make_snapshot(snap.plan, avances, snap.parametros, snap.muestras)  # asks to keep every mark
+    assert db.save_state(wanted, actor=ANA, comment="plan") == 2
+    assert db.load_snapshot()[1].muestras == ALL_12 - {("6", 2023, 1)}
