@@ -17,8 +17,8 @@ Creating the object touches nothing.  The database is created, migrated and seed
 Storage model (append-only, nothing is ever deleted or updated in place):
 
 * ``revisions``: one row per saved change (número = ``id``, fecha UTC, autor, comentario, tipo
-  ``carga_inicial`` / ``importacion`` / ``reversion`` / ``quitar_ilustrativos``, the uploaded file, the base revision, the revision a
-  revert went back to, and the number of changed cells).
+  ``carga_inicial`` / ``importacion`` / ``reversion`` / ``quitar_ilustrativos``, the uploaded file, the base
+  revision, the revision a revert went back to, and the number of changed cells).
 * ``files``: every uploaded file exactly as received (bytes + sha256, deduplicated by sha256).  The name
   the file had in each upload is kept on the revision (``revisions.filename``, migration ``m002``), so two
   uploads of the same bytes under different names each show their own name; revisions saved before
