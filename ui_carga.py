@@ -1,6 +1,10 @@
 """Streamlit pieces of the upload page (kept out of ``pages/`` so the page stays thin and is never listed
 as a page): plain-text tables that wrap, and the per-cell decisions on conflicting cells.
 
+The preview's changes are written twice: as tables (wide screens) and as one line per change («3.1 ·
+Septiembre: 1 → 6», a phone: a table's «Antes / Después» columns would be off-screen there); the CSS of
+``ui_shell.APP_CSS`` shows one or the other by the width (containers keyed ``tabla_*`` / ``lista_*``).
+
 Every text a person typed or a workbook carried is shown as plain text: tables either go through
 ``st.table`` with each cell made inert (``ui_common.md``: no Markdown, links, images, HTML or icon
 shortcodes) — long texts wrap, so the tables fit a 1366 px laptop — or, when long, through ``st.dataframe``
@@ -15,10 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from mpi_dash import approvals
-from mpi_dash.diff import cell_label, merge_cells_table
-from mpi_dash.formatting import cells_table, problems_table, semaforo_table
+from mpi_dash.accounts import Permiso, puede
+from mpi_dash.diff import NUEVO, cell_label, changed_by_text, merge_cells_table
+from mpi_dash.formatting import (cells_lines, cells_table, count_text, missing_justification_lines,
+                                 missing_justification_text, problems_table, semaforo_lines, semaforo_table)
 from mpi_dash.store import KEEP_SAVED, USE_FILE, Preview, Store, StoreError, UploadOutcome, conflict_keys
-from mpi_dash.workbook import Problem, problem_groups_table
+from mpi_dash.workbook import BLANK_REALIZADO, Problem, problem_groups_table
 from ui_common import md
 
 WRAP_MAX_ROWS = 60  # up to this many rows a table wraps its texts (st.table); longer ones scroll (st.dataframe)
@@ -35,16 +41,36 @@ def plain_table(frame: pd.DataFrame, *, key: str | None = None) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", height=420, key=key)
 
 
+def phone_list(lines: list[str], key: str) -> None:
+    """``lines`` (data texts: plain text) as a list, one change per line — the phone's view of a preview table
+    (shown only below 641 px: ``ui_shell.APP_CSS``)."""
+    with st.container(key=key):
+        st.markdown("\n".join(f"- {md(line)}" for line in lines))
+
+
+def history_hint(actor: object) -> str:
+    """What the account can do with a saved revision in «Historial», as its role allows (nobody is pointed to
+    an action their role cannot take)."""
+    if puede(actor, Permiso.REVERTIR):  # type: ignore[arg-type]
+        return "puede consultarla o revertirla en «Historial»"
+    if puede(actor, Permiso.VER_HISTORIAL):  # type: ignore[arg-type]
+        return "puede consultarla en «Historial» (revertirla corresponde a una cuenta de Dirección)"
+    return "una cuenta de Dirección puede consultarla o revertirla en «Historial»"
+
+
 def conflict_decisions(preview: Preview, state_key: str) -> dict[tuple, str]:
     """The conflicting cells, each with its saved value (who, when) and the file's value, and one choice
     per cell (keep the saved value / use mine) — nothing preselected; returns the decisions taken."""
     conflicts = preview.conflictos
     keys = conflict_keys(conflicts)
     widget_keys = [f"{state_key}_{i}" for i in range(len(keys))]
-    st.error(f"**{len(keys):,} celda(s) en conflicto: nada se guarda hasta que usted decida cada una.** "
-             "Cambiaron en su archivo y también en lo guardado después de que descargó la plantilla "
-             f"(revisión {preview.template_revision}), con valores distintos. Decida en cada celda, o corrija "
-             "el archivo y vuelva a subirlo.", icon=":material/call_split:")
+    one = len(keys) == 1
+    st.error(f"**{count_text(len(keys), 'celda', 'celdas')} en conflicto: nada se guarda hasta que usted "
+             f"{'la decida' if one else 'decida cada una'}.** {'Cambió' if one else 'Cambiaron'} en su archivo y "
+             "también en lo guardado después de que descargó la plantilla "
+             f"(revisión {preview.template_revision}), con valores distintos: {md(changed_by_text(conflicts))}. "
+             f"Decida {'la celda' if one else 'en cada celda'}, o corrija el archivo y vuelva a subirlo.",
+             icon=":material/call_split:")
     plain_table(merge_cells_table(conflicts).rename_axis(None), key="tabla_conflictos")
 
     def decide_all() -> None:  # callback: runs before the page, so the per-cell choices can be set
@@ -128,34 +154,40 @@ def show_problems(name: str, problems: list[Problem]) -> None:
     then its avisos; says nothing was saved."""
     errors = [p for p in problems if p.nivel == "error"]
     avisos = [p for p in problems if p.nivel != "error"]
-    st.error(f"**El archivo «{md(name)}» tiene {len(errors):,} problema(s). No se guardó nada.** "
-             "Corríjalos en Excel y vuelva a subirlo.", icon=":material/block:")
+    fix = "Corríjalo" if len(errors) == 1 else "Corríjalos"
+    st.error(f"**El archivo «{md(name)}» tiene {count_text(len(errors), 'problema', 'problemas')}. No se guardó "
+             f"nada.** {fix} en Excel y vuelva a subirlo.", icon=":material/block:")
     groups = problem_groups_table(errors)
     if len(groups) < len(errors):  # many rows with the same problem: one line per kind, each row below
-        st.markdown(f"**{len(groups):,} tipo(s) de problema** (los del mismo tipo y columna, juntos)")
+        st.markdown(f"**{count_text(len(groups), 'tipo de problema', 'tipos de problema')}** (los del mismo tipo "
+                    "y columna, juntos)")
         plain_table(groups)
         with st.expander(f"Ver los {len(errors):,} problemas, fila por fila"):
             plain_table(problems_table(errors))
     else:
         plain_table(problems_table(errors))
     if avisos:
-        with st.expander(f"Además, {len(avisos):,} aviso(s)"):
+        with st.expander(f"Además, {count_text(len(avisos), 'aviso', 'avisos')}"):
             plain_table(problems_table(avisos))
 
 
 def show_avisos(preview: Preview, expanded: bool) -> None:
     """Avisos of a valid file: rows without «Realizado», formulas whose result was used, ignored sheets."""
     if preview.avisos:
-        with st.expander(f"{len(preview.avisos):,} aviso(s) del archivo (filas sin «Realizado», que no se leen "
-                         "como 0; fórmulas; hojas que no se leen)", expanded=expanded):
+        with st.expander(f"{count_text(len(preview.avisos), 'aviso', 'avisos')} del archivo (filas sin "
+                         "«Realizado», que no se leen como 0; fórmulas; hojas que no se leen)", expanded=expanded):
             plain_table(problems_table(preview.avisos))
 
 
-def show_preview(store: Store, preview: Preview, decisions_key: str) -> tuple[Preview, pd.DataFrame]:
+def show_preview(store: Store, preview: Preview, decisions_key: str,
+                 actor: object = None) -> tuple[Preview, pd.DataFrame]:
     """Section 3 of «Cargar avances»: what the upload would change — the merge with other people's work (the
-    per-cell decisions on conflicts, keyed ``decisions_key``), the counts and tables of new and changed values
-    and semáforos, the notices, and the cells an approval locks, said before anyone presses «Guardar».  Returns
-    (the preview with the decisions taken, the locked cells); stops the page when there is nothing to save."""
+    per-cell decisions on conflicts, keyed ``decisions_key``), the counts and the new and changed values and
+    semáforos (tables on a wide screen, one line per change on a phone), the rows of other programs ignored,
+    the figures left amarillo/rojo without a justificación, the notices, and the cells an approval locks, said
+    before anyone presses «Guardar».  ``actor``: the signed-in account (what it may do is what the texts
+    offer).  Returns (the preview with the decisions taken, the locked cells); stops the page when there is
+    nothing to save."""
     st.subheader("3. Vista previa: qué cambiaría")
     if preview.sin_base:
         st.info("Este archivo no trae la base de una plantilla (por ejemplo, un libro completo): **cada valor que "
@@ -164,16 +196,18 @@ def show_preview(store: Store, preview: Preview, decisions_key: str) -> tuple[Pr
     if preview.conflictos is not None and len(preview.conflictos):
         preview = store.resolve(preview, conflict_decisions(preview, decisions_key))
     if preview.n_conservadas:
-        st.warning(f"{preview.n_conservadas:,} celda(s) de su archivo no se aplicarán: usted no las cambió y otra "
-                   f"persona las cambió después de la revisión {preview.template_revision} de su plantilla (se "
-                   "conserva lo guardado).", icon=":material/call_merge:")
-        with st.expander("Ver esas celdas"):
+        st.warning(md(preview.kept_notice), icon=":material/call_merge:")
+        with st.expander("Ver esas celdas" if preview.n_conservadas > 1 else "Ver esa celda"):
             plain_table(merge_cells_table(preview.conservadas))
     changes = preview.changes
     if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows of the file were left out
-        blank = (" Las filas sin «Realizado» se omitieron: una celda vacía no borra un valor guardado ni se lee "
-                 "como 0 (para quitar un valor, revierta a una revisión anterior en «Historial»)."
-                 if preview.avisos else "")
+        may_revert = puede(actor, Permiso.REVERTIR)  # type: ignore[arg-type]
+        remove = ("revierta a una revisión anterior en «Historial»" if may_revert
+                  else "pida a una cuenta de Dirección que revierta a una revisión anterior")
+        n_blank = sum(1 for p in preview.avisos if p.tipo == BLANK_REALIZADO)
+        rows = "La fila sin «Realizado» se omitió" if n_blank == 1 else "Las filas sin «Realizado» se omitieron"
+        blank = (f" {rows}: una celda vacía no borra un valor guardado ni se lee como 0 (para quitar un valor, "
+                 f"{remove})." if n_blank else "")
         st.info(f"El archivo **no cambia ningún dato guardado**: no hay nada que guardar.{blank}",
                 icon=":material/info:")
     elif preview.outcome is UploadOutcome.IDENTICAL:
@@ -183,23 +217,36 @@ def show_preview(store: Store, preview: Preview, decisions_key: str) -> tuple[Pr
         show_avisos(preview, expanded=True)
         st.stop()
 
-    table = cells_table(changes.cells)
-    nuevos, cambiados = table[table["Cambio"] == "Nuevo"], table[table["Cambio"] != "Nuevo"]
+    if preview.n_ignoradas:
+        st.info(preview.ignored_notice, icon=":material/filter_alt:")
+    cells = changes.cells
+    table = cells_table(cells)
+    is_new = (cells["tipo"] == NUEVO).to_numpy()
+    nuevos, cambiados = table[is_new], table[~is_new]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Valores nuevos", f"{len(nuevos):,}")
     c2.metric("Valores cambiados", f"{len(cambiados):,}")
+    ignored = " No cuenta las filas ignoradas de otros programas." if preview.n_ignoradas else ""
     c3.metric("Filas sin cambio", f"{preview.avances_sin_cambio + preview.plan_sin_cambio:,}",
-              help="Filas del archivo (Avances y, si la trae, Plan) iguales a lo guardado.")
+              help=f"Filas del archivo (Avances y, si la trae, Plan) iguales a lo guardado.{ignored}")
     c4.metric("Cambios de semáforo", f"{len(changes.semaforo):,}")
     if len(cambiados):
         st.markdown("**Valores cambiados (antes → después)**")
         plain_table(cambiados.drop(columns="Cambio"), key="tabla_cambiados")
+        phone_list(cells_lines(cells.loc[~is_new]), key="lista_cambiados")
     if len(nuevos):
         st.markdown("**Valores nuevos**")
         plain_table(nuevos.drop(columns=["Cambio", "Antes"]), key="tabla_nuevos")
+        phone_list(cells_lines(cells.loc[is_new]), key="lista_nuevos")
     if len(changes.semaforo):
         st.markdown("**Semáforos que cambian**")
         plain_table(semaforo_table(changes.semaforo), key="tabla_semaforos")
+        phone_list(semaforo_lines(changes.semaforo), key="lista_semaforos")
+    missing = preview.sin_justificacion
+    if len(missing):  # a warning, not a block: saving stays possible
+        head, ask = missing_justification_text(len(missing))
+        lines = "\n".join(f"- {md(line)}" for line in missing_justification_lines(missing))
+        st.warning(f"**{head}.** {ask}\n\n{lines}", icon=":material/edit_note:")
     if preview.clears_illustrative_flag:
         st.info("Al guardar, el tablero dejará de mostrar el aviso de **datos ilustrativos**: los avances "
                 "cargados se tratan como cifras oficiales. Los valores que este archivo no incluye se conservan.",

@@ -2,8 +2,8 @@
 
 Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`):
 
-* ``validate ARCHIVO [--db RUTA] [--todos]`` — the verdict the upload would give: a complete workbook (with a
-  Plan sheet) is checked on its own, a template or any avances-only file against the stored plan (the
+* ``validate ARCHIVO [--db RUTA] [--todos] [--programas N]`` — the verdict the upload would give: a complete
+  workbook (with a Plan sheet, without ``--programas``) is checked on its own, a template or any avances-only file against the stored plan (the
   store's ``prepare_upload``, which saves nothing).  Exit 0 valid (summary + *avisos*), 1 with every
   problem (grouped by kind and column; ``--todos`` lists each one), 3 when the upload would stop on
   conflicting cells, 2 on usage errors or a missing file.
@@ -13,7 +13,9 @@ Commands (one small ``cmd_*`` function each, registered in :func:`build_parser`)
   ``programa``: one row per program with exactly ``programs.PROGRAM_REPORT_FIELDS`` (the dashboard's
   program figures, same function); json/csv go to stdout without ``-o``; xlsx needs ``-o``.
 * ``import ARCHIVO --autor NOMBRE --comentario TEXTO [--db RUTA]`` (``--vista-previa``: print what would
-  change, conflicts included, and save nothing; conflicting cells → nothing saved, listed, exit 3),
+  change, conflicts included, and save nothing; conflicting cells → nothing saved, listed, exit 3;
+  ``--programas 3,5``: the upload is limited to those programs as a coordinación account's is — rows of other
+  programs that change nothing are ignored, one that would change something refuses the file, exit 1),
   ``historial``, ``revertir N --autor
   --motivo``, ``respaldo DESTINO`` — the SQLite store (``mpi_dash.store.Store``); an invalid file exits 1
   and saves nothing, a file identical to the stored data exits 0 and saves nothing.  The command line is
@@ -146,7 +148,8 @@ def print_problems(problems: Sequence[Any], stream: IO[str] | None = None, *, li
         _print(f"- {item.mensaje}", stream)
     hidden = len(items) - len(shown)
     if hidden > 0:
-        _print(f"… y {hidden:,} grupo(s) más{more or ' (use --todos para verlos todos)'}.", stream)
+        rest = more or " (use --todos para verlos todos)"
+        _print(f"… y {_plural(hidden, 'grupo', 'grupos')} más{rest}.", stream)
 
 
 def _missing_file(path: Path) -> int | None:
@@ -237,7 +240,8 @@ def _has_plan_sheet(path: Path) -> bool:
 
 
 def _store_error(exc: Exception) -> int:
-    _print(f"Error: {exc}", sys.stderr)
+    lines = getattr(exc, "lines", None)  # store.ForeignRowsRefused: one line per program
+    _print(f"Error: {exc}" if lines is None else "Error: " + "\n".join(lines), sys.stderr)
     return EXIT_INVALID
 
 
@@ -285,7 +289,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return missing
     from mpi_dash.workbook import WorkbookError, read_workbook
 
-    if args.db is None and _has_plan_sheet(path):
+    if args.db is None and args.programas is None and _has_plan_sheet(path):
         try:
             data = read_workbook(path)
         except WorkbookError as exc:
@@ -308,7 +312,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from mpi_dash.store import StoreError
 
     try:
-        preview = store.prepare_upload(path.read_bytes(), path.name)
+        preview = store.prepare_upload(path.read_bytes(), path.name, programas=args.programas)
     except WorkbookError as exc:
         _print_invalid(path.name, exc.problems, args.todos)
         return EXIT_INVALID
@@ -466,7 +470,9 @@ def print_conflicts(conflicts: Any, todos: bool = False) -> None:
     headers = dict(zip(("clave", "anio", "trimestre", "realizado", "justificacion", "evidencia"), BASE_HEADERS))
     lines = []
     for r in conflicts.itertuples(index=False):
-        who = f"guardado por {r.autor} el {local_datetime(r.fecha)}, revisión {r.revision}" if r.autor else "guardado"
+        author = "usted" if getattr(r, "propia", False) else r.autor
+        who = (f"guardado por {author} el {local_datetime(r.fecha)}, revisión {r.revision}" if r.autor
+               else "guardado")
         lines.append(f"{_cell_place(r.clave, r.anio, r.trimestre, headers.get(r.campo, r.campo))}: "
                      f"{_value(r.guardado)} ({who}) · su archivo: {_value(r.archivo)}")
     _print_section("Conflictos: la celda cambió en su archivo y también en lo guardado después de descargar la "
@@ -482,7 +488,7 @@ def print_preview(preview: Any, todos: bool = False) -> None:
     if preview.sin_base:
         _print("Aviso: el archivo no trae la base de una plantilla (por ejemplo, un libro completo): cada valor "
                "que difiera de lo guardado lo reemplazará.")
-    elif preview.template_revision is not None:
+    elif preview.template_revision is not None and not (preview.is_empty and not preview.n_conservadas):
         _print(f"Plantilla hecha sobre la revisión {preview.template_revision}: solo se aplican las celdas que "
                "usted cambió.")
     cells = preview.changes.cells
@@ -494,14 +500,18 @@ def print_preview(preview: Any, todos: bool = False) -> None:
     _print_section("Valores cambiados (antes → después)", cambiados, todos)
     if preview.n_conservadas:
         kept = [f"{_cell_place(r.clave, r.anio, r.trimestre, r.campo)}: se conserva {_value(r.guardado)} "
-                f"(guardado por {r.autor})" for r in preview.conservadas.itertuples(index=False)]
-        _print_section("Celdas que usted no cambió y otra persona sí (se conserva lo guardado)", kept, todos)
+                f"(guardado por {'usted' if r.propia else r.autor})"
+                for r in preview.conservadas.itertuples(index=False)]
+        _print_section("Celdas que su archivo trae como en la plantilla y que cambiaron después (se conserva lo "
+                       "guardado)", kept, todos)
     if preview.n_conflictos:
         print_conflicts(preview.conflictos, todos)
     sem = [f"{r.clave} {quarter_label(int(r.trimestre))} {int(r.anio)}: "
            f"{'— (nuevo)' if r.antes is None else semaforo_label(r.antes)} → {semaforo_label(r.despues)}"
            for r in preview.changes.semaforo.itertuples(index=False)]
     _print_section("Semáforos que cambian", sem, todos)
+    if not preview.is_empty:
+        print_scope_and_justifications(preview, todos)
     if preview.avisos:
         _print(f"{_plural(len(preview.avisos), 'aviso', 'avisos')}:")
         print_problems(preview.avisos, todos=todos)
@@ -513,6 +523,25 @@ def print_preview(preview: Any, todos: bool = False) -> None:
         _print("Resultado: el archivo no cambia ningún dato guardado.")
     else:
         _print(f"Resultado: se guardarían {_plural(preview.changes.n_cells, 'celda', 'celdas')}.")
+
+
+def print_scope_and_justifications(preview: Any, todos: bool = False, *, saved: bool = False) -> None:
+    """The rows of other programs ignored (one line), and the indicators the upload leaves amarillo or rojo
+    without a justificación (a warning: the upload is not refused for it)."""
+    from mpi_dash.formatting import missing_justification_lines, missing_justification_text
+
+    if preview.n_ignoradas:
+        _print(preview.ignored_notice)
+    missing = preview.sin_justificacion
+    if len(missing):
+        head, ask = missing_justification_text(len(missing), saved=saved)
+        _print(f"Aviso: {head}:")
+        lines = missing_justification_lines(missing)
+        for line in lines if todos else lines[:MAX_PREVIEW_ROWS]:
+            _print(f"  - {line}")
+        if not todos and len(lines) > MAX_PREVIEW_ROWS:
+            _print(f"  … y {len(lines) - MAX_PREVIEW_ROWS:,} más (use --todos para verlos todos).")
+        _print(ask)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -535,12 +564,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         if args.vista_previa:
-            preview = store.prepare_upload(path.read_bytes(), path.name)
+            actor = CliActor(args.autor) if args.autor else None  # with --autor: its own earlier saves say so
+            preview = store.prepare_upload(path.read_bytes(), path.name, actor=actor, programas=args.programas)
             _print(f"Vista previa de «{path.name}» (revisión {preview.base_revision}); no se guardó nada.")
             print_preview(preview, todos=args.todos)
             return EXIT_OK
         revision, preview = store.import_file(path.read_bytes(), path.name, actor=CliActor(args.autor),
-                                              comment=args.comentario)
+                                              comment=args.comentario, programas=args.programas)
     except WorkbookError as exc:
         _print_invalid(path.name, exc.problems, args.todos, sys.stderr, verb="no se importó")
         return EXIT_INVALID
@@ -555,9 +585,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print("Aviso: el archivo no trae la base de una plantilla: cada valor que difería de lo guardado lo "
                "reemplazó.")
     if preview.n_conservadas:
-        kept = _plural(preview.n_conservadas, "celda no se aplicó", "celdas no se aplicaron")
-        _print(f"{kept}: usted no las cambió y otra persona las cambió después de la revisión "
-               f"{preview.template_revision} de su plantilla (se conserva lo guardado).")
+        _print(preview.kept_notice)
     if preview.outcome is UploadOutcome.ONLY_OMITTED:  # never "identical" when rows were left out
         blank = ""
         n_blank = sum(1 for p in preview.avisos if p.columna == "Realizado" and not p.hallazgo)
@@ -573,6 +601,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         cells = _plural(changes.n_cells, "celda cambiada", "celdas cambiadas")
         _print(f"Guardada la revisión {revision}: {cells}, "
                f"{_plural(len(changes.semaforo), 'cambio', 'cambios')} de semáforo.")
+        print_scope_and_justifications(preview, args.todos, saved=True)
     _print_avisos(preview.avisos)
     return EXIT_OK
 
@@ -790,9 +819,26 @@ def _add_import(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--vista-previa", action="store_true",
                         help="muestra qué cambiaría (valores nuevos, cambiados, conflictos, semáforos, avisos) "
                         "sin guardar nada")
+    _programas_option(parser)
     _todos_option(parser)
     _db_option(parser)
     parser.set_defaults(func=cmd_import)
+
+
+def _programas(text: str) -> tuple[str, ...]:
+    from mpi_dash.accounts import parse_programas
+
+    programas = parse_programas(text)
+    if not programas:
+        raise argparse.ArgumentTypeError("se esperaba al menos un número de programa (por ejemplo 3 o 3,5)")
+    return programas
+
+
+def _programas_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--programas", type=_programas, default=None, metavar="N[,N…]",
+                        help="limita la carga a esos programas, como la de una cuenta de coordinación: las filas "
+                        "de otros programas que no cambian nada se ignoran; si alguna cambiaría algo, no se "
+                        "guarda nada (por ejemplo --programas 3)")
 
 
 def _todos_option(parser: argparse.ArgumentParser) -> None:
@@ -855,6 +901,7 @@ def _add_validate(subparsers: argparse._SubParsersAction) -> None:
         "archivo inexistente, 3 la carga se detendría por conflictos.",
     )
     parser.add_argument("archivo", metavar="ARCHIVO", help="ruta del libro .xlsx")
+    _programas_option(parser)
     _todos_option(parser)
     _db_option(parser)
     parser.set_defaults(func=cmd_validate)

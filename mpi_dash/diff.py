@@ -162,14 +162,92 @@ def cell_label(clave: object, anio: object, trimestre: object, campo: str) -> st
 
 def merge_cells_table(cells: pd.DataFrame) -> pd.DataFrame:
     """Conflicting or kept cells (``store.CONFLICT_COLUMNS``) as a Spanish table: Celda, Guardado, Guardado
-    por (name, Mexico City date, revision), Su archivo — every value as text."""
+    por (name — «usted» for the uploader's own saves —, Mexico City date, revision), Su archivo — every value
+    as text."""
     from mpi_dash.formatting import display_value, local_datetime
 
-    who = [f"{a}, {local_datetime(f)} (revisión {int(r)})" if isinstance(a, str) and not pd.isna(r) else "—"
-           for a, f, r in zip(cells["autor"], cells["fecha"], cells["revision"])]
+    own = cells["propia"] if "propia" in cells else [False] * len(cells)
+    who = [f"{'usted' if o else a}, {local_datetime(f)} (revisión {int(r)})"
+           if isinstance(a, str) and not pd.isna(r) else "—"
+           for a, f, r, o in zip(cells["autor"], cells["fecha"], cells["revision"], own)]
     return pd.DataFrame({
         "Celda": [cell_label(*k) for k in zip(cells["clave"], cells["anio"], cells["trimestre"], cells["campo"])],
         "Guardado": [display_value(v) for v in cells["guardado"]],
         "Guardado por": who,
         "Su archivo": [display_value(v) for v in cells["archivo"]],
     }, columns=["Celda", "Guardado", "Guardado por", "Su archivo"])
+
+
+def changed_by_text(cells: pd.DataFrame) -> str:
+    """Who changed ``cells`` (conflicting or kept cells, ``store.CONFLICT_COLUMNS``) after the template was
+    made, in words — the uploader's own saves said as such: «usted la cambió el 07/12/2026 en la revisión 3»,
+    «Beto (beto) las cambió en las revisiones 3 y 4», «usted cambió 1 celda el 07/12/2026 en la revisión 3;
+    Beto (beto), 2 celdas el 08/12/2026 en la revisión 4»."""
+    from mpi_dash.formatting import count_text, join_words, local_date
+
+    n = len(cells)
+    if not n:
+        return ""
+    own = (cells["propia"].astype(bool) if "propia" in cells else pd.Series(False, index=cells.index)).to_numpy()
+    groups = []
+    for mine in (True, False):
+        part = cells.loc[own == mine]
+        if part.empty:
+            continue
+        authors = list(dict.fromkeys(a for a in part["autor"] if isinstance(a, str)))
+        who = "usted" if mine else (join_words(authors) if authors else "otra persona")
+        groups.append((who, len(authors) > 1 and not mine, part))
+
+    def when(part: pd.DataFrame) -> str:
+        revisions = sorted({int(r) for r in part["revision"] if not pd.isna(r)})
+        if not revisions:
+            return "después de que se hizo su plantilla"
+        if len(revisions) == 1:
+            date = local_date(part.loc[part["revision"] == revisions[0], "fecha"].iloc[0])
+            return f"el {date} en la revisión {revisions[0]}"
+        return f"en las revisiones {join_words([str(r) for r in revisions])}"
+
+    if len(groups) == 1:
+        who, plural, part = groups[0]
+        return f"{who} {'la' if n == 1 else 'las'} {'cambiaron' if plural else 'cambió'} {when(part)}"
+    (who_a, plural_a, part_a), (who_b, _, part_b) = groups
+    return (f"{who_a} {'cambiaron' if plural_a else 'cambió'} {count_text(len(part_a), 'celda', 'celdas')} "
+            f"{when(part_a)}; {who_b}, {count_text(len(part_b), 'celda', 'celdas')} {when(part_b)}")
+
+
+# --------------------------------------------------------------------------- justificaciones an upload needs
+#: Columns of :func:`missing_justifications`.
+MISSING_COLUMNS: tuple[str, ...] = ("programa_num", "clave", "nombre", "anio", "trimestre", "semaforo",
+                                    "direccion_desvio")
+
+
+def missing_justifications(after: Snapshot, changes: Changes) -> pd.DataFrame:
+    """The indicators an upload touches that would be amarillo or rojo at their cut WITHOUT a justificación
+    (``summary.missing_justifications`` on the cut-off frame of ``after``): for each quarter the upload
+    touches — a changed Avances cell, or a semáforo that changes (a cumulative figure moves later cuts) —
+    the indicators of those cells and semáforos.  Plan order within each cut; :data:`MISSING_COLUMNS`."""
+    from mpi_dash import engine, summary
+
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in MISSING_COLUMNS})
+    cells = changes.cells
+    avances = cells.loc[cells["tabla"] == SHEET_AVANCES, ["clave", "anio", "trimestre"]]
+    touched = {(str(c), int(a), int(t)) for c, a, t in avances.itertuples(index=False)}
+    touched |= {(str(c), int(a), int(t)) for c, a, t in
+                changes.semaforo[["clave", "anio", "trimestre"]].itertuples(index=False)}
+    if not touched or after.plan.empty:
+        return empty
+    results = engine.compute_all(after.plan, after.avances, after.parametros)
+    years = {int(y) for y in after.plan["anio"]}
+    parts = []
+    for anio, trimestre in sorted({(a, t) for _, a, t in touched}):
+        if anio not in years:
+            continue  # the actuals of a year before the plan: the línea base, with no cut of its own
+        claves = {c for c, a, t in touched if (a, t) == (anio, trimestre)}
+        missing = summary.missing_justifications(summary.at_cutoff(results, after.plan, anio, trimestre))
+        missing = missing.loc[missing["clave"].astype(str).isin(claves)]
+        if len(missing):
+            parts.append(missing.assign(anio=anio))
+    if not parts:
+        return empty
+    out = pd.concat(parts, ignore_index=True)
+    return out[list(MISSING_COLUMNS)]

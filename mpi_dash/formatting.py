@@ -201,6 +201,35 @@ def join_words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} y {items[-1]}"
 
 
+def count_text(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number, es-MX thousands: (1, 'celda', 'celdas') → '1 celda';
+    (1500, …) → '1,500 celdas'."""
+    return f"{int(n):,} {singular if int(n) == 1 else plural}"
+
+
+def _program_key(value: str) -> tuple[int, int, str]:
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def programs_text(programas: object, *, article: bool = False, preposition: str | None = None) -> str:
+    """Program numbers in words, singular or plural, in numeric order: ['3'] → 'programa 3'; ['5', '3'] →
+    'programas 3 y 5'; with ``article``: 'el programa 3' / 'los programas 1, 2, 4, 5 y 6'; with
+    ``preposition`` «de» or «a» (article included, contracted): 'del programa 3', 'a los programas 3 y 5';
+    none → 'ningún programa'."""
+    given = () if programas is None else programas
+    items = sorted({str(p) for p in given}, key=_program_key)  # type: ignore[union-attr]
+    if not items:
+        return "ningún programa" if preposition is None else f"{preposition} ningún programa"
+    words = f"programa {items[0]}" if len(items) == 1 else f"programas {join_words(items)}"
+    if preposition is not None:
+        if len(items) == 1 and preposition in ("de", "a"):
+            return f"{preposition}l {words}"
+        return f"{preposition} {'el' if len(items) == 1 else 'los'} {words}"
+    if article:
+        words = ("el " if len(items) == 1 else "los ") + words
+    return words
+
+
 def missing_reports_text(quarters: object) -> str:
     """The reports an indicator lacks, in words: (3,) → 'falta el reporte de Septiembre';
     (2, 3) → 'faltan los reportes de Junio y Septiembre'; nothing missing → ''."""
@@ -475,6 +504,12 @@ def local_datetime(value: str | dt.datetime | None) -> str:
     return moment.astimezone(local_timezone()).strftime("%d/%m/%Y %H:%M")
 
 
+def local_date(value: str | dt.datetime | None) -> str:
+    """The Mexico City date of a stored UTC timestamp: 'dd/mm/aaaa' ('—' when empty/unparseable)."""
+    text = local_datetime(value)
+    return text if text == EMPTY else text.split(" ")[0]
+
+
 # --------------------------------------------------------------------------- display tables (Spanish)
 # Tables of what an upload or a revision changes, and of validation problems, ready for st.dataframe:
 # Spanish headers, every value as text (exact numbers, never rounded; never "None").  They take the
@@ -546,6 +581,74 @@ def semaforo_table(semaforo: pd.DataFrame) -> pd.DataFrame:
         "despues": semaforo["despues"].map(semaforo_label),
     }, columns=list(DISPLAY_SEMAFORO_HEADERS))
     return out.rename(columns=DISPLAY_SEMAFORO_HEADERS).reset_index(drop=True)
+
+
+def _place(clave: object, anio: object, trimestre: object, campo: object, *, with_year: bool,
+           default_field: str | None = None) -> str:
+    """«3.1 · Septiembre», «3.1 · Septiembre 2023 · Justificación», «3.1 · 2023 · Meta anual»,
+    «datos_ilustrativos» — the place of one cell in a line (the column only when not ``default_field``)."""
+    parts = [str(clave)] if isinstance(clave, str) and clave else []
+    if not is_empty(trimestre):
+        year = f" {int(anio)}" if with_year and not is_empty(anio) else ""  # type: ignore[call-overload]
+        parts.append(quarter_label(int(trimestre)) + year)  # type: ignore[call-overload]
+    elif not is_empty(anio):
+        parts.append(str(int(anio)))  # type: ignore[call-overload]
+    if campo != default_field or not parts:
+        parts.append(str(campo))
+    return " · ".join(parts)
+
+
+def cells_lines(cells: pd.DataFrame) -> list[str]:
+    """Changed cells (``Changes.cells``) as one line each, for a phone: «3.1 · Septiembre: 1 → 6» (the
+    column named when it is not Realizado: «3.1 · Septiembre · Justificación: — → Se pospuso»; the year
+    only when the cells span more than one); a new value reads «3.1 · Diciembre: 6 (nuevo)»."""
+    from mpi_dash.diff import NUEVO
+
+    years = {int(a) for a in cells["anio"] if not is_empty(a)}
+    realizado = "Realizado"
+    lines = []
+    for r in cells.itertuples(index=False):
+        place = _place(r.clave, r.anio, r.trimestre, r.campo, with_year=len(years) > 1, default_field=realizado)
+        if r.tipo == NUEVO:
+            lines.append(f"{place}: {display_value(r.despues)} (nuevo)")
+        else:
+            lines.append(f"{place}: {display_value(r.antes)} → {display_value(r.despues)}")
+    return lines
+
+
+def semaforo_lines(semaforo: pd.DataFrame) -> list[str]:
+    """Semáforo changes (``Changes.semaforo``) as one line each, for a phone: «3.1 · Diciembre: 🟢 Verde →
+    🔴 Rojo» (the year only when they span more than one)."""
+    years = {int(a) for a in semaforo["anio"]}
+    return [f"{_place(r.clave, r.anio, r.trimestre, None, with_year=len(years) > 1)}: "
+            f"{'— (nuevo)' if r.antes is None else semaforo_label(r.antes)} → {semaforo_label(r.despues)}"
+            for r in semaforo.itertuples(index=False)]
+
+
+def missing_justification_lines(missing: pd.DataFrame) -> list[str]:
+    """Indicators that would be amarillo or rojo without a justificación (``diff.missing_justifications``),
+    one plain line each, the name in full: «3.2 · Septiembre 2023 · Amarillo ↓ rezago: Número de …»."""
+    return [f"{r.clave} · {quarter_label(int(r.trimestre))} {int(r.anio)} · "
+            f"{status_label(r.semaforo, r.direccion_desvio, icons=False)}: {_text(r.nombre) or EMPTY}"
+            for r in missing.itertuples(index=False)]
+
+
+def missing_justification_text(n: int, *, saved: bool = False) -> tuple[str, str]:
+    """The heading and the request of the warning about ``n`` indicators left amarillo or rojo without a
+    justificación — before saving (the preview: saving stays possible) or, ``saved``, after it."""
+    next_to = "junto a ese indicador" if n == 1 else "junto a esos indicadores"
+    if saved:
+        head = (f"{count_text(n, 'indicador quedó', 'indicadores quedaron')} en amarillo o rojo sin "
+                "justificación")
+        ask = ("Escriba en la columna «Justificación» por qué el avance se aparta de lo programado y cárguelo de "
+               f"nuevo: mientras falte, el tablero muestra «Sin justificación registrada» {next_to}.")
+        return head, ask
+    head = (f"{count_text(n, 'indicador quedaría', 'indicadores quedarían')} en amarillo o rojo sin "
+            "justificación")
+    ask = ("Escriba en la columna «Justificación» de su archivo por qué el avance se aparta de lo programado y "
+           "vuelva a subirlo. Puede guardar así, pero el tablero mostrará «Sin justificación registrada» "
+           f"{next_to}.")
+    return head, ask
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:

@@ -39,8 +39,9 @@ Who may write: every write method takes the acting account (``actor``: an ``acco
 administrative command line's ``accounts.CliActor``) and checks the permission itself, inside the write
 transaction, against the account as stored at that moment (``account_store._authorize``); a refusal is a
 ``accounts.PermissionDenied``, rolled back and written to the access log.  A ``coordinacion`` account may
-only upload Avances rows of its programs: a file with ANY row of another program (or a Plan/Parámetros
-sheet) is refused whole, naming those rows.  Accounts, sessions and the access log: ``account_store``
+only upload Avances rows of its programs: rows of other programs that change nothing are ignored (one
+notice), a file where such a row WOULD change another program's data (or with a Plan/Parámetros sheet) is
+refused whole, naming those claves per program.  Accounts, sessions and the access log: ``account_store``
 (methods inherited by :class:`Store`).
 
 Extending it (approvals…): a new table is a new ``@migrations()`` function below (never edit an
@@ -56,11 +57,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -88,10 +90,12 @@ from mpi_dash.accounts import (
     Permiso,
     PermissionDenied,
     Rol,
+    check_programas,
     revision_author,
 )
-from mpi_dash.diff import Changes, diff_snapshots
+from mpi_dash.diff import Changes, changed_by_text, diff_snapshots, missing_justifications
 from mpi_dash.errors import ConfigError, StoreError, spanish_reason
+from mpi_dash.formatting import count_text, join_words, programs_text
 from mpi_dash.schema import (
     ILLUSTRATIVE_FLAG,
     PLAN_COLUMNS,
@@ -122,9 +126,9 @@ from mpi_dash.template import read_template_base
 if TYPE_CHECKING:
     from mpi_dash.workbook import Limits
 
-__all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "KEEP_SAVED", "LoginError",
-           "PendingConflicts", "PermissionDenied", "Preview", "SessionEnded", "SessionExpired", "Store", "StoreError",
-           "USE_FILE", "UploadOutcome", "migrations"]
+__all__ = ["AccountConflict", "AccountError", "ConfigError", "ConflictError", "ForeignRowsRefused",
+           "KEEP_SAVED", "LoginError", "PendingConflicts", "PermissionDenied", "Preview", "SessionEnded",
+           "SessionExpired", "Store", "StoreError", "USE_FILE", "UploadOutcome", "migrations"]
 
 BUSY_TIMEOUT_S = 60.0
 SYSTEM_AUTHOR = "sistema"
@@ -141,22 +145,27 @@ REVISION_COLUMNS: tuple[str, ...] = ("numero", "fecha", "autor", "archivo", "sha
 
 
 class ConflictError(StoreError):
-    """Another revision was saved after the preview was made (optimistic concurrency)."""
+    """Another revision was saved after the preview was made (optimistic concurrency).  ``propia``: every
+    revision saved since was the acting account's own (another tab or window): the message says so."""
 
-    def __init__(self, base: int, latest: int) -> None:
+    def __init__(self, base: int, latest: int, propia: bool = False) -> None:
+        who = (f"Usted guardó la revisión {latest} (en otra pestaña o ventana)" if propia
+               else f"Otra persona guardó la revisión {latest}")
         super().__init__(
-            f"Otra persona guardó la revisión {latest} después de que se preparó esta vista previa "
+            f"{who} después de que se preparó esta vista previa "
             f"(hecha sobre la revisión {base}). No se guardó nada: revise de nuevo la vista previa y "
             "confirme.")
         self.base = base
         self.latest = latest
+        self.propia = propia
 
 
 #: Columns of :attr:`Preview.conflictos` / :attr:`Preview.conservadas`: the cell, its value in the template's
 #: base, the value stored now, who saved it (revision, author, UTC date of the revision that last changed it)
-#: and the file's value.  ``campo`` is the internal field name.
+#: and the file's value; ``propia``: that revision was saved by the account making the upload (then the
+#: messages say «usted la cambió…», never «otra persona»).  ``campo`` is the internal field name.
 CONFLICT_COLUMNS: tuple[str, ...] = ("clave", "anio", "trimestre", "campo", "base", "guardado", "revision",
-                                     "autor", "fecha", "archivo")
+                                     "autor", "fecha", "archivo", "propia")
 
 
 class PendingConflicts(StoreError):
@@ -165,11 +174,32 @@ class PendingConflicts(StoreError):
 
     def __init__(self, conflicts: pd.DataFrame) -> None:
         n = len(conflicts)
+        cells = count_text(n, "celda cambió", "celdas cambiaron")
         super().__init__(
-            f"{n:,} celda(s) cambiaron en su archivo y también en lo guardado después de descargar la "
-            "plantilla, con valores distintos. No se guardó nada: decida en cada una si se conserva el valor "
-            "guardado o se usa el de su archivo, o suba un archivo corregido.")
+            f"{cells} en su archivo y también en lo guardado después de descargar la plantilla, con valores "
+            f"distintos ({changed_by_text(conflicts)}). No se guardó nada: decida en "
+            f"{'ella' if n == 1 else 'cada una'} si se conserva el valor guardado o se usa el de su archivo, o "
+            "suba un archivo corregido.")
         self.conflicts = conflicts
+
+
+class ForeignRowsRefused(PermissionDenied):
+    """An upload whose rows would change data of programs outside its scope (a coordinación account's
+    programs, or the command line's ``--programas``): nothing is saved.  ``programas`` maps each of those
+    programs to its line («Programa 1: 1.1.1 (fila 2) — su cuenta coordina el programa 3»); ``consejo`` says
+    what to do; ``str()`` is the whole message on one line (the access log), :attr:`lines` one per line."""
+
+    def __init__(self, intro: str, lines: dict[str, str], consejo: str,
+                 filas: tuple[tuple[str, int | None, str, str], ...]) -> None:
+        super().__init__(" ".join([intro, *lines.values(), consejo]), filas)
+        self.intro = intro
+        self.programas = lines
+        self.consejo = consejo
+
+    @property
+    def lines(self) -> list[str]:
+        """The message as lines: what happened, one line per program, what to do."""
+        return [self.intro, *self.programas.values(), self.consejo]
 
 
 class UploadOutcome(StrEnum):
@@ -213,6 +243,14 @@ class Preview:
     decisiones: tuple[tuple[tuple, str], ...] = ()
     #: The merged avances rows before decisions (what :meth:`Store.resolve` starts from).
     fusionadas: pd.DataFrame | None = field(default=None, repr=False)
+    #: The file's Avances rows left out for an empty «Realizado» (clave, anio, trimestre, fila).
+    sin_realizado: pd.DataFrame | None = field(default=None, repr=False)
+    #: Rows of programs outside the upload's scope that change nothing, ignored (clave, anio, trimestre, fila,
+    #: programa); set by the scope check (:func:`_check_upload_scope`).
+    ignoradas: pd.DataFrame | None = field(default=None, repr=False)
+    #: Programs the upload was limited to by whoever made it (the command line's ``--programas``); None: no
+    #: such limit (a coordinación account is always limited to its own programs).
+    alcance: frozenset[str] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -259,10 +297,48 @@ class Preview:
 
     @property
     def avances_sin_cambio(self) -> int:
-        """Uploaded avances rows whose stored values are already the same."""
+        """Uploaded avances rows of the upload's programs whose stored values are already the same (the
+        ignored rows of other programs are not counted: :attr:`n_ignoradas`)."""
         changed = self.changes.cells
         keys = changed[changed["tabla"] == "Avances"].drop_duplicates(["clave", "anio", "trimestre"])
-        return max(self.filas_avances - len(keys), 0)
+        ignored = 0 if self.ignoradas is None else int(self.ignoradas["fila"].isin(
+            [] if self.subidas is None else self.subidas["fila"]).sum())
+        return max(self.filas_avances - len(keys) - ignored, 0)
+
+    @property
+    def kept_notice(self) -> str:
+        """The cells of the file not applied because they changed in the store after the template while the
+        file still has the template's value, with who changed them (the uploader's own saves said as such):
+        «1 celda de su archivo no se aplicará: su archivo la trae como en la plantilla (revisión 1) y usted la
+        cambió el 07/12/2026 en la revisión 3; se conserva lo guardado.» ('' when none)."""
+        n = self.n_conservadas
+        if not n:
+            return ""
+        one = n == 1
+        return (f"{count_text(n, 'celda', 'celdas')} de su archivo no se {'aplicará' if one else 'aplicarán'}: "
+                f"su archivo {'la trae' if one else 'las trae'} como en la plantilla (revisión "
+                f"{self.template_revision}) y {changed_by_text(self.conservadas)}; se conserva lo guardado.")
+
+    @property
+    def n_ignoradas(self) -> int:
+        """Rows of the file of programs outside the upload's scope, ignored because they change nothing."""
+        return 0 if self.ignoradas is None else int(len(self.ignoradas))
+
+    @property
+    def ignored_notice(self) -> str:
+        """«Se ignoraron 87 filas de los programas 1, 2, 4, 5 y 6: no cambian nada.» ('' when none)."""
+        n = self.n_ignoradas
+        if not n:
+            return ""
+        verb, change = ("Se ignoró", "no cambia") if n == 1 else ("Se ignoraron", "no cambian")
+        which = programs_text(self.ignoradas["programa"], preposition="de")
+        return f"{verb} {count_text(n, 'fila', 'filas')} {which}: {change} nada."
+
+    @functools.cached_property
+    def sin_justificacion(self) -> pd.DataFrame:
+        """Indicators this upload touches that would be amarillo or rojo at their cut without a justificación
+        (``diff.missing_justifications``): a warning with the preview, never a block."""
+        return missing_justifications(self.after, self.changes)
 
     @property
     def plan_sin_cambio(self) -> int:
@@ -574,25 +650,30 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
         return None if row is None else (str(row[0]), bytes(row[1]))
 
     # ----------------------------------------------------------------------- uploads
-    def prepare_upload(self, content: bytes, filename: str, *, actor: Actor | None = None) -> Preview:
+    def prepare_upload(self, content: bytes, filename: str, *, actor: Actor | None = None,
+                       programas: Iterable[str] | None = None) -> Preview:
         """Validate an upload against the latest revision and compute what it would change (saves nothing).
 
         Raises ``mpi_dash.workbook.WorkbookError`` (all problems) when the file is invalid, and
         :class:`ConfigError` when the configured upload limits are invalid.  With ``actor``, an upload that
-        account could not save is refused here already (:class:`PermissionDenied`, logged), naming the rows
-        of other programs — the same check :meth:`commit_preview` makes.
+        account could not save is refused here already (:class:`PermissionDenied`, logged) — the same check
+        :meth:`commit_preview` makes: rows of programs the account does not coordinate are ignored when they
+        change nothing (:attr:`Preview.ignored_notice`) and refuse the file when they would
+        (:class:`ForeignRowsRefused`).  ``programas`` limits the upload to those programs the same way (the
+        command line's ``--programas``; an unknown program is an :class:`AccountError`).
         """
         with self.connection() as db:
-            if actor is not None:
-                who = self._may_upload(db, actor)
-            preview = self._prepare(db, bytes(content), filename)
-        if actor is not None:
-            try:
-                _check_upload_scope(who, preview)
-            except PermissionDenied as exc:
+            who = self._may_upload(db, actor) if actor is not None else None
+            alcance = None
+            if programas is not None:
+                alcance = check_programas(Rol.COORDINACION, programas, self._known_programs(db))
+            preview = self._prepare(db, bytes(content), filename, who, alcance)
+        try:
+            return _check_upload_scope(who, preview)
+        except PermissionDenied as exc:
+            if who is not None and who.rol is Rol.COORDINACION:  # not --programas, a limit the CLI set itself
                 self.log_event("permiso_denegado", usuario=who.usuario, actor=actor_name(who), detalle=str(exc))
-                raise
-        return preview
+            raise
 
     def _may_upload(self, db: Database, actor: Actor) -> Actor:
         try:
@@ -608,41 +689,57 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
         claves = [r["clave"] for r in _state(db, "plan_versions", PLAN_KEY, latest, "clave")] if latest else []
         return {program_number(c) for c in claves}
 
-    def _prepare(self, db: Database, content: bytes, filename: str) -> Preview:
+    def _prepare(self, db: Database, content: bytes, filename: str, actor: Actor | None = None,
+                 alcance: frozenset[str] | None = None) -> Preview:
+        """The preview of ``content`` against the latest revision (``actor``: who uploads, to tell their own
+        earlier saves from other people's; ``alcance``: :attr:`Preview.alcance`)."""
         from mpi_dash.workbook import read_workbook
 
         base = _latest(db)
         before = _snapshot(db, base)
-        # raises WorkbookError with every problem
+        found: dict[str, Any] = {}
+
+        def template_base() -> pd.DataFrame | None:
+            """What the file's template held (None: not a template) — read once the reader has checked the
+            container (size, zip bomb, macros)."""
+            if "base" not in found:
+                template = found["template"] = read_template_base(content)
+                found["base"] = None
+                if template is not None and template.avances is not None:
+                    found["base"] = template.avances
+                elif template is not None and 1 <= template.revision <= base:  # an older template: the
+                    found["base"] = _snapshot(db, template.revision).avances   # data of its revision
+                elif template is not None:
+                    found["base"] = before.avances
+            return found["base"]
+
+        # raises WorkbookError with every problem; a template's rows without a report are no aviso
         data = read_workbook(content, known_plan=before.plan, known_parametros=before.parametros,
-                             limits=self.limits or config.upload_limits())
+                             limits=self.limits or config.upload_limits(), base=template_base)
+        base_avances, template = template_base(), found["template"]
         subidas = data.avances[["clave", "anio", "trimestre"]].assign(fila=list(data.avances_rows))
         # The reader's recognised columns per sheet (aliases included): no second header parse here.
         layout = {sheet: frozenset(names) for sheet, names in data.columns.items()}
         # Only the parameters the sheet sets: apply_upload merges them over the stored ones.
         params = data.parametros if SHEET_PARAMETROS in layout else None
         avances, avances_columns = data.avances, layout.get(SHEET_AVANCES)
-        template = read_template_base(content)
         conflicts = kept = merged = None
-        if template is not None and len(avances):
-            if template.avances is not None:
-                base_avances = template.avances
-            elif 1 <= template.revision <= base:  # an older template: it held the data of its revision
-                base_avances = _snapshot(db, template.revision).avances
-            else:
-                base_avances = before.avances
+        if base_avances is not None and len(avances):
             merge = merge_avances(avances, base_avances, before.avances, avances_columns)
             avances, avances_columns, merged = merge.rows, None, merge.rows
-            conflicts = _who_saved(db, merge.conflicts, base)
-            kept = _who_saved(db, merge.kept, base)
+            conflicts = _who_saved(db, merge.conflicts, base, actor)
+            kept = _who_saved(db, merge.kept, base, actor)
         after = apply_upload(before, plan=data.plan, avances=avances, parametros=params,
                              plan_columns=layout.get(SHEET_PLAN), avances_columns=avances_columns)
+        blank = data.sin_realizado
         return Preview(base_revision=base, filename=filename, sha256=hashlib.sha256(content).hexdigest(),
                        content=content, before=before, after=after, changes=diff_snapshots(before, after),
                        avisos=tuple(data.avisos), filas_avances=int(len(data.avances)),
                        filas_plan=0 if data.plan is None else int(len(data.plan)),
                        template_revision=None if template is None else template.revision, subidas=subidas,
-                       hojas=frozenset(layout), conflictos=conflicts, conservadas=kept, fusionadas=merged)
+                       hojas=frozenset(layout), conflictos=conflicts, conservadas=kept, fusionadas=merged,
+                       sin_realizado=None if blank is None else blank[["clave", "anio", "trimestre", "fila"]],
+                       alcance=alcance)
 
     def resolve(self, preview: Preview, decisions: dict[tuple, str]) -> Preview:
         """``preview`` with a person's decisions on its conflicting cells (``{(clave, anio, trimestre,
@@ -672,16 +769,16 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
         """
         return self._commit(preview, actor=actor, comment=comment, rebase=rebase)[0]
 
-    def import_file(self, content: bytes, filename: str, *, actor: Actor,
-                    comment: str) -> tuple[int | None, Preview]:
+    def import_file(self, content: bytes, filename: str, *, actor: Actor, comment: str,
+                    programas: Iterable[str] | None = None) -> tuple[int | None, Preview]:
         """Validate + save in one step (command line): ``(revision or None if nothing changed, preview)``.
 
         The preview returned is the one that was committed: if another revision was saved in between, the
         upload was re-validated and re-diffed against it (rebase) and the returned preview says what this
-        revision really changed.
+        revision really changed.  ``programas``: as in :meth:`prepare_upload`.
         """
         _require_text(comment, "el comentario")
-        preview = self.prepare_upload(content, filename, actor=actor)
+        preview = self.prepare_upload(content, filename, actor=actor, programas=programas)
         return self._commit(preview, actor=actor, comment=comment, rebase=True)
 
     def _commit(self, preview: Preview, *, actor: Actor, comment: str,
@@ -693,16 +790,17 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
             latest = _latest(db)
             if latest != preview.base_revision:
                 if not rebase:
-                    raise ConflictError(preview.base_revision, latest)
-                preview = self._prepare(db, preview.content, preview.filename)
-            _check_upload_scope(who, preview)
+                    raise ConflictError(preview.base_revision, latest,
+                                        propia=_saved_only_by(db, who, preview.base_revision, latest))
+                preview = self._prepare(db, preview.content, preview.filename, who, preview.alcance)
+            preview = _check_upload_scope(who, preview)
             if preview.n_conflictos:
                 raise PendingConflicts(_pending(preview))
             _recheck_decisions(db, latest, preview)
             if preview.is_empty:
                 return None, preview
             rc = row_changes(preview.before, preview.after)
-            _check_changes_scope(who, rc)
+            _check_changes_scope(who, rc, _upload_scope(who, preview))
             file_id = _store_file(db, preview.filename, preview.content, preview.sha256)
             revision = _write_revision(db, rc, by=who, comment=comment, kind=KIND_IMPORT, file_id=file_id,
                                        base=latest, cells=preview.changes.n_cells, filename=preview.filename)
@@ -820,52 +918,145 @@ class Store(AccountStoreMixin, ApprovalStoreMixin):
 
 
 # --------------------------------------------------------------------------- what a coordinator may upload
-MAX_LISTED_ROWS = 50
+#: In a refusal: row numbers named per clave, and claves named per program (then «y N más»).
+MAX_ROWS_PER_CLAVE = 3
+MAX_CLAVES_PER_PROGRAM = 6
 
 
-def _check_upload_scope(actor: Actor, preview: Preview) -> None:
-    """A coordinación account uploads Avances rows of its own programs only: a file with a Plan or
-    Parámetros sheet, or with ANY Avances row of another program, is refused whole (the rows are named)."""
-    if actor.rol is not Rol.COORDINACION:
-        return
+def _upload_scope(actor: Actor | None, preview: Preview) -> frozenset[str] | None:
+    """The programs an upload may change: a coordinación account's, narrowed by :attr:`Preview.alcance`
+    (the command line's ``--programas``); None: every program."""
+    scope = preview.alcance
+    if actor is not None and actor.rol is Rol.COORDINACION:
+        scope = frozenset(actor.programas) if scope is None else frozenset(actor.programas) & scope
+    return scope
+
+
+def _scope_words(actor: Actor | None, scope: frozenset[str]) -> str:
+    """«su cuenta coordina el programa 3» / «la carga se limitó a los programas 3 y 5 (--programas)»."""
+    if actor is not None and actor.rol is Rol.COORDINACION:
+        return f"su cuenta coordina {programs_text(scope, article=True)}"
+    return f"la carga se limitó {programs_text(scope, preposition='a')} (--programas)"
+
+
+def _rows_words(rows: list[int]) -> str:
+    """«fila 2», «filas 2 y 3», «filas 2, 3, 4 y 5 más» (at most :data:`MAX_ROWS_PER_CLAVE` named)."""
+    rows = sorted(set(rows))
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        return f"fila {rows[0]}"
+    if len(rows) <= MAX_ROWS_PER_CLAVE:
+        return f"filas {join_words([str(r) for r in rows])}"
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_PER_CLAVE])
+    return f"filas {shown} y {len(rows) - MAX_ROWS_PER_CLAVE} más"
+
+
+def _foreign_lines(changing: pd.DataFrame, scope_words: str) -> dict[str, str]:
+    """One line per program: «Programa 1: 1.1.1 (fila 2), 1.2.1 (filas 5 y 9) — su cuenta coordina el
+    programa 3» (claves in plan order of appearance, at most :data:`MAX_CLAVES_PER_PROGRAM`)."""
+    lines: dict[str, str] = {}
+    programs = sorted(set(changing["programa"]), key=lambda p: (0, int(p), "") if p.isdigit() else (1, 0, p))
+    for program in programs:
+        part = changing[changing["programa"] == program]
+        claves = list(dict.fromkeys(part["clave"]))
+        named = []
+        for clave in claves[:MAX_CLAVES_PER_PROGRAM]:
+            rows = [int(f) for f in part.loc[part["clave"] == clave, "fila"] if not pd.isna(f)]
+            named.append(f"{clave} ({_rows_words(rows)})" if rows else str(clave))
+        more = len(claves) - MAX_CLAVES_PER_PROGRAM
+        text = ", ".join(named) + (f" y {count_text(more, 'clave', 'claves')} más" if more > 0 else "")
+        lines[program] = f"Programa {program}: {text} — {scope_words}."
+    return lines
+
+
+def _check_upload_scope(actor: Actor | None, preview: Preview) -> Preview:
+    """The upload as its scope allows it (:func:`_upload_scope`: a coordinación account's programs, or
+    ``--programas``), or :class:`PermissionDenied`.
+
+    A Plan or Parámetros sheet is refused.  Avances rows of other programs that change nothing (a team's
+    shared template: their values are the stored ones, or the template's while a colleague changed them
+    since) are ignored, counted in :attr:`Preview.ignoradas` and left out of the kept cells and the avisos.
+    A row that WOULD change another program's data (a changed cell or a conflicting one) refuses the whole
+    file (:class:`ForeignRowsRefused`): the claves per program, a few row numbers each, and what to do."""
+    scope = _upload_scope(actor, preview)
+    if scope is None:
+        return preview
     sheets = sorted(preview.hojas & {SHEET_PLAN, SHEET_PARAMETROS})
     if sheets:
         names = " y ".join(f"«{s}»" for s in sheets)
-        raise PermissionDenied(f"El archivo trae la hoja {names}: solo una cuenta de dirección puede cargar "
+        hoja = "la hoja" if len(sheets) == 1 else "las hojas"
+        raise PermissionDenied(f"El archivo trae {hoja} {names}: solo una cuenta de dirección puede cargar "
                                "cambios al plan o a los parámetros. No se guardó nada: suba un archivo con "
                                "solo la hoja «Avances» (la plantilla de la página ya es así).")
     subidas = preview.subidas
     if subidas is None or subidas.empty:
-        return
-    # (assign before filtering: a Series assigned to an EMPTY frame would bring its own rows back)
-    with_program = subidas.assign(programa=subidas["clave"].map(program_number))
-    foreign = with_program.loc[~with_program["programa"].isin(sorted(actor.programas))]
-    if foreign.empty:
-        return
-    filas = [(SHEET_AVANCES, None if pd.isna(r.fila) else int(r.fila), str(r.clave), str(r.programa))
-             for r in foreign.itertuples()]
-    shown = "; ".join(f"fila {f}: clave {c} (programa {p})" for _, f, c, p in filas[:MAX_LISTED_ROWS])
-    more = f"; … y {len(filas) - MAX_LISTED_ROWS:,} filas más" if len(filas) > MAX_LISTED_ROWS else ""
-    assigned = ", ".join(sorted(actor.programas)) or "ninguno"
-    raise PermissionDenied(
-        f"El archivo trae {len(filas):,} fila(s) de programas que su cuenta no coordina (sus programas: "
-        f"{assigned}), así que no se guardó nada. Hoja «Avances»: {shown}{more}. Quite esas filas o descargue "
-        "la plantilla de la página, que solo trae sus programas.", filas)
+        subidas = pd.DataFrame({"clave": pd.Series(dtype=object), "anio": pd.Series(dtype="int64"),
+                                "trimestre": pd.Series(dtype="int64"), "fila": pd.Series(dtype="int64")})
+    key = ["clave", "anio", "trimestre"]
+    # What the upload would write to other programs: its changed Avances cells and its conflicting cells
+    # (deciding «use mine» would write them), each with the file's row.
+    cells = preview.changes.cells
+    touched = [cells.loc[cells["tabla"] == SHEET_AVANCES, key]]
+    if preview.conflictos is not None and len(preview.conflictos):
+        touched.append(preview.conflictos[key])
+    touched_keys = pd.concat(touched, ignore_index=True).drop_duplicates()
+    touched_keys = touched_keys.loc[~touched_keys["clave"].map(program_number).isin(scope)]
+    if len(touched_keys):
+        touched_keys = touched_keys.astype({"anio": "int64", "trimestre": "int64"})
+        rows = subidas[[*key, "fila"]].astype({"anio": "int64", "trimestre": "int64"})
+        changing = touched_keys.merge(rows, on=key, how="left")
+        changing = changing.assign(programa=changing["clave"].map(program_number))
+        changing = changing.sort_values(["fila", "clave"], na_position="last", kind="stable")
+        words = _scope_words(actor, scope)
+        by_account = actor is not None and actor.rol is Rol.COORDINACION
+        intro = ("Su archivo cambiaría datos de programas que su cuenta no coordina, así que no se guardó nada."
+                 if by_account else "El archivo cambiaría datos de programas fuera de --programas, así que no se "
+                 "guardó nada.")
+        consejo = ("Qué hacer: en esas filas deje los valores que traía la plantilla (la hoja no permite "
+                   "borrarlas), o descargue en «Cargar avances» una plantilla nueva, que trae solo sus "
+                   "programas, y copie ahí sus cifras. Si esos datos deben cambiar, pídalo a quien coordina "
+                   "ese programa." if by_account else
+                   "Qué hacer: deje en esas filas los valores guardados, o quite --programas si el cambio "
+                   "debe guardarse.")
+        filas = tuple((SHEET_AVANCES, None if pd.isna(r.fila) else int(r.fila), str(r.clave), str(r.programa))
+                      for r in changing.itertuples())
+        raise ForeignRowsRefused(intro, _foreign_lines(changing, words), consejo, filas)
+    # Nothing of another program changes: its rows (read, or left out for an empty Realizado) are ignored.
+    from mpi_dash.workbook import BLANK_REALIZADO
+
+    parts = [subidas[[*key, "fila"]]]
+    if preview.sin_realizado is not None and len(preview.sin_realizado):
+        parts.append(preview.sin_realizado[[*key, "fila"]])
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows.assign(programa=rows["clave"].map(program_number))
+    ignored = rows.loc[~rows["programa"].isin(scope)].reset_index(drop=True)
+    ignored_rows = set(ignored["fila"].tolist())
+    kept = preview.conservadas
+    if kept is not None and len(kept):
+        kept = kept.loc[kept["clave"].map(program_number).isin(scope)].reset_index(drop=True)
+    avisos = tuple(p for p in preview.avisos
+                   if not (p.hoja == SHEET_AVANCES and p.fila in ignored_rows and p.tipo == BLANK_REALIZADO))
+    return replace(preview, ignoradas=ignored, conservadas=kept, avisos=avisos)
 
 
-def _check_changes_scope(actor: Actor, rc: RowChanges) -> None:
-    """What a coordinación revision really writes stays within its programs (also when a caller hands the
-    store a Preview it built itself): only its Avances rows, and the automatic «datos ilustrativos» flag."""
-    if actor.rol is not Rol.COORDINACION:
-        return
+def _check_changes_scope(actor: Actor, rc: RowChanges, scope: frozenset[str] | None = None) -> None:
+    """What a scoped revision really writes stays within its programs (also when a caller hands the store a
+    Preview it built itself): only Avances rows of ``scope`` (a coordinación account's programs by default),
+    and the automatic «datos ilustrativos» flag."""
+    if scope is None:
+        if actor.rol is not Rol.COORDINACION:
+            return
+        scope = frozenset(actor.programas)
     claves = pd.concat([rc.avances_upserts["clave"], rc.avances_removed["clave"]], ignore_index=True)
-    foreign = sorted({c for c in claves if program_number(c) not in actor.programas})
+    foreign = sorted({c for c in claves if program_number(c) not in scope})
     other = (len(rc.plan_upserts) + len(rc.plan_removed) + len(rc.parametros_removed)
              + len(set(rc.parametros_set) - {ILLUSTRATIVE_FLAG}))
     if foreign or other:
-        what = f"claves {', '.join(foreign)}" if foreign else "el plan o los parámetros"
-        raise PermissionDenied(f"Su cuenta no puede cambiar {what}: solo avances de sus programas "
-                               f"({', '.join(sorted(actor.programas))}). No se guardó nada.")
+        what = (f"{'la clave' if len(foreign) == 1 else 'las claves'} {join_words(foreign)}" if foreign
+                else "el plan o los parámetros")
+        raise PermissionDenied(f"Su cuenta no puede cambiar {what}: solo avances "
+                               f"{programs_text(scope, preposition='de')}. No se guardó nada.")
 
 
 # --------------------------------------------------------------------------- conflicts of an upload
@@ -891,11 +1082,28 @@ def _recheck_decisions(db: Database, latest: int, preview: Preview) -> None:
             raise ConflictError(preview.base_revision, latest)
 
 
-def _who_saved(db: Database, cells: pd.DataFrame, latest: int) -> pd.DataFrame:
+def _made_by(actor: Actor | None, author: str | None, usuario: str | None, origen: str | None) -> bool:
+    """Whether a revision (its ``author``, ``usuario``, ``origen``) was saved by ``actor``: the same web
+    account, or the command line with the same ``--autor``."""
+    if actor is None:
+        return False
+    if isinstance(actor, CliActor):
+        return origen == ORIGIN_CLI and usuario is None and author == actor.nombre
+    return usuario is not None and usuario == actor.usuario
+
+
+def _saved_only_by(db: Database, actor: Actor, base: int, latest: int) -> bool:
+    """Whether every revision after ``base`` up to ``latest`` was saved by ``actor`` (another tab of theirs)."""
+    rows = db.execute("SELECT author, usuario, origen FROM revisions WHERE id > ? AND id <= ?",
+                      [base, latest]).fetchall()
+    return bool(rows) and all(_made_by(actor, *row) for row in rows)
+
+
+def _who_saved(db: Database, cells: pd.DataFrame, latest: int, actor: Actor | None = None) -> pd.DataFrame:
     """``cells`` (clave, anio, trimestre, campo, base, guardado, archivo) with the revision that last changed
-    each cell up to ``latest``, its author as shown to people (``accounts.revision_author``) and UTC date
-    (:data:`CONFLICT_COLUMNS`)."""
-    found: list[tuple[object, object, object]] = []
+    each cell up to ``latest``, its author as shown to people (``accounts.revision_author``), UTC date and
+    whether ``actor`` saved it (``propia``; :data:`CONFLICT_COLUMNS`)."""
+    found: list[tuple[object, object, object, bool]] = []
     cache: dict[tuple, list] = {}
     for row in cells.itertuples(index=False):
         key = (row.clave, int(row.anio), int(row.trimestre))
@@ -912,15 +1120,16 @@ def _who_saved(db: Database, cells: pd.DataFrame, latest: int) -> pd.DataFrame:
                 last = version[0]
             previous = value
         if last is None:
-            found.append((None, None, None))
+            found.append((None, None, None, False))
             continue
         rev = db.execute("SELECT author, usuario, origen, created_at FROM revisions WHERE id = ?",
                          [last]).fetchone()
-        found.append((last, revision_author(rev[0], rev[1], rev[2]), rev[3]))
+        found.append((last, revision_author(rev[0], rev[1], rev[2]), rev[3], _made_by(actor, *rev[:3])))
     out = cells.copy()
     out["revision"] = pd.array([f[0] for f in found], dtype="Int64")
     out["autor"] = [f[1] for f in found]
     out["fecha"] = [f[2] for f in found]
+    out["propia"] = pd.Series([f[3] for f in found], index=out.index, dtype=bool)
     return out[list(CONFLICT_COLUMNS)]
 
 

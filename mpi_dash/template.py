@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from mpi_dash.formatting import local_datetime
+from mpi_dash.formatting import local_datetime, programs_text
 from mpi_dash.schema import QUARTER_NAMES, SHEET_AVANCES, program_number
 from mpi_dash.snapshot import Snapshot
 
@@ -48,7 +48,9 @@ INSTRUCTIONS: tuple[str, ...] = (
     "4. No cambie «Clave», «Indicador», «Año» ni «Programa» (están bloqueadas). «Trimestre» se elige de la "
     "lista: Marzo, Junio, Septiembre o Diciembre.",
     "5. Deje las filas de otros programas tal como están (la hoja está protegida: no se pueden borrar "
-    "filas). Solo se guardan los valores que cambian; las filas sin cambios no modifican nada.",
+    "filas). Solo se guardan los valores que cambian; las filas sin cambios no modifican nada. Una cuenta de "
+    "coordinación ignora las filas de otros programas que no cambian; si una de ellas cambiara, no se guardaría "
+    "nada.",
     "6. Guarde el archivo como «Libro de Excel (*.xlsx)» y súbalo en la página «Cargar avances» del tablero. "
     "Antes de guardar verá una vista previa de lo que cambia; nada se guarda hasta que usted confirme.",
     "7. Cada carga queda registrada como una revisión en «Historial», desde donde se puede consultar, "
@@ -71,7 +73,7 @@ def template_rows(snapshot: Snapshot, anio: int, programas: Iterable[str] | None
         plan = plan[plan["clave"].map(program_number).isin(set(programas))]
     plan = plan.reset_index(drop=True)
     if plan.empty:
-        which = "" if programas is None else f" en los programas {', '.join(sorted(programas)) or '(ninguno)'}"
+        which = "" if programas is None else f" en {programs_text(programas, article=True)}"
         raise ValueError(f"El plan no tiene indicadores del año {anio}{which}.")
     n = len(plan)
     rows = pd.DataFrame({

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -104,6 +105,11 @@ class WorkbookData:
     #: Excel row number of each ``avances`` row (same order): the store names them when it refuses the
     #: rows of a program the uploading account does not coordinate.
     avances_rows: tuple[int, ...] = ()
+    #: The Avances rows left out because «Realizado» is empty (each has an aviso of kind
+    #: :data:`BLANK_REALIZADO`): clave, anio, trimestre, justificacion, evidencia, fila (Excel row) — the rows
+    #: whose Clave, Año and Trimestre are valid.  The store tells «sin reporte» (a template row that had no
+    #: report and still has none: no aviso) from a value left blank.
+    sin_realizado: pd.DataFrame | None = None
 
 
 class WorkbookError(Exception):
@@ -233,6 +239,7 @@ class _Collector:
         esperado: str,
         nivel: str = "error",
         valores: Sequence[str] | None = None,
+        tipo: str = "",
     ) -> None:
         idx = np.flatnonzero(mask)
         if not len(idx):
@@ -242,7 +249,7 @@ class _Collector:
         rows = table.rows[idx]
         for k, i in enumerate(idx):
             valor = valores[k] if valores is not None else (_cell_text(raw[i]) if raw is not None else "")
-            self.items.append(Problem(table.sheet, int(rows[k]), header, valor, esperado, nivel))
+            self.items.append(Problem(table.sheet, int(rows[k]), header, valor, esperado, nivel, tipo=tipo))
 
     @property
     def errors(self) -> list[Problem]:
@@ -635,12 +642,42 @@ def _plan_keys(plan: pd.DataFrame | None) -> _Keys:
     return stripped, years[ok].astype(np.int64)
 
 
+#: :attr:`Problem.tipo` of the aviso «Realizado vacío: la fila se omitió».
+BLANK_REALIZADO = "realizado_vacio"
+#: The avances a template held (see :func:`read_workbook`), or a function returning them.
+BaseAvances = pd.DataFrame | Callable[[], pd.DataFrame | None] | None
+
+
+def _no_report(
+    blank: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray, np.ndarray],
+    texts: tuple[np.ndarray, np.ndarray],
+    base: pd.DataFrame,
+) -> np.ndarray:
+    """Among the ``blank`` rows (empty Realizado), those that simply have no report: the template's ``base``
+    had no Realizado for that Clave, Año and Trimestre either, and the row carries no Justificación or
+    Evidencia.  Loops over the blank rows only."""
+    reported = base.loc[base["realizado"].notna(), ["clave", "anio", "trimestre"]]
+    known = {(str(c), int(a), int(t)) for c, a, t in reported.itertuples(index=False)}
+    clave, anio, trimestre = keys
+    out = np.zeros(len(blank), dtype=bool)
+    for i in np.flatnonzero(blank):
+        if clave[i] is None or any(t[i] is not None and str(t[i]).strip() for t in texts):
+            continue
+        out[i] = (str(clave[i]), int(anio[i]), int(trimestre[i])) not in known
+    return out
+
+
 def _avances_frame(
     table: _Table,
     out: _Collector,
     reference: _Keys | None,
     reference_label: str,
-) -> pd.DataFrame:
+    base: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Avances rows that count (with their Excel row in ``fila``), and the rows left out for an empty
+    Realizado whose Clave, Año and Trimestre are valid (:attr:`WorkbookData.sin_realizado`).  ``base``: the
+    avances of the template the file was made from (see :func:`read_workbook`)."""
     clave = _text_column(table, "clave", out, required_value=True)
     anio, anio_bad = _year_column(table, out)
     trimestre, trimestre_bad = _quarter_column(table, out)
@@ -649,19 +686,24 @@ def _avances_frame(
         negative = ~realizado_blank & ~bad_number & (realizado < 0)
         out.cells(table, "realizado", bad_number, "un número mayor o igual a 0 (sin texto)")
         out.cells(table, "realizado", negative, "un número mayor o igual a 0")
-        out.cells(
-            table,
-            "realizado",
-            realizado_blank,
-            "un número; la fila se omitió (un Realizado vacío no se cuenta como 0)",
-            nivel="aviso",
-        )
     else:
         realizado = np.full(len(table), np.nan)
         realizado_blank = np.zeros(len(table), dtype=bool)
     justificacion = _text_column(table, "justificacion", out)
     evidencia = _text_column(table, "evidencia", out)
     key_valid = np.asarray(clave != None, dtype=bool) & ~anio_bad  # noqa: E711
+    blank_aviso = realizado_blank
+    if base is not None and realizado_blank.any():  # a template's row without a report: «sin reporte»
+        blank_aviso = realizado_blank & ~_no_report(realizado_blank & key_valid & ~trimestre_bad,
+                                                    (clave, anio, trimestre), (justificacion, evidencia), base)
+    out.cells(
+        table,
+        "realizado",
+        blank_aviso,
+        "un número; la fila se omitió (un Realizado vacío no se cuenta como 0)",
+        nivel="aviso",
+        tipo=BLANK_REALIZADO,
+    )
     if reference is not None and len(table) and "clave" in table.raw and "anio" in table.raw:
         ref_claves, ref_years = reference
         m = len(ref_claves)
@@ -697,7 +739,7 @@ def _avances_frame(
         "Clave, Año y Trimestre",
     )
     keep = ~realizado_blank
-    return pd.DataFrame(
+    counted = pd.DataFrame(
         {
             "clave": pd.Series(clave[keep], dtype=object),
             "anio": anio[keep],
@@ -708,6 +750,18 @@ def _avances_frame(
             "fila": table.rows[keep],
         }
     )
+    blank = realizado_blank & key_valid & ~trimestre_bad
+    left_out = pd.DataFrame(
+        {
+            "clave": pd.Series(clave[blank], dtype=object),
+            "anio": anio[blank].astype(np.int64),
+            "trimestre": trimestre[blank].astype(np.int64),
+            "justificacion": pd.Series(justificacion[blank], dtype=object),
+            "evidencia": pd.Series(evidencia[blank], dtype=object),
+            "fila": table.rows[blank].astype(np.int64),
+        }
+    )
+    return counted, left_out
 
 
 KNOWN_PARAMETERS: tuple[str, ...] = (*schema.DEFAULT_THRESHOLDS, schema.ILLUSTRATIVE_FLAG)
@@ -813,6 +867,7 @@ def _read(
     known_plan: pd.DataFrame | None,
     limits: Limits,
     known_parametros: Mapping[str, float] | None = None,
+    base: BaseAvances = None,
 ) -> tuple[WorkbookData | None, list[Problem]]:
     opened = open_source(source)
     if not isinstance(opened, Opened):
@@ -831,7 +886,7 @@ def _read(
     except (CalamineError, OSError):  # the parser's own failures (or the file vanished) become a Problem
         return None, [_file_problem(_UNREADABLE, XLSX_EXPECTED)]
     with book:  # closes the file whatever happens
-        return _read_book(book, known_plan, limits, known_parametros, opened.zip_source)
+        return _read_book(book, known_plan, limits, known_parametros, opened.zip_source, base)
 
 
 # Sheets of the dashboard's own downloads (mpi_dash.exports) and of `report`: such a file is recognised and
@@ -862,6 +917,7 @@ def _read_book(
     limits: Limits,
     known_parametros: Mapping[str, float] | None,
     zip_source: object = None,
+    base: BaseAvances = None,
 ) -> tuple[WorkbookData | None, list[Problem]]:
     out = _Collector()
     sheet_names = list(book.sheet_names)  # type: ignore[attr-defined]
@@ -935,8 +991,11 @@ def _read_book(
         reference, label = _plan_keys(known_plan), "el plan vigente"
     else:
         reference, label = None, ""
+    sin_realizado = None
     if avances_table is not None:
-        avances = _avances_frame(avances_table, out, reference, label)
+        if callable(base):  # read only now: the container was checked (size, zip bomb, macros)
+            base = base()
+        avances, sin_realizado = _avances_frame(avances_table, out, reference, label, base)
         avances_rows = tuple(int(r) for r in avances.pop("fila"))
     else:
         avances, avances_rows = _empty_avances(), ()
@@ -950,7 +1009,7 @@ def _read_book(
         t.sheet: tuple(t.raw) for t in (plan_table, avances_table, param_table) if t is not None
     }
     data = WorkbookData(plan=plan, avances=avances, parametros=parametros, avisos=avisos, columns=columns,
-                        avances_rows=avances_rows)
+                        avances_rows=avances_rows, sin_realizado=sin_realizado)
     return data, problems
 
 
@@ -973,6 +1032,7 @@ def read_workbook(
     known_plan: pd.DataFrame | None = None,
     limits: Limits = DEFAULT_LIMITS,
     known_parametros: Mapping[str, float] | None = None,
+    base: BaseAvances = None,
 ) -> WorkbookData:
     """Read and validate a workbook; raise :class:`WorkbookError` with every problem found.
 
@@ -982,8 +1042,15 @@ def read_workbook(
     ``Avances`` sheet may be absent.  An Avances row of year y is valid when its Clave is planned for
     y or y + 1 (the previous year's actuals are the línea base).  ``known_parametros`` (the stored
     parámetros) only serves to check the threshold order of a partial Parámetros sheet.
+
+    ``base``: the avances the upload's template held (``template.read_template_base``), when the file is a
+    template — or a function returning them (or None), called once the file's container has been checked.
+    An empty Realizado in a row that had no Realizado in the base either and carries no Justificación or
+    Evidencia means «sin reporte»: no aviso (a template downloaded and uploaded back untouched says nothing
+    about its rows without a report).  A Realizado emptied where the base had one, or
+    texts without a Realizado, keep the aviso «la fila se omitió»; text in Realizado stays an error.
     """
-    data, problems = _read(source, known_plan, limits, known_parametros)
+    data, problems = _read(source, known_plan, limits, known_parametros, base)
     if data is None:
         raise WorkbookError(problems)
     return data
@@ -995,9 +1062,11 @@ def validate_workbook(
     known_plan: pd.DataFrame | None = None,
     limits: Limits = DEFAULT_LIMITS,
     known_parametros: Mapping[str, float] | None = None,
+    base: BaseAvances = None,
 ) -> list[Problem]:
-    """Every problem of a workbook: errors and *avisos* (empty list = valid, nothing to report)."""
-    return _read(source, known_plan, limits, known_parametros)[1]
+    """Every problem of a workbook: errors and *avisos* (empty list = valid, nothing to report); ``base`` as
+    in :func:`read_workbook`."""
+    return _read(source, known_plan, limits, known_parametros, base)[1]
 
 
 PROBLEM_COLUMNS = ("nivel", "hoja", "fila", "columna", "valor", "esperado", "mensaje")

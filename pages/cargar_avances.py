@@ -3,12 +3,13 @@
 import streamlit as st
 
 from mpi_dash import config
-from mpi_dash.accounts import Permiso, PermissionDenied, Rol, programas_text, refused_rows_table
-from mpi_dash.store import ConflictError, StoreError
+from mpi_dash.accounts import Permiso, PermissionDenied, Rol, puede
+from mpi_dash.formatting import count_text, programs_text
+from mpi_dash.store import ConflictError, ForeignRowsRefused, StoreError
 from mpi_dash.template import build_template, template_file_name
 from mpi_dash.workbook import WorkbookError
 from ui_auth import require
-from ui_carga import show_preview, show_problems, uploader_messages
+from ui_carga import history_hint, show_preview, show_problems, uploader_messages
 from ui_common import ensure_app_shell, md, require_store
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
@@ -31,8 +32,10 @@ except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 
+where = ("consulte y revierta en «Historial»" if puede(actor, Permiso.REVERTIR)
+         else "consúltela en «Historial»" if puede(actor, Permiso.VER_HISTORIAL) else "queda en «Historial»")
 st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revisa en una vista previa y, "
-           "al confirmar, se guarda como una nueva revisión (consulte y revierta en «Historial»).")
+           f"al confirmar, se guarda como una nueva revisión ({where}).")
 
 # 1. Template ------------------------------------------------------------------------------------------
 st.subheader("1. Descargar la plantilla")
@@ -43,7 +46,7 @@ right.download_button(
     "⬇️ Descargar plantilla de avances (.xlsx)",
     data=lambda: build_template(snapshot, anio=year, revision=revision, programas=own),
     file_name=template_file_name(year, revision, own), mime=XLSX, on_click="ignore")
-mine = "" if own is None else f" Solo trae los programas que coordina su cuenta ({programas_text(own)})."
+mine = "" if own is None else f" Solo trae {programs_text(own, article=True)}, que coordina su cuenta."
 st.caption("Claves y nombres prellenados y bloqueados, una fila por indicador y trimestre, con los valores "
            f"ya guardados. Un «Realizado» vacío significa «sin reporte» (nunca se lee como 0).{mine}")
 
@@ -73,8 +76,14 @@ def process(content: bytes, name: str, file_key: str) -> None:
             st.session_state[STATE] = {"file": file_key, "problems": exc.problems, "name": name}
             status.update(label=f"«{md(name)}» tiene problemas: no se guardó nada", state="error", expanded=False)
             return
+        except ForeignRowsRefused as exc:  # rows that would change other programs: grouped per program
+            st.session_state[STATE] = {"file": file_key, "error": exc.intro, "consejo": exc.consejo,
+                                       "lineas": list(exc.programas.values()), "name": name}
+            status.update(label="Su cuenta no puede cargar este archivo: no se guardó nada", state="error",
+                          expanded=False)
+            return
         except PermissionDenied as exc:
-            st.session_state[STATE] = {"file": file_key, "error": str(exc), "filas": exc.filas, "name": name}
+            st.session_state[STATE] = {"file": file_key, "error": str(exc), "name": name}
             status.update(label="Su cuenta no puede cargar este archivo: no se guardó nada", state="error",
                           expanded=False)
             return
@@ -99,21 +108,22 @@ result = st.session_state[STATE]
 if FLASH in st.session_state:
     st.error(st.session_state.pop(FLASH) + " La vista previa de abajo ya está actualizada.", icon=":material/warning:")
 if "saved" in result:
-    st.success(f"Se guardó la **revisión {result['saved']}** ({result['preview'].changes.n_cells:,} celdas "
-               "cambiadas). El tablero ya muestra los datos nuevos; puede consultarla o revertirla en "
-               "«Historial».", icon=":material/check_circle:")
+    # the count Historial shows: the one stored with the revision (the preview's, decisions included)
+    cells = count_text(result["celdas"], "celda cambiada", "celdas cambiadas")
+    st.success(f"Se guardó la **revisión {result['saved']}** ({cells}). El tablero ya muestra los datos nuevos; "
+               f"{history_hint(actor)}.", icon=":material/check_circle:")
     st.stop()
 if "error" in result:
-    st.error(md(result["error"]), icon=":material/block:")
-    if result.get("filas"):
-        st.dataframe(refused_rows_table(result["filas"]), hide_index=True)
+    lines = "".join(f"\n- {md(line)}" for line in result.get("lineas", ()))
+    advice = f"\n\n{md(result['consejo'])}" if result.get("consejo") else ""
+    st.error(f"{md(result['error'])}{lines}{advice}", icon=":material/block:")
     st.stop()
 if "problems" in result:
     show_problems(result["name"], result["problems"])
     st.stop()
 
 # 3. Preview -------------------------------------------------------------------------------------------
-preview, locked = show_preview(store, result["preview"], f"{DECISIONS}_{result['file']}")
+preview, locked = show_preview(store, result["preview"], f"{DECISIONS}_{result['file']}", actor)
 
 # 4. Confirm -------------------------------------------------------------------------------------------
 st.subheader("4. Confirmar y guardar")
@@ -122,8 +132,8 @@ with st.form("confirmar"):
         st.markdown(f"Se guardará a nombre de **{md(actor.nombre)}** ({md(actor.usuario)}).")
     comentario = st.text_area("Comentario (qué se carga y por qué)", key="comentario")
     if preview.n_conflictos:
-        st.warning(f"Falta decidir {preview.n_conflictos:,} celda(s) en conflicto (arriba): hasta entonces no se "
-                   "puede guardar.", icon=":material/call_split:")
+        st.warning(f"Falta decidir {count_text(preview.n_conflictos, 'celda', 'celdas')} en conflicto (arriba): "
+                   "hasta entonces no se puede guardar.", icon=":material/call_split:")
     if len(locked):
         st.warning("Este archivo cambia cifras aprobadas (arriba): no se puede guardar mientras ese trimestre "
                    "esté aprobado.", icon=":material/lock:")
@@ -140,5 +150,9 @@ if guardar:
     except StoreError as exc:  # e.g. approved in the meantime: the message names the cells (data: plain text)
         st.error(md(str(exc)), icon=":material/block:")
         st.stop()
-    st.session_state[STATE] = {**result, "saved": saved}
+    if saved is None:  # nothing changed after all (e.g. every decision kept the saved value)
+        st.session_state[STATE] = {**result, "preview": preview, "saved_nothing": True}
+        st.rerun()
+    celdas = int(store.revision_info(saved)["celdas_cambiadas"])
+    st.session_state[STATE] = {**result, "preview": preview, "saved": saved, "celdas": celdas}
     st.rerun()

@@ -20,6 +20,7 @@ from mpi_dash.account_store import INACTIVE, NO_OIDC_ACCESS, WRONG_CREDENTIALS
 from mpi_dash.accounts import AccountError, CliActor, PermissionDenied, Rol
 from mpi_dash.store import (
     AccountConflict,
+    ForeignRowsRefused,
     LoginError,
     SessionEnded,
     SessionExpired,
@@ -119,7 +120,9 @@ def test_role_is_read_from_the_store_not_from_the_object_a_page_holds(store):
     assert store.latest_revision() == 1
 
 
-def test_coordinator_rows_of_another_program_are_refused_whole_naming_them(store):
+def test_coordinator_rows_that_change_another_program_are_refused_whole_grouped_per_program(store):
+    """Rows of another program that WOULD change its data refuse the whole file: one line per program with
+    its claves and row numbers (never one line per row), and advice the coordinator can follow."""
     coco = store.get_account("coco")
     content = upload_bytes(OWN_ROW + OTHER_ROW + [("6", 2023, "Junio", 1.0)])
     before = data_sql(store.path)
@@ -127,22 +130,33 @@ def test_coordinator_rows_of_another_program_are_refused_whole_naming_them(store
                     lambda: store.import_file(content, "mixto.xlsx", actor=coco, comment="c"),
                     lambda: store.commit_preview(store.prepare_upload(content, "mixto.xlsx"), actor=coco,
                                                  comment="c")):
-        with pytest.raises(PermissionDenied) as info:
+        with pytest.raises(ForeignRowsRefused) as info:
             attempt()
         assert info.value.filas == (("Avances", 3, "6", "6"), ("Avances", 4, "6", "6"))
-        message = str(info.value)
-        assert "2 fila(s) de programas que su cuenta no coordina (sus programas: 1)" in message
-        assert "fila 3: clave 6 (programa 6); fila 4: clave 6 (programa 6)" in message
-        assert "no se guardó nada" in message
+        assert info.value.lines == [
+            "Su archivo cambiaría datos de programas que su cuenta no coordina, así que no se guardó nada.",
+            "Programa 6: 6 (filas 3 y 4) — su cuenta coordina el programa 1.",
+            "Qué hacer: en esas filas deje los valores que traía la plantilla (la hoja no permite borrarlas), o "
+            "descargue en «Cargar avances» una plantilla nueva, que trae solo sus programas, y copie ahí sus "
+            "cifras. Si esos datos deben cambiar, pídalo a quien coordina ese programa."]
+        assert "Quite esas filas" not in str(info.value)
     assert data_sql(store.path) == before
     assert len(events(store, "permiso_denegado")) == 3
 
 
 def test_coordinator_cannot_slip_other_rows_through_a_preview_it_built(store):
+    """A preview whose list of rows and of changed cells were edited to hide another program's row: the rows
+    the revision would write are checked again inside the write transaction."""
+    from mpi_dash.diff import Changes
+
     coco = store.get_account("coco")
-    preview = store.prepare_upload(upload_bytes(OTHER_ROW), "otro.xlsx")
-    forged = dataclasses.replace(preview, subidas=None)  # the file's rows hidden from the first check
-    with pytest.raises(PermissionDenied, match="Su cuenta no puede cambiar claves 6"):
+    preview = store.prepare_upload(upload_bytes(OWN_ROW + OTHER_ROW), "mixto.xlsx")
+    cells = preview.changes.cells
+    own_only = Changes(cells=cells[cells["clave"] == "1.1.1"].reset_index(drop=True),
+                       semaforo=preview.changes.semaforo)
+    forged = dataclasses.replace(preview, subidas=None, changes=own_only)  # the other row hidden from the checks
+    with pytest.raises(PermissionDenied, match="Su cuenta no puede cambiar la clave 6: solo avances del "
+                                               "programa 1"):
         store.commit_preview(forged, actor=coco, comment="c")
     assert store.latest_revision() == 1
 
@@ -505,3 +519,72 @@ def test_the_access_log_records_what_the_issue_lists(store):
     assert list(store.access_log(usuario="beto")["usuario"].unique()) == ["beto"]
     assert PASSWORD not in store.dump_sql()
     assert sessions.MAX_FAILED_LOGINS == 5 and sessions.LOCK_MINUTES == 15
+
+
+# --------------------------------------------------------------------------- a team's template (issue 21, item 4)
+# The sample plan's 2023 template, in plan order: 1.1.1 (program 1, rows 2–5), 1.2.1 (program 1, rows 6–9) and
+# 6 (program 6, rows 10–13: Marzo = 1 stored, the other quarters without a report); column E is «Realizado».
+def _team_template(store: Store, cells: dict[str, object], revision: int = 1) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from mpi_dash.template import build_template
+
+    _, snap = store.load_snapshot(revision)
+    wb = load_workbook(io.BytesIO(build_template(snap, anio=2023, revision=revision)))
+    for ref, value in cells.items():
+        wb["Avances"][ref] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_coordinator_team_template_other_programs_unchanged_are_ignored_with_one_notice(store):
+    coco = store.get_account("coco")
+    untouched = store.prepare_upload(_team_template(store, {}), "equipo.xlsx", actor=coco)
+    assert untouched.outcome.value == "identico" and untouched.avisos == ()  # nothing else to say
+    assert untouched.n_ignoradas == 4
+    assert untouched.ignored_notice == "Se ignoraron 4 filas del programa 6: no cambian nada."
+    revision, preview = store.import_file(_team_template(store, {"E3": 0.5}), "equipo.xlsx", actor=coco,
+                                          comment="junio")
+    assert revision == 2 and preview.ignored_notice == "Se ignoraron 4 filas del programa 6: no cambian nada."
+    assert preview.avances_sin_cambio == 2  # 1.1.1 Marzo and 1.2.1 Marzo (not the ignored row of program 6)
+    written = store.revision_changes(2, with_semaforo=False).cells
+    assert set(written.loc[written["tabla"] == "Avances", "clave"]) == {"1.1.1"}
+    assert not [e for e in events(store) if e[0] == "permiso_denegado"]
+
+
+def test_coordinator_team_template_keeps_a_colleagues_later_change_of_another_program(store):
+    """Program 6's coordinator corrected 6 Marzo after the team's template was made; coco's copy still has the
+    template's value there: not a change, ignored (not even listed as a kept cell), and 6 Marzo stays."""
+    coco = store.get_account("coco")
+    template = _team_template(store, {"E3": 0.5})
+    store.import_file(upload_bytes([("6", 2023, "Marzo", 0.0)]), "seis.xlsx", actor=ADMIN_CLI, comment="6")
+    preview = store.prepare_upload(template, "equipo.xlsx", actor=coco)
+    assert preview.n_conservadas == 0 and preview.n_ignoradas == 4
+    store.commit_preview(preview, actor=coco, comment="junio")
+    _, now = store.load_snapshot()
+    rows = now.avances.set_index(["clave", "anio", "trimestre"])["realizado"]
+    assert (rows[("6", 2023, 1)], rows[("1.1.1", 2023, 2)]) == (0.0, 0.5)
+
+
+def test_coordinator_team_template_changing_another_program_is_refused_naming_only_what_changes(store):
+    coco = store.get_account("coco")
+    content = _team_template(store, {"E3": 0.5, "E10": 5.0, "E12": 2.0})  # 6 Marzo changed, 6 Septiembre new
+    before = data_sql(store.path)
+    with pytest.raises(ForeignRowsRefused) as info:
+        store.prepare_upload(content, "equipo.xlsx", actor=coco)
+    assert info.value.programas == {"6": "Programa 6: 6 (filas 10 y 12) — su cuenta coordina el programa 1."}
+    assert data_sql(store.path) == before
+
+
+def test_refusal_names_a_few_rows_per_clave_never_one_line_per_row(store):
+    coco = store.get_account("coco")
+    rows = [("6", year, q, 9.0) for year in (2022, 2023) for q in range(1, 5)]  # 8 rows of program 6
+    with pytest.raises(ForeignRowsRefused) as info:
+        store.prepare_upload(upload_bytes(rows), "seis.xlsx", actor=coco)
+    lines = info.value.lines
+    assert len(lines) == 3 and str(info.value) == " ".join(lines)
+    assert lines[1] == "Programa 6: 6 (filas 2, 3, 4 y 5 más) — su cuenta coordina el programa 1."
+    assert len(info.value.filas) == 8  # every row is still known to the caller (and the access log)

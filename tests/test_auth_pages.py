@@ -209,13 +209,17 @@ def test_expired_session_in_the_middle_of_an_upload_preview_saves_nothing(db):
 
 def test_coordinator_template_caption_and_other_rows_are_refused(db):
     at = signed_in("pages/cargar_avances.py", db, "coco")
-    assert "Solo trae los programas que coordina su cuenta (1)" in texts(at.caption)
+    assert "Solo trae el programa 1, que coordina su cuenta." in texts(at.caption)
     before = data_sql(db)
     at.file_uploader(key="archivo_avances").set_value(
         ("mixto.xlsx", upload_bytes([("1.1.1", 2023, "Junio", 0.5), ("6", 2023, "Marzo", 0.0)]), XLSX))
     at.run()
-    assert "programas que su cuenta no coordina" in texts(at.error)
-    assert at.dataframe[0].value.values.tolist() == [["Avances", "3", "6", "6"]]
+    message = as_read(texts(at.error))
+    assert "programas que su cuenta no coordina" in message
+    # one line per program with its claves and rows (never one table row per file row), advice she can follow
+    assert "\n- Programa 6: 6 (fila 3) — su cuenta coordina el programa 1.\n" in message
+    assert "plantilla nueva" in message and "Quite esas filas" not in message
+    assert not at.dataframe
     assert not [b for b in at.button if b.label.startswith("💾")]
     assert data_sql(db) == before
 

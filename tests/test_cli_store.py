@@ -171,11 +171,11 @@ def test_blank_realizado_only_difference_is_reported(db, tmp_path, capsys):
     assert main(["import", str(f), "--autor", "Ana", "--comentario", "vacía", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "idéntico" not in out
-    # E2 plus the 8 quarters of the sample that have no stored value yet (blank in the template)
-    assert "no cambia ningún dato guardado" in out and "9 filas sin «Realizado» se omitieron" in out
-    # the avisos of the same kind and column in one line: how many rows, which ones
-    assert ('- Aviso. Hoja "Avances", columna "Realizado": 9 filas con el mismo problema '
-            "(filas 2, 4, 5, 7, 8 y 4 más)") in out
+    # only E2: the 8 quarters of the sample without a report (blank in the template too) are «sin reporte»
+    assert "no cambia ningún dato guardado" in out and "1 fila sin «Realizado» se omitió" in out
+    assert ('- Aviso. Hoja "Avances", fila 2, columna "Realizado": la celda está vacía; se esperaba un número; '
+            "la fila se omitió") in out
+    assert "filas con el mismo problema" not in out
     assert Store(db).dump_sql() == before
 
 

@@ -142,3 +142,77 @@ def test_renamed_sheet_is_named(db, tmp_path, capsys):
     wb.save(f)
     assert main(["import", str(f), "--vista-previa", "--db", str(db)]) == 0
     assert 'se ignoró la hoja "Datos"' in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- issue 21: the upload path
+# The sample template (2023): 1.1.1 rows 2–5, 1.2.1 rows 6–9 (program 1), 6 rows 10–13 (program 6); E = Realizado.
+def test_programas_ignores_unchanged_rows_of_other_programs(db, tmp_path, capsys):
+    f = _fill(_template(db, tmp_path, "equipo.xlsx"), {"E3": 0.5, "F3": "Se pospuso una sesión"})
+    capsys.readouterr()
+    assert main(["import", str(f), "--vista-previa", "--programas", "1", "--db", str(db)]) == 0
+    assert "Se ignoraron 4 filas del programa 6: no cambian nada." in capsys.readouterr().out
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "junio", "--programas", "1",
+                 "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Guardada la revisión 2" in out and "Se ignoraron 4 filas del programa 6: no cambian nada." in out
+
+
+def test_programas_refuses_a_file_that_changes_another_program_grouped_per_program(db, tmp_path, capsys):
+    f = _fill(_template(db, tmp_path, "equipo.xlsx"), {"E3": 0.5, "E10": 5.0, "E11": 1.0})
+    capsys.readouterr()
+    before = Store(db).dump_sql()
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "junio", "--programas", "1",
+                 "--db", str(db)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "Error: El archivo cambiaría datos de programas fuera de --programas, así que no se guardó nada.",
+        "Programa 6: 6 (filas 10 y 11) — la carga se limitó al programa 1 (--programas).",
+        "Qué hacer: deje en esas filas los valores guardados, o quite --programas si el cambio debe guardarse."]
+    assert Store(db).dump_sql() == before
+    assert main(["validate", str(f), "--programas", "1", "--db", str(db)]) == 1  # the same verdict
+    assert "Programa 6: 6 (filas 10 y 11)" in capsys.readouterr().err
+    assert main(["import", str(f), "--vista-previa", "--programas", "9", "--db", str(db)]) == 1
+    assert "No existe el programa 9 en el plan vigente" in capsys.readouterr().err
+
+
+def test_untouched_template_says_only_that_nothing_changes(db, tmp_path, capsys):
+    f = _template(db, tmp_path, "plantilla.xlsx")
+    capsys.readouterr()
+    assert main(["import", str(f), "--vista-previa", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Vista previa de «plantilla.xlsx» (revisión 1); no se guardó nada.",
+        "Resultado: el archivo no cambia ningún dato guardado."]
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "nada", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "El archivo «plantilla.xlsx» no cambia ningún dato (es idéntico a lo guardado): no se guardó nada."]
+
+
+def test_preview_and_import_ask_for_missing_justificaciones(db, tmp_path, capsys):
+    """1.1.1 Junio 0.5 (75 %) is amarillo without a justificación: listed before and after saving (a warning:
+    the import is saved, exit 0)."""
+    f = _fill(_template(db, tmp_path, "p.xlsx"), {"E3": 0.5})
+    capsys.readouterr()
+    assert main(["import", str(f), "--vista-previa", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert ("Aviso: 1 indicador quedaría en amarillo o rojo sin justificación:\n"
+            "  - 1.1.1 · Junio 2023 · Amarillo ↓ rezago: Indicador 1.1.1\n"
+            "Escriba en la columna «Justificación» de su archivo") in out
+    assert main(["import", str(f), "--autor", "Ana", "--comentario", "junio", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Guardada la revisión 2" in out
+    assert "Aviso: 1 indicador quedó en amarillo o rojo sin justificación:\n  - 1.1.1 · Junio 2023" in out
+
+
+def test_conflict_with_ones_own_earlier_import_says_usted(db, tmp_path, capsys):
+    template = _template(db, tmp_path, "plantilla.xlsx").read_bytes()
+    first, second = tmp_path / "v1.xlsx", tmp_path / "v2.xlsx"
+    first.write_bytes(template)
+    second.write_bytes(template)
+    _fill(first, {"E4": 2.0})
+    _fill(second, {"E4": 3.0})
+    assert main(["import", str(first), "--autor", "Ana", "--comentario", "v1", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(second), "--autor", "Ana", "--comentario", "v2", "--db", str(db)]) == 3
+    captured = capsys.readouterr()
+    assert "(usted la cambió el " in captured.err and "en la revisión 2)" in captured.err
+    assert "1.1.1 Septiembre 2023 «Realizado»: 2 (guardado por usted el " in captured.out

@@ -293,3 +293,37 @@ def test_problems_table_has_no_none():
         ["Avances", "1452", "Realizado", "—", "un número"],   # Excel row numbers as Excel shows them
         ["Parámetros", "—", "Valor", "90", "umbrales ordenados"]]
     assert fmt.problems_table([]).empty and list(fmt.problems_table([]).columns) == list(table.columns)
+
+
+def test_count_and_programs_in_the_right_number():
+    from mpi_dash.formatting import count_text, programs_text
+
+    assert count_text(1, "celda", "celdas") == "1 celda" and count_text(2, "celda", "celdas") == "2 celdas"
+    assert count_text(1500, "fila", "filas") == "1,500 filas" and count_text(0, "fila", "filas") == "0 filas"
+    assert programs_text(["3"]) == "programa 3" and programs_text(["5", "3"]) == "programas 3 y 5"
+    assert programs_text(["10", "2", "1"], article=True) == "los programas 1, 2 y 10"
+    assert programs_text({"3"}, preposition="de") == "del programa 3"
+    assert programs_text(["1", "2", "4", "5", "6"], preposition="de") == "de los programas 1, 2, 4, 5 y 6"
+    assert programs_text(["3"], preposition="a") == "al programa 3"
+    assert programs_text([]) == "ningún programa"
+
+
+def test_change_lines_for_a_phone():
+    import pandas as pd
+
+    from mpi_dash.formatting import cells_lines, semaforo_lines
+
+    cells = pd.DataFrame({"tabla": ["Avances", "Avances", "Avances", "Parámetros"],
+                          "clave": ["3.1", "3.1", "3.2", None],
+                          "anio": pd.array([2023, 2023, 2023, pd.NA], "Int64"),
+                          "trimestre": pd.array([3, 3, 4, pd.NA], "Int64"),
+                          "campo": ["Realizado", "Justificación", "Realizado", "datos_ilustrativos"],
+                          "antes": [1.0, None, None, 1.0], "despues": [6.0, "Se adelantó", 2.5, 0.0],
+                          "tipo": ["cambiado", "cambiado", "nuevo", "cambiado"]})
+    assert cells_lines(cells) == ["3.1 · Septiembre: 1 → 6", "3.1 · Septiembre · Justificación: — → Se adelantó",
+                                  "3.2 · Diciembre: 2.5 (nuevo)", "datos_ilustrativos: 1 → 0"]
+    two_years = cells.iloc[:1].assign(anio=pd.array([2022], "Int64"))
+    assert cells_lines(pd.concat([two_years, cells.iloc[:1]]))[0] == "3.1 · Septiembre 2022: 1 → 6"
+    sem = pd.DataFrame({"clave": ["3.1"], "anio": [2023], "trimestre": [4], "indicador": ["x"],
+                        "antes": ["verde"], "despues": ["rojo"]})
+    assert semaforo_lines(sem) == ["3.1 · Diciembre: 🟢 Verde → 🔴 Rojo"]

@@ -738,3 +738,97 @@ def test_partial_plan_of_a_year_keeps_stored_claves_valid_and_plan_only_upload(d
     assert rev == 3
     _, snap = db.load_snapshot()
     assert snap.plan.query("clave == '1.1.1' and anio == 2023")["meta_ajustada"].tolist() == [5.0]
+
+
+# ------------------------------------------------------------------ issue 21: messages that tell the truth
+def test_untouched_template_says_only_that_nothing_changes(db):
+    """Rows of the template without a report (empty Realizado, as downloaded) are «sin reporte»: no aviso."""
+    _, snap = db.load_snapshot()
+    preview = db.prepare_upload(build_template(snap, revision=1), "plantilla.xlsx")
+    assert preview.outcome is store.UploadOutcome.IDENTICAL
+    assert preview.avisos == () and preview.sin_realizado is not None and len(preview.sin_realizado) == 8
+
+
+def test_template_blank_that_hides_something_keeps_its_aviso(db):
+    """A Realizado emptied where the template had one (a blank never clears a stored value), or texts written
+    without a Realizado (they are not saved), still say that the row was left out."""
+    _, snap = db.load_snapshot()
+    template = build_template(snap, revision=1)
+    emptied = db.prepare_upload(_filled(template, {"E2": None}), "vacia.xlsx")  # 1.1.1 Marzo had 1
+    assert emptied.outcome is store.UploadOutcome.ONLY_OMITTED
+    assert [(p.fila, p.columna) for p in emptied.avisos] == [(2, "Realizado")]
+    texts = db.prepare_upload(_filled(template, {"F4": "Sin sesión en septiembre"}), "texto.xlsx")
+    assert [(p.fila, p.columna) for p in texts.avisos] == [(4, "Realizado")]
+
+
+def test_text_in_realizado_of_a_template_is_still_an_error(db):
+    _, snap = db.load_snapshot()
+    with pytest.raises(WorkbookError) as info:
+        db.prepare_upload(_filled(build_template(snap, revision=1), {"E4": "dos"}), "texto.xlsx")
+    assert [(p.fila, p.columna, p.nivel) for p in info.value.problems] == [(4, "Realizado", "error")]
+
+
+def _saved_on(db, revision: int) -> str:
+    from mpi_dash.formatting import local_date
+
+    return local_date(db.revision_info(revision)["fecha"])
+
+
+def test_conflict_with_ones_own_earlier_save_says_so(db):
+    """Ana uploads her template, later a second version of the same template: the cell she changed in
+    between is a conflict with HER save — «usted la cambió …», never «otra persona»."""
+    ana = CliActor("Ana")
+    _, snap = db.load_snapshot()
+    template = build_template(snap, revision=1)
+    db.import_file(_filled(template, {"E4": 2.0}), "v1.xlsx", actor=ana, comment="septiembre")
+    own = db.prepare_upload(_filled(template, {"E4": 3.0}), "v2.xlsx", actor=ana)
+    assert own.conflictos["propia"].tolist() == [True]
+    from mpi_dash.diff import changed_by_text, merge_cells_table
+
+    assert changed_by_text(own.conflictos) == f"usted la cambió el {_saved_on(db, 2)} en la revisión 2"
+    assert merge_cells_table(own.conflictos)["Guardado por"].iloc[0].startswith("usted, ")
+    with pytest.raises(store.PendingConflicts, match=r"\(usted la cambió el .* en la revisión 2\)"):
+        db.import_file(_filled(template, {"E4": 3.0}), "v2.xlsx", actor=ana, comment="septiembre")
+    other = db.prepare_upload(_filled(template, {"E4": 3.0}), "v2.xlsx", actor=CliActor("Beto"))
+    assert changed_by_text(other.conflictos) == (f"Ana (línea de comandos) la cambió el {_saved_on(db, 2)} en "
+                                                 "la revisión 2")
+
+
+def test_kept_cells_of_ones_own_later_save_say_so(db):
+    ana = CliActor("Ana")
+    _, snap = db.load_snapshot()
+    old = build_template(snap, revision=1)
+    db.import_file(upload_bytes([("1.1.1", 2023, "Marzo", 3.0, None, "Acta 1/2023")]), "marzo.xlsx", actor=ana,
+                   comment="marzo")
+    preview = db.prepare_upload(_filled(old, {"E4": 1.0}), "viejo.xlsx", actor=ana)  # Marzo still 1 in it
+    assert preview.kept_notice == ("1 celda de su archivo no se aplicará: su archivo la trae como en la plantilla "
+                                   f"(revisión 1) y usted la cambió el {_saved_on(db, 2)} en la revisión 2; se "
+                                   "conserva lo guardado.")
+
+
+def test_stale_preview_of_ones_own_other_tab_says_usted(tmp_path):
+    from auth_helpers import add_accounts
+
+    db = Store(make_db(tmp_path))
+    add_accounts(db.path)
+    ana, beto = db.get_account("ana"), db.get_account("beto")
+    first = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5)]), "a.xlsx", actor=ana)
+    db.import_file(upload_bytes([("1.2.1", 2023, "Junio", 9.0)]), "b.xlsx", actor=ana, comment="otra pestaña")
+    with pytest.raises(store.ConflictError, match=r"^Usted guardó la revisión 2 \(en otra pestaña o ventana\)"):
+        db.commit_preview(first, actor=ana, comment="junio")
+    with pytest.raises(store.ConflictError, match="^Otra persona guardó la revisión 2"):
+        db.commit_preview(first, actor=beto, comment="junio")
+
+
+def test_preview_lists_figures_left_amarillo_or_rojo_without_a_justificacion(db):
+    """1.1.1 Junio 0.5 (1.5 of 2 → 75 %) and Septiembre 1 (2.5 of 3 → 83 %) are amarillo: without a
+    justificación they are listed; one with a justificación is not; indicators the upload does not touch
+    are not either."""
+    preview = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023"),
+                                              ("1.1.1", 2023, "Septiembre", 1.0)]), "junio.xlsx")
+    missing = preview.sin_justificacion
+    assert missing[["clave", "anio", "trimestre", "semaforo", "direccion_desvio"]].values.tolist() == [
+        ["1.1.1", 2023, 2, "amarillo", "bajo"], ["1.1.1", 2023, 3, "amarillo", "bajo"]]
+    justified = db.prepare_upload(upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso", "Acta 2/2023"),
+                                                ("1.1.1", 2023, "Septiembre", 1.0, "Se recupera")]), "junio.xlsx")
+    assert justified.sin_justificacion.empty

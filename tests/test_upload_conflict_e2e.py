@@ -205,3 +205,50 @@ def test_conflict_wrong_type_size_and_layouts(tmp_path, monkeypatch):
     assert (sept.realizado, sept.justificacion) == (2.0, "Se realizaron dos sesiones.")
     dic = now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 4")
     assert dic["realizado"].tolist() == [1.0]
+
+
+def test_phone_preview_one_line_per_change_and_the_team_template(tmp_path, monkeypatch):
+    """The issue-21 upload of a program-3 coordinator: the team's whole template with 3.1 Septiembre 1 → 6.
+    At 390×844 each change is one line («3.1 · Septiembre: 1 → 6», nothing off-screen); at 1366×768 the
+    tables stay.  The other programs' rows are ignored with one notice, and the figures left rojo without a
+    justificación are listed (a warning: «Guardar» stays enabled)."""
+    exe = chromium_path()
+    db = tmp_path / "telefono.sqlite"
+    monkeypatch.delenv("MPI_DASH_WORKBOOK", raising=False)
+    store = Store(db)
+    _, snap = store.load_snapshot()
+    store.create_account(CliActor("pruebas"), "tere", nombre="Teresa Coordinadora", rol="coordinacion",
+                         programas=["3"], contrasena=PASSWORD)
+    team = tmp_path / "equipo.xlsx"
+    team.write_bytes(_template_with(build_template(snap, anio=2023, revision=1),
+                                    {("3.1", "Septiembre"): {"Realizado": 6}}))
+    env = {config.DB_ENV: str(db), "MPI_DASH_WORKBOOK": ""}
+    with streamlit_server(env=env) as url, open_browser(exe, width=390, height=844) as page:
+        goto_page(page, url, "")
+        sign_in(page, "tere", PASSWORD)
+        goto_page(page, url, "cargar_avances")
+        page.locator("input[type='file']").set_input_files(str(team))
+        page.get_by_text("Vista previa: qué cambiaría").wait_for()
+        wait_idle(page)
+        assert not error_texts(page)
+        line = page.get_by_test_id("stMain").locator(".st-key-lista_cambiados li").first
+        assert without_joiners(line.inner_text()) == "3.1 · Septiembre: 1 → 6"
+        assert line.is_visible() and not page.locator(".st-key-tabla_cambiados").is_visible()
+        assert not page.locator(".st-key-tabla_semaforos").is_visible()
+        assert page.locator(".st-key-lista_semaforos").is_visible()
+        text = _main_text(page)
+        assert "Se ignoraron 88 filas de los programas 1, 2, 4, 5 y 6: no cambian nada." in text
+        assert "sin justificación" in text and "3.1 · Diciembre 2023 · Rojo ↑ sobrecumplimiento" in text
+        wide = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert wide <= 390, wide  # nothing sideways: every change readable without scrolling right
+        screenshot(page, "carga_vista_previa_390x844")
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.wait_for_timeout(600)
+        assert page.locator(".st-key-tabla_cambiados").is_visible()
+        assert not page.locator(".st-key-lista_cambiados").is_visible()
+        overflow = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stTable"]')]
+            .map(t => t.scrollWidth - t.clientWidth)""")
+        assert overflow and max(overflow) <= 1, overflow
+        screenshot(page, "carga_vista_previa_1366x768")
+        assert page.get_by_role("button", name="Guardar como nueva revisión").is_enabled()
+    assert store.latest_revision() == 1

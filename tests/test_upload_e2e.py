@@ -122,7 +122,7 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         wait_idle(page)
         # The chip shows the long name whole (Streamlit's own cuts it: «avances_...ciembre.xlsx»).
         assert page.get_by_test_id("stFileChipName").inner_text() == bad.name
-        assert page.get_by_text("tiene 2 problema(s)").count() == 1
+        assert page.get_by_text("tiene 2 problemas").count() == 1
         page.get_by_test_id("stTable").first.wait_for()  # the problems table (plain text, wraps)
         shot(page, "carga_03a_errores", full_page=False)
         assert Store(db).latest_revision() == 1

@@ -283,7 +283,9 @@ def test_blank_realizado_only_difference_is_shown_not_identical(db):
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
     shown = texts(at.info) + texts(at.success)
     assert "idéntico" not in shown
-    assert "no cambia ningún dato guardado" in shown and "Las filas sin «Realizado» se omitieron" in shown
+    assert "no cambia ningún dato guardado" in shown
+    assert "La fila sin «Realizado» se omitió: una celda vacía no borra" in shown
+    assert "revierta a una revisión anterior en «Historial»" in shown  # dirección may revert
     (expander,) = [e for e in at.expander if "sin «Realizado»" in e.label]
     avisos = globals()["shown"](expander.table[0])
     assert avisos[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [
@@ -334,14 +336,16 @@ def test_conflict_decided_per_cell_keeps_both_edits(db):
                              comment="septiembre")
     before = data_sql(db)
     at = upload(page(), _filled_template(snap, {"E4": 2.5, "E2": 4.0}), "b.xlsx")
-    assert "1 celda(s) en conflicto: nada se guarda hasta que usted decida cada una." in texts(at.error)
+    conflict = as_read(texts(at.error))
+    assert "1 celda en conflicto: nada se guarda hasta que usted la decida." in conflict
+    assert "Alicia (línea de comandos) la cambió el " in conflict and "en la revisión 2" in conflict
     conflicts = shown(at.table[0])
     assert conflicts[["Celda", "Guardado", "Su archivo"]].values.tolist() == [
         ["1.1.1 · Septiembre 2023 · Realizado", "2", "2.5"]]
     assert conflicts["Guardado por"].iloc[0].startswith("Alicia (línea de comandos), ")
     assert conflicts["Guardado por"].iloc[0].endswith("(revisión 2)")
     (save,) = [b for b in at.button if b.label.startswith("💾")]
-    assert save.disabled and "Falta decidir 1 celda(s)" in texts(at.warning)
+    assert save.disabled and "Falta decidir 1 celda en conflicto" in texts(at.warning)
     assert data_sql(db) == before
     (choice,) = [s for s in at.segmented_control if "Septiembre 2023" in s.label]
     choice.set_value("archivo")
@@ -351,7 +355,9 @@ def test_conflict_decided_per_cell_keeps_both_edits(db):
     assert metrics(at)["Valores cambiados"] == "2"  # Marzo (1 → 4) and the decided cell (2 → 2.5)
     at.text_area(key="comentario").input("realizados de marzo y septiembre")
     submit(at, "💾 Guardar")
-    assert "Se guardó la **revisión 3**" in texts(at.success)
+    # the count of the preview (the decided cell included) is the one saved and shown by Historial
+    assert "Se guardó la **revisión 3** (2 celdas cambiadas)" in texts(at.success)
+    assert Store(db).revision_info(3)["celdas_cambiadas"] == 2
     _, now = Store(db).load_snapshot()
     row = now.avances.query("clave == '1.1.1' and anio == 2023 and trimestre == 3").iloc[0]
     assert (row.realizado, row.justificacion, row.evidencia) == (2.5, "Retraso por lluvias", "Acta 3/2023")
@@ -366,9 +372,92 @@ def test_file_without_base_says_every_value_replaces(db):
 def test_many_bad_rows_grouped_on_the_page(db):
     rows = [(f"P{i}", 2023, "Marzo", 1.0) for i in range(300)]
     at = upload(page(), upload_bytes(rows), "malo.xlsx")
-    assert "300 problema(s)" in texts(at.error)
+    assert "tiene 300 problemas. No se guardó nada.** Corríjalos" in texts(at.error)
     groups = shown(at.table[0])
     assert groups[["Columna", "Filas", "Cuántas"]].values.tolist() == [["Clave", "filas 2–301", "300"]]
     assert groups["Se encontró"].iloc[0] == "P0, P1, P2, P3, P4, …"
     (expander,) = [e for e in at.expander if "fila por fila" in e.label]
     assert len(expander.dataframe[0].value) == 300  # every row, scrolling
+
+
+# --------------------------------------------------------------------------- issue 21: the upload path
+def _team_template(cells: dict[str, object]) -> bytes:
+    """The whole sample plan's 2023 template (programs 1 and 6) at revision 1, with some «Avances» cells typed."""
+    _, snap = Store(config.db_path()).load_snapshot(1)
+    return _filled_template(snap, cells)
+
+
+def test_coordinator_team_template_ignores_other_programs_and_is_told_what_it_can_do(db):
+    """coco (program 1) uploads the team's template with one change of hers: program 6's rows are ignored with
+    one notice; the saved message counts what the preview counted and offers only what her role can do."""
+    at = page(usuario="coco")
+    assert "consúltela en «Historial»" in texts(at.caption) and "revierta" not in texts(at.caption)
+    upload(at, _team_template({"E3": 0.5, "F3": "Se pospuso una sesión"}), "equipo.xlsx")
+    assert "Se ignoraron 4 filas del programa 6: no cambian nada." in texts(at.info)
+    shown_count = int(metrics(at)["Valores nuevos"]) + int(metrics(at)["Valores cambiados"])
+    at.text_area(key="comentario").input("junio")
+    submit(at, "💾 Guardar")
+    saved = texts(at.success)
+    cells = Store(db).revision_info(2)["celdas_cambiadas"]
+    assert cells == shown_count and f"Se guardó la **revisión 2** ({cells} celdas cambiadas)" in saved
+    assert "puede consultarla en «Historial» (revertirla corresponde a una cuenta de Dirección)" in saved
+    assert "revertirla en" not in saved
+
+
+def test_direccion_is_offered_to_revert(db):
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso una sesión", "Acta 2/2023")]))
+    assert "consulte y revierta en «Historial»" in texts(at.caption)
+    at.text_area(key="comentario").input("junio")
+    submit(at, "💾 Guardar")
+    assert "puede consultarla o revertirla en «Historial»" in texts(at.success)
+
+
+def test_untouched_template_says_only_that_nothing_changes(db):
+    at = upload(page(), _team_template({}), "plantilla.xlsx")
+    assert texts(at.success) == "El archivo es **idéntico** a los datos guardados: no hay nada que guardar."
+    assert not at.warning and not at.error and not at.info and not at.expander
+    assert not [b for b in at.button if b.label.startswith("💾")]
+
+
+def test_preview_asks_for_the_justificacion_of_figures_left_amarillo_or_rojo(db):
+    """1.1.1 Junio 0.5 without a justificación: amarillo at Junio (75 %); a warning that lists it and asks
+    for one — saving stays possible."""
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5, None, "Acta 2/2023")]))
+    (warning,) = [w for w in at.warning if "sin justificación" in w.value]
+    text = as_read(warning.value)
+    assert text.startswith("**1 indicador quedaría en amarillo o rojo sin justificación.** Escriba en la columna "
+                           "«Justificación» de su archivo")
+    assert "- 1.1.1 · Junio 2023 · Amarillo ↓ rezago: Indicador 1.1.1" in text
+    (save,) = [b for b in at.button if b.label.startswith("💾")]
+    assert not save.disabled
+
+
+def test_phone_lines_say_each_change_before_and_after(db):
+    """The preview writes each change as one line too («1.1.1 · Junio: 1 → 0.5»), shown instead of the tables
+    on a phone (ui_shell.APP_CSS); wider screens keep the tables."""
+    at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 0.5, "Se pospuso", "Acta 2/2023"),
+                                      ("1.1.1", 2023, "Septiembre", 1.0, "Se recupera", None)]))
+    lines = as_read(texts(at.markdown))
+    assert "- 1.1.1 · Junio: 1 → 0.5\n- 1.1.1 · Junio · Justificación: — → Se pospuso" in lines
+    assert "- 1.1.1 · Septiembre: 1 (nuevo)" in lines
+    assert "- 1.1.1 · Junio: 🟢 Verde → 🟡 Amarillo" in lines
+    assert len(at.table) == 3  # the tables are still there for wide screens
+
+
+def test_conflict_with_her_own_earlier_save_says_usted(db):
+    """Ana saved 1.1.1 Septiembre from her template; uploading another version of that template that also
+    changes it is a conflict with HER save, said as such — not «otra persona»."""
+    ana = Store(db).get_account("ana")
+    Store(db).import_file(_team_template({"E4": 2.0}), "v1.xlsx", actor=ana, comment="septiembre")
+    at = upload(page(), _team_template({"E4": 3.0}), "v2.xlsx")
+    conflict = as_read(texts(at.error))
+    assert "Cambió en su archivo y también en lo guardado" in conflict
+    assert "usted la cambió el " in conflict and "en la revisión 2" in conflict
+    assert "Ana López" not in conflict and "otra persona" not in conflict.lower()
+    assert shown(at.table[0])["Guardado por"].iloc[0].startswith("usted, ")
+
+
+def test_coordinator_is_not_told_to_revert(db):
+    at = upload(page(usuario="coco"), upload_bytes([("1.1.1", 2023, "Junio", None)]), "vacio.xlsx")
+    assert "pida a una cuenta de Dirección que revierta a una revisión anterior" in texts(at.info)
+    assert "revierta a una revisión anterior en «Historial»" not in texts(at.info)
