@@ -445,7 +445,8 @@ def get_data() -> Loaded:
     except Exception as exc:  # noqa: BLE001 - any failure must become a Spanish message, never a traceback
         lines = _problems_text(exc)
         shown = "\n".join(f"- {line}" for line in lines[:20])
-        more = f"\n- … y {len(lines) - 20} problema(s) más." if len(lines) > 20 else ""
+        more = (f"\n- … y {len(lines) - 20} problema más." if len(lines) == 21 else
+            f"\n- … y {len(lines) - 20} problemas más." if len(lines) > 20 else "")
         kind = "no son válidos" if getattr(exc, "problems", None) else "no se pudieron leer"
         st.error(f"**Los datos del tablero {kind}.** No se muestra ninguna cifra hasta corregirlos.\n\n"
                  f"{shown}{more}", icon=":material/block:")

@@ -28,6 +28,7 @@ from mpi_dash.approvals import (
     where_text,
 )
 from mpi_dash.errors import StoreError
+from mpi_dash.formatting import count_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -293,7 +294,7 @@ def _check_unchanged(db: Database, seen: int, latest: int, anio: int, trimestre:
     n = len(approvals._distinct_cells(cells))
     raise ApprovalConflict(
         f"Mientras usted revisaba las cifras (revisión {seen}) se guardó la revisión {latest}, que cambia "
-        f"{n:,} celda(s) de {'el programa' if len(changed) == 1 else 'los programas'} "
+        f"{count_text(n, 'celda', 'celdas')} de {'el programa' if len(changed) == 1 else 'los programas'} "
         f"{approvals.join_words(changed)}. No se aprobó nada: revise las cifras nuevas y apruebe otra vez.")
 
 

@@ -41,7 +41,7 @@ import pandas as pd
 
 from mpi_dash.dependencies import REALIZADO, TEXTS, CutInputs, cut_inputs
 from mpi_dash.errors import StoreError
-from mpi_dash.formatting import join_words, local_timezone, quarter_label
+from mpi_dash.formatting import count_text, join_words, local_timezone, quarter_label
 from mpi_dash.schema import AVANCES_COLUMNS, PLAN_COLUMNS, Semaforo, program_number
 from mpi_dash.snapshot import PLAN_VALUES, RowChanges, Snapshot, row_changes, values_equal
 
@@ -485,7 +485,7 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
     reopen = (f"Para corregirlas, una cuenta de dirección debe reabrir {'ese trimestre' if single else 'esas cifras'} "
               "(página «Aprobación» o «python -m mpi_dash reabrir»).")
     if preview:
-        return (f"No se puede guardar este archivo: cambia {len(distinct):,} celda(s) de cifras aprobadas — "
+        return (f"No se puede guardar este archivo: cambia {count_text(len(distinct), 'celda', 'celdas')} de cifras aprobadas — "
                 f"{approvals_words(cells)} (en la tabla de abajo).{why} {reopen}")
     lines = []
     for r in distinct.head(MAX_LISTED_CELLS).itertuples(index=False):
@@ -497,7 +497,7 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
             where = f"Parámetros, {r.campo}"
         lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
     more = (f"; … y {len(distinct) - MAX_LISTED_CELLS:,} celdas más" if len(distinct) > MAX_LISTED_CELLS else "")
-    return (f"No se guardó nada: el cambio toca {len(distinct):,} celda(s) de cifras aprobadas — "
+    return (f"No se guardó nada: el cambio toca {count_text(len(distinct), 'celda', 'celdas')} de cifras aprobadas — "
             f"{approvals_words(cells)}. Celdas: {'; '.join(lines)}{more}.{why} {reopen}")
 
 

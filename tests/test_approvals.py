@@ -181,7 +181,7 @@ def test_a_cell_two_approvals_depend_on_is_listed_once_with_both():
     assert cells["aprobada_trimestre"].tolist() == [1, 2]
     assert len(approvals.locked_cells_table(cells)) == 1
     message = approvals.locked_message(cells)
-    assert message.startswith("No se guardó nada: el cambio toca 1 celda(s) de cifras aprobadas — programa 1 "
+    assert message.startswith("No se guardó nada: el cambio toca 1 celda de cifras aprobadas — programa 1 "
                               "(aprobado por Ana López el 12/07/2023, cifras de Marzo y Junio 2023). Celdas: "
                               "Avances, clave 1.1.1, Marzo 2023, Realizado: 1 → 4.")
     assert "se calculan también con los trimestres anteriores" in message   # why Junio locks Marzo
@@ -206,12 +206,12 @@ def test_locked_cells_plan_and_thresholds():
     assert cells[["tabla", "clave", "campo", "antes", "despues"]].values.tolist() == [
         ["Plan", "6", "Meta anual", 1.0, 2.0], ["Parámetros", None, "verde_min", 90.0, 85.0]]
     message = approvals.locked_message(cells)
-    assert message.startswith("No se guardó nada: el cambio toca 2 celda(s) de cifras aprobadas — programa 6 "
+    assert message.startswith("No se guardó nada: el cambio toca 2 celdas de cifras aprobadas — programa 6 "
                               "(aprobado por Ana López el 12/07/2023, cifras de Diciembre 2023).")
     assert "Plan, clave 6, año 2023, Meta anual: 1 → 2; Parámetros, verde_min: 90 → 85" in message
     # before saving (the upload page's preview, over a table of the cells): what cannot be saved and why
     assert approvals.locked_message(cells, preview=True) == (
-        "No se puede guardar este archivo: cambia 2 celda(s) de cifras aprobadas — programa 6 (aprobado por Ana "
+        "No se puede guardar este archivo: cambia 2 celdas de cifras aprobadas — programa 6 (aprobado por Ana "
         "López el 12/07/2023, cifras de Diciembre 2023) (en la tabla de abajo). Para corregirlas, una cuenta de "
         "dirección debe reabrir ese trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
 

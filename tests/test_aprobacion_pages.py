@@ -328,7 +328,7 @@ def test_the_upload_preview_refuses_an_earlier_quarter_of_an_approved_one(db):
     at.run()
     assert not at.exception
     (message,) = [as_read(e.value) for e in at.error]
-    assert message.startswith("No se puede guardar este archivo: cambia 1 celda(s) de cifras aprobadas — programa 1 "
+    assert message.startswith("No se puede guardar este archivo: cambia 1 celda de cifras aprobadas — programa 1 "
                               f"(aprobado por Ana López el {today()}, cifras de Junio 2023)")
     assert "se calculan también con los trimestres anteriores" in message
     assert "«python -m mpi_dash reabrir»" in message

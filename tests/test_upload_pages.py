@@ -82,7 +82,7 @@ def test_preview_says_before_saving_that_approved_figures_cannot_change(db):
     at = upload(page(), upload_bytes([("1.1.1", 2023, "Junio", 12345.0)]))
     (message,) = [as_read(e.value) for e in at.error]
     assert message.startswith("No se puede guardar este archivo: cambia ")
-    assert "celda(s) de cifras aprobadas — programa 1 (aprobado por Ana López el " in message
+    assert "cambia 2 celdas de cifras aprobadas — programa 1 (aprobado por Ana López el " in message
     locked = shown(at.table[-1])                                     # the last table: the approved cells it changes
     assert locked.values.tolist() == [["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "12,345"],
                                       ["Avances", "1.1.1", "2023", "Junio", "Evidencia", "Acta 2/2023", "—"]]
