@@ -252,8 +252,7 @@ def test_display_tables():
     assert list(table.columns) == [
         "Hoja", "Clave", "Año", "Trimestre", "Columna", "Antes", "Después", "Cambio"]
     assert table.values.tolist() == [
-        ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"],
-        ["Parámetros", "—", "—", "—", "datos_ilustrativos", "1", "0", "Cambiado"]]
+        ["Avances", "1.1.1", "2023", "Junio", "Realizado", "1", "0.5", "Cambiado"]]  # the sample flag no longer flips
     sem = fmt.semaforo_table(changes.semaforo)
     assert sem.values.tolist() == [["1.1.1", "Indicador 1.1.1", "2023", "Junio", "🟢 Verde", "🟡 Amarillo"]]
 
