@@ -41,9 +41,10 @@ run: install
 test: install-dev browser
 	$(VPY) -m pytest $(PYTEST_PARALLEL)
 
-# The loop while editing: everything except browser, AppTest and server tests (markers set by tests/conftest.py).
+# The loop while editing: everything except browser, AppTest and server tests (markers set by tests/conftest.py),
+# with cheap Argon2 parameters for the test accounts (half its CPU was password hashing; `make test` keeps the real ones).
 test-fast: install-dev
-	$(VPY) -m pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKERS)"
+	MPI_DASH_TEST_CHEAP_HASH=1 $(VPY) -m pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKERS)"
 
 bench: install-dev browser
 	$(VPY) benchmarks/bench_core.py
