@@ -1,4 +1,4 @@
-# Quick start (see README):  make run   |   make test
+# Quick start (see README):  make run   |   make test-fast (while editing)   |   make test (what CI runs)
 # Everything installs into a virtual environment (.venv): Debian 12 forbids pip installs into the
 # system Python (externally-managed-environment).
 PYTHON ?= python3
@@ -6,8 +6,14 @@ VENV ?= .venv
 VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip install --quiet --disable-pip-version-check
 PORT ?= 8501
+# pytest-xdist workers: `auto` = one per CPU; JOBS=0 runs in this one process (easier to debug).
+JOBS ?= auto
+# Tests that share a module-scoped fixture (one server for a module's browser tests) stay in one worker:
+# tests/conftest.py gives them an xdist_group, which --dist loadgroup honours.
+PYTEST_PARALLEL := -n $(JOBS) --dist loadgroup
+FAST_MARKERS := not browser and not apptest and not server
 
-.PHONY: install install-dev browser run test bench validate clean-venv
+.PHONY: install install-dev browser run test test-fast bench validate clean-venv
 
 $(VPY):
 	bash scripts/ensure_venv.sh "$(PYTHON)" "$(VENV)"
@@ -31,8 +37,14 @@ browser:
 run: install
 	$(VPY) scripts/serve.py --server.port $(PORT)
 
+# Everything: unit, AppTest page tests, servers and Chromium end-to-end tests (CI runs this).
 test: install-dev browser
-	$(VPY) -m pytest
+	$(VPY) -m pytest $(PYTEST_PARALLEL)
+
+# The loop while editing: everything except browser, AppTest and server tests (markers set by tests/conftest.py),
+# with cheap Argon2 parameters for the test accounts (half its CPU was password hashing; `make test` keeps the real ones).
+test-fast: install-dev
+	MPI_DASH_TEST_CHEAP_HASH=1 $(VPY) -m pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKERS)"
 
 bench: install-dev browser
 	$(VPY) benchmarks/bench_core.py
