@@ -499,6 +499,11 @@ def is_embedded() -> bool:
     return any(v.strip().lower() == "true" for v in values)
 
 
+#: The banner's second sentence: short, so the notice stays one line in the 1366-px header (the slides, PDF,
+#: PPTX and files say the longer ``data_access.NOT_OFFICIAL``).
+SCREEN_NOT_OFFICIAL = "No son cifras oficiales del MPI CDMX."
+
+
 def banner(dataset: Dataset) -> None:
     """The illustrative-data banner: names the programs whose avances still hold bundled sample values
     («Datos ilustrativos en los programas 1, 2, 4, 5 y 6»); none while every value is a real one.
@@ -508,8 +513,7 @@ def banner(dataset: Dataset) -> None:
     """
     if dataset.ilustrativo:
         head = data_access.illustrative_notice(dataset.programas_ilustrativos)
-        rest = data_access.NOT_OFFICIAL
-        st.warning(f"**{head}.** {rest[0].upper()}{rest[1:]}.", icon=":material/warning:")
+        st.warning(f"**{head}.** {SCREEN_NOT_OFFICIAL}", icon=":material/warning:")
 
 
 def _remember(key: str) -> None:

@@ -91,13 +91,11 @@ def warnings(at) -> list[str]:  # noqa: ANN001
 def test_resumen_banner_names_the_programs_with_sample_values(db):
     """The banner of every page (ui_common.banner) on «Resumen»: both programs, then the one left, then none."""
     at = signed_in("pages/resumen.py", db, "ana")
-    assert warnings(at) == ["**Datos ilustrativos en los programas 1 y 6.** Sus avances incluyen cifras de "
-                            "ejemplo, que no son cifras oficiales del MPI CDMX."]
+    assert warnings(at) == ["**Datos ilustrativos en los programas 1 y 6.** No son cifras oficiales del MPI CDMX."]
     store = Store(db)
     store.import_file(upload_bytes([("6", 2023, "Marzo", 0.0)]), "hito.xlsx", actor=CliActor("Ana"), comment="6")
     at = signed_in("pages/resumen.py", db, "ana")
-    assert warnings(at) == ["**Datos ilustrativos en el programa 1.** Sus avances incluyen cifras de ejemplo, que "
-                            "no son cifras oficiales del MPI CDMX."]
+    assert warnings(at) == ["**Datos ilustrativos en el programa 1.** No son cifras oficiales del MPI CDMX."]
     store.clear_samples(actor=CliActor("Adriana"), comment="quitar")
     at = signed_in("pages/resumen.py", db, "ana")
     assert warnings(at) == []

@@ -44,8 +44,7 @@ def test_notes_only_on_the_rows_of_programs_with_sample_values(db, downloads):
                           comment="programa 6")
     at = signed_in("pages/tablas.py", db, "ana")
     assert [str(w.value) for w in at.warning if "ilustrativos" in str(w.value)] == [
-        "**Datos ilustrativos en el programa 1.** Sus avances incluyen cifras de ejemplo, que no son cifras "
-        "oficiales del MPI CDMX."]
+        "**Datos ilustrativos en el programa 1.** No son cifras oficiales del MPI CDMX."]
     csv = pd.read_csv(io.BytesIO(_file(downloads, "indicadores_", ".csv")), encoding="utf-8-sig",
                       keep_default_na=False, dtype=str)
     assert dict(zip(csv["Clave"], csv["Nota"])) == {
