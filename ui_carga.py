@@ -262,4 +262,5 @@ def show_preview(store: Store, preview: Preview, decisions_key: str,
     if len(locked):
         st.error(md(approvals.locked_message(locked, preview=True)), icon=":material/lock:")
         plain_table(approvals.locked_cells_table(locked), key="tabla_aprobadas")
+        phone_list(approvals.locked_cells_lines(locked), key="lista_aprobadas")
     return preview, locked

@@ -73,13 +73,13 @@ LISTS > [data-testid="stHeadingWithActionElements"] + p {
 .st-key-program_list, .st-key-approval_cards { display: none; }
 /* Cargar avances (ui_carga.show_preview): on a phone each change is one line («3.1 · Septiembre: 1 → 6»)
    instead of a table whose «Antes / Después» columns would be off-screen */
-.st-key-lista_cambiados, .st-key-lista_nuevos, .st-key-lista_semaforos { display: none; }
+.st-key-lista_cambiados, .st-key-lista_nuevos, .st-key-lista_semaforos, .st-key-lista_aprobadas { display: none; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.4rem 0.75rem 2rem 0.75rem; }
   .st-key-program_list, .st-key-approval_cards { display: flex; }
   .st-key-program_bars, .st-key-program_trends, .st-key-approval_table { display: none; }
-  .st-key-lista_cambiados, .st-key-lista_nuevos, .st-key-lista_semaforos { display: flex; }
-  .st-key-tabla_cambiados, .st-key-tabla_nuevos, .st-key-tabla_semaforos { display: none; }
+  .st-key-lista_cambiados, .st-key-lista_nuevos, .st-key-lista_semaforos, .st-key-lista_aprobadas { display: flex; }
+  .st-key-tabla_cambiados, .st-key-tabla_nuevos, .st-key-tabla_semaforos, .st-key-tabla_aprobadas { display: none; }
   /* pills (e.g. «Programas por aprobar») wrap onto more lines instead of hiding the last ones sideways */
   [data-testid="stButtonGroup"] > div:has(> button) { flex-wrap: wrap; overflow-x: visible; row-gap: 0.5rem; }
   .st-key-page_header h1 { font-size: 1.6rem; }

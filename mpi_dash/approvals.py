@@ -484,9 +484,10 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
            if _earlier_inputs(cells) else "")
     reopen = (f"Para corregirlas, una cuenta de dirección debe reabrir {'ese trimestre' if single else 'esas cifras'} "
               "(página «Aprobación» o «python -m mpi_dash reabrir»).")
-    if preview:
+    if preview:  # said on the upload page, to whoever uploads: the page reopens, not the server's CLI
         return (f"No se puede guardar este archivo: cambia {count_text(len(distinct), 'celda', 'celdas')} de cifras aprobadas — "
-                f"{approvals_words(cells)} (en la tabla de abajo).{why} {reopen}")
+                f"{approvals_words(cells)}; están en la tabla de abajo.{why} Para corregirlas, una cuenta de "
+                f"dirección debe reabrir {'ese trimestre' if single else 'esas cifras'} en la página «Aprobación».")
     lines = []
     for r in distinct.head(MAX_LISTED_CELLS).itertuples(index=False):
         if r.tabla == "Avances":
@@ -703,6 +704,24 @@ def grid_table(states: pd.DataFrame, anio: int, programas: Mapping[str, str],
             row[quarter_label(t)] = state_words(_row(states, anio, t, number), changes.get((t, str(number))))
         rows.append(row)
     return pd.DataFrame(rows, columns=["Programa", *(quarter_label(t) for t in (1, 2, 3, 4))])
+
+
+def locked_cells_lines(cells: pd.DataFrame) -> list[str]:
+    """:func:`locked_cells` as one line per cell, for a phone (the table's seven columns do not fit 390 px):
+    «Avances · 3.1 · Septiembre 2023 · Realizado: 1 → 6», «Plan · 3.1 · 2023 · Meta: 10 → 12»,
+    «Parámetros · verde_min: 90 → 85»."""
+    from mpi_dash.formatting import display_value
+
+    lines = []
+    for r in _distinct_cells(cells).itertuples(index=False):
+        if r.tabla == "Avances":
+            where = f"Avances · {r.clave} · {quarter_label(int(r.trimestre))} {int(r.anio)} · {r.campo}"
+        elif r.tabla == "Plan":
+            where = f"Plan · {r.clave} · {int(r.anio)} · {r.campo}"
+        else:
+            where = f"{r.tabla} · {r.campo}"
+        lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
+    return lines
 
 
 def locked_cells_table(cells: pd.DataFrame) -> pd.DataFrame:

@@ -180,6 +180,7 @@ def test_a_cell_two_approvals_depend_on_is_listed_once_with_both():
     cells = approvals.locked_cells(row_changes(before, after), before, _approved((2023, 1, "1"), (2023, 2, "1")))
     assert cells["aprobada_trimestre"].tolist() == [1, 2]
     assert len(approvals.locked_cells_table(cells)) == 1
+    assert approvals.locked_cells_lines(cells) == ["Avances · 1.1.1 · Marzo 2023 · Realizado: 1 → 4"]
     message = approvals.locked_message(cells)
     assert message.startswith("No se guardó nada: el cambio toca 1 celda de cifras aprobadas — programa 1 "
                               "(aprobado por Ana López el 12/07/2023, cifras de Marzo y Junio 2023). Celdas: "
@@ -212,8 +213,10 @@ def test_locked_cells_plan_and_thresholds():
     # before saving (the upload page's preview, over a table of the cells): what cannot be saved and why
     assert approvals.locked_message(cells, preview=True) == (
         "No se puede guardar este archivo: cambia 2 celdas de cifras aprobadas — programa 6 (aprobado por Ana "
-        "López el 12/07/2023, cifras de Diciembre 2023) (en la tabla de abajo). Para corregirlas, una cuenta de "
-        "dirección debe reabrir ese trimestre (página «Aprobación» o «python -m mpi_dash reabrir»).")
+        "López el 12/07/2023, cifras de Diciembre 2023); están en la tabla de abajo. Para corregirlas, una cuenta "
+        "de dirección debe reabrir ese trimestre en la página «Aprobación».")
+    assert approvals.locked_cells_lines(cells) == [   # the phone's view of that table
+        "Plan · 6 · 2023 · Meta anual: 1 → 2", "Parámetros · verde_min: 90 → 85"]
 
 
 def test_thresholds_name_every_approval_that_depends_on_them():
