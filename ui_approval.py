@@ -4,7 +4,7 @@ grid and forms of the page «Aprobación» (pages/aprobacion.py stays thin).  Th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -94,10 +94,11 @@ class ApprovalContents:
     text: str                 # Markdown (data texts made inert)
     sin_dato: list[str]
     sin_justificacion: list[str]
+    con_muestras: list[str] = field(default_factory=list)   # chosen programs with sample values
 
     @property
     def needs_confirmation(self) -> bool:
-        return bool(self.sin_dato or self.sin_justificacion)
+        return bool(self.sin_dato or self.sin_justificacion)   # sample values are said, not asked about
 
     @property
     def confirmation_label(self) -> str:
@@ -110,10 +111,11 @@ class ApprovalContents:
 
 
 def approval_contents(cut: pd.DataFrame, programas: list[str], anio: int, trimestre: int,
-                      revision: int) -> ApprovalContents:
+                      revision: int, muestras: tuple[str, ...] = ()) -> ApprovalContents:
     """The confirmation of an approval, before the click: which programs and data (revision), the indicators
     that will be approved without data, those in amarillo or rojo without a justificación (names in full,
-    plain text), and what the approval locks."""
+    plain text), the chosen programs that still hold bundled sample values (``muestras``: programs, e.g.
+    ``Dataset.programas_ilustrativos``), and what the approval locks."""
     quarter = f"{quarter_label(trimestre)} {anio}"
     which = (f"del programa {programas[0]}" if len(programas) == 1 else
              f"de los programas {join_words(programas)}")
@@ -128,13 +130,19 @@ def approval_contents(cut: pd.DataFrame, programas: list[str], anio: int, trimes
         lines.append(f"**{n:,} indicador{'es' if n != 1 else ''} en amarillo o rojo sin justificación** (la Junta "
                      "los leerá sin explicación; la coordinación puede cargarla antes de aprobar):\n\n"
                      + "\n".join(f"- {md(m)}" for m in sin_justificacion))
+    con_muestras = [p for p in programas if p in set(muestras)]
+    if con_muestras:
+        whose = (f"El programa {con_muestras[0]} aún tiene" if len(con_muestras) == 1 else
+                 f"Los programas {join_words(con_muestras)} aún tienen")
+        lines.append(f"**{whose} datos ilustrativos** (valores de ejemplo del libro incluido, no cifras oficiales): "
+                     "se aprobarían con ellos hasta que la coordinación cargue los reales.")
     if not sin_dato and not sin_justificacion:
         lines.append("Todos sus indicadores tienen dato al corte, y los que están en amarillo o rojo tienen "
                      "justificación.")
     lines.append(f"Al aprobar quedan bloqueados los datos con que se calculan: sus reportes de {anio} hasta "
                  f"{quarter_label(trimestre)}, los de {anio - 1} que usa la línea base, su plan de {anio} y los "
                  "umbrales del semáforo (hasta que se reabra).")
-    return ApprovalContents("\n\n".join(lines), sin_dato, sin_justificacion)
+    return ApprovalContents("\n\n".join(lines), sin_dato, sin_justificacion, con_muestras)
 
 
 def drift_notices(states: pd.DataFrame, anio: int, trimestre: int,

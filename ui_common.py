@@ -511,9 +511,26 @@ def banner(dataset: Dataset) -> None:
     Alert icons are Material icons (bundled font, ASCII name): an emoji icon — or, without ``icon=``, a
     non-ASCII body — makes Streamlit compile its emoji catalogue, ~0.25 s of a fresh server's first page.
     """
-    if dataset.ilustrativo:
-        head = data_access.illustrative_notice(dataset.programas_ilustrativos)
+    sample_notice(dataset.programas_ilustrativos)
+
+
+def sample_notice(programas: tuple[str, ...]) -> None:
+    """The banner's warning for ``programas`` (the programs that still hold sample values); nothing if none."""
+    if programas:
+        head = data_access.illustrative_notice(programas)
         st.warning(f"**{head}.** {SCREEN_NOT_OFFICIAL}", icon=":material/warning:")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _sample_programs(_store: Store, version: str) -> tuple[str, ...]:
+    _, snapshot = _store.load_snapshot()
+    return data_access.programs_with_samples(snapshot.muestras)
+
+
+def store_banner(store: Store) -> None:
+    """The illustrative-data banner of the pages that read the store rather than the dashboard's data
+    («Cargar avances», «Historial»): the same words as :func:`banner`, read once per data version."""
+    sample_notice(_sample_programs(store, store.version_key()))
 
 
 def _remember(key: str) -> None:

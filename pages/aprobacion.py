@@ -12,8 +12,8 @@ from mpi_dash.errors import StoreError
 from mpi_dash.formatting import join_words, quarter_label
 from ui_approval import act, approval_contents, drift_notices, flash, round_key, show_grid
 from ui_auth import require
-from ui_common import (cutoff_selector, ensure_app_shell, get_data, latest_cutoff_frame, md, program_options,
-                       require_store, stamp)
+from ui_common import (banner, cutoff_selector, ensure_app_shell, get_data, latest_cutoff_frame, md,
+                       program_options, require_store, stamp)
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.ENVIAR_A_REVISION)  # coordinación and up (None only in read-only workbook mode)
@@ -27,6 +27,7 @@ st.html("<style>[data-testid='InputInstructions'] { display: none; }"
 st.title("Aprobación de cifras")
 store = require_store("no se pueden aprobar cifras")
 loaded = get_data()
+banner(loaded.dataset)
 anio, trimestre = cutoff_selector(loaded)
 names = program_options(loaded.dataset.plan, anio)
 try:
@@ -76,7 +77,8 @@ if actor is None or puede(actor, Permiso.APROBAR_TRIMESTRE):
             with st.container(key="approval_programs"):
                 chosen = st.pills("Programas por aprobar", pending, selection_mode="multi", format_func=label.get,
                                   key=round_key(f"aprobar_{anio}_{trimestre}")) or []
-            contents = approval_contents(latest_cut, chosen, anio, trimestre, seen) if chosen else None
+            contents = approval_contents(latest_cut, chosen, anio, trimestre, seen,
+                                         loaded.dataset.programas_ilustrativos) if chosen else None
             if contents is None:
                 st.caption("Elija los programas que aprueba: aquí se mostrará lo que incluye la aprobación "
                            "antes de confirmarla.")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mpi_dash import config
+from mpi_dash.data_access import programs_with_samples
 from mpi_dash.accounts import Permiso, PermissionDenied, Rol, puede
 from mpi_dash.formatting import count_text, programs_text
 from mpi_dash.store import ConflictError, ForeignRowsRefused, StoreError
@@ -10,7 +11,7 @@ from mpi_dash.template import build_template, template_file_name
 from mpi_dash.workbook import WorkbookError
 from ui_auth import require
 from ui_carga import history_hint, show_preview, show_problems, uploader_messages
-from ui_common import ensure_app_shell, md, require_store
+from ui_common import ensure_app_shell, md, require_store, sample_notice
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.CARGAR_AVANCES)  # the signed-in account (None only without accounts: read-only mode)
@@ -32,6 +33,7 @@ except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 
+sample_notice(programs_with_samples(snapshot.muestras))
 where = ("consulte y revierta en «Historial»" if puede(actor, Permiso.REVERTIR)
          else "consúltela en «Historial»" if puede(actor, Permiso.VER_HISTORIAL) else "queda en «Historial»")
 st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revisa en una vista previa y, "

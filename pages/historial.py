@@ -12,7 +12,7 @@ from mpi_dash.store import (CLEAR_SAMPLES_COMMENT, KIND_CLEAR_SAMPLES, KIND_IMPO
 from ui_approval import transitions_section
 from ui_auth import require
 from ui_carga import plain_table
-from ui_common import ensure_app_shell, md, require_store
+from ui_common import ensure_app_shell, md, require_store, store_banner
 
 ensure_app_shell()  # must run first: keeps a fresh server's first deep link inside app.py
 actor = require(Permiso.VER_HISTORIAL)  # the signed-in account (None only without accounts: read-only mode)
@@ -45,6 +45,7 @@ try:
 except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
+store_banner(store)
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
 

@@ -99,3 +99,28 @@ def test_resumen_banner_names_the_programs_with_sample_values(db):
     store.clear_samples(actor=CliActor("Adriana"), comment="quitar")
     at = signed_in("pages/resumen.py", db, "ana")
     assert warnings(at) == []
+
+
+@pytest.mark.parametrize(("script", "usuario"), [("pages/aprobacion.py", "ana"), ("pages/cargar_avances.py", "coco"),
+                                                 ("pages/historial.py", "ana")])
+def test_the_banner_is_on_the_approval_upload_and_history_pages_too(db, script, usuario):
+    """«on every page»: the pages that read the store (not the dashboard's cached data) say it as well, and stop
+    saying it once the samples are gone."""
+    at = signed_in(script, db, usuario)
+    assert not at.exception
+    assert warnings(at) == ["**Datos ilustrativos en los programas 1 y 6.** No son cifras oficiales del MPI CDMX."]
+    Store(db).clear_samples(actor=CliActor("Adriana"), comment="quitar")
+    at = signed_in(script, db, usuario)
+    assert warnings(at) == []
+
+
+def test_the_approval_confirmation_says_a_program_still_holds_sample_values(db):
+    at = signed_in("pages/aprobacion.py", db, "ana")
+    at.button_group[0].set_value(["1", "6"]).run()
+    box = [str(m.value) for m in at.markdown if "Se aprobarán las cifras" in str(m.value)]
+    assert box and ("**Los programas 1 y 6 aún tienen datos ilustrativos** (valores de ejemplo del libro incluido, "
+                    "no cifras oficiales): se aprobarían con ellos hasta que la coordinación cargue los reales."
+                    in box[0])
+    at.button_group[0].set_value(["6"]).run()
+    box = [str(m.value) for m in at.markdown if "Se aprobarán las cifras" in str(m.value)]
+    assert "**El programa 6 aún tiene datos ilustrativos**" in box[0]
