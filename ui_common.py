@@ -618,7 +618,8 @@ def remembered_selectbox(label: str, options: list, *, key: str, format_func=str
     _restore(key)
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
-    value = st.selectbox(label, options, key=key, format_func=format_func, on_change=_remember, args=(key,))
+    value = st.selectbox(label, options, placeholder="Elija una opción", key=key, format_func=format_func,
+                         on_change=_remember, args=(key,))
     _remember(key)
     return value
 

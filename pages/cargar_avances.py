@@ -43,7 +43,7 @@ st.caption(f"Datos vigentes: revisión {revision}. Cada carga se valida, se revi
 st.subheader("1. Descargar la plantilla")
 years = sorted({int(y) for y in snapshot.plan["anio"]}, reverse=True)
 left, right = st.columns([1, 3], vertical_alignment="bottom")
-year = left.selectbox("Año de la plantilla", years, key="anio_plantilla")
+year = left.selectbox("Año de la plantilla", years, placeholder="Elija una opción", key="anio_plantilla")
 right.download_button(
     "⬇️ Descargar plantilla de avances (.xlsx)",
     data=lambda: build_template(snapshot, anio=year, revision=revision, programas=own),

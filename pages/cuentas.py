@@ -137,6 +137,7 @@ with st.expander("Crear una cuenta", icon=":material/person_add:"):
             nombre = st.text_input("Nombre", max_chars=120, key="nueva_nombre")
             slots["nombre"] = st.empty()
             rol = st.selectbox("Rol", ROLES, index=ROLES.index(Rol.CONSULTA), format_func=ROL_LABELS.get,
+                               placeholder="Elija una opción",
                                key="nueva_rol")
             slots["rol"] = st.empty()
         picked = program_checkboxes("nueva", frozenset())
@@ -158,7 +159,7 @@ with st.expander("Crear una cuenta", icon=":material/person_add:"):
 st.subheader("Modificar una cuenta")
 if not accounts:
     st.stop()
-usuario = st.selectbox("Cuenta", list(by_usuario), key="cuenta_elegida",
+usuario = st.selectbox("Cuenta", list(by_usuario), placeholder="Elija una opción", key="cuenta_elegida",
                        format_func=lambda u: f"{by_usuario[u].quien} · {by_usuario[u].estado}")
 account = by_usuario[usuario]
 own = actor is not None and usuario == actor.usuario
@@ -271,6 +272,7 @@ with st.form(f"editar_{usuario}_{seen}"):
         slots["correo"] = st.empty()
     with right:
         rol = st.selectbox("Rol", ROLES, index=ROLES.index(account.rol), format_func=ROL_LABELS.get,
+                               placeholder="Elija una opción",
                            key=f"editar_{usuario}_{seen}_rol")
         slots["rol"] = st.empty()
     picked = program_checkboxes(f"editar_{usuario}_{seen}", account.programas)
@@ -308,7 +310,8 @@ if pending and pending["accion"] == "rol":
 
 # Access log --------------------------------------------------------------------------------------------
 st.subheader("Bitácora de accesos")
-who = st.selectbox("Mostrar", ["(todas las cuentas)", *by_usuario], key="bitacora_de")
+who = st.selectbox("Mostrar", ["(todas las cuentas)", *by_usuario], placeholder="Elija una opción",
+                   key="bitacora_de")
 log = store.access_log(limit=500, usuario=None if who.startswith("(") else who)
 st.caption("Entradas, intentos fallidos y bloqueos, permisos denegados y cambios de cuentas; las 500 más "
            "recientes, en hora de la Ciudad de México. En el servidor, desde la carpeta del tablero: "

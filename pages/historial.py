@@ -78,7 +78,7 @@ if OPEN_NEXT in st.session_state:  # after a revert: open the new revision (set 
     st.session_state["revision_abierta"] = st.session_state.pop(OPEN_NEXT)
 if st.session_state.get("revision_abierta") not in numbers:
     st.session_state["revision_abierta"] = numbers[0]
-chosen = st.selectbox("Revisión", numbers, key="revision_abierta",
+chosen = st.selectbox("Revisión", numbers, placeholder="Elija una opción", key="revision_abierta",
                       format_func=lambda n: f"{n} · {shown.loc[shown['numero'] == n, 'comentario'].iloc[0]}")
 info = revisions.loc[revisions["numero"] == chosen].iloc[0]
 fecha = local_datetime(info["fecha"])
