@@ -163,7 +163,9 @@ def test_upload_in_browser_changes_dashboard(tmp_path, monkeypatch):
         assert open(info.value.path(), "rb").read() == upload.read_bytes()  # byte for byte
 
         # Revert to revision 1 (a new revision 3): the sample value of 2.3 and its mark come back.
-        page.get_by_test_id("stSelectbox").first.click()
+        chooser = page.get_by_test_id("stSelectbox").first
+        chooser.evaluate("e => e.scrollIntoView({block: 'center'})")  # as a person scrolls to it
+        chooser.click()
         page.get_by_role("option", name="1 · Carga inicial desde data/plan_2023.xlsx").click()
         page.get_by_role("button", name="Revertir a la revisión 1").wait_for()
         wait_idle(page)
