@@ -475,7 +475,6 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
     """The Spanish refusal: which approved figures (whose, which quarter, who approved and when), then the
     cells (each once, at most :data:`MAX_LISTED_CELLS`) and how to reopen.  ``preview``: said before saving,
     on the upload page, over a table of the cells (so they are not listed)."""
-    from mpi_dash.formatting import display_value
 
     distinct = _distinct_cells(cells)
     single = len({(r.aprobada_anio, r.aprobada_trimestre, r.programa) for r in cells.itertuples(index=False)}) == 1
@@ -488,15 +487,8 @@ def locked_message(cells: pd.DataFrame, *, preview: bool = False) -> str:
         return (f"No se puede guardar este archivo: cambia {count_text(len(distinct), 'celda', 'celdas')} de cifras aprobadas — "
                 f"{approvals_words(cells)}; están en la tabla de abajo.{why} Para corregirlas, una cuenta de "
                 f"dirección debe reabrir {'ese trimestre' if single else 'esas cifras'} en la página «Aprobación».")
-    lines = []
-    for r in distinct.head(MAX_LISTED_CELLS).itertuples(index=False):
-        if r.tabla == "Avances":
-            where = f"Avances, clave {r.clave}, {quarter_label(int(r.trimestre))} {int(r.anio)}, {r.campo}"
-        elif r.tabla == "Plan":
-            where = f"Plan, clave {r.clave}, año {int(r.anio)}, {r.campo}"
-        else:
-            where = f"Parámetros, {r.campo}"
-        lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
+    lines = [_cell_line(r, sep=", ", clave="clave ", year="año ")
+             for r in distinct.head(MAX_LISTED_CELLS).itertuples(index=False)]
     more = (f"; … y {len(distinct) - MAX_LISTED_CELLS:,} celdas más" if len(distinct) > MAX_LISTED_CELLS else "")
     return (f"No se guardó nada: el cambio toca {count_text(len(distinct), 'celda', 'celdas')} de cifras aprobadas — "
             f"{approvals_words(cells)}. Celdas: {'; '.join(lines)}{more}.{why} {reopen}")
@@ -710,18 +702,21 @@ def locked_cells_lines(cells: pd.DataFrame) -> list[str]:
     """:func:`locked_cells` as one line per cell, for a phone (the table's seven columns do not fit 390 px):
     «Avances · 3.1 · Septiembre 2023 · Realizado: 1 → 6», «Plan · 3.1 · 2023 · Meta: 10 → 12»,
     «Parámetros · verde_min: 90 → 85»."""
+    return [_cell_line(r, sep=" · ") for r in _distinct_cells(cells).itertuples(index=False)]
+
+
+def _cell_line(r, *, sep: str, clave: str = "", year: str = "") -> str:  # noqa: ANN001 - a locked-cells row
+    """One locked cell in words: where (sheet, clave, quarter or year, column, joined by ``sep``; ``clave`` and
+    ``year`` prefix those parts) and its value before → after."""
     from mpi_dash.formatting import display_value
 
-    lines = []
-    for r in _distinct_cells(cells).itertuples(index=False):
-        if r.tabla == "Avances":
-            where = f"Avances · {r.clave} · {quarter_label(int(r.trimestre))} {int(r.anio)} · {r.campo}"
-        elif r.tabla == "Plan":
-            where = f"Plan · {r.clave} · {int(r.anio)} · {r.campo}"
-        else:
-            where = f"{r.tabla} · {r.campo}"
-        lines.append(f"{where}: {display_value(r.antes)} → {display_value(r.despues)}")
-    return lines
+    if r.tabla == "Avances":
+        parts = [r.tabla, f"{clave}{r.clave}", f"{quarter_label(int(r.trimestre))} {int(r.anio)}", r.campo]
+    elif r.tabla == "Plan":
+        parts = [r.tabla, f"{clave}{r.clave}", f"{year}{int(r.anio)}", r.campo]
+    else:
+        parts = [r.tabla, r.campo]
+    return f"{sep.join(parts)}: {display_value(r.antes)} → {display_value(r.despues)}"
 
 
 def locked_cells_table(cells: pd.DataFrame) -> pd.DataFrame:
